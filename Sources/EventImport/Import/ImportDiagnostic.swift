@@ -1,0 +1,140 @@
+/// A problem found while importing: unreadable input, damaged records, repaired content.
+///
+/// Every diagnostic names the file (and archive member), and where known the line and column,
+/// so that a user can open the exact spot. Import continues after every diagnostic: the events
+/// read before the damage, and the other files, are still delivered.
+public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertible {
+    /// How bad the problem is.
+    public enum Severity: String, Sendable, Hashable, Comparable {
+        /// Input was repaired or is unusual, and nothing was lost.
+        case warning
+        /// Part of the input could not be read.
+        case error
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            lhs == .warning && rhs == .error
+        }
+    }
+
+    /// What kind of problem this is, for programs that react to it.
+    public enum Kind: String, Sendable, Hashable {
+        /// XML that is not well-formed (the reason says how).
+        case malformedXML = "malformed-xml"
+        /// The input ends in the middle of a record or a compressed frame.
+        case truncated
+        /// A DOCTYPE or entity declaration, rejected for safety.
+        case forbiddenDeclaration = "forbidden-declaration"
+        /// Characters XML 1.0 forbids were replaced so that the record could be read.
+        case repairedCharacters = "repaired-characters"
+        /// A damaged compressed stream or archive member.
+        case corruptArchive = "corrupt-archive"
+        /// Decompression stopped by the size or ratio limit.
+        case decompressionLimit = "decompression-limit"
+        /// A file whose type is not one rdpcause reads.
+        case unsupportedType = "unsupported-type"
+        /// A file or folder that could not be opened or read.
+        case unreadable
+        /// XML that holds no `<Event>` records.
+        case noEvents = "no-events"
+        /// A record whose System part lacks a field rules depend on.
+        case incompleteRecord = "incomplete-record"
+    }
+
+    /// How bad the problem is.
+    public var severity: Severity
+    /// What kind of problem this is.
+    public var kind: Kind
+    /// The file, with archive members after `!`.
+    public var source: String
+    /// The 1-based line, when the problem has a position.
+    public var line: Int?
+    /// The 1-based column, when the problem has a position.
+    public var column: Int?
+    /// A sentence saying what is wrong and what happened to the input.
+    public var message: String
+
+    /// Creates a diagnostic.
+    public init(
+        _ severity: Severity, _ kind: Kind, source: String, line: Int? = nil, column: Int? = nil, message: String
+    ) {
+        self.severity = severity
+        self.kind = kind
+        self.source = source
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `source:line:column: severity: message`, the form compilers use, so editors can jump to it.
+    public var description: String {
+        var location = source
+        if let line {
+            location += ":\(line)"
+            if let column { location += ":\(column)" }
+        }
+        return "\(location): \(severity.rawValue): \(message)"
+    }
+}
+
+/// Counters describing one import run.
+public struct ImportStatistics: Sendable, Hashable {
+    /// Files and archive members whose content was read.
+    public var inputs: Int = 0
+    /// Bytes read from disk (compressed size for compressed input).
+    public var bytesRead: Int = 0
+    /// Bytes of XML text parsed (after decompression and decoding).
+    public var xmlBytes: Int = 0
+    /// Events delivered.
+    public var events: Int = 0
+    /// Warnings reported.
+    public var warnings: Int = 0
+    /// Errors reported.
+    public var errors: Int = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+}
+
+/// Limits that protect the importer from hostile or broken input.
+public struct ImportLimits: Sendable, Hashable {
+    /// Largest number of bytes one compressed stream or archive member may expand to.
+    public var maxExpandedBytes: Int
+    /// Largest expansion ratio (output ÷ input) accepted once the output exceeds ``ratioGraceBytes``.
+    public var maxExpansionRatio: Int
+    /// Output size below which the ratio is not checked (small, highly repetitive files are normal).
+    public var ratioGraceBytes: Int
+    /// Largest text document (client error report, ticket note) kept in memory.
+    public var maxDocumentBytes: Int
+    /// Diagnostics of one kind reported per input before they are summarized.
+    public var maxDiagnosticsPerInput: Int
+
+    /// Creates limits; the defaults suit event-log archives of many gigabytes.
+    public init(
+        maxExpandedBytes: Int = 64 << 30,
+        maxExpansionRatio: Int = 1000,
+        ratioGraceBytes: Int = 64 << 20,
+        maxDocumentBytes: Int = 4 << 20,
+        maxDiagnosticsPerInput: Int = 50
+    ) {
+        self.maxExpandedBytes = maxExpandedBytes
+        self.maxExpansionRatio = maxExpansionRatio
+        self.ratioGraceBytes = ratioGraceBytes
+        self.maxDocumentBytes = maxDocumentBytes
+        self.maxDiagnosticsPerInput = maxDiagnosticsPerInput
+    }
+}
+
+/// A text file found in the input that is not an event log: a pasted client error report, a
+/// ticket note or an e-mail. Later stages read failures and hints from it.
+public struct TextDocument: Sendable, Hashable {
+    /// The file, with archive members after `!`.
+    public var source: String
+    /// The decoded text (UTF-8, UTF-16 with or without BOM).
+    public var text: String
+
+    /// Creates a document.
+    public init(source: String, text: String) {
+        self.source = source
+        self.text = text
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `rdpcause` command line: a thin front over the library targets.
+@main
+struct RDPCause: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rdpcause",
+        abstract: "Explain why a Remote Desktop connection failed with error 0x904 / extended 0x7.",
+        version: "0.1.0",
+        subcommands: [EventsCommand.self]
+    )
+}
