@@ -42,7 +42,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EventImportTests",
-            dependencies: ["EventImport", "CZstd"],
+            dependencies: [
+                "EventImport", "CZstd",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strict
         ),
     ],
