@@ -92,6 +92,8 @@ final class ZstdDecoder: StreamSink {
         expandedBytes += count
         let limits = context.limits
         if expandedBytes > limits.maxExpandedBytes {
+            let allowed = count - (expandedBytes - limits.maxExpandedBytes)
+            if allowed > 0 { next.consume(UnsafeRawBufferPointer(start: output, count: allowed)) }
             fail(
                 .decompressionLimit,
                 "decompression stopped: the stream expands past \(limits.maxExpandedBytes) bytes, the size limit "

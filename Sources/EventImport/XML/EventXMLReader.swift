@@ -54,6 +54,8 @@ final class EventXMLReader: StreamSink {
     private var retainedStart = 0
     private var repaired: [UInt8] = []
     private var createdByResync = false
+    /// Parser-stream index of the last resynchronization point (-1 when the parser started there).
+    private var lastRestartIndex = -1
 
     // Resync stage.
     private var resyncStash: [UInt8] = []
@@ -419,7 +421,9 @@ final class EventXMLReader: StreamSink {
                     .error, .malformedXML, line: line, column: column,
                     message: "not well-formed XML (\(reason))\(within); reading resumes at the next <Event>")
             }
-            scanFrom = index + 1
+            // Resume at the damage itself: a record cut short is often followed directly by the
+            // next `<Event`, which must not be skipped. Never restart twice at the same place.
+            scanFrom = index > lastRestartIndex ? index : index + 1
         }
         // Move to the resync phase and scan what was already fed after the damage.
         let relative = max(0, scanFrom - retainedStart)
@@ -485,6 +489,7 @@ final class EventXMLReader: StreamSink {
             lineBase: resyncLine - 1, columnBase: resyncColumn - 1, streamBase: streamOffset)
         guard parser != nil else { return }
         createdByResync = true
+        lastRestartIndex = Self.rootOpen.utf8CodeUnitCount
         feed(remainder)
     }
 
