@@ -16,10 +16,12 @@ let package = Package(
     products: [
         .executable(name: "rdpcause", targets: ["rdpcause"]),
         .library(name: "EventImport", targets: ["EventImport"]),
+        .library(name: "SigmaKit", targets: ["SigmaKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
@@ -32,10 +34,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "SigmaKit",
+            dependencies: [
+                "EventImport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "rdpcause",
             dependencies: [
                 "EventImport",
+                "SigmaKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -46,6 +57,11 @@ let package = Package(
                 "EventImport", "CZstd",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SigmaKitTests",
+            dependencies: ["SigmaKit", "EventImport"],
             swiftSettings: strict
         ),
     ],

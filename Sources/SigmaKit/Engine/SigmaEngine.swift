@@ -1,0 +1,180 @@
+public import EventImport
+
+/// Matches events against compiled Sigma detection rules.
+///
+/// Rules are compiled once into one variant per log-source target (a `process_creation` rule gets a
+/// Sysmon 1 variant and a Security 4688 variant with its field mapping) and indexed by channel and
+/// event ID. The event IDs come from the category and from the detection itself (a `service:
+/// security` rule whose condition requires `EventID: 4625` is filed under 4625), so an event is tested
+/// only against the rules that can match it. A variant may also carry a provider filter, from the log
+/// source or from a required `Provider_Name`.
+///
+/// ```swift
+/// let catalog = RuleLoader().load(paths: ["Rules"])
+/// let engine = SigmaEngine(rules: catalog.rules)
+/// engine.forEachMatch(in: event) { rule in print(rule.title) }
+/// ```
+///
+/// The engine is an immutable value, safe to share between threads. Matching an event allocates
+/// nothing on the common path: channel lookup hashes the event's channel, strings are compared as
+/// UTF-8 bytes against pre-lowered patterns, and the matchers are enums, not existentials.
+public struct SigmaEngine: Sendable {
+    /// Every rule given to the engine, evaluated or not, in load order.
+    public let rules: [SigmaRule]
+    private let variants: [Variant]
+    private let channelBuckets: [String: Bucket]
+    /// The channel names of ``channelBuckets``, for a case-insensitive lookup when the exact one misses.
+    private let channelNames: [String]
+    private let anyChannel: Bucket
+
+    /// One rule compiled for one log-source target.
+    struct Variant: Sendable {
+        var ruleIndex: Int
+        var providers: [String]
+        var preconditions: [FieldItem]
+        var searches: [SearchNode]
+        var condition: ConditionNode
+    }
+
+    /// The variants of one channel: by event ID, and those that accept any event ID.
+    struct Bucket: Sendable {
+        var byEventID: [UInt32: [Int]] = [:]
+        var anyEventID: [Int] = []
+
+        var isEmpty: Bool { byEventID.isEmpty && anyEventID.isEmpty }
+    }
+
+    /// Compiles the evaluated detection rules among `rules`; others are kept in ``rules`` only.
+    public init(rules: [SigmaRule]) {
+        self.rules = rules
+        var variants: [Variant] = []
+        var buckets: [String: Bucket] = [:]
+        var anyChannel = Bucket()
+        for (ruleIndex, rule) in rules.enumerated() {
+            guard rule.isEvaluated, let detection = rule.detection,
+                case .targets(let targets) = WindowsLogSources.resolve(rule.logSource)
+            else { continue }
+            for target in targets {
+                let searches = detection.searches.map { $0.node.mapped(target.fieldMapping) }
+                let condition = detection.condition
+                var eventIDs: Set<UInt32>? = target.eventIDs.isEmpty ? nil : Set(target.eventIDs)
+                if let required = condition.requiredValues(of: .eventID, searches) {
+                    let ids = Set(required.compactMap { UInt32($0) })
+                    eventIDs = eventIDs.map { $0.intersection(ids) } ?? ids
+                }
+                if let eventIDs, eventIDs.isEmpty { continue }  // This target can never match.
+                var providers = target.providers.map { $0.lowercased() }
+                if let required = condition.requiredValues(of: .providerName, searches) {
+                    let requiredProviders = required.map { $0.lowercased() }
+                    providers =
+                        providers.isEmpty ? requiredProviders : providers.filter { requiredProviders.contains($0) }
+                    if providers.isEmpty { continue }
+                }
+                let preconditions = target.conditions.sorted { $0.key < $1.key }.map { field, values in
+                    FieldItem(
+                        fieldName: field, field: FieldReference.resolve(field),
+                        test: .anyOf(
+                            values.map { .string(StringPattern(SigmaString(plain: $0), caseSensitive: false)) },
+                            matchesAbsent: false))
+                }
+                let variantIndex = variants.count
+                variants.append(
+                    Variant(
+                        ruleIndex: ruleIndex, providers: providers.sorted(), preconditions: preconditions,
+                        searches: searches, condition: condition))
+                func file(_ bucket: inout Bucket) {
+                    if let eventIDs {
+                        for id in eventIDs.sorted() { bucket.byEventID[id, default: []].append(variantIndex) }
+                    } else {
+                        bucket.anyEventID.append(variantIndex)
+                    }
+                }
+                if target.channels.isEmpty {
+                    file(&anyChannel)
+                } else {
+                    for channel in Set(target.channels) { file(&buckets[channel, default: Bucket()]) }
+                }
+            }
+        }
+        self.variants = variants
+        self.channelBuckets = buckets
+        self.channelNames = buckets.keys.sorted()
+        self.anyChannel = anyChannel
+    }
+
+    /// The number of rules the engine evaluates.
+    public var evaluatedRuleCount: Int {
+        var seen = Set<Int>()
+        for variant in variants { seen.insert(variant.ruleIndex) }
+        return seen.count
+    }
+
+    /// Calls `body` with each rule that matches `event`, in rule order within each index bucket.
+    ///
+    /// - Complexity: Proportional to the rules indexed under the event's channel and event ID.
+    public func forEachMatch(in event: WinEvent, _ body: (SigmaRule) throws -> Void) rethrows {
+        var lastRule = -1
+        if let bucket = bucket(for: event.channel) {
+            try run(bucket, event, &lastRule, body)
+        }
+        if !anyChannel.isEmpty {
+            try run(anyChannel, event, &lastRule, body)
+        }
+    }
+
+    /// The rules that match `event`.
+    public func matchingRules(for event: WinEvent) -> [SigmaRule] {
+        var result: [SigmaRule] = []
+        forEachMatch(in: event) { result.append($0) }
+        return result
+    }
+
+    /// The number of compiled variants an event of this channel and event ID is tested against.
+    public func candidateCount(channel: String, eventID: UInt32) -> Int {
+        var count = anyChannel.anyEventID.count + (anyChannel.byEventID[eventID]?.count ?? 0)
+        if let bucket = bucket(for: channel) {
+            count += bucket.anyEventID.count + (bucket.byEventID[eventID]?.count ?? 0)
+        }
+        return count
+    }
+
+    private func bucket(for channel: String) -> Bucket? {
+        if let bucket = channelBuckets[channel] { return bucket }
+        let length = channel.utf8.count
+        for name in channelNames where name.utf8.count == length && asciiCaseInsensitiveEquals(name, channel) {
+            return channelBuckets[name]
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private func run(
+        _ bucket: Bucket, _ event: WinEvent, _ lastRule: inout Int, _ body: (SigmaRule) throws -> Void
+    ) rethrows {
+        if let list = bucket.byEventID[event.eventID] {
+            for index in list { try test(index, event, &lastRule, body) }
+        }
+        for index in bucket.anyEventID { try test(index, event, &lastRule, body) }
+    }
+
+    @inline(__always)
+    private func test(
+        _ variantIndex: Int, _ event: WinEvent, _ lastRule: inout Int, _ body: (SigmaRule) throws -> Void
+    ) rethrows {
+        let variant = variants[variantIndex]
+        if variant.ruleIndex == lastRule { return }
+        if !variant.providers.isEmpty {
+            let provider = event.provider
+            var accepted = false
+            for name in variant.providers where asciiCaseInsensitiveEquals(name, provider) {
+                accepted = true
+                break
+            }
+            if !accepted && !provider.utf8.contains(where: { $0 >= 0x80 }) { return }
+        }
+        for item in variant.preconditions where !item.holds(in: event) { return }
+        guard variant.condition.holds(variant.searches, in: event) else { return }
+        lastRule = variant.ruleIndex
+        try body(rules[variant.ruleIndex])
+    }
+}

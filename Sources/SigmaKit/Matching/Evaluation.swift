@@ -1,0 +1,227 @@
+import EventImport
+
+extension FieldItem {
+    /// Whether the event satisfies the item.
+    @inline(__always)
+    func holds(in event: WinEvent) -> Bool {
+        switch test {
+        case .exists(let expected):
+            return (field.anyValue(in: event) { _ in true } != nil) == expected
+        case .anyOf(let matchers, let matchesAbsent):
+            let result = field.anyValue(in: event) { value in
+                for matcher in matchers where matcher.matches(value, in: event) { return true }
+                return false
+            }
+            return result ?? matchesAbsent
+        case .allOf(let groups):
+            for group in groups {
+                let result = field.anyValue(in: event) { value in
+                    for matcher in group where matcher.matches(value, in: event) { return true }
+                    return false
+                }
+                if result != true { return false }
+            }
+            return true
+        case .noneOf(let matchers):
+            let result = field.anyValue(in: event) { value in
+                for matcher in matchers where matcher.matches(value, in: event) { return true }
+                return false
+            }
+            guard let result else { return false }
+            return !result
+        }
+    }
+}
+
+extension KeywordItem {
+    /// Whether the keywords occur in the event's payload values.
+    func holds(in event: WinEvent) -> Bool {
+        for group in groups {
+            var found = false
+            search: for field in event.fields {
+                for matcher in group where matcher.matches(field.value, in: event) {
+                    found = true
+                    break search
+                }
+            }
+            if found && !requiresAll { return true }
+            if !found && requiresAll { return false }
+        }
+        return requiresAll
+    }
+}
+
+extension SearchNode {
+    /// Whether the event satisfies the search identifier's definition.
+    func holds(in event: WinEvent) -> Bool {
+        switch self {
+        case .fields(let items):
+            for item in items where !item.holds(in: event) { return false }
+            return true
+        case .keywords(let item):
+            return item.holds(in: event)
+        case .anyOf(let nodes):
+            for node in nodes where node.holds(in: event) { return true }
+            return false
+        case .allOf(let nodes):
+            for node in nodes where !node.holds(in: event) { return false }
+            return true
+        }
+    }
+}
+
+extension ConditionNode {
+    /// Evaluates the condition, short-circuiting `and` and `or`.
+    func holds(_ searches: [SearchNode], in event: WinEvent) -> Bool {
+        switch self {
+        case .search(let index):
+            return searches[index].holds(in: event)
+        case .not(let inner):
+            return !inner.holds(searches, in: event)
+        case .and(let children):
+            for child in children where !child.holds(searches, in: event) { return false }
+            return true
+        case .or(let children):
+            for child in children where child.holds(searches, in: event) { return true }
+            return false
+        }
+    }
+}
+
+// MARK: - Field mapping
+
+extension FieldReference {
+    /// The reference after a log source's field mapping (rule name → event name).
+    func mapped(_ mapping: [String: String]) -> FieldReference {
+        guard !mapping.isEmpty, let target = mapping[displayName] else { return self }
+        return FieldReference.resolve(target)
+    }
+}
+
+extension ValueMatcher {
+    func mapped(_ mapping: [String: String]) -> ValueMatcher {
+        if case .fieldReference(let reference, let comparison) = self {
+            return .fieldReference(reference.mapped(mapping), comparison)
+        }
+        return self
+    }
+}
+
+extension FieldItem {
+    func mapped(_ mapping: [String: String]) -> FieldItem {
+        guard !mapping.isEmpty else { return self }
+        var copy = self
+        copy.field = field.mapped(mapping)
+        switch test {
+        case .exists: break
+        case .anyOf(let matchers, let absent): copy.test = .anyOf(matchers.map { $0.mapped(mapping) }, matchesAbsent: absent)
+        case .allOf(let groups): copy.test = .allOf(groups.map { $0.map { $0.mapped(mapping) } })
+        case .noneOf(let matchers): copy.test = .noneOf(matchers.map { $0.mapped(mapping) })
+        }
+        return copy
+    }
+}
+
+extension SearchNode {
+    func mapped(_ mapping: [String: String]) -> SearchNode {
+        guard !mapping.isEmpty else { return self }
+        switch self {
+        case .fields(let items): return .fields(items.map { $0.mapped(mapping) })
+        case .keywords: return self
+        case .anyOf(let nodes): return .anyOf(nodes.map { $0.mapped(mapping) })
+        case .allOf(let nodes): return .allOf(nodes.map { $0.mapped(mapping) })
+        }
+    }
+}
+
+// MARK: - Index keys
+
+extension SearchNode {
+    /// The event IDs this search can match, when it requires `EventID` to be one of a known set.
+    func requiredValues(of system: SystemField) -> Set<String>? {
+        switch self {
+        case .fields(let items):
+            var result: Set<String>?
+            for item in items {
+                guard case .system(let field) = item.field, field == system,
+                    case .anyOf(let matchers, false) = item.test
+                else { continue }
+                var values: Set<String> = []
+                var qualifies = true
+                for matcher in matchers {
+                    guard let value = Self.indexValue(of: matcher, for: system) else {
+                        qualifies = false
+                        break
+                    }
+                    values.insert(value)
+                }
+                if !qualifies { continue }
+                if values.isEmpty { continue }
+                result = result.map { $0.intersection(values) } ?? values
+            }
+            return result
+        case .keywords:
+            return nil
+        case .anyOf(let nodes):
+            var union: Set<String> = []
+            for node in nodes {
+                guard let values = node.requiredValues(of: system) else { return nil }
+                union.formUnion(values)
+            }
+            return union
+        case .allOf(let nodes):
+            var result: Set<String>?
+            for node in nodes {
+                if let values = node.requiredValues(of: system) {
+                    result = result.map { $0.intersection(values) } ?? values
+                }
+            }
+            return result
+        }
+    }
+}
+
+extension SearchNode {
+    /// The canonical text of an exact, case-insensitive value (event IDs in decimal), or `nil`.
+    fileprivate static func indexValue(of matcher: ValueMatcher, for system: SystemField) -> String? {
+        switch matcher {
+        case .number(let number):
+            guard system == .eventID, let integer = number.integer, let id = UInt32(exactly: integer) else { return nil }
+            return String(id)
+        case .string(let pattern):
+            guard pattern.shape == .exact, !pattern.caseSensitive else { return nil }
+            let text = String(decoding: pattern.bytes, as: UTF8.self)
+            if system == .eventID { return UInt32(text).map { String($0) } }
+            return text
+        default:
+            return nil
+        }
+    }
+}
+
+extension ConditionNode {
+    /// The values a `System` field must have for the condition to hold, or `nil` when any value can.
+    func requiredValues(of system: SystemField, _ searches: [SearchNode]) -> Set<String>? {
+        switch self {
+        case .search(let index):
+            return searches[index].requiredValues(of: system)
+        case .not:
+            return nil
+        case .and(let children):
+            var result: Set<String>?
+            for child in children {
+                if let values = child.requiredValues(of: system, searches) {
+                    result = result.map { $0.intersection(values) } ?? values
+                }
+            }
+            return result
+        case .or(let children):
+            var union: Set<String> = []
+            for child in children {
+                guard let values = child.requiredValues(of: system, searches) else { return nil }
+                union.formUnion(values)
+            }
+            return union
+        }
+    }
+}

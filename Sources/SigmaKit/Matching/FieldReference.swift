@@ -1,0 +1,164 @@
+import EventImport
+
+/// A `System` value of an event, named as Sigma names them (`EventID`, `Provider_Name`, …).
+enum SystemField: String, Sendable, Hashable, CaseIterable {
+    case eventID = "EventID"
+    case channel = "Channel"
+    case providerName = "Provider_Name"
+    case providerGUID = "Provider_Guid"
+    case eventSourceName = "Provider_EventSourceName"
+    case computer = "Computer"
+    case level = "Level"
+    case task = "Task"
+    case opcode = "Opcode"
+    case keywords = "Keywords"
+    case version = "Version"
+    case recordID = "EventRecordID"
+    case userID = "Security_UserID"
+    case processID = "Execution_ProcessID"
+    case threadID = "Execution_ThreadID"
+    case activityID = "Correlation_ActivityID"
+    case timeCreated = "TimeCreated_SystemTime"
+    case qualifiers = "EventID_Qualifiers"
+
+    /// Names that some rule writers use for the same values.
+    static let aliases: [String: SystemField] = [
+        "eventsourcename": .eventSourceName,
+        "qualifiers": .qualifiers,
+        "eventid_qualifiers": .qualifiers,
+        "timecreated": .timeCreated,
+    ]
+
+    /// Whether an EventData field of the same name (Sysmon's `Version`, …) takes precedence.
+    var payloadFirst: Bool {
+        switch self {
+        case .level, .task, .opcode, .keywords, .version: true
+        default: false
+        }
+    }
+
+    /// The field's value as text, or `nil` when the event lacks it.
+    func value(in event: WinEvent) -> String? {
+        switch self {
+        case .eventID: String(event.eventID)
+        case .channel: event.channel
+        case .providerName: event.provider
+        case .providerGUID: event.providerGUID.isEmpty ? nil : event.providerGUID
+        case .eventSourceName: event.eventSourceName.isEmpty ? nil : event.eventSourceName
+        case .computer: event.computer
+        case .level: event.level.map { String($0) }
+        case .task: event.task.map { String($0) }
+        case .opcode: event.opcode.map { String($0) }
+        case .keywords: event.keywords.isEmpty ? nil : event.keywords
+        case .version: event.version.map { String($0) }
+        case .recordID: event.recordID.map { String($0) }
+        case .userID: event.userID.isEmpty ? nil : event.userID
+        case .processID: event.processID.map { String($0) }
+        case .threadID: event.threadID.map { String($0) }
+        case .activityID: event.activityID.isEmpty ? nil : event.activityID
+        case .timeCreated: event.time.description
+        case .qualifiers: event.qualifiers.map { String($0) }
+        }
+    }
+}
+
+/// A payload field name, with its spaceless lower-case form for the fallback comparison.
+struct PayloadName: Sendable, Hashable {
+    let name: String
+    /// `name` lowered, spaces removed: `Threat Name` and `ThreatName` both give `threatname`.
+    let folded: [UInt8]
+
+    init(_ name: String) {
+        self.name = name
+        folded = name.utf8.compactMap { $0 == 0x20 ? nil : foldByte($0, true) }
+    }
+
+    /// Whether an event field name equals this name ignoring spaces and ASCII case.
+    @inline(__always)
+    func looselyEquals(_ other: String) -> Bool {
+        var index = 0
+        let count = folded.count
+        for byte in other.utf8 where byte != 0x20 {
+            if index == count || foldByte(byte, true) != folded[index] { return false }
+            index += 1
+        }
+        return index == count
+    }
+}
+
+/// How a rule's field name is found in an event.
+enum FieldReference: Sendable, Hashable {
+    /// A `System` value.
+    case system(SystemField)
+    /// A payload value (EventData `Name`, UserData element).
+    case payload(PayloadName)
+    /// A payload value if the event has one by that name, else the `System` value.
+    case payloadThenSystem(PayloadName, SystemField)
+    /// `Data`: classic providers' unnamed `<Data>` elements (and any payload field named `Data`).
+    case unnamedData
+
+    /// Resolves a rule field name.
+    static func resolve(_ name: String) -> FieldReference {
+        let lowered = name.lowercased()
+        if lowered == "data" { return .unnamedData }
+        if let system = SystemField.allCases.first(where: { $0.rawValue.lowercased() == lowered })
+            ?? SystemField.aliases[lowered]
+        {
+            return system.payloadFirst ? .payloadThenSystem(PayloadName(name), system) : .system(system)
+        }
+        return .payload(PayloadName(name))
+    }
+
+    /// Calls `predicate` with each value of the field until it returns `true`.
+    ///
+    /// - Returns: `nil` when the event has no such field, else whether a value satisfied `predicate`.
+    @inline(__always)
+    func anyValue(in event: WinEvent, _ predicate: (String) -> Bool) -> Bool? {
+        switch self {
+        case .system(let field):
+            guard let value = field.value(in: event) else { return nil }
+            return predicate(value)
+        case .payload(let name):
+            return Self.payloadValues(name, in: event, predicate)
+        case .payloadThenSystem(let name, let field):
+            if let result = Self.payloadValues(name, in: event, predicate) { return result }
+            guard let value = field.value(in: event) else { return nil }
+            return predicate(value)
+        case .unnamedData:
+            var found = false
+            for field in event.fields where field.name.isEmpty || field.name == "Data" {
+                found = true
+                if predicate(field.value) { return true }
+            }
+            return found ? false : nil
+        }
+    }
+
+    /// Looks a payload name up exactly first, then ignoring spaces and ASCII case (Windows Defender
+    /// writes `Threat Name` where SigmaHQ rules write `ThreatName`).
+    @inline(__always)
+    private static func payloadValues(_ name: PayloadName, in event: WinEvent, _ predicate: (String) -> Bool)
+        -> Bool?
+    {
+        var found = false
+        for field in event.fields where field.name == name.name {
+            found = true
+            if predicate(field.value) { return true }
+        }
+        if found { return false }
+        for field in event.fields where !field.name.isEmpty && name.looselyEquals(field.name) {
+            found = true
+            if predicate(field.value) { return true }
+        }
+        return found ? false : nil
+    }
+
+    /// The rule-side name, for messages.
+    var displayName: String {
+        switch self {
+        case .system(let field): field.rawValue
+        case .payload(let name), .payloadThenSystem(let name, _): name.name
+        case .unnamedData: "Data"
+        }
+    }
+}

@@ -1,0 +1,414 @@
+import Foundation
+import Yams
+
+/// The result of loading rules: the rules that loaded, and a diagnostic for everything else.
+public struct RuleCatalog: Sendable {
+    /// Loaded rules (detection and correlation), in file and document order.
+    public var rules: [SigmaRule] = []
+    /// Every problem found, in the order found.
+    public var diagnostics: [SigmaDiagnostic] = []
+    /// Rule files read.
+    public var filesRead = 0
+    /// YAML documents read (including those that are not rules).
+    public var documentsRead = 0
+    /// Documents that looked like rules but were not loaded because of an error.
+    public var rejectedRules = 0
+
+    /// Creates an empty catalog.
+    public init() {}
+
+    /// Diagnostics of severity `error`.
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    /// Diagnostics of severity `warning`.
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+    /// Loaded detection rules that the engine evaluates.
+    public var evaluatedRules: [SigmaRule] { rules.filter(\.isEvaluated) }
+}
+
+/// Loads Sigma rules (specification v2.1) from YAML files and folders.
+///
+/// Every document of a multi-document file (`---`) is read. A document with `detection:` is a
+/// detection rule, one with `correlation:` a correlation rule (kept, with a note, for a later stage).
+/// Other YAML documents get a `not-sigma` warning, except below a folder named `causes`, which holds
+/// the project's own cause definitions and is skipped. A rule with an error (unknown modifier, bad
+/// regular expression, undefined identifier in the condition, duplicate id, …) is not loaded; a rule
+/// that loads but cannot be evaluated (unmapped log source, unresolved placeholder) is kept with a
+/// warning. Nothing is skipped without a diagnostic.
+///
+/// ```swift
+/// let catalog = RuleLoader().load(paths: ["Rules"])
+/// for diagnostic in catalog.diagnostics { print(diagnostic) }
+/// ```
+public struct RuleLoader: Sendable {
+    /// Values for `expand` placeholders: `name` (without `%`) → values.
+    public var placeholders: [String: [String]]
+
+    /// The folder name below which files are not Sigma rules (the project's cause definitions).
+    public static let causesFolderName = "causes"
+
+    /// Creates a loader.
+    public init(placeholders: [String: [String]] = [:]) {
+        self.placeholders = placeholders
+    }
+
+    /// Loads rule files and folders (recursively, `.yml` and `.yaml`, in sorted order, skipping hidden
+    /// entries and `causes` folders), then checks ids across everything loaded.
+    public func load(paths: [String]) -> RuleCatalog {
+        var catalog = RuleCatalog()
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                catalog.diagnostics.append(
+                    SigmaDiagnostic(.error, .unreadable, source: path, message: "no such rule file or folder"))
+                continue
+            }
+            let files = isDirectory.boolValue ? ruleFiles(in: path, catalog: &catalog) : [path]
+            for file in files {
+                loadFile(file, into: &catalog)
+            }
+        }
+        checkDuplicateIDs(&catalog)
+        return catalog
+    }
+
+    /// Loads the rules in one YAML text (all its documents); `source` names it in diagnostics.
+    public func load(yaml: String, source: String) -> RuleCatalog {
+        var catalog = RuleCatalog()
+        catalog.filesRead = 1
+        loadDocuments(yaml, source: source, into: &catalog)
+        checkDuplicateIDs(&catalog)
+        return catalog
+    }
+
+    // MARK: - Files
+
+    private func ruleFiles(in directory: String, catalog: inout RuleCatalog) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
+            catalog.diagnostics.append(
+                SigmaDiagnostic(.error, .unreadable, source: directory, message: "the folder cannot be listed"))
+            return []
+        }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let components = relative.split(separator: "/")
+            if components.contains(where: { $0.hasPrefix(".") }) { continue }
+            if components.dropLast().contains(where: { $0 == Substring(Self.causesFolderName) }) { continue }
+            let lowered = relative.lowercased()
+            guard lowered.hasSuffix(".yml") || lowered.hasSuffix(".yaml") else { continue }
+            let full = (directory as NSString).appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(full)
+            }
+        }
+        return files.sorted()
+    }
+
+    private func loadFile(_ path: String, into catalog: inout RuleCatalog) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            catalog.diagnostics.append(SigmaDiagnostic(.error, .unreadable, source: path, message: "cannot read the file"))
+            return
+        }
+        catalog.filesRead += 1
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            catalog.diagnostics.append(
+                SigmaDiagnostic(.error, .yamlSyntax, source: path, message: "the file is not UTF-8 text; it is not loaded"))
+            return
+        }
+        loadDocuments(text, source: path, into: &catalog)
+    }
+
+    // MARK: - Documents
+
+    private func loadDocuments(_ text: String, source: String, into catalog: inout RuleCatalog) {
+        var documents: YamlSequence<Node>
+        do {
+            documents = try Yams.compose_all(yaml: text)
+        } catch {
+            catalog.diagnostics.append(yamlDiagnostic(error, text: text, source: source))
+            return
+        }
+        var index = 0
+        while let document = documents.next() {
+            catalog.documentsRead += 1
+            loadDocument(document, index: index, source: source, into: &catalog)
+            index += 1
+        }
+        if let error = documents.error {
+            var diagnostic = yamlDiagnostic(error, text: text, source: source)
+            diagnostic.message += index > 0 ? " (documents before it were read)" : ""
+            catalog.diagnostics.append(diagnostic)
+        }
+    }
+
+    private func yamlDiagnostic(_ error: any Error, text: String, source: String) -> SigmaDiagnostic {
+        var line: Int?
+        var column: Int?
+        var message = "\(error)"
+        if let yamlError = error as? YamlError {
+            switch yamlError {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                .composer(let context, let problem, let mark, _):
+                line = mark.line
+                column = mark.column
+                message = problem + (context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? "")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                line = context.mark.line
+                column = context.mark.column
+                message = "duplicate key(s) \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one map"
+            case .reader(let problem, let offset, _, _):
+                message = problem
+                if let offset {
+                    let prefix = text.utf8.prefix(offset)
+                    line = prefix.count { $0 == 0x0A } + 1
+                    column = prefix.count - (prefix.lastIndex(of: 0x0A).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+                }
+            default:
+                break
+            }
+        }
+        return SigmaDiagnostic(
+            .error, .yamlSyntax, source: source, line: line, column: column,
+            message: "invalid YAML: \(message); the file is not loaded from here on")
+    }
+
+    private func loadDocument(_ document: Node, index: Int, source: String, into catalog: inout RuleCatalog) {
+        var collector = DiagnosticCollector(source: source)
+        defer { catalog.diagnostics += collector.diagnostics }
+        guard let root = document.mapping else {
+            if let scalar = document.scalar, scalar.string.isEmpty, scalar.style == .plain || scalar.style == .any {
+                return  // An empty document (e.g. after a trailing `---`): nothing to load.
+            }
+            if !isInCausesFolder(source) {
+                collector.report(
+                    .warning, .notSigma, at: document,
+                    "YAML document \(index + 1) is not a map, so it is not a Sigma rule; it is ignored")
+            }
+            return
+        }
+        let detectionNode = root["detection"]
+        let correlationNode = root["correlation"]
+        if detectionNode == nil && correlationNode == nil {
+            if isInCausesFolder(source) { return }
+            if root["filter"] != nil {
+                collector.report(
+                    .warning, .unsupported, at: document,
+                    "Sigma filter documents (meta filters) are not supported yet; this filter is not applied")
+            } else if let action = root["action"]?.string {
+                collector.report(
+                    .error, .deprecatedSyntax, at: document,
+                    "'action: \(action)' rule collections are Sigma v1 syntax that v2 removed; the document is not loaded")
+                catalog.rejectedRules += 1
+            } else {
+                collector.report(
+                    .warning, .notSigma, at: document,
+                    "YAML document \(index + 1) has neither 'detection' nor 'correlation', so it is not a Sigma rule; it is ignored")
+            }
+            return
+        }
+        if detectionNode != nil && correlationNode != nil {
+            collector.report(
+                .error, .invalidAttribute, at: document,
+                "a document cannot have both 'detection' and 'correlation'; it is not loaded")
+            catalog.rejectedRules += 1
+            return
+        }
+
+        // Metadata.
+        func string(_ key: String) -> String? {
+            guard let node = root[key] else { return nil }
+            guard let scalar = node.scalar else {
+                collector.report(.warning, .invalidAttribute, at: node, "'\(key)' should be a string; it is ignored")
+                return nil
+            }
+            return scalar.string
+        }
+        func list(_ key: String) -> [String] {
+            guard let node = root[key] else { return [] }
+            if let scalar = node.scalar { return scalar.string.isEmpty ? [] : [scalar.string] }
+            guard let sequence = node.sequence else {
+                collector.report(.warning, .invalidAttribute, at: node, "'\(key)' should be a list of strings; it is ignored")
+                return []
+            }
+            return sequence.compactMap { element in
+                guard let scalar = element.scalar else {
+                    collector.report(.warning, .invalidAttribute, at: element, "an entry of '\(key)' is not a string; it is ignored")
+                    return nil
+                }
+                return scalar.string
+            }
+        }
+        let title = string("title")
+        let id = string("id")
+        let status = string("status")
+        let level = string("level")
+        if let id, !isUUID(id) {
+            collector.report(.warning, .invalidAttribute, at: root["id"], "'id' \(id) is not a UUID")
+        }
+        if let status, !["stable", "test", "experimental", "deprecated", "unsupported"].contains(status) {
+            collector.report(
+                .warning, .invalidAttribute, at: root["status"],
+                "'status' '\(status)' is not one of stable, test, experimental, deprecated, unsupported")
+        }
+        if let level, !["informational", "low", "medium", "high", "critical"].contains(level) {
+            collector.report(
+                .warning, .invalidAttribute, at: root["level"],
+                "'level' '\(level)' is not one of informational, low, medium, high, critical")
+        }
+        guard let title, !title.isEmpty else {
+            collector.report(.error, .missingAttribute, at: document, "the rule has no 'title'; it is not loaded")
+            catalog.rejectedRules += 1
+            return
+        }
+
+        var logSource = LogSource()
+        if let logSourceNode = root["logsource"] {
+            if let mapping = logSourceNode.mapping {
+                func field(_ key: String) -> String? { mapping[key]?.scalar.map(\.string).flatMap { $0.isEmpty ? nil : $0 } }
+                logSource = LogSource(
+                    product: field("product"), category: field("category"), service: field("service"),
+                    definition: field("definition"))
+            } else {
+                collector.report(.error, .invalidAttribute, at: logSourceNode, "'logsource' must be a map; the rule is not loaded")
+            }
+        } else if detectionNode != nil {
+            collector.report(.error, .missingAttribute, at: document, "the rule has no 'logsource'; it is not loaded")
+        }
+
+        var rule = SigmaRule(
+            title: title, id: id, name: string("name"), status: status, level: level,
+            description: string("description"), author: string("author"), date: string("date"),
+            modified: string("modified"), tags: list("tags"), references: list("references"),
+            falsePositives: list("falsepositives"), fields: list("fields"), logSource: logSource,
+            kind: .correlation(CorrelationRule(rules: [], groupBy: [], condition: [:], aliases: [:])),
+            evaluation: .evaluated, source: source,
+            position: SourcePosition(line: document.mark?.line ?? 1, column: document.mark?.column ?? 1),
+            documentIndex: index)
+
+        if let correlationNode {
+            rule.kind = .correlation(parseCorrelation(correlationNode, root: document, collector: &collector))
+            rule.evaluation = .notEvaluated(reason: "correlation rule, not evaluated by the detection engine")
+            if collector.hasErrors {
+                catalog.rejectedRules += 1
+                return
+            }
+            let label = rule.name.map { "'\($0)'" } ?? rule.id ?? "'\(title)'"
+            collector.report(
+                .note, .correlationRule, at: correlationNode,
+                "correlation rule \(label) loaded; correlation rule, not evaluated by the detection engine")
+            catalog.rules.append(rule)
+            return
+        }
+        guard let detectionNode else { return }
+        var parser = DetectionParser(placeholders: placeholders, collector: collector)
+        let detection = parser.parse(detectionNode)
+        collector = parser.collector
+        guard let detection, !collector.hasErrors else {
+            catalog.rejectedRules += 1
+            return
+        }
+        rule.kind = .detection(detection)
+        if case .unmapped(let reason) = WindowsLogSources.resolve(logSource) {
+            rule.evaluation = .notEvaluated(reason: "log source \(logSource): \(reason)")
+            collector.report(
+                .warning, .unmappedLogSource, at: root["logsource"],
+                "log source \(logSource): \(reason); the rule is loaded but not evaluated")
+        }
+        if !parser.unresolvedPlaceholders.isEmpty {
+            let names = parser.unresolvedPlaceholders.map { "%\($0)%" }.joined(separator: ", ")
+            rule.evaluation = .notEvaluated(reason: "unresolved placeholder \(names)")
+            collector.report(
+                .warning, .unresolvedPlaceholder, at: detectionNode,
+                "placeholder \(names) has no value (pass --placeholder NAME=VALUE); the rule is loaded but not evaluated")
+        }
+        catalog.rules.append(rule)
+    }
+
+    private func isInCausesFolder(_ source: String) -> Bool {
+        source.split(separator: "/").dropLast().contains { $0 == Substring(Self.causesFolderName) }
+    }
+
+    private func parseCorrelation(_ node: Node, root: Node, collector: inout DiagnosticCollector) -> CorrelationRule {
+        var correlation = CorrelationRule(rules: [], groupBy: [], condition: [:], aliases: [:])
+        guard let mapping = node.mapping else {
+            collector.report(.error, .invalidAttribute, at: node, "'correlation' must be a map; the rule is not loaded")
+            return correlation
+        }
+        func strings(_ node: Node?) -> [String] {
+            guard let node else { return [] }
+            if let scalar = node.scalar { return [scalar.string] }
+            return node.sequence?.compactMap { $0.scalar?.string } ?? []
+        }
+        correlation.type = mapping["type"]?.scalar?.string
+        correlation.rules = strings(mapping["rules"])
+        correlation.groupBy = strings(mapping["group-by"])
+        correlation.timespan = mapping["timespan"]?.scalar?.string
+        if let condition = mapping["condition"] {
+            if let scalar = condition.scalar {
+                correlation.condition["expression"] = scalar.string
+            } else if let pairs = condition.mapping {
+                for (key, value) in pairs {
+                    if let key = key.scalar?.string, let value = value.scalar?.string { correlation.condition[key] = value }
+                }
+            }
+        }
+        if let aliases = mapping["aliases"]?.mapping {
+            for (alias, fields) in aliases {
+                guard let alias = alias.scalar?.string, let fields = fields.mapping else { continue }
+                var byRule: [String: String] = [:]
+                for (rule, field) in fields {
+                    if let rule = rule.scalar?.string, let field = field.scalar?.string { byRule[rule] = field }
+                }
+                correlation.aliases[alias] = byRule
+            }
+        }
+        let generate = mapping["generate"] ?? root["generate"]
+        correlation.generate = generate?.scalar.flatMap { Bool($0.string.lowercased()) }
+        let types = ["event_count", "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg", "value_percentile"]
+        if correlation.type == nil {
+            collector.report(.warning, .missingAttribute, at: node, "the correlation has no 'type'")
+        } else if let type = correlation.type, !types.contains(type) {
+            collector.report(
+                .warning, .invalidAttribute, at: mapping["type"], "correlation type '\(type)' is not one of \(types.joined(separator: ", "))")
+        }
+        if correlation.rules.isEmpty {
+            collector.report(.warning, .missingAttribute, at: node, "the correlation names no 'rules'")
+        }
+        if correlation.timespan == nil {
+            collector.report(.warning, .missingAttribute, at: node, "the correlation has no 'timespan'")
+        }
+        return correlation
+    }
+
+    private func checkDuplicateIDs(_ catalog: inout RuleCatalog) {
+        var firstByID: [String: SigmaRule] = [:]
+        var kept: [SigmaRule] = []
+        for rule in catalog.rules {
+            guard let id = rule.id else {
+                kept.append(rule)
+                continue
+            }
+            let key = id.lowercased()
+            if let first = firstByID[key] {
+                catalog.diagnostics.append(
+                    SigmaDiagnostic(
+                        .error, .duplicateID, source: rule.source, line: rule.position.line, column: rule.position.column,
+                        message: "duplicate id \(id): '\(first.title)' at \(first.locator) already uses it; this rule is not loaded"))
+                catalog.rejectedRules += 1
+                continue
+            }
+            firstByID[key] = rule
+            kept.append(rule)
+        }
+        catalog.rules = kept
+    }
+}
+
+/// Whether `text` has the 8-4-4-4-12 hexadecimal form of a UUID.
+func isUUID(_ text: String) -> Bool {
+    let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
+    return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+}

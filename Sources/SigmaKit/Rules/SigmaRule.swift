@@ -1,0 +1,139 @@
+/// One Sigma rule document as loaded from a rule file: its metadata, log source and either a
+/// compiled detection or (for correlation rules) the parsed correlation.
+public struct SigmaRule: Sendable {
+    /// `title` (mandatory).
+    public var title: String
+    /// `id`, normally a UUID.
+    public var id: String?
+    /// `name`, the identifier that correlation rules use to reference a rule.
+    public var name: String?
+    /// `status`: `stable`, `test`, `experimental`, `deprecated` or `unsupported`.
+    public var status: String?
+    /// `level`: `informational`, `low`, `medium`, `high` or `critical`.
+    public var level: String?
+    /// `description`.
+    public var description: String?
+    /// `author`.
+    public var author: String?
+    /// `date` as written (`YYYY-MM-DD`).
+    public var date: String?
+    /// `modified` as written.
+    public var modified: String?
+    /// `tags`, e.g. `attack.t1059`.
+    public var tags: [String]
+    /// `references`.
+    public var references: [String]
+    /// `falsepositives`.
+    public var falsePositives: [String]
+    /// `fields`: event fields worth showing to an analyst.
+    public var fields: [String]
+    /// `logsource`.
+    public var logSource: LogSource
+    /// What the rule is: a detection the engine evaluates, or a correlation kept for a later stage.
+    public var kind: Kind
+    /// Whether the detection engine evaluates the rule, and if not, why.
+    public var evaluation: Evaluation
+    /// The rule file.
+    public var source: String
+    /// Where the rule's YAML document starts in the file.
+    public var position: SourcePosition
+    /// The 0-based index of the document in a multi-document file.
+    public var documentIndex: Int
+
+    /// What a rule document is.
+    public enum Kind: Sendable {
+        /// A detection rule (a document with `detection:`).
+        case detection(Detection)
+        /// A correlation rule (a document with `correlation:`), not evaluated by the detection engine.
+        case correlation(CorrelationRule)
+    }
+
+    /// Whether the detection engine evaluates a rule.
+    public enum Evaluation: Sendable, Hashable {
+        /// The rule is compiled into the engine.
+        case evaluated
+        /// The rule is loaded (and listed) but not evaluated, for the given reason.
+        case notEvaluated(reason: String)
+    }
+
+    /// `file:line` of the rule document, for reports.
+    public var locator: String { "\(source):\(position.line)" }
+
+    /// Whether the detection engine evaluates the rule.
+    public var isEvaluated: Bool { evaluation == .evaluated }
+
+    /// The detection, for detection rules.
+    public var detection: Detection? {
+        if case .detection(let detection) = kind { return detection }
+        return nil
+    }
+
+    /// The correlation, for correlation rules.
+    public var correlation: CorrelationRule? {
+        if case .correlation(let correlation) = kind { return correlation }
+        return nil
+    }
+}
+
+/// The `logsource` of a rule.
+public struct LogSource: Sendable, Hashable, CustomStringConvertible {
+    /// `product`, e.g. `windows`.
+    public var product: String?
+    /// `category`, e.g. `process_creation`.
+    public var category: String?
+    /// `service`, e.g. `security`.
+    public var service: String?
+    /// `definition`: free text about the configuration the rule needs.
+    public var definition: String?
+
+    /// Creates a log source.
+    public init(product: String? = nil, category: String? = nil, service: String? = nil, definition: String? = nil) {
+        self.product = product
+        self.category = category
+        self.service = service
+        self.definition = definition
+    }
+
+    /// `product/category/service` with absent parts left out, e.g. `windows/process_creation`.
+    public var description: String {
+        let parts = [product, category, service].compactMap { $0 }
+        return parts.isEmpty ? "(empty)" : parts.joined(separator: "/")
+    }
+}
+
+/// A correlation rule as parsed; evaluation belongs to a later stage.
+public struct CorrelationRule: Sendable, Hashable {
+    /// `correlation.type`: `event_count`, `value_count`, `temporal`, `temporal_ordered`, `value_sum`,
+    /// `value_avg` or `value_percentile`.
+    public var type: String?
+    /// `correlation.rules`: ids or names of the rules it correlates.
+    public var rules: [String]
+    /// `correlation.group-by`.
+    public var groupBy: [String]
+    /// `correlation.timespan` as written, e.g. `5m`.
+    public var timespan: String?
+    /// `correlation.condition` as its key/value pairs (`gte: 2`, `field: X`), or a boolean expression
+    /// string under the key `expression`.
+    public var condition: [String: String]
+    /// `correlation.aliases`: alias → (rule → field).
+    public var aliases: [String: [String: String]]
+    /// `correlation.generate` (or top-level `generate`).
+    public var generate: Bool?
+}
+
+/// A parsed and compiled `detection` block: the search identifiers and the condition over them.
+public struct Detection: Sendable {
+    /// The search identifiers in document order.
+    public var searchIdentifiers: [String] { searches.map(\.name) }
+    /// The condition text(s) as written; several are OR-ed.
+    public var conditionText: [String]
+
+    var searches: [NamedSearch]
+    var condition: ConditionNode
+}
+
+/// One search identifier and its definition.
+struct NamedSearch: Sendable {
+    var name: String
+    var node: SearchNode
+}
