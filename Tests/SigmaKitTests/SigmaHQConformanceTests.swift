@@ -85,3 +85,48 @@ struct SigmaHQConformanceTests {
         #expect(matched == entries.count)
     }
 }
+
+/// Every rule over every sample, compared with the reference engine (pySigma + sqlite) hits in
+/// `reference-cross-matches.json`: a check against over-matching as well as under-matching.
+@Suite(.enabled(if: TestSupport.hasSigmaHQ, "the SigmaHQ conformance set (../shared/sigmahq) is absent"))
+struct SigmaHQCrossMatchTests {
+    struct Reference: Decodable {
+        struct Hit: Decodable {
+            var rule_id: String
+            var matches: Int
+        }
+        var samples: [String: [Hit]]
+        var rules_not_converted: [String: String]
+    }
+
+    @Test func everyRuleOverEverySampleAgreesWithTheReferenceEngine() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: TestSupport.sigmaHQ + "/reference-cross-matches.json"))
+        let reference = try JSONDecoder().decode(Reference.self, from: data)
+        let catalog = RuleLoader().load(
+            paths: SigmaHQConformanceTests.ruleFolders.map { TestSupport.sigmaHQ + "/" + $0 })
+        let engine = SigmaEngine(rules: catalog.rules)
+        let notConverted = Set(reference.rules_not_converted.keys.map { TestSupport.sigmaHQ + "/" + $0 })
+        var ours: Set<String> = []
+        var theirs: Set<String> = []
+        var details: [String: String] = [:]
+        for (sample, hits) in reference.samples {
+            for hit in hits where hit.matches > 0 { theirs.insert(sample + " " + hit.rule_id) }
+            let (events, _) = TestSupport.importEvents(path: TestSupport.sigmaHQ + "/" + sample)
+            for event in events {
+                engine.forEachMatch(in: event) { rule in
+                    guard !notConverted.contains(rule.source) else { return }
+                    let key = sample + " " + (rule.id ?? "")
+                    ours.insert(key)
+                    details[key] = rule.source
+                }
+            }
+        }
+        let missing = theirs.subtracting(ours).sorted()
+        let extra = ours.subtracting(theirs).sorted()
+        print("cross matches: ours \(ours.count), reference \(theirs.count), missing \(missing.count), extra \(extra.count)")
+        for key in missing { print("  missing: \(key)") }
+        for key in extra { print("  extra: \(key) \(details[key] ?? "")") }
+        #expect(missing.isEmpty)
+        #expect(extra.isEmpty)
+    }
+}
