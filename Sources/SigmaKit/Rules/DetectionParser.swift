@@ -327,7 +327,7 @@ struct DetectionParser {
                         } catch {
                             collector.report(
                                 .error, .invalidRegex, at: value.node,
-                                "\(label): '\(pattern)' is not a valid regular expression (\(regexErrorText(error))); the rule is not loaded")
+                                "\(label): '\(pattern)' is not a valid regular expression (\(regexErrorText(pattern))); the rule is not loaded")
                             return nil
                         }
                     }
@@ -617,10 +617,15 @@ struct DetectionParser {
         }
     }
 
-    private func regexErrorText(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let reason = nsError.userInfo["NSInvalidValue"] as? String { return "ICU: \(reason)" }
-        return nsError.localizedDescription
+    /// A readable reason for a pattern ICU rejected. ICU's error only echoes the pattern, so the
+    /// reason comes from the Swift regex parser when it also rejects the pattern.
+    private func regexErrorText(_ pattern: String) -> String {
+        do {
+            _ = try Regex(pattern)
+            return "rejected by the ICU regular expression engine"
+        } catch {
+            return "\(error)"
+        }
     }
 
     // MARK: - Placeholders

@@ -11,9 +11,14 @@ enum TestSupport {
         return url.path
     }()
 
-    /// `../shared/sigmahq` next to the package, the SigmaHQ conformance set.
-    static let sigmaHQ: String = URL(fileURLWithPath: packageRoot).deletingLastPathComponent()
-        .appendingPathComponent("shared/sigmahq").standardizedFileURL.path
+    /// `../shared/sigmahq` next to the package (or below `$RDPCAUSE_SHARED`), the SigmaHQ conformance set.
+    static let sigmaHQ: String = {
+        if let shared = ProcessInfo.processInfo.environment["RDPCAUSE_SHARED"], !shared.isEmpty {
+            return URL(fileURLWithPath: shared).appendingPathComponent("sigmahq").standardizedFileURL.path
+        }
+        return URL(fileURLWithPath: packageRoot).deletingLastPathComponent()
+            .appendingPathComponent("shared/sigmahq").standardizedFileURL.path
+    }()
 
     /// Whether the SigmaHQ conformance set is present.
     static let hasSigmaHQ: Bool = {

@@ -1,0 +1,199 @@
+import ArgumentParser
+import EventImport
+import Foundation
+import SigmaKit
+
+/// Options shared by the commands that load Sigma rules.
+struct RuleLoadingOptions: ParsableArguments {
+    @Option(
+        name: .customLong("placeholder"),
+        help: ArgumentHelp(
+            "A value for an `expand` placeholder, as NAME=VALUE (repeat for several values or names).",
+            valueName: "name=value"))
+    var placeholders: [String] = []
+
+    /// The placeholders as a dictionary, or a validation error naming the malformed option.
+    func placeholderValues() throws -> [String: [String]] {
+        var values: [String: [String]] = [:]
+        for entry in placeholders {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                throw ValidationError("--placeholder '\(entry)' is not NAME=VALUE")
+            }
+            var name = String(entry[..<equals])
+            if name.hasPrefix("%") && name.hasSuffix("%") && name.count > 2 { name = String(name.dropFirst().dropLast()) }
+            values[name, default: []].append(String(entry[entry.index(after: equals)...]))
+        }
+        return values
+    }
+}
+
+/// Prints rule diagnostics to standard error as `file:line:column: severity: message [code]`.
+func printRuleDiagnostics(_ catalog: RuleCatalog, to errors: BufferedOutput, minimum: SigmaDiagnostic.Severity) {
+    for diagnostic in catalog.diagnostics where diagnostic.severity >= minimum {
+        errors.write(diagnostic.description + "\n")
+    }
+}
+
+/// `rdpcause hunt`: run Sigma detection rules over exported event logs.
+struct HuntCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hunt",
+        abstract: "Run Sigma detection rules over exported Windows event logs and print the matches.",
+        discussion: """
+            Rules come from the `Rules/` folder of the current directory when it exists, plus every
+            `--rules` folder or file. Inputs are read as by `rdpcause events` (files, folders, archives).
+
+            Output (standard output):
+              table   (default) one row per match: time, level, rule, computer, channel and event ID, origin.
+              ndjson  one JSON object per match:
+                      {"type":"detection","rule":{"id","name","title","level"},"time","computer",
+                       "channel","provider","eventId","recordId","origin"}
+                      `origin` is the string "file:line" of the event's `<Event` tag (archive members
+                      as "archive.zip!member:line"); absent rule fields are null.
+
+            Rule problems are printed on standard error as `file:line:column: severity: message [code]`
+            (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line.
+
+            Exit status: 0 when the run completed (with or without matches); 1 when a rule file has
+            errors (those rules are left out, the others still run) or an input could not be read
+            completely; 64 on a usage error.
+            """
+    )
+
+    /// Output formats of `hunt`.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table
+        case ndjson
+    }
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule folder or file (repeatable).", valueName: "dir"))
+    var ruleDirectories: [String] = []
+
+    @Option(help: "Output format: table or ndjson.")
+    var format: Format = .table
+
+    @OptionGroup var loading: RuleLoadingOptions
+
+    @Argument(help: "Files, folders or archives of exported event logs.")
+    var paths: [String]
+
+    mutating func run() throws {
+        let output = BufferedOutput(descriptor: 1)
+        let errors = BufferedOutput(descriptor: 2)
+        defer {
+            output.flush()
+            errors.flush()
+        }
+        var ruleSources = ruleDirectories
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "Rules", isDirectory: &isDirectory), isDirectory.boolValue,
+            !ruleSources.contains(where: { ($0 as NSString).standardizingPath == "Rules" })
+        {
+            ruleSources.insert("Rules", at: 0)
+        }
+        guard !ruleSources.isEmpty else {
+            throw ValidationError("no rules: there is no Rules/ folder here; name one with --rules DIR")
+        }
+        let catalog = RuleLoader(placeholders: try loading.placeholderValues()).load(paths: ruleSources)
+        printRuleDiagnostics(catalog, to: errors, minimum: .warning)
+        let engine = SigmaEngine(rules: catalog.rules)
+        errors.flush()
+
+        var table = MatchTable()
+        var matchCount = 0
+        let format = self.format
+        let importer = EventImporter(
+            handlers: ImportHandlers(
+                onEvent: { event in
+                    engine.forEachMatch(in: event) { rule in
+                        matchCount += 1
+                        switch format {
+                        case .ndjson: output.write(DetectionJSON.line(rule: rule, event: event))
+                        case .table: table.append(rule: rule, event: event)
+                        }
+                    }
+                },
+                onDiagnostic: { diagnostic in errors.write(diagnostic.description + "\n") }))
+        importer.importPaths(paths)
+        if format == .table {
+            output.write(table.render())
+        }
+        let statistics = importer.statistics
+        errors.write(
+            "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") in \(statistics.events) events; "
+                + "\(engine.evaluatedRuleCount) of \(catalog.rules.count) rules evaluated, "
+                + "\(catalog.rejectedRules) not loaded (\(catalog.errorCount) errors, \(catalog.warningCount) warnings)\n")
+        if catalog.errorCount > 0 || statistics.errors > 0 {
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The NDJSON form of one detection.
+enum DetectionJSON {
+    /// `{"type":"detection","rule":{…},"time",…,"origin":"file:line"}` and a newline.
+    static func line(rule: SigmaRule, event: WinEvent) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.member("type", "detection")
+        json.key("rule")
+        json.beginObject()
+        optionalMember(&json, "id", rule.id)
+        optionalMember(&json, "name", rule.name)
+        json.member("title", rule.title)
+        optionalMember(&json, "level", rule.level)
+        json.endObject()
+        json.member("time", event.time.description)
+        json.member("computer", event.computer)
+        json.member("channel", event.channel)
+        json.member("provider", event.provider)
+        json.member("eventId", event.eventID)
+        json.member("recordId", event.recordID)
+        json.member("origin", event.origin.description)
+        json.endObject()
+        json.newline()
+        return json.bytes
+    }
+
+    private static func optionalMember(_ json: inout JSONWriter, _ key: String, _ value: String?) {
+        if let value {
+            json.member(key, value)
+        } else {
+            json.key(key)
+            json.null()
+        }
+    }
+}
+
+/// Matches collected for the aligned table output.
+struct MatchTable {
+    private var rows: [[String]] = []
+    private static let header = ["TIME", "LEVEL", "RULE", "COMPUTER", "EVENT", "ORIGIN"]
+
+    mutating func append(rule: SigmaRule, event: WinEvent) {
+        rows.append([
+            event.time.iso8601(fractionDigits: 3), rule.level ?? "-", rule.title, event.computer,
+            "\(event.channel) \(event.eventID)", event.origin.description,
+        ])
+    }
+
+    func render() -> String {
+        guard !rows.isEmpty else { return "no matches\n" }
+        var widths = Self.header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                if index == cells.count - 1 {
+                    text += cell
+                } else {
+                    text += cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+                }
+            }
+            return text + "\n"
+        }
+        return line(Self.header) + rows.map(line).joined()
+    }
+}
