@@ -17,11 +17,14 @@ let package = Package(
         .executable(name: "rdpcause", targets: ["rdpcause"]),
         .library(name: "EventImport", targets: ["EventImport"]),
         .library(name: "SigmaKit", targets: ["SigmaKit"]),
+        .library(name: "Correlation", targets: ["Correlation"]),
+        .library(name: "Diagnosis", targets: ["Diagnosis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
@@ -42,11 +45,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "Correlation", dependencies: ["EventImport"], swiftSettings: strict),
+        .target(
+            name: "Diagnosis",
+            dependencies: ["EventImport", "SigmaKit", "Correlation", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "rdpcause",
             dependencies: [
                 "EventImport",
                 "SigmaKit",
+                "Correlation",
+                "Diagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -62,6 +73,13 @@ let package = Package(
         .testTarget(
             name: "SigmaKitTests",
             dependencies: ["SigmaKit", "EventImport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CorrelationTests",
+            dependencies: [
+                "Correlation", "EventImport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
     ],

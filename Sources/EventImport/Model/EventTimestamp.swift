@@ -23,6 +23,12 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         self.ticks = seconds * Self.ticksPerSecond + fraction
     }
 
+    /// Creates a timestamp from a UTC calendar date and time of day.
+    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        self.init(secondsSinceEpoch: days * 86_400 + Int64(hour * 3600 + minute * 60 + second))
+    }
+
     /// Seconds since the epoch as a floating-point number (for display and arithmetic in reports).
     public var secondsSinceEpoch: Double { Double(ticks) / Double(Self.ticksPerSecond) }
 

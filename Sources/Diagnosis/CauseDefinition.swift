@@ -1,0 +1,311 @@
+import EventImport
+import Foundation
+import Yams
+
+/// One candidate cause of a failed connection, as defined in `Rules/causes/<id>.yml`.
+///
+/// The format is documented in `Rules/causes/README.md`. A cause lists the evidence that
+/// supports it and the evidence that rules it out, each as a Sigma rule (by `name`) seen in a
+/// window around the failure, the newest of several rules before it, an event whose interval
+/// holds the failure, an expected event that is missing, or the failure's own disconnect code.
+public struct CauseDefinition: Sendable {
+    /// Which machine an evidence item is looked for on.
+    public enum Machine: String, Sendable, Hashable {
+        case host, client
+    }
+
+    /// What an evidence item tests.
+    public enum Test: Sendable, Hashable {
+        /// A hit of any of these rules within the window.
+        case present(rules: [String])
+        /// No hit of any of these rules within the window, while the machine's logs cover it.
+        case absent(rules: [String])
+        /// The newest hit among `rules` before the failure (within `lookback`) is one of `is`.
+        case latest(rules: [String], is: [String], lookback: Int64)
+        /// A hit of `rule` whose `start`…`end` fields (date-times) hold the failure time.
+        case interval(rule: String, start: String, end: String)
+        /// The failure's own primary disconnect code is one of these.
+        case code([UInt32])
+    }
+
+    /// One piece of evidence a cause looks for.
+    public struct Evidence: Sendable, Hashable {
+        /// What is tested.
+        public var test: Test
+        /// Where.
+        public var machine: Machine
+        /// Window start and end, in ticks relative to the failure (start ≤ 0 ≤ end usually).
+        public var window: (start: Int64, end: Int64)
+        /// How strongly it counts, 0…1.
+        public var weight: Double
+        /// One line that explains it; `{Field}` placeholders quote the event, `{host}`/`{client}` the failure.
+        public var says: String
+        /// When set, a hit counts only if this field names the failing client's address (when known).
+        public var sameClientField: String?
+        /// Where the item is defined (`file:line`).
+        public var location: String
+
+        public static func == (lhs: Evidence, rhs: Evidence) -> Bool {
+            lhs.test == rhs.test && lhs.machine == rhs.machine && lhs.window == rhs.window && lhs.weight == rhs.weight
+                && lhs.says == rhs.says && lhs.sameClientField == rhs.sameClientField
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(test)
+            hasher.combine(says)
+        }
+
+        /// Every Sigma rule name the item refers to.
+        public var ruleNames: [String] {
+            switch test {
+            case .present(let rules), .absent(let rules): rules
+            case .latest(let rules, let latest, _): rules + latest
+            case .interval(let rule, _, _): [rule]
+            case .code: []
+            }
+        }
+    }
+
+    /// A log that must cover the failure for the cause to be assessed.
+    public struct Need: Sendable, Hashable {
+        /// On which machine.
+        public var machine: Machine
+        /// The channel (as in `System/Channel`).
+        public var channel: String
+        /// Why it is needed (said when it is missing).
+        public var why: String
+    }
+
+    /// The cause id (part of the JSON contract).
+    public var id: String
+    /// A short headline.
+    public var title: String
+    /// A paragraph explaining the cause.
+    public var description: String
+    /// The machine the cause lives on.
+    public var side: Machine
+    /// True when the cause is what remains once host-side causes are excluded (e.g. `client-side`).
+    public var residual: Bool
+    /// Logs that must cover the failure.
+    public var needs: [Need]
+    /// Evidence for the cause.
+    public var evidence: [Evidence]
+    /// Evidence against it.
+    public var against: [Evidence]
+    /// Concrete steps that fix it.
+    public var remediation: [String]
+    /// Where to read more.
+    public var references: [String]
+    /// The file it was loaded from.
+    public var source: String
+}
+
+/// A problem in a cause file, with its position.
+public struct CauseDiagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// `error` (the cause was not loaded) or `warning`.
+    public var severity: String
+    /// The file.
+    public var source: String
+    /// 1-based line, when known.
+    public var line: Int?
+    /// 1-based column, when known.
+    public var column: Int?
+    /// What is wrong.
+    public var message: String
+
+    /// `file:line:column: severity: message`.
+    public var description: String {
+        var location = source
+        if let line {
+            location += ":\(line)"
+            if let column { location += ":\(column)" }
+        }
+        return "\(location): \(severity): \(message)"
+    }
+}
+
+/// Loads cause definitions from YAML.
+public enum CauseLoader {
+    /// Loads every `*.yml`/`*.yaml` in `directory` (not recursive), sorted by name.
+    public static func load(directory: String) -> (causes: [CauseDefinition], diagnostics: [CauseDiagnostic]) {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
+        var causes: [CauseDefinition] = []
+        var diagnostics: [CauseDiagnostic] = []
+        for file in files {
+            let path = (directory as NSString).appendingPathComponent(file)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                diagnostics.append(CauseDiagnostic(severity: "error", source: path, message: "cannot be read as UTF-8 text"))
+                continue
+            }
+            let result = load(yaml: text, source: path)
+            causes += result.causes
+            diagnostics += result.diagnostics
+        }
+        var seen: [String: String] = [:]
+        for cause in causes {
+            if let first = seen[cause.id] {
+                diagnostics.append(
+                    CauseDiagnostic(severity: "error", source: cause.source, message: "duplicate cause id `\(cause.id)` (also in \(first))"))
+            }
+            seen[cause.id] = cause.source
+        }
+        return (causes, diagnostics)
+    }
+
+    /// Loads the cause defined by one YAML document.
+    public static func load(yaml: String, source: String) -> (causes: [CauseDefinition], diagnostics: [CauseDiagnostic]) {
+        var diagnostics: [CauseDiagnostic] = []
+        func problem(_ node: Node?, _ message: String, severity: String = "error") {
+            diagnostics.append(
+                CauseDiagnostic(
+                    severity: severity, source: source, line: node?.mark.map { $0.line }, column: node?.mark.map { $0.column },
+                    message: message))
+        }
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: yaml) else {
+                problem(nil, "the file is empty")
+                return ([], diagnostics)
+            }
+            root = composed
+        } catch {
+            diagnostics.append(CauseDiagnostic(severity: "error", source: source, message: "not valid YAML: \(error)"))
+            return ([], diagnostics)
+        }
+        guard let map = root.mapping else {
+            problem(root, "a cause file holds one mapping (id, title, evidence, …)")
+            return ([], diagnostics)
+        }
+        let known: Set<String> = [
+            "id", "title", "description", "side", "residual", "needs", "evidence", "against", "remediation", "references",
+        ]
+        for (key, _) in map where !known.contains(key.string ?? "") {
+            problem(key, "unknown key `\(key.string ?? "")` (known: \(known.sorted().joined(separator: ", ")))", severity: "warning")
+        }
+        func string(_ key: String, required: Bool = true) -> String? {
+            guard let node = map[key] else {
+                if required { problem(root, "missing `\(key)`") }
+                return nil
+            }
+            guard let value = node.string else {
+                problem(node, "`\(key)` must be text")
+                return nil
+            }
+            return value
+        }
+        func strings(_ key: String) -> [String] {
+            guard let node = map[key] else { return [] }
+            guard let sequence = node.sequence else {
+                problem(node, "`\(key)` must be a list")
+                return []
+            }
+            return sequence.compactMap { item in
+                if let text = item.string { return text }
+                problem(item, "each entry of `\(key)` must be text")
+                return nil
+            }
+        }
+        let id = string("id") ?? ""
+        let title = string("title") ?? ""
+        let side = CauseDefinition.Machine(rawValue: string("side", required: false) ?? "host") ?? .host
+        let residual = map["residual"]?.bool ?? false
+        var needs: [CauseDefinition.Need] = []
+        for item in map["needs"]?.sequence ?? [] {
+            guard let channel = item["channel"]?.string else {
+                problem(item, "each `needs` entry names a `channel`")
+                continue
+            }
+            let machine = CauseDefinition.Machine(rawValue: item["machine"]?.string ?? "host") ?? .host
+            needs.append(CauseDefinition.Need(machine: machine, channel: channel, why: item["why"]?.string ?? ""))
+        }
+        let evidence = (map["evidence"]?.sequence ?? []).compactMap { parseEvidence($0, source: source, problem: problem) }
+        let against = (map["against"]?.sequence ?? []).compactMap { parseEvidence($0, source: source, problem: problem) }
+        if evidence.isEmpty { problem(map["evidence"] ?? root, "a cause needs at least one `evidence` item") }
+        let remediation = strings("remediation")
+        if remediation.isEmpty { problem(root, "a cause needs `remediation` steps") }
+        guard diagnostics.allSatisfy({ $0.severity != "error" }) else { return ([], diagnostics) }
+        let cause = CauseDefinition(
+            id: id, title: title, description: string("description", required: false) ?? "", side: side, residual: residual,
+            needs: needs, evidence: evidence, against: against, remediation: remediation, references: strings("references"),
+            source: source)
+        return ([cause], diagnostics)
+    }
+
+    private static func parseEvidence(
+        _ node: Node, source: String, problem: (Node?, String, String) -> Void
+    ) -> CauseDefinition.Evidence? {
+        func fail(_ at: Node?, _ message: String) -> CauseDefinition.Evidence? {
+            problem(at, message, "error")
+            return nil
+        }
+        guard node.mapping != nil else { return fail(node, "an evidence item is a mapping") }
+        let names: (Node?) -> [String] = { value in
+            if let text = value?.string { return [text] }
+            return value?.sequence?.compactMap(\.string) ?? []
+        }
+        let test: CauseDefinition.Test
+        if let rule = node["rule"] {
+            test = .present(rules: names(rule))
+        } else if let absent = node["absent"] {
+            test = .absent(rules: names(absent))
+        } else if let latest = node["latest"] {
+            guard let lookbackText = latest["lookback"]?.string, let lookback = parseSignedSpan(lookbackText) else {
+                return fail(latest, "`latest` needs `rules`, `is` and a `lookback` such as 7d")
+            }
+            test = .latest(rules: names(latest["rules"]), is: names(latest["is"]), lookback: lookback)
+        } else if let interval = node["interval"] {
+            guard let rule = interval["rule"]?.string, let start = interval["start"]?.string, let end = interval["end"]?.string else {
+                return fail(interval, "`interval` needs `rule`, `start` and `end` fields")
+            }
+            test = .interval(rule: rule, start: start, end: end)
+        } else if let codes = node["code"] {
+            let values = names(codes).compactMap { UInt32($0) } + (codes.sequence ?? []).compactMap { $0.int.map(UInt32.init) }
+            test = .code(Array(Set(values)).sorted())
+        } else {
+            return fail(node, "an evidence item needs one of `rule`, `absent`, `latest`, `interval` or `code`")
+        }
+        var window: (Int64, Int64) = (0, 0)
+        if let windowNode = node["window"] {
+            guard let bounds = windowNode.sequence, bounds.count == 2, let start = bounds[0].string.flatMap(parseSignedSpan),
+                let end = bounds[1].string.flatMap(parseSignedSpan), start <= end
+            else { return fail(windowNode, "`window` is [start, end] relative to the failure, e.g. [-5m, 2m]") }
+            window = (start, end)
+        } else if case .present = test {
+            return fail(node, "a `rule` item needs a `window`")
+        } else if case .absent = test {
+            return fail(node, "an `absent` item needs a `window`")
+        }
+        guard let weight = node["weight"]?.float, weight > 0, weight <= 1 else {
+            return fail(node["weight"] ?? node, "`weight` must be a number in (0, 1]")
+        }
+        let machine = CauseDefinition.Machine(rawValue: node["machine"]?.string ?? "host")
+        guard let machine else { return fail(node["machine"], "`machine` is host or client") }
+        return CauseDefinition.Evidence(
+            test: test, machine: machine, window: window, weight: weight, says: node["says"]?.string ?? "",
+            sameClientField: node["same-client"]?.string, location: "\(source):\((node.mark?.line ?? 0))")
+    }
+}
+
+/// Parses `-5m`, `2m`, `30s`, `7d`, `0` into ticks.
+func parseSignedSpan(_ text: String) -> Int64? {
+    var value = text.trimmingCharacters(in: .whitespaces)
+    var sign: Int64 = 1
+    if value.hasPrefix("-") {
+        sign = -1
+        value.removeFirst()
+    } else if value.hasPrefix("+") {
+        value.removeFirst()
+    }
+    if value == "0" { return 0 }
+    guard let unit = value.last, let number = Int64(value.dropLast()) else { return nil }
+    let seconds: Int64
+    switch unit {
+    case "s": seconds = number
+    case "m": seconds = number * 60
+    case "h": seconds = number * 3600
+    case "d": seconds = number * 86_400
+    default: return nil
+    }
+    return sign * seconds * EventTimestamp.ticksPerSecond
+}

@@ -1,0 +1,116 @@
+public import EventImport
+
+/// The JSON contract of `rdpcause analyze --format json` (schema: `Schemas/diagnosis.schema.json`).
+///
+/// Keys are stable; new keys may be added, none are removed or renamed. Times are UTC ISO 8601.
+public enum DiagnosisJSON {
+    /// The schema version written as `schemaVersion`.
+    public static let schemaVersion = 1
+
+    /// The whole diagnosis as one JSON document (pretty-printed when `pretty`).
+    public static func document(_ diagnosis: Diagnosis) -> String {
+        var json = JSONWriter()
+        write(diagnosis, to: &json)
+        json.newline()
+        return json.text
+    }
+
+    /// Writes the diagnosis object.
+    public static func write(_ diagnosis: Diagnosis, to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("schemaVersion", schemaVersion)
+        json.member("verdict", diagnosis.verdict.rawValue)
+        json.key("failures")
+        json.beginArray()
+        for failure in diagnosis.failures {
+            json.element()
+            write(failure, to: &json)
+        }
+        json.endArray()
+        json.key("missingLogs")
+        json.beginArray()
+        for log in diagnosis.missingLogs {
+            json.element()
+            json.beginObject()
+            json.member("machine", log.machine)
+            json.member("log", log.channel)
+            json.member("reason", log.reason)
+            json.member("command", log.command)
+            json.endObject()
+        }
+        json.endArray()
+        stringArray("warnings", diagnosis.warnings, &json)
+        stringArray("inputs", diagnosis.inputs, &json)
+        json.endObject()
+    }
+
+    private static func write(_ failure: FailureDiagnosis, to json: inout JSONWriter) {
+        json.beginObject()
+        optionalString("host", failure.host, &json)
+        optionalString("client", failure.client, &json)
+        json.member("time", failure.time.iso8601(fractionDigits: 3))
+        json.member("code", DisconnectCodes.hex(failure.code))
+        optionalString("extendedCode", failure.extendedCode.map(DisconnectCodes.hex), &json)
+        json.member("verdict", failure.verdict.rawValue)
+        json.key("clockSkewSeconds")
+        if let skew = failure.clockSkewSeconds { json.number(skew) } else { json.null() }
+        json.member("codeMeaning", failure.codeMeaning)
+        stringArray("context", failure.context, &json)
+        json.key("anchors")
+        evidenceArray(failure.anchors, &json)
+        json.key("causes")
+        json.beginArray()
+        for cause in failure.causes {
+            json.element()
+            json.beginObject()
+            json.member("id", cause.id)
+            json.member("title", cause.title)
+            json.member("status", cause.status.rawValue)
+            json.key("confidence")
+            json.number(cause.confidence)
+            json.member("summary", cause.summary)
+            json.key("evidence")
+            evidenceArray(cause.evidence, &json)
+            stringArray("remediation", cause.remediation, &json)
+            stringArray("references", cause.references, &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+
+    private static func evidenceArray(_ items: [EvidenceItem], _ json: inout JSONWriter) {
+        json.beginArray()
+        for item in items {
+            json.element()
+            json.beginObject()
+            json.member("role", item.role.rawValue)
+            json.member("rule", item.rule)
+            json.member("meaning", item.meaning)
+            json.member("time", item.time.iso8601(fractionDigits: 3))
+            json.member("computer", item.computer)
+            json.member("channel", item.channel)
+            json.member("eventId", item.eventID)
+            json.member("recordId", item.recordID)
+            json.member("source", item.origin.source)
+            json.member("line", item.origin.line)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    private static func stringArray(_ key: String, _ values: [String], _ json: inout JSONWriter) {
+        json.key(key)
+        json.beginArray()
+        for value in values {
+            json.element()
+            json.string(value)
+        }
+        json.endArray()
+    }
+
+    private static func optionalString(_ key: String, _ value: String?, _ json: inout JSONWriter) {
+        json.key(key)
+        if let value { json.string(value) } else { json.null() }
+    }
+}

@@ -1,0 +1,144 @@
+public import EventImport
+
+/// The answer for one case: the failures found, what caused each, and what is missing.
+public struct Diagnosis: Sendable {
+    /// The case's verdict.
+    public enum Verdict: String, Sendable, Hashable {
+        /// A cause is likely for the (primary) failure.
+        case causeFound = "cause-found"
+        /// A failure was found but the evidence does not single out a cause.
+        case inconclusive
+        /// No failed connection was found.
+        case noFailureFound = "no-failure-found"
+    }
+
+    /// The verdict of the primary failure (the one the user reported), or no-failure-found.
+    public var verdict: Verdict
+    /// Every failure, the primary one first.
+    public var failures: [FailureDiagnosis]
+    /// Logs to collect, per machine, with the command that exports them.
+    public var missingLogs: [MissingLog]
+    /// Things the engineer should know (import problems, assumptions).
+    public var warnings: [String]
+    /// The files and archive members read.
+    public var inputs: [String]
+}
+
+/// One failed connection and the assessment of every cause.
+public struct FailureDiagnosis: Sendable {
+    /// The target host as best known (display form).
+    public var host: String?
+    /// The client machine as best known.
+    public var client: String?
+    /// The failure time (UTC, client clock).
+    public var time: EventTimestamp
+    /// The primary disconnect code.
+    public var code: UInt32
+    /// The extended code, when the report gives it.
+    public var extendedCode: UInt32?
+    /// `cause-found` or `inconclusive`.
+    public var verdict: Diagnosis.Verdict
+    /// Host clock minus client clock, in seconds, when it could be estimated.
+    public var clockSkewSeconds: Double?
+    /// What the codes mean (and a note when the code is not 0x904).
+    public var codeMeaning: String
+    /// How host, client, time, zone and skew were determined.
+    public var context: [String]
+    /// The records that show the failure itself (client log, report).
+    public var anchors: [EvidenceItem]
+    /// Every cause, most likely first.
+    public var causes: [CauseAssessment]
+}
+
+/// How one cause fares for one failure.
+public struct CauseAssessment: Sendable {
+    /// The status of a cause.
+    public enum Status: String, Sendable, Hashable {
+        case likely, possible
+        case ruledOut = "ruled-out"
+        case notAssessable = "not-assessable"
+    }
+
+    /// The cause id.
+    public var id: String
+    /// Its headline.
+    public var title: String
+    /// Its status.
+    public var status: Status
+    /// 0…1.
+    public var confidence: Double
+    /// One or two sentences quoting the decisive evidence, or why it is ruled out or not assessable.
+    public var summary: String
+    /// Evidence for and against, in time order.
+    public var evidence: [EvidenceItem]
+    /// What to do.
+    public var remediation: [String]
+    /// Where to read more.
+    public var references: [String]
+}
+
+/// One record (or one proven absence) used as evidence.
+public struct EvidenceItem: Sendable, Hashable {
+    /// How the item bears on the cause.
+    public enum Role: String, Sendable, Hashable {
+        /// The failure itself.
+        case failure
+        /// Supports the cause.
+        case supports
+        /// Speaks against it.
+        case refutes
+        /// An expected record that is missing.
+        case missing
+    }
+
+    /// How the item bears on the cause.
+    public var role: Role
+    /// The Sigma rule that matched (or that found nothing).
+    public var rule: String
+    /// One line: what the record means.
+    public var meaning: String
+    /// The record's time (for a missing record: the failure time).
+    public var time: EventTimestamp
+    /// The machine.
+    public var computer: String
+    /// The channel.
+    public var channel: String
+    /// The event id (0 for a missing record or a report).
+    public var eventID: UInt32
+    /// The record id.
+    public var recordID: UInt64?
+    /// The file (archive member) and line.
+    public var origin: EventOrigin
+}
+
+/// A log to collect.
+public struct MissingLog: Sendable, Hashable {
+    /// Which machine.
+    public var machine: String
+    /// Which log (channel).
+    public var channel: String
+    /// Why it matters.
+    public var reason: String
+    /// The exact export command, for that machine.
+    public var command: String
+}
+
+/// What the caller knows that the case may not say.
+public struct DiagnosisOptions: Sendable {
+    /// `--host`: the target host.
+    public var host: String?
+    /// `--client`: the client machine.
+    public var client: String?
+    /// `--time`: the failure time (ISO 8601; local unless it ends with `Z` or an offset).
+    public var time: String?
+    /// `--utc-offset`: the offset of local timestamps, in seconds.
+    public var utcOffsetSeconds: Int?
+
+    /// Creates options.
+    public init(host: String? = nil, client: String? = nil, time: String? = nil, utcOffsetSeconds: Int? = nil) {
+        self.host = host
+        self.client = client
+        self.time = time
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+}
