@@ -45,7 +45,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Correlation", dependencies: ["EventImport"], swiftSettings: strict),
+        .target(name: "Correlation", dependencies: ["EventImport", "SigmaKit"], swiftSettings: strict),
         .target(
             name: "Diagnosis",
             dependencies: ["EventImport", "SigmaKit", "Correlation", .product(name: "Yams", package: "Yams")],

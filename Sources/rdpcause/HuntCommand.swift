@@ -1,4 +1,5 @@
 import ArgumentParser
+import Correlation
 import EventImport
 import Foundation
 import SigmaKit
@@ -96,7 +97,9 @@ struct HuntCommand: ParsableCommand {
         }
         let catalog = RuleLoader(placeholders: try loading.placeholderValues()).load(paths: ruleSources)
         printRuleDiagnostics(catalog, to: errors, minimum: .warning)
-        let engine = SigmaEngine(rules: catalog.rules)
+        let hunt = Hunt(catalog: catalog)
+        let engine = hunt.engine
+        for problem in hunt.problems { errors.write(problem.description + "\n") }
         errors.flush()
 
         var table = MatchTable()
@@ -105,7 +108,8 @@ struct HuntCommand: ParsableCommand {
         let importer = EventImporter(
             handlers: ImportHandlers(
                 onEvent: { event in
-                    engine.forEachMatch(in: event) { rule in
+                    hunt.process(event) { index in
+                        let rule = catalog.rules[index]
                         matchCount += 1
                         switch format {
                         case .ndjson: output.write(DetectionJSON.line(rule: rule, event: event))
@@ -115,15 +119,22 @@ struct HuntCommand: ParsableCommand {
                 },
                 onDiagnostic: { diagnostic in errors.write(diagnostic.description + "\n") }))
         importer.importPaths(paths)
+        let alerts = hunt.finish()
+        for alert in alerts {
+            switch format {
+            case .ndjson: output.write(CorrelationJSON.line(alert))
+            case .table: table.append(alert: alert)
+            }
+        }
         if format == .table {
             output.write(table.render())
         }
         let statistics = importer.statistics
         errors.write(
-            "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") in \(statistics.events) events; "
+            "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") and \(alerts.count) correlation alert\(alerts.count == 1 ? "" : "s") in \(statistics.events) events; "
                 + "\(engine.evaluatedRuleCount) of \(catalog.rules.count) rules evaluated, "
                 + "\(catalog.rejectedRules) not loaded (\(catalog.errorCount) errors, \(catalog.warningCount) warnings)\n")
-        if catalog.errorCount > 0 || statistics.errors > 0 {
+        if catalog.errorCount > 0 || statistics.errors > 0 || !hunt.problems.isEmpty {
             throw ExitCode(1)
         }
     }
@@ -174,6 +185,14 @@ struct MatchTable {
         rows.append([
             event.time.iso8601(fractionDigits: 3), rule.level ?? "-", rule.title, event.computer,
             "\(event.channel) \(event.eventID)", event.origin.description,
+        ])
+    }
+
+    mutating func append(alert: CorrelationAlert) {
+        let group = alert.group.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        rows.append([
+            alert.time.iso8601(fractionDigits: 3), alert.level ?? "-", "\(alert.title) [\(alert.type)\(group.isEmpty ? "" : " " + group)]",
+            alert.events.first?.computer ?? "-", "\(alert.events.count) event(s)", alert.events.first?.origin.description ?? "-",
         ])
     }
 

@@ -113,6 +113,13 @@ public struct SigmaEngine: Sendable {
     ///
     /// - Complexity: Proportional to the rules indexed under the event's channel and event ID.
     public func forEachMatch(in event: WinEvent, _ body: (SigmaRule) throws -> Void) rethrows {
+        try forEachMatchIndex(in: event) { try body(rules[$0]) }
+    }
+
+    /// Calls `body` with the index (in ``rules``) of each rule that matches `event`.
+    ///
+    /// - Complexity: Proportional to the rules indexed under the event's channel and event ID.
+    public func forEachMatchIndex(in event: WinEvent, _ body: (Int) throws -> Void) rethrows {
         var lastRule = -1
         if let bucket = bucket(for: event.channel) {
             try run(bucket, event, &lastRule, body)
@@ -149,7 +156,7 @@ public struct SigmaEngine: Sendable {
 
     @inline(__always)
     private func run(
-        _ bucket: Bucket, _ event: WinEvent, _ lastRule: inout Int, _ body: (SigmaRule) throws -> Void
+        _ bucket: Bucket, _ event: WinEvent, _ lastRule: inout Int, _ body: (Int) throws -> Void
     ) rethrows {
         if let list = bucket.byEventID[event.eventID] {
             for index in list { try test(index, event, &lastRule, body) }
@@ -159,7 +166,7 @@ public struct SigmaEngine: Sendable {
 
     @inline(__always)
     private func test(
-        _ variantIndex: Int, _ event: WinEvent, _ lastRule: inout Int, _ body: (SigmaRule) throws -> Void
+        _ variantIndex: Int, _ event: WinEvent, _ lastRule: inout Int, _ body: (Int) throws -> Void
     ) rethrows {
         let variant = variants[variantIndex]
         if variant.ruleIndex == lastRule { return }
@@ -175,6 +182,6 @@ public struct SigmaEngine: Sendable {
         for item in variant.preconditions where !item.holds(in: event) { return }
         guard variant.condition.holds(variant.searches, in: event) else { return }
         lastRule = variant.ruleIndex
-        try body(rules[variant.ruleIndex])
+        try body(variant.ruleIndex)
     }
 }

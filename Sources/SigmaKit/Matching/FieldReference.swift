@@ -1,4 +1,4 @@
-import EventImport
+public import EventImport
 
 /// A `System` value of an event, named as Sigma names them (`EventID`, `Provider_Name`, …).
 enum SystemField: String, Sendable, Hashable, CaseIterable {
@@ -160,5 +160,20 @@ enum FieldReference: Sendable, Hashable {
         case .payload(let name), .payloadThenSystem(let name, _): name.name
         case .unnamedData: "Data"
         }
+    }
+}
+
+/// Reads event fields by the names Sigma rules use.
+public enum SigmaFields {
+    /// The value of field `name` in `event` as a rule would see it: System fields (`Computer`,
+    /// `EventID`, `Channel`, `Provider_Name`, …), EventData and UserData names, `Data` for unnamed
+    /// classic data (the first one); `nil` when the event lacks the field.
+    public static func value(_ name: String, in event: WinEvent) -> String? {
+        var first: String?
+        _ = FieldReference.resolve(name).anyValue(in: event) { value in
+            first = value
+            return true
+        }
+        return first
     }
 }

@@ -55,6 +55,7 @@ public struct RuleLoader: Sendable {
     /// entries and `causes` folders), then checks ids across everything loaded.
     public func load(paths: [String]) -> RuleCatalog {
         var catalog = RuleCatalog()
+        var loaded = Set<String>()  // a file named twice (a folder and its subfolder) is read once
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -63,7 +64,7 @@ public struct RuleLoader: Sendable {
                 continue
             }
             let files = isDirectory.boolValue ? ruleFiles(in: path, catalog: &catalog) : [path]
-            for file in files {
+            for file in files where loaded.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted {
                 loadFile(file, into: &catalog)
             }
         }
@@ -364,9 +365,18 @@ public struct RuleLoader: Sendable {
                 correlation.aliases[alias] = byRule
             }
         }
+        correlation.absent = strings(mapping["absent"])
+        if let window = mapping["window"]?.mapping {
+            for (key, value) in window {
+                if let key = key.scalar?.string, let value = value.scalar?.string { correlation.window[key] = value }
+            }
+        }
         let generate = mapping["generate"] ?? root["generate"]
         correlation.generate = generate?.scalar.flatMap { Bool($0.string.lowercased()) }
-        let types = ["event_count", "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg", "value_percentile"]
+        let types = [
+            "event_count", "value_count", "temporal", "temporal_ordered", "value_sum", "value_avg", "value_percentile",
+            "value_median", "rdpcause_absent",
+        ]
         if correlation.type == nil {
             collector.report(.warning, .missingAttribute, at: node, "the correlation has no 'type'")
         } else if let type = correlation.type, !types.contains(type) {
@@ -376,7 +386,7 @@ public struct RuleLoader: Sendable {
         if correlation.rules.isEmpty {
             collector.report(.warning, .missingAttribute, at: node, "the correlation names no 'rules'")
         }
-        if correlation.timespan == nil {
+        if correlation.timespan == nil && correlation.type != "rdpcause_absent" {
             collector.report(.warning, .missingAttribute, at: node, "the correlation has no 'timespan'")
         }
         return correlation

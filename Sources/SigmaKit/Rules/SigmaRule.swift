@@ -119,6 +119,10 @@ public struct CorrelationRule: Sendable, Hashable {
     public var aliases: [String: [String: String]]
     /// `correlation.generate` (or top-level `generate`).
     public var generate: Bool?
+    /// rdpcause extension (`type: rdpcause_absent`): the rules whose events must be missing.
+    public var absent: [String] = []
+    /// rdpcause extension (`type: rdpcause_absent`): `window.before` / `window.after` as written.
+    public var window: [String: String] = [:]
 }
 
 /// A parsed and compiled `detection` block: the search identifiers and the condition over them.

@@ -1,0 +1,206 @@
+public import EventImport
+public import SigmaKit
+
+extension CorrelationSpec {
+    /// Checks a loaded Sigma correlation rule and turns it into a spec, or says what is wrong.
+    ///
+    /// Accepts the Sigma v2.1 types plus `value_median` and the rdpcause extension
+    /// `rdpcause_absent` (`rules` = anchors, `absent` = rules that must be missing,
+    /// `window: {before: 30s, after: 60s}`; see `Rules/README.md`). `value_percentile` takes the
+    /// percentile from `condition.percentile` (default 95).
+    public static func compile(_ rule: SigmaRule) -> Result<CorrelationSpec, CorrelationProblem> {
+        guard let correlation = rule.correlation else {
+            return .failure(CorrelationProblem(location: rule.locator, message: "not a correlation rule"))
+        }
+        func fail(_ message: String) -> Result<CorrelationSpec, CorrelationProblem> {
+            .failure(CorrelationProblem(location: rule.locator, message: message))
+        }
+        var condition: [Comparison] = []
+        var field: String?
+        var percentile = 95.0
+        for (key, value) in correlation.condition.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "field":
+                field = value
+            case "percentile":
+                guard let number = Double(value), number > 0, number <= 100 else {
+                    return fail("condition.percentile must be a number in (0, 100], not '\(value)'")
+                }
+                percentile = number
+            case "expression":
+                return fail(
+                    "a boolean correlation condition ('\(value)') is Sigma v2.2 draft syntax, which rdpcause does not evaluate yet; use a count condition")
+            default:
+                guard let op = Comparison.Operator(rawValue: key) else {
+                    return fail("unknown condition key '\(key)' (use gt, gte, lt, lte, eq, neq, field)")
+                }
+                guard let number = Double(value) else { return fail("condition.\(key) must be a number, not '\(value)'") }
+                condition.append(Comparison(op, number))
+            }
+        }
+        let kind: Kind
+        switch correlation.type ?? "" {
+        case "event_count": kind = .eventCount
+        case "value_count": kind = .valueCount
+        case "temporal": kind = .temporal
+        case "temporal_ordered": kind = .temporalOrdered
+        case "value_sum": kind = .valueSum
+        case "value_avg": kind = .valueAverage
+        case "value_percentile": kind = .valuePercentile(percentile)
+        case "value_median": kind = .valueMedian
+        case "rdpcause_absent":
+            guard let before = parseTimespan(correlation.window["before"] ?? "0s"),
+                let after = parseTimespan(correlation.window["after"] ?? "0s")
+            else { return fail("rdpcause_absent needs window.before and window.after such as 30s or 5m") }
+            guard !correlation.absent.isEmpty else { return fail("rdpcause_absent needs `absent:` rules") }
+            kind = .absent(before: before, after: after)
+        case let other:
+            return fail("correlation type '\(other)' is not supported")
+        }
+        var timespan: Int64 = 0
+        if case .absent = kind {
+            timespan = 0
+        } else {
+            guard let text = correlation.timespan, let parsed = parseTimespan(text) else {
+                return fail("timespan must be a number and a unit (s, m, h, d), e.g. 5m")
+            }
+            timespan = parsed
+        }
+        switch kind {
+        case .eventCount, .valueCount, .valueSum, .valueAverage, .valuePercentile, .valueMedian:
+            if condition.isEmpty { return fail("\(kind.name) needs a condition such as gte: 3") }
+        default:
+            break
+        }
+        return .success(
+            CorrelationSpec(
+                title: rule.title, id: rule.id, name: rule.name, level: rule.level, kind: kind, rules: correlation.rules,
+                absentRules: correlation.absent, groupBy: correlation.groupBy, timespan: timespan, condition: condition,
+                valueField: field, aliases: correlation.aliases, generate: correlation.generate ?? false, location: rule.locator))
+    }
+}
+
+/// Runs detection and correlation rules over exported logs: detections as they are read,
+/// correlations once every input is read and its hits are in event-time order.
+public final class Hunt {
+    /// The matcher.
+    public let engine: SigmaEngine
+    /// The correlation engine (nil when no correlation rule compiled).
+    public let correlations: CorrelationEngine?
+    /// Problems that kept correlation rules out.
+    public let problems: [CorrelationProblem]
+    private let suppressed: Set<Int>
+    private var merger = HitMerger()
+
+    /// Compiles the catalog's detection and correlation rules.
+    public init(catalog: RuleCatalog) {
+        engine = SigmaEngine(rules: catalog.rules)
+        var specs: [CorrelationSpec] = []
+        var problems: [CorrelationProblem] = []
+        for rule in catalog.rules where rule.correlation != nil {
+            switch CorrelationSpec.compile(rule) {
+            case .success(let spec): specs.append(spec)
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        let identities = catalog.rules.map { DetectionIdentity(id: $0.id, name: $0.name, title: $0.title) }
+        var engine: CorrelationEngine?
+        do {
+            engine = specs.isEmpty ? nil : try CorrelationEngine(specs: specs, detections: identities) { event, field in
+                SigmaFields.value(field, in: event)
+            }
+        } catch {
+            problems += error.problems
+        }
+        correlations = engine
+        // Rules referenced by a correlation are reported on their own only with `generate: true`.
+        var suppressed = Set<Int>()
+        if let engine {
+            for (index, rule) in catalog.rules.enumerated() where engine.isReferenced(detection: index) {
+                let references = [rule.id, rule.name].compactMap { $0 }
+                let generated = engine.specs.contains { spec in spec.generate && spec.rules.contains { references.contains($0) } }
+                if !generated { suppressed.insert(index) }
+            }
+        }
+        self.suppressed = suppressed
+        self.problems = problems
+    }
+
+    /// Feeds one event; calls `detection` with each matching rule that is reported on its own.
+    public func process(_ event: WinEvent, detection: (Int) -> Void) {
+        merger.observe(event.time)
+        var referenced: [Int] = []
+        engine.forEachMatchIndex(in: event) { index in
+            if let correlations, correlations.isReferenced(detection: index) { referenced.append(index) }
+            if !suppressed.contains(index) { detection(index) }
+        }
+        if !referenced.isEmpty { merger.add(HitMerger.Hit(event: event, detections: referenced)) }
+    }
+
+    /// Evaluates the correlation rules over every hit, in event-time order.
+    public func finish() -> [CorrelationAlert] {
+        guard let correlations else { return [] }
+        var alerts: [CorrelationAlert] = []
+        for hit in merger.merged() {
+            alerts += correlations.process(hit.event, matching: hit.detections)
+        }
+        alerts += correlations.finish(latestEventTime: merger.latestEventTime)
+        return alerts
+    }
+}
+
+/// The NDJSON form of a correlation alert, as `rdpcause hunt --format ndjson` prints it.
+public enum CorrelationJSON {
+    /// `{"type":"correlation","rule":{id,name,title,level},"group":{…},"time","end","count"|"value",
+    /// "events":[{rule,time,computer,recordId,origin}]}` and a newline.
+    public static func line(_ alert: CorrelationAlert) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.member("type", "correlation")
+        json.key("rule")
+        json.beginObject()
+        optional(&json, "id", alert.id)
+        optional(&json, "name", alert.name)
+        json.member("title", alert.title)
+        optional(&json, "level", alert.level)
+        json.member("correlationType", alert.type)
+        json.endObject()
+        json.key("group")
+        json.beginObject()
+        for (key, value) in alert.group { json.member(key, value) }
+        json.endObject()
+        json.member("time", alert.time.description)
+        json.member("end", alert.end.description)
+        switch alert.type {
+        case "event_count", "value_count", "temporal", "temporal_ordered":
+            json.member("count", Int(alert.value))
+        case "rdpcause_absent":
+            json.key("windowComplete")
+            json.bool(alert.windowComplete)
+        default:
+            json.key("value")
+            json.number(alert.value)
+        }
+        json.key("events")
+        json.beginArray()
+        for event in alert.events {
+            json.element()
+            json.beginObject()
+            json.member("rule", event.rule)
+            json.member("time", event.time.description)
+            json.member("computer", event.computer)
+            json.member("recordId", event.recordID)
+            json.member("origin", event.origin.description)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        json.newline()
+        return json.bytes
+    }
+
+    private static func optional(_ json: inout JSONWriter, _ key: String, _ value: String?) {
+        json.key(key)
+        if let value { json.string(value) } else { json.null() }
+    }
+}
