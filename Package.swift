@@ -82,6 +82,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "DiagnosisTests",
+            dependencies: ["Diagnosis", "EventImport", "SigmaKit"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

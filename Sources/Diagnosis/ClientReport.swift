@@ -32,9 +32,10 @@ public struct ClientReport: Sendable, Hashable {
         if let json = parseJSON(text, source: document.source) { return [json] }
         var reports: [ClientReport] = []
         var current: ClientReport?
-        let lines = text.components(separatedBy: .newlines)
+        // "\r\n" is one Character in Swift, so CRLF counts as one line break, not two.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (index, rawLine) in lines.enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)

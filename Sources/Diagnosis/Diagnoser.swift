@@ -110,7 +110,7 @@ public struct Diagnoser: Sendable {
         let addresses = index.hits[RuleName.clientServerAddress] ?? []
         for hit in index.hits[RuleName.clientDisconnect] ?? [] {
             guard let reason = hit.event.field(caseInsensitive: "Value").flatMap({ UInt32($0) }),
-                !DisconnectCodes.normalReasons.contains(reason)
+                DisconnectCodes.isError(reason)
             else { continue }
             let activity = hit.event.activityID
             let attempt = activity.isEmpty ? nil : attempts.last { $0.event.activityID == activity && $0.event.time <= hit.event.time }
@@ -286,8 +286,16 @@ public struct Diagnoser: Sendable {
         for log in missing where !unique.contains(where: { $0.machine == log.machine && $0.channel == log.channel }) {
             unique.append(log)
         }
+        // With the skew known, the failure is placed on the host's clock (servers are the ones
+        // kept in time by the domain); the client's own reading stays in the context.
+        var reportedTime = context.time
+        if context.skewKnown && context.skew != 0 {
+            reportedTime = EventTimestamp(ticks: context.time.ticks + context.skew)
+            context.notes.append(
+                "the failure time is given on the host's clock; the client's clock read \(context.time.iso8601(fractionDigits: 3))")
+        }
         let result = FailureDiagnosis(
-            host: context.hostDisplay, client: context.clientDisplay, time: context.time, code: failure.code,
+            host: context.hostDisplay, client: context.clientDisplay, time: reportedTime, code: failure.code,
             extendedCode: failure.extendedCode, verdict: verdict,
             clockSkewSeconds: context.skewKnown ? Double(context.skew) / Double(EventTimestamp.ticksPerSecond) : nil,
             codeMeaning: meaning, context: context.notes, anchors: anchors, causes: assessments.map(\.0))

@@ -8,8 +8,13 @@ public enum DisconnectCodes {
     /// The primary code this tool exists for: 2308 = 0x904, `disconnectReasonAtClientWinsockFDCLOSE`.
     public static let socketClosed: UInt32 = 0x904
 
-    /// Disconnect reasons that end a session normally (the user or the server closed it on purpose).
-    public static let normalReasons: Set<UInt32> = [0, 1, 2, 3]
+    /// True for disconnect reasons that report an error.
+    ///
+    /// The low byte of a reason is its class and the values below 0x100 (0 no information, 1 local
+    /// disconnection, 2 remote disconnection by the user, 3 by the server, and the other small
+    /// values clients write after a logoff) end a session on purpose; every error reason
+    /// Microsoft documents is 0x104 or above.
+    public static func isError(_ reason: UInt32) -> Bool { reason >= 0x100 }
 
     /// The meaning of a primary disconnect reason, when known.
     public static func meaning(of code: UInt32) -> String? {
