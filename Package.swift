@@ -76,6 +76,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "RDPRuleTests",
+            dependencies: ["SigmaKit", "EventImport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CorrelationTests",
             dependencies: [
                 "Correlation", "EventImport", .product(name: "PropertyBased", package: "swift-property-based"),
