@@ -1,4 +1,5 @@
 import EventImport
+import Foundation
 import Testing
 
 @testable import SigmaKit
@@ -246,5 +247,49 @@ struct ModifierTests {
         #expect(StringPattern(SigmaString(parsing: "**"), caseSensitive: false).shape == .anything)
         #expect(StringPattern(SigmaString(parsing: "a*b"), caseSensitive: false).shape == .glob)
         #expect(StringPattern(SigmaString(parsing: "a\\*b"), caseSensitive: false).shape == .exact)
+    }
+}
+
+/// The literal prefilter that spares most regular-expression evaluations.
+struct RegexLiteralTests {
+    private func literal(_ pattern: String, _ insensitive: Bool = false) -> String? {
+        RegexLiteral.required(in: pattern, caseInsensitive: insensitive).map { "\($0.text)\($0.caseInsensitive ? "/i" : "")" }
+    }
+
+    @Test func takesTheLongestCertainTopLevelLiteral() {
+        #expect(literal(#"-Encoded[Cc]ommand\s+[A-Za-z0-9+/=]{20,}"#) == "-Encoded")
+        #expect(literal(#"\\PGMessagePipe[0-9a-f]{2}"#) == #"\PGMessagePipe"#)
+        #expect(literal(#"(?i)echo.*clip.*&&.*(?:Clipboard|i`?n`?v)"#) == "echo/i")
+        #expect(literal("abcd", true) == "abcd/i")
+        #expect(literal(#"(?:set).*&&\s?settings"#) == "settings")
+    }
+
+    @Test func dropsCharactersMadeOptionalAndGivesUpWhenUnsure() {
+        #expect(literal("ab?cde") == "cde")
+        #expect(literal("abcx*yz") == "abc")
+        #expect(literal("abc{0,2}de") == nil)
+        #expect(literal("abc|def") == nil)
+        #expect(literal(#"(?i)\s(-u|--user)\s*:"#) == nil)
+        #expect(literal("abc(?i)defgh") == nil)
+        #expect(literal(#"\x41BCD"#) == nil)
+        #expect(literal("xy+z") == nil)
+        #expect(literal("Straße", true) == "Stra/i")
+    }
+
+    @Test func thePrefilterNeverChangesTheResult() throws {
+        let cases: [(String, NSRegularExpression.Options, String, Bool)] = [
+            ("-Encoded[Cc]ommand", [], "powershell -EncodedCommand x", true),
+            ("-Encoded[Cc]ommand", [], "powershell -encodedcommand x", false),
+            ("(?i)echo.*clip", [], "ECHO x | CLIP", true),
+            ("echo.*clip", .caseInsensitive, "Echo x | Clip", true),
+            ("echo.*clip", .caseInsensitive, "echo x", false),
+            ("(?i)kelvin", [], "\u{212A}ELVIN", true),
+        ]
+        for (pattern, options, value, expected) in cases {
+            let matcher = try RegexMatcher(pattern: pattern, options: options)
+            #expect(matcher.matches(value) == expected, "\(pattern) on \(value)")
+            let plain = try NSRegularExpression(pattern: pattern, options: options)
+            #expect((plain.firstMatch(in: value, range: NSRange(location: 0, length: value.utf16.count)) != nil) == expected)
+        }
     }
 }

@@ -68,23 +68,49 @@ struct FieldComparison: Sendable, Hashable {
     var mode: Mode
     var caseSensitive: Bool
 
+    /// Whether `value` relates to the referenced field's value `reference` as the mode says.
     func holds(_ value: String, _ reference: String) -> Bool {
-        if mode == .equals {
-            if caseSensitive { return value == reference }
-            if asciiCaseInsensitiveEquals(value, reference) { return true }
-            let ascii = value.utf8.allSatisfy { $0 < 0x80 } && reference.utf8.allSatisfy { $0 < 0x80 }
-            return !ascii && value.lowercased() == reference.lowercased()
+        var value = value
+        var reference = reference
+        value.makeContiguousUTF8()
+        reference.makeContiguousUTF8()
+        return value.utf8.withContiguousStorageIfAvailable { valueBytes in
+            reference.utf8.withContiguousStorageIfAvailable { referenceBytes in
+                if compare(valueBytes, referenceBytes, fold: !caseSensitive) { return true }
+                guard !caseSensitive, containsNonASCII(valueBytes) || containsNonASCII(referenceBytes) else {
+                    return false
+                }
+                return withUnicodeLowered(valueBytes) { loweredValue in
+                    withUnicodeLowered(referenceBytes) { compare(loweredValue, $0, fold: false) }
+                }
+            } ?? false
+        } ?? false
+    }
+
+    private func compare(_ value: UnsafeBufferPointer<UInt8>, _ reference: UnsafeBufferPointer<UInt8>, fold: Bool)
+        -> Bool
+    {
+        func equal(at offset: Int) -> Bool {
+            var index = 0
+            while index < reference.count {
+                if foldByte(value[offset + index], fold) != foldByte(reference[index], fold) { return false }
+                index += 1
+            }
+            return true
         }
-        let pattern: StringPattern
-        var elements = SigmaString(plain: reference)
+        guard value.count >= reference.count else { return false }
         switch mode {
-        case .equals: break
-        case .startsWith: elements = elements.withTrailingWildcard()
-        case .endsWith: elements = elements.withLeadingWildcard()
-        case .contains: elements = elements.withLeadingWildcard().withTrailingWildcard()
+        case .equals: return value.count == reference.count && equal(at: 0)
+        case .startsWith: return equal(at: 0)
+        case .endsWith: return equal(at: value.count - reference.count)
+        case .contains:
+            var offset = 0
+            while offset + reference.count <= value.count {
+                if equal(at: offset) { return true }
+                offset += 1
+            }
+            return false
         }
-        pattern = StringPattern(elements, caseSensitive: caseSensitive)
-        return pattern.matches(value)
     }
 }
 

@@ -130,58 +130,79 @@ private func hexValue(_ byte: UInt8) -> Int? {
 }
 
 private func parseIPv6(_ input: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> ParsedIPAddress? {
-    // Up to eight 16-bit groups; `::` once; an IPv4 tail counts as two groups.
-    var head: [UInt16] = []
-    var tail: [UInt16] = []
-    var sawDoubleColon = false
-    var index = start
-    if end - start >= 2 && input[start] == UInt8(ascii: ":") && input[start + 1] == UInt8(ascii: ":") {
-        sawDoubleColon = true
-        index += 2
-    } else if input[start] == UInt8(ascii: ":") {
-        return nil
-    }
-    while index < end {
-        // Find the end of this group.
-        var groupEnd = index
-        var isIPv4 = false
-        while groupEnd < end && input[groupEnd] != UInt8(ascii: ":") {
-            if input[groupEnd] == UInt8(ascii: ".") { isIPv4 = true }
-            groupEnd += 1
+    // Up to eight 16-bit groups; `::` once; an IPv4 tail counts as two groups. Groups before `::`
+    // go to slots 0..<8 and those after it to slots 8..<16 of a stack buffer.
+    withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 16) { slots -> ParsedIPAddress? in
+        var headCount = 0
+        var tailCount = 0
+        var sawDoubleColon = false
+        func append(_ group: UInt16) -> Bool {
+            guard headCount + tailCount < 8 else { return false }
+            if sawDoubleColon {
+                slots[8 + tailCount] = group
+                tailCount += 1
+            } else {
+                slots[headCount] = group
+                headCount += 1
+            }
+            return true
         }
-        if isIPv4 {
-            guard groupEnd == end, let v4 = parseIPv4(input, index, groupEnd) else { return nil }
-            let groups = [UInt16(v4 >> 16), UInt16(v4 & 0xFFFF)]
-            if sawDoubleColon { tail += groups } else { head += groups }
-            index = end
-            break
+        var index = start
+        if end - start >= 2 && input[start] == UInt8(ascii: ":") && input[start + 1] == UInt8(ascii: ":") {
+            sawDoubleColon = true
+            index += 2
+        } else if input[start] == UInt8(ascii: ":") {
+            return nil
         }
-        let length = groupEnd - index
-        guard length >= 1, length <= 4 else { return nil }
-        var value = 0
-        for i in index..<groupEnd {
-            guard let digit = hexValue(input[i]) else { return nil }
-            value = value << 4 | digit
-        }
-        if sawDoubleColon { tail.append(UInt16(value)) } else { head.append(UInt16(value)) }
-        index = groupEnd
-        if index < end {
-            index += 1  // the ':'
-            if index < end && input[index] == UInt8(ascii: ":") {
-                guard !sawDoubleColon else { return nil }
-                sawDoubleColon = true
-                index += 1
-            } else if index == end {
-                return nil  // trailing single ':'
+        while index < end {
+            var groupEnd = index
+            var isIPv4 = false
+            while groupEnd < end && input[groupEnd] != UInt8(ascii: ":") {
+                if input[groupEnd] == UInt8(ascii: ".") { isIPv4 = true }
+                groupEnd += 1
+            }
+            if isIPv4 {
+                guard groupEnd == end, let v4 = parseIPv4(input, index, groupEnd),
+                    append(UInt16(v4 >> 16)), append(UInt16(v4 & 0xFFFF))
+                else { return nil }
+                index = end
+                break
+            }
+            let length = groupEnd - index
+            guard length >= 1, length <= 4 else { return nil }
+            var value = 0
+            for i in index..<groupEnd {
+                guard let digit = hexValue(input[i]) else { return nil }
+                value = value << 4 | digit
+            }
+            guard append(UInt16(value)) else { return nil }
+            index = groupEnd
+            if index < end {
+                index += 1  // the ':'
+                if index < end && input[index] == UInt8(ascii: ":") {
+                    guard !sawDoubleColon else { return nil }
+                    sawDoubleColon = true
+                    index += 1
+                } else if index == end {
+                    return nil  // a trailing single ':'
+                }
             }
         }
+        let total = headCount + tailCount
+        if sawDoubleColon { guard total <= 7 else { return nil } } else { guard total == 8 else { return nil } }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for position in 0..<8 {
+            let group: UInt16
+            if position < headCount {
+                group = slots[position]
+            } else if position >= 8 - tailCount {
+                group = slots[8 + position - (8 - tailCount)]
+            } else {
+                group = 0
+            }
+            if position < 4 { high = high << 16 | UInt64(group) } else { low = low << 16 | UInt64(group) }
+        }
+        return ParsedIPAddress(family: .v6, high: high, low: low)
     }
-    let total = head.count + tail.count
-    if sawDoubleColon { guard total <= 7 else { return nil } } else { guard total == 8 else { return nil } }
-    let groups = head + Array(repeating: 0, count: 8 - total) + tail
-    var high: UInt64 = 0
-    var low: UInt64 = 0
-    for i in 0..<4 { high = high << 16 | UInt64(groups[i]) }
-    for i in 4..<8 { low = low << 16 | UInt64(groups[i]) }
-    return ParsedIPAddress(family: .v6, high: high, low: low)
 }

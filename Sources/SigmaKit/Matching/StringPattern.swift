@@ -36,7 +36,7 @@ struct StringPattern: Sendable, Hashable {
         func flush() {
             guard !run.isEmpty else { return }
             let text = String(run)
-            bytes.append(contentsOf: (caseSensitive ? text : text.lowercased()).utf8)
+            bytes.append(contentsOf: (caseSensitive ? text : unicodeLowered(text)).utf8)
             run.removeAll()
         }
         for element in string.elements {
@@ -86,20 +86,27 @@ struct StringPattern: Sendable, Hashable {
     @inline(__always)
     func matches(_ value: String) -> Bool {
         if shape == .anything { return true }
-        let fold = !caseSensitive
-        let result = value.utf8.withContiguousStorageIfAvailable { match($0, foldASCII: fold) }
-        if let result {
-            if result || caseSensitive { return result }
-            let hasNonASCII = value.utf8.withContiguousStorageIfAvailable { containsNonASCII($0) } ?? true
-            if !hasNonASCII { return false }
+        if let result = value.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
+        var copy = value
+        copy.makeContiguousUTF8()
+        return copy.utf8.withContiguousStorageIfAvailable { matches(bytes: $0) } ?? false
+    }
+
+    /// Whether the UTF-8 bytes of a value match the pattern, without allocating.
+    ///
+    /// The first pass folds only ASCII letters. Full Unicode lower-casing can change the result only
+    /// when the pattern is not ASCII and the value is not ASCII, or when an ASCII pattern meets one
+    /// of the two characters that lower-case into ASCII (U+0130 İ and U+212A Kelvin sign); only then
+    /// is the value lowered, scalar by scalar, into a temporary (stack) buffer and compared again.
+    func matches(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
+        if match(value, foldASCII: !caseSensitive) { return true }
+        if caseSensitive { return false }
+        if isASCII {
+            guard containsASCIILowercasingScalar(value) else { return false }
         } else {
-            let copy = Array(value.utf8)
-            if copy.withUnsafeBufferPointer({ match($0, foldASCII: fold) }) { return true }
-            if caseSensitive || !containsNonASCII(copy) { return false }
+            guard containsNonASCII(value) else { return false }
         }
-        // Rare path: the value holds non-ASCII text; compare with full Unicode lower-casing.
-        let lowered = value.lowercased()
-        return Array(lowered.utf8).withUnsafeBufferPointer { match($0, foldASCII: false) }
+        return withUnicodeLowered(value) { match($0, foldASCII: false) }
     }
 
     /// Matches raw bytes; `foldASCII` lowers the value's ASCII letters while comparing.
@@ -224,4 +231,66 @@ func containsNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 /// Whether any byte is outside ASCII.
 func containsNonASCII(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBufferPointer { containsNonASCII($0) }
+}
+
+/// Lower-cases text scalar by scalar (the same mapping ``withUnicodeLowered(_:_:)`` applies to values).
+func unicodeLowered(_ text: String) -> String {
+    var result = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        if scalar.isASCII {
+            result.append(Unicode.Scalar(foldByte(UInt8(scalar.value), true)))
+        } else {
+            result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+        }
+    }
+    return String(result)
+}
+
+/// Calls `body` with the value lowered scalar by scalar, in a temporary buffer (on the stack for
+/// ordinary sizes). Lower-casing adds at most one UTF-8 byte per scalar, so twice the size suffices.
+func withUnicodeLowered<Result>(
+    _ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+) -> Result {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: value.count * 2 + 1) { buffer in
+        var count = 0
+        var iterator = value.makeIterator()
+        var decoder = UTF8()
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar.isASCII {
+                    buffer[count] = foldByte(UInt8(scalar.value), true)
+                    count += 1
+                } else {
+                    for byte in scalar.properties.lowercaseMapping.utf8 where count < buffer.count {
+                        buffer[count] = byte
+                        count += 1
+                    }
+                }
+            case .emptyInput:
+                break decoding
+            case .error:
+                for byte in "\u{FFFD}".utf8 where count < buffer.count {
+                    buffer[count] = byte
+                    count += 1
+                }
+            }
+        }
+        return body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+    }
+}
+
+/// Whether the bytes hold U+0130 (C4 B0) or U+212A (E2 84 AA), the only characters whose lower case
+/// contains ASCII letters.
+func containsASCIILowercasingScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard containsNonASCII(bytes) else { return false }
+    var index = 0
+    while index + 1 < bytes.count {
+        if bytes[index] == 0xC4 && bytes[index + 1] == 0xB0 { return true }
+        if bytes[index] == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x84 && bytes[index + 2] == 0xAA {
+            return true
+        }
+        index += 1
+    }
+    return false
 }

@@ -222,19 +222,37 @@ struct ISOTimeParts {
 
 /// A compiled `re` value. NSRegularExpression (ICU) is thread-safe once built and is about ten times
 /// faster here than `Swift.Regex`, and it supports the look-around PCRE rules use.
+///
+/// Running ICU costs an NSString bridge per call, so a literal that every match must contain (found
+/// by ``RegexLiteral``) is searched first, as bytes; the expression runs only when it is present.
 struct RegexMatcher: Sendable, Hashable {
     let pattern: String
     let options: NSRegularExpression.Options
     let regex: NSRegularExpression
+    /// A substring every match contains, or `nil` when none of three characters or more is certain.
+    let requiredLiteral: StringPattern?
 
     init(pattern: String, options: NSRegularExpression.Options) throws {
         self.pattern = pattern
         self.options = options
         regex = try NSRegularExpression(pattern: pattern, options: options)
+        requiredLiteral = RegexLiteral.required(in: pattern, caseInsensitive: options.contains(.caseInsensitive))
+            .map { literal in
+                StringPattern(
+                    SigmaString(plain: literal.text).withLeadingWildcard().withTrailingWildcard(),
+                    caseSensitive: !literal.caseInsensitive)
+            }
     }
 
     func matches(_ value: String) -> Bool {
-        regex.firstMatch(in: value, options: [], range: NSRange(location: 0, length: value.utf16.count)) != nil
+        if let requiredLiteral, !requiredLiteral.matches(value) {
+            // Case-sensitive literals are exact. Case-insensitive ones are ASCII, and for ASCII values
+            // ASCII folding is exactly ICU's case folding; other values go to ICU.
+            if requiredLiteral.caseSensitive { return false }
+            let hasNonASCII = value.utf8.withContiguousStorageIfAvailable { containsNonASCII($0) } ?? true
+            if !hasNonASCII { return false }
+        }
+        return regex.firstMatch(in: value, options: [], range: NSRange(location: 0, length: value.utf16.count)) != nil
     }
 
     static func == (lhs: RegexMatcher, rhs: RegexMatcher) -> Bool {
@@ -244,5 +262,152 @@ struct RegexMatcher: Sendable, Hashable {
     func hash(into hasher: inout Hasher) {
         hasher.combine(pattern)
         hasher.combine(options.rawValue)
+    }
+}
+
+/// Finds a literal that every match of a regular expression contains.
+///
+/// Only what is certain is used: literal characters at the top level of the pattern (not inside
+/// groups or classes), minus any character made optional by `?`, `*` or `{…}`. Anything unusual
+/// (top-level alternation, inline flags after the start, `\Q`, escapes with arguments) gives up,
+/// which only costs speed, never a match.
+enum RegexLiteral {
+    /// The longest certain literal of three characters or more, and whether it is case-insensitive.
+    static func required(in pattern: String, caseInsensitive: Bool) -> (text: String, caseInsensitive: Bool)? {
+        let scalars = Array(pattern.unicodeScalars)
+        let count = scalars.count
+        var insensitive = caseInsensitive
+        var index = 0
+        // Leading inline flags such as `(?i)`.
+        if count >= 3 && scalars[0] == "(" && scalars[1] == "?", let close = scalars.firstIndex(of: ")") {
+            let flags = scalars[2..<close]
+            if !flags.isEmpty && flags.allSatisfy({ "imsxwU-".unicodeScalars.contains($0) }) {
+                guard flags.allSatisfy({ "imsU".unicodeScalars.contains($0) }) else { return nil }
+                if flags.contains("i") { insensitive = true }
+                index = close + 1
+            }
+        }
+        // Inline flags later on change matching for the rest of the pattern: give up.
+        var probe = index
+        while probe + 2 < count {
+            if scalars[probe] == "\\" {
+                probe += 2
+                continue
+            }
+            if scalars[probe] == "(" && scalars[probe + 1] == "?" && "imsxwU-^".unicodeScalars.contains(scalars[probe + 2]) {
+                return nil
+            }
+            probe += 1
+        }
+        var runs: [[Unicode.Scalar]] = []
+        var current: [Unicode.Scalar] = []
+        var lastAtomIsLiteral = false
+        func endRun() {
+            if !current.isEmpty { runs.append(current) }
+            current = []
+        }
+        func appendLiteral(_ scalar: Unicode.Scalar) {
+            if insensitive && !scalar.isASCII {
+                endRun()
+                lastAtomIsLiteral = false
+            } else {
+                current.append(scalar)
+                lastAtomIsLiteral = true
+            }
+        }
+        while index < count {
+            let scalar = scalars[index]
+            switch scalar {
+            case "\\":
+                guard index + 1 < count else { return nil }
+                let next = scalars[index + 1]
+                if next.properties.isAlphabetic || next.properties.numericType != nil {
+                    guard "dDsSwWbBAzZGhHvVRXtnrfe".unicodeScalars.contains(next) else { return nil }
+                    endRun()
+                    lastAtomIsLiteral = false
+                } else {
+                    appendLiteral(next)
+                }
+                index += 2
+            case "[":
+                endRun()
+                lastAtomIsLiteral = false
+                guard let after = skipClass(scalars, from: index) else { return nil }
+                index = after
+            case "(":
+                endRun()
+                lastAtomIsLiteral = false
+                guard let after = skipGroup(scalars, from: index) else { return nil }
+                index = after
+            case ")", "|":
+                return nil
+            case ".", "^", "$":
+                endRun()
+                lastAtomIsLiteral = false
+                index += 1
+            case "*", "?", "{", "+":
+                if lastAtomIsLiteral && scalar != "+", !current.isEmpty { current.removeLast() }
+                endRun()
+                lastAtomIsLiteral = false
+                if scalar == "{" {
+                    guard let close = scalars[index...].firstIndex(of: "}") else { return nil }
+                    index = close + 1
+                } else {
+                    index += 1
+                }
+                if index < count && (scalars[index] == "?" || scalars[index] == "+") { index += 1 }
+            default:
+                appendLiteral(scalar)
+                index += 1
+            }
+        }
+        endRun()
+        guard let longest = runs.max(by: { $0.count < $1.count }), longest.count >= 3 else { return nil }
+        return (String(String.UnicodeScalarView(longest)), insensitive)
+    }
+
+    /// The index after the `]` that closes the class opened at `start`, or `nil`.
+    private static func skipClass(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        var index = start + 1
+        var depth = 1
+        if index < scalars.count && scalars[index] == "^" { index += 1 }
+        if index < scalars.count && scalars[index] == "]" { index += 1 }
+        while index < scalars.count {
+            switch scalars[index] {
+            case "\\": index += 2
+            case "[":
+                depth += 1
+                index += 1
+            case "]":
+                depth -= 1
+                index += 1
+                if depth == 0 { return index }
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
+    /// The index after the `)` that closes the group opened at `start`, or `nil`.
+    private static func skipGroup(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        var index = start + 1
+        var depth = 1
+        while index < scalars.count {
+            switch scalars[index] {
+            case "\\": index += 2
+            case "[":
+                guard let after = skipClass(scalars, from: index) else { return nil }
+                index = after
+            case "(":
+                depth += 1
+                index += 1
+            case ")":
+                depth -= 1
+                index += 1
+                if depth == 0 { return index }
+            default: index += 1
+            }
+        }
+        return nil
     }
 }
