@@ -110,7 +110,9 @@ enum InputKind: Equatable {
             return .unsupported("unknown binary file type (first bytes \(hexPrefix(head))); it was not read")
         }
         let trimmed = preview.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        if trimmed.first == UInt8(ascii: "<") || contains(preview, "<Event") {
+        // XML starts with `<`; a copy from an old Event Viewer XML view starts with `- <Event`.
+        // Text that merely mentions `<Event` (a ticket note, a README) stays text.
+        if trimmed.first == UInt8(ascii: "<") || trimmed.starts(with: Array("- <Event".utf8)) {
             return .xml
         }
         return .text

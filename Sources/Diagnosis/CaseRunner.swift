@@ -1,0 +1,103 @@
+import Dispatch
+public import EventImport
+import Foundation
+
+/// The outcome of analysing one case.
+public struct CaseResult: Sendable {
+    /// The case path as given.
+    public var path: String
+    /// A file-system-safe name for the case (its last path component without archive extensions).
+    public var name: String
+    /// The diagnosis.
+    public var diagnosis: Diagnosis
+    /// Import problems (also in the diagnosis warnings).
+    public var importDiagnostics: [ImportDiagnostic]
+    /// Import counters.
+    public var statistics: ImportStatistics
+    /// Wall-clock seconds spent on the case.
+    public var seconds: Double
+}
+
+/// Analyses many cases in parallel: each case is one folder or archive; one broken case never
+/// stops the others (its problems are in its own result).
+public struct CaseRunner: Sendable {
+    /// The rules every case runs with.
+    public let pack: RulePack
+    /// Options applied to every case.
+    public let options: DiagnosisOptions
+    /// How many cases run at once.
+    public let parallelism: Int
+
+    /// Creates a runner; `parallelism` defaults to the number of cores.
+    public init(pack: RulePack, options: DiagnosisOptions = DiagnosisOptions(), parallelism: Int? = nil) {
+        self.pack = pack
+        self.options = options
+        self.parallelism = max(1, parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Analyses one case.
+    public func analyze(_ path: String) -> CaseResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let index = CaseIndex.build(paths: [path], engine: pack.engine)
+        let diagnosis = pack.diagnoser.diagnose(index, options: options)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return CaseResult(
+            path: path, name: Self.caseName(path), diagnosis: diagnosis, importDiagnostics: index.importDiagnostics,
+            statistics: index.statistics, seconds: seconds)
+    }
+
+    /// Analyses every case, `parallelism` at a time; `completed` is called (from worker threads,
+    /// serialized) as each case finishes. Results come back in input order.
+    public func analyze(_ paths: [String], completed: @escaping @Sendable (CaseResult) -> Void = { _ in }) -> [CaseResult] {
+        let results = ResultSlots(count: paths.count)
+        let semaphore = DispatchSemaphore(value: parallelism)
+        let group = DispatchGroup()
+        let queue = DispatchQueue(label: "rdpcause.cases", attributes: .concurrent)
+        let serial = DispatchQueue(label: "rdpcause.completed")
+        for (position, path) in paths.enumerated() {
+            semaphore.wait()
+            queue.async(group: group) {
+                let result = self.analyze(path)
+                results.set(position, result)
+                serial.sync { completed(result) }
+                semaphore.signal()
+            }
+        }
+        group.wait()
+        return results.values
+    }
+
+    /// `case-1234.tar.zst` → `case-1234`; `/drop/RT-42/` → `RT-42`.
+    public static func caseName(_ path: String) -> String {
+        var name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+        for suffix in [".tar.zst", ".tzst", ".tar", ".zip", ".zst", ".xml"] where name.lowercased().hasSuffix(suffix) {
+            name = String(name.dropLast(suffix.count))
+            break
+        }
+        let safe = name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
+        return safe.isEmpty ? "case" : String(safe)
+    }
+}
+
+/// Slots filled by worker threads; each slot is written once, under a lock.
+private final class ResultSlots: @unchecked Sendable {
+    // @unchecked: every access to `slots` holds `lock`.
+    private let lock = NSLock()
+    private var slots: [CaseResult?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ position: Int, _ result: CaseResult) {
+        lock.lock()
+        slots[position] = result
+        lock.unlock()
+    }
+
+    var values: [CaseResult] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}

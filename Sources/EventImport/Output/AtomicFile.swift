@@ -1,0 +1,68 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes files so that a reader (or a crash) never sees a partial one: the bytes go to a
+/// temporary file in the same folder, which is flushed to disk (`fsync`) and renamed over the
+/// destination, and the folder itself is synced so the rename survives a power cut.
+public enum AtomicFile {
+    /// A failure to write, with the path and the system's reason.
+    public struct WriteError: Error, CustomStringConvertible, Sendable {
+        /// The file being written.
+        public var path: String
+        /// The system call that failed and why.
+        public var reason: String
+
+        public var description: String { "\(path): cannot write: \(reason)" }
+    }
+
+    /// Replaces `path` with `bytes` atomically, creating the folder when needed.
+    public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
+        }
+        let temporary = (folder.isEmpty ? "." : folder) + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError(path: path, reason: "open: \(String(cString: strerror(errno)))") }
+        var offset = 0
+        let failure: String? = bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                guard let base = raw.baseAddress else { return nil }
+                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return "write: \(String(cString: strerror(errno)))"
+                }
+                offset += written
+            }
+            return nil
+        }
+        if let failure {
+            close(descriptor)
+            unlink(temporary)
+            throw WriteError(path: path, reason: failure)
+        }
+        if fsync(descriptor) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            unlink(temporary)
+            throw WriteError(path: path, reason: "fsync: \(reason)")
+        }
+        close(descriptor)
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(path: path, reason: "rename: \(reason)")
+        }
+        let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderDescriptor >= 0 {
+            _ = fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
+    }
+}
