@@ -1,3 +1,4 @@
+import EventImport
 import Foundation
 import SigmaKit
 import Testing
@@ -175,6 +176,39 @@ struct RuleLoaderTests {
         #expect(TestSupport.load(TestSupport.rule("    a:\n        A:\n            B: 1\n    condition: a")).diagnostics.contains { $0.code == .invalidDetection })
         #expect(TestSupport.load(TestSupport.rule("    a: []\n    condition: a")).diagnostics.contains { $0.code == .invalidDetection })
         #expect(TestSupport.load(TestSupport.rule("    a:\n        A: []\n    condition: a")).diagnostics.contains { $0.code == .invalidDetection })
+    }
+
+    @Test func sigmaFiltersAreAndedIntoTheRulesTheyName() {
+        let yaml = Self.twoDocuments + """
+
+            ---
+            title: Ignore the jump host
+            id: 44444444-4444-4444-8444-444444444444
+            logsource:
+                product: windows
+                service: security
+            filter:
+                rules:
+                    - first_rule
+                    - 22222222-2222-4222-8222-222222222222
+                    - 99999999-9999-4999-8999-999999999999
+                jump:
+                    Computer|startswith: 'JUMP-'
+                condition: not jump
+            """
+        let catalog = TestSupport.load(yaml)
+        #expect(catalog.filters.count == 1)
+        #expect(catalog.rules[0].appliedFilters == ["44444444-4444-4444-8444-444444444444"])
+        // The second rule's log source (terminalservices-rdpclient) is not the filter's.
+        #expect(catalog.rules[1].appliedFilters.isEmpty)
+        #expect(catalog.diagnostics.contains { $0.code == .filterApplied && $0.severity == .note })
+        #expect(catalog.diagnostics.contains { $0.severity == .warning && $0.message.contains("the filter is not applied") })
+        #expect(catalog.diagnostics.contains { $0.severity == .warning && $0.message.contains("99999999") })
+        let engine = SigmaEngine(rules: catalog.rules)
+        var failed = TestSupport.event(channel: "Security", eventID: 4625)
+        #expect(engine.matchingRules(for: failed).map(\.title) == ["First"])
+        failed.computer = "JUMP-01"
+        #expect(engine.matchingRules(for: failed).isEmpty)
     }
 
     @Test func diagnosticsPrintLikeCompilerMessages() {

@@ -71,6 +71,8 @@ public struct SigmaDiagnostic: Sendable, Hashable, Error, CustomStringConvertibl
         public static let unresolvedPlaceholder = Code(rawValue: "unresolved-placeholder")
         /// A correlation rule: loaded, but not evaluated by the detection engine.
         public static let correlationRule = Code(rawValue: "correlation-rule")
+        /// A Sigma filter was applied to a rule.
+        public static let filterApplied = Code(rawValue: "filter-applied")
         /// Syntax from Sigma v1 that v2 removed or deprecated (`timeframe`, `| count()`, `action:`).
         public static let deprecatedSyntax = Code(rawValue: "deprecated-syntax")
         /// A construct the specification defines that this engine does not implement.

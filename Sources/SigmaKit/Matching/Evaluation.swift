@@ -71,6 +71,16 @@ extension SearchNode {
 }
 
 extension ConditionNode {
+    /// The condition with every search index moved by `offset` (for appending a filter's searches).
+    func shifted(by offset: Int) -> ConditionNode {
+        switch self {
+        case .search(let index): .search(index + offset)
+        case .not(let inner): .not(inner.shifted(by: offset))
+        case .and(let children): .and(children.map { $0.shifted(by: offset) })
+        case .or(let children): .or(children.map { $0.shifted(by: offset) })
+        }
+    }
+
     /// Evaluates the condition, short-circuiting `and` and `or`.
     func holds(_ searches: [SearchNode], in event: WinEvent) -> Bool {
         switch self {

@@ -13,6 +13,8 @@ public struct RuleCatalog: Sendable {
     public var documentsRead = 0
     /// Documents that looked like rules but were not loaded because of an error.
     public var rejectedRules = 0
+    /// Sigma filters (`filter:` documents), already applied to the rules they name.
+    public var filters: [SigmaFilter] = []
 
     /// Creates an empty catalog.
     public init() {}
@@ -28,7 +30,8 @@ public struct RuleCatalog: Sendable {
 /// Loads Sigma rules (specification v2.1) from YAML files and folders.
 ///
 /// Every document of a multi-document file (`---`) is read. A document with `detection:` is a
-/// detection rule, one with `correlation:` a correlation rule (kept, with a note, for a later stage).
+/// detection rule, one with `correlation:` a correlation rule (kept, with a note, for a later stage),
+/// one with `filter:` a Sigma filter, ANDed into the rules it names once everything is loaded.
 /// Other YAML documents get a `not-sigma` warning, except below a folder named `causes`, which holds
 /// the project's own cause definitions and is skipped. A rule with an error (unknown modifier, bad
 /// regular expression, undefined identifier in the condition, duplicate id, …) is not loaded; a rule
@@ -69,6 +72,7 @@ public struct RuleLoader: Sendable {
             }
         }
         checkDuplicateIDs(&catalog)
+        applyFilters(&catalog)
         return catalog
     }
 
@@ -78,6 +82,7 @@ public struct RuleLoader: Sendable {
         catalog.filesRead = 1
         loadDocuments(yaml, source: source, into: &catalog)
         checkDuplicateIDs(&catalog)
+        applyFilters(&catalog)
         return catalog
     }
 
@@ -193,10 +198,12 @@ public struct RuleLoader: Sendable {
         let correlationNode = root["correlation"]
         if detectionNode == nil && correlationNode == nil {
             if isInCausesFolder(source) { return }
-            if root["filter"] != nil {
-                collector.report(
-                    .warning, .unsupported, at: document,
-                    "Sigma filter documents (meta filters) are not supported yet; this filter is not applied")
+            if let filterNode = root["filter"] {
+                if let filter = parseFilter(filterNode, root: root, document: document, source: source, collector: &collector) {
+                    catalog.filters.append(filter)
+                } else {
+                    catalog.rejectedRules += 1
+                }
             } else if let action = root["action"]?.string {
                 collector.report(
                     .error, .deprecatedSyntax, at: document,
@@ -390,6 +397,118 @@ public struct RuleLoader: Sendable {
             collector.report(.warning, .missingAttribute, at: node, "the correlation has no 'timespan'")
         }
         return correlation
+    }
+
+    // MARK: - Filters
+
+    private func parseFilter(
+        _ node: Node, root: Node.Mapping, document: Node, source: String, collector: inout DiagnosticCollector
+    ) -> SigmaFilter? {
+        guard let title = root["title"]?.scalar?.string, !title.isEmpty else {
+            collector.report(.error, .missingAttribute, at: document, "the filter has no 'title'; it is not loaded")
+            return nil
+        }
+        guard let mapping = node.mapping else {
+            collector.report(.error, .invalidAttribute, at: node, "'filter' must be a map; the filter is not loaded")
+            return nil
+        }
+        var rules: [String] = []
+        if let rulesNode = mapping["rules"] {
+            if let scalar = rulesNode.scalar {
+                rules = [scalar.string]
+            } else {
+                rules = rulesNode.sequence?.compactMap { $0.scalar?.string } ?? []
+            }
+        }
+        if rules.isEmpty {
+            collector.report(.error, .missingAttribute, at: node, "the filter names no 'rules'; it is not loaded")
+            return nil
+        }
+        var logSource = LogSource()
+        if let logSourceMapping = root["logsource"]?.mapping {
+            func field(_ key: String) -> String? {
+                logSourceMapping[key]?.scalar.map(\.string).flatMap { $0.isEmpty ? nil : $0 }
+            }
+            logSource = LogSource(
+                product: field("product"), category: field("category"), service: field("service"),
+                definition: field("definition"))
+        } else {
+            collector.report(.error, .missingAttribute, at: document, "the filter has no 'logsource'; it is not loaded")
+            return nil
+        }
+        // The rest of the `filter` map is a detection: search identifiers and a condition.
+        let detectionPairs = mapping.filter { $0.key.scalar?.string != "rules" }
+        let detectionNode = Node.mapping(Node.Mapping(detectionPairs.map { ($0.key, $0.value) }, .implicit, .block, node.mark))
+        var parser = DetectionParser(placeholders: placeholders, collector: collector)
+        let detection = parser.parse(detectionNode)
+        collector = parser.collector
+        guard let detection, !collector.hasErrors else { return nil }
+        if !parser.unresolvedPlaceholders.isEmpty {
+            let names = parser.unresolvedPlaceholders.map { "%\($0)%" }.joined(separator: ", ")
+            collector.report(
+                .warning, .unresolvedPlaceholder, at: node,
+                "placeholder \(names) has no value (pass --placeholder NAME=VALUE); the filter is not applied")
+            return nil
+        }
+        return SigmaFilter(
+            title: title, id: root["id"]?.scalar?.string, description: root["description"]?.scalar?.string,
+            logSource: logSource, rules: rules, detection: detection, source: source,
+            position: SourcePosition(line: document.mark?.line ?? 1, column: document.mark?.column ?? 1))
+    }
+
+    /// ANDs each filter's condition into the detection rules it names (by `id` or `name`), as pySigma
+    /// applies filters, when the filter's log source fields agree with the rule's.
+    private func applyFilters(_ catalog: inout RuleCatalog) {
+        for filter in catalog.filters {
+            for reference in filter.rules {
+                let targets = catalog.rules.indices.filter { index in
+                    let rule = catalog.rules[index]
+                    return rule.id?.lowercased() == reference.lowercased() || rule.name == reference
+                }
+                guard !targets.isEmpty else {
+                    catalog.diagnostics.append(
+                        SigmaDiagnostic(
+                            .warning, .invalidAttribute, source: filter.source, line: filter.position.line,
+                            column: filter.position.column,
+                            message: "filter '\(filter.title)' names rule '\(reference)', which is not loaded; nothing to filter"))
+                    continue
+                }
+                for index in targets {
+                    let rule = catalog.rules[index]
+                    guard var detection = rule.detection else {
+                        catalog.diagnostics.append(
+                            SigmaDiagnostic(
+                                .warning, .invalidAttribute, source: filter.source, line: filter.position.line,
+                                column: filter.position.column,
+                                message: "filter '\(filter.title)' names correlation rule '\(reference)'; filters apply to detection rules"))
+                        continue
+                    }
+                    guard filter.logSource.admits(rule.logSource) else {
+                        catalog.diagnostics.append(
+                            SigmaDiagnostic(
+                                .warning, .invalidAttribute, source: filter.source, line: filter.position.line,
+                                column: filter.position.column,
+                                message:
+                                    "filter '\(filter.title)' has log source \(filter.logSource) but rule '\(rule.title)' "
+                                    + "(\(rule.locator)) has \(rule.logSource); the filter is not applied to it"))
+                        continue
+                    }
+                    let offset = detection.searches.count
+                    detection.searches += filter.detection.searches.map {
+                        NamedSearch(name: "filter(\(filter.id ?? filter.title)).\($0.name)", node: $0.node)
+                    }
+                    detection.condition = .and([detection.condition, filter.detection.condition.shifted(by: offset)])
+                    detection.conditionText = detection.conditionText.map { "(\($0)) and filter(\(filter.id ?? filter.title))" }
+                    catalog.rules[index].kind = .detection(detection)
+                    catalog.rules[index].appliedFilters.append(filter.id ?? filter.title)
+                    catalog.diagnostics.append(
+                        SigmaDiagnostic(
+                            .note, .filterApplied, source: filter.source, line: filter.position.line,
+                            column: filter.position.column,
+                            message: "filter '\(filter.title)' applied to rule '\(rule.title)' (\(rule.locator))"))
+                }
+            }
+        }
     }
 
     private func checkDuplicateIDs(_ catalog: inout RuleCatalog) {

@@ -39,6 +39,8 @@ public struct SigmaRule: Sendable {
     public var position: SourcePosition
     /// The 0-based index of the document in a multi-document file.
     public var documentIndex: Int
+    /// The `id` (or title) of each Sigma filter applied to this rule, in order.
+    public var appliedFilters: [String] = []
 
     /// What a rule document is.
     public enum Kind: Sendable {
@@ -98,6 +100,39 @@ public struct LogSource: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let parts = [product, category, service].compactMap { $0 }
         return parts.isEmpty ? "(empty)" : parts.joined(separator: "/")
+    }
+}
+
+/// A Sigma filter (a `filter:` document): a detection ANDed into the rules it names.
+public struct SigmaFilter: Sendable {
+    /// `title` (mandatory).
+    public var title: String
+    /// `id`.
+    public var id: String?
+    /// `description`.
+    public var description: String?
+    /// `logsource`: the filter applies only to rules whose log source has the same values for every
+    /// field the filter sets.
+    public var logSource: LogSource
+    /// `filter.rules`: ids or names of the rules the filter applies to.
+    public var rules: [String]
+    /// `filter` without `rules`: the search identifiers and the condition.
+    public var detection: Detection
+    /// The filter file.
+    public var source: String
+    /// Where the filter's YAML document starts.
+    public var position: SourcePosition
+}
+
+extension LogSource {
+    /// Whether a rule with log source `other` is within this (filter's) log source: every field set
+    /// here has the same value there, ignoring case.
+    public func admits(_ other: LogSource) -> Bool {
+        func agrees(_ mine: String?, _ theirs: String?) -> Bool {
+            guard let mine else { return true }
+            return mine.lowercased() == theirs?.lowercased()
+        }
+        return agrees(product, other.product) && agrees(category, other.category) && agrees(service, other.service)
     }
 }
 
