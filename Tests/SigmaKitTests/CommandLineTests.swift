@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// The built `rdpcause` binary, found in the build products folder that holds the test bundle.
+enum RDPCauseBinary {
+    static let path: String? = {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("rdpcause").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        print("rdpcause executable not found near \(folder.path): the command-line tests are skipped")
+        return nil
+    }()
+}
+
+/// End-to-end runs of the built `rdpcause` binary: `hunt` output formats and `rules lint` exit codes.
+@Suite(.enabled(if: RDPCauseBinary.path != nil, "the rdpcause executable is not built next to the tests"))
+struct CommandLineTests {
+    static let rule = """
+        title: RDP client could not connect
+        id: 6b1f6a43-0f55-4b0c-9c55-0d7d7a9f1c01
+        name: rdp_client_disconnect
+        status: test
+        level: medium
+        logsource:
+            product: windows
+            service: terminalservices-rdpclient
+        detection:
+            selection:
+                EventID: 1026
+                Value|contains: '0x904'
+            condition: selection
+        """
+
+    static let events = """
+        <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-TerminalServices-ClientActiveXCore" Guid="{28AA95BB-D444-4719-A36F-40462168127E}"/><EventID>1026</EventID><Version>0</Version><Level>4</Level><Task>101</Task><Opcode>10</Opcode><Keywords>0x4000000000000000</Keywords><TimeCreated SystemTime="2026-06-12T19:41:53.1234567Z"/><EventRecordID>812</EventRecordID><Correlation ActivityID="{7A1E0000-0000-0000-0000-000000000000}"/><Execution ProcessID="4412" ThreadID="5120"/><Channel>Microsoft-Windows-TerminalServices-RDPClient/Operational</Channel><Computer>LAPTOP-7.corp.example</Computer><Security UserID="S-1-5-21-1-2-3-1001"/></System><EventData><Data Name="Name">Disconnect Reason</Data><Data Name="Value">0x904 (extended 0x7)</Data><Data Name="CustomLevel">Info</Data></EventData></Event>
+        <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-TerminalServices-ClientActiveXCore"/><EventID>1026</EventID><Level>4</Level><TimeCreated SystemTime="2026-06-12T19:42:10.0000000Z"/><EventRecordID>813</EventRecordID><Channel>Microsoft-Windows-TerminalServices-RDPClient/Operational</Channel><Computer>LAPTOP-7.corp.example</Computer></System><EventData><Data Name="Name">Disconnect Reason</Data><Data Name="Value">0x3</Data></EventData></Event>
+
+        """
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    private func run(_ arguments: [String], in folder: URL) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(RDPCauseBinary.path))
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self))
+    }
+
+    private func makeFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try Self.rule.write(to: folder.appendingPathComponent("rules/rdp.yml"), atomically: true, encoding: .utf8)
+        try Self.events.write(to: folder.appendingPathComponent("client.xml"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func huntPrintsOneNDJSONObjectPerMatch() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(["hunt", "--format", "ndjson", "--rules", "rules", "client.xml"], in: folder)
+        #expect(result.status == 0, "\(result.errors)")
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
+        #expect(object["type"] as? String == "detection")
+        let rule = try #require(object["rule"] as? [String: Any])
+        #expect(rule["id"] as? String == "6b1f6a43-0f55-4b0c-9c55-0d7d7a9f1c01")
+        #expect(rule["name"] as? String == "rdp_client_disconnect")
+        #expect(rule["title"] as? String == "RDP client could not connect")
+        #expect(rule["level"] as? String == "medium")
+        #expect(object["time"] as? String == "2026-06-12T19:41:53.1234567Z")
+        #expect(object["computer"] as? String == "LAPTOP-7.corp.example")
+        #expect(object["channel"] as? String == "Microsoft-Windows-TerminalServices-RDPClient/Operational")
+        #expect(object["provider"] as? String == "Microsoft-Windows-TerminalServices-ClientActiveXCore")
+        #expect(object["eventId"] as? Int == 1026)
+        #expect(object["recordId"] as? Int == 812)
+        #expect(object["origin"] as? String == "client.xml:1")
+    }
+
+    @Test func huntPrintsATableByDefault() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(["hunt", "--rules", "rules", "client.xml"], in: folder)
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("TIME") == true)
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains("RDP client could not connect") == true)
+        #expect(result.errors.contains("1 match") && result.errors.contains("in 2 events"))
+    }
+
+    @Test func rulesLintExitsNonZeroOnErrorsAndPrintsPositions() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clean = try run(["rules", "lint", "rules"], in: folder)
+        #expect(clean.status == 0, "\(clean.errors)")
+        let broken = Self.rule.replacingOccurrences(of: "Value|contains:", with: "Value|contain:")
+        try broken.write(to: folder.appendingPathComponent("rules/rdp.yml"), atomically: true, encoding: .utf8)
+        let failing = try run(["rules", "lint", "rules"], in: folder)
+        #expect(failing.status == 1)
+        #expect(failing.errors.contains("rules/rdp.yml:12:9: error: unknown modifier 'contain'"))
+        let listed = try run(["rules", "list", "rules"], in: folder)
+        #expect(listed.status == 1)
+        #expect(listed.output.isEmpty)
+    }
+}
