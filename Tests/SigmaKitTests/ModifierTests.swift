@@ -293,3 +293,43 @@ struct RegexLiteralTests {
         }
     }
 }
+
+/// One-pass literal sets give the same answers as testing each literal.
+struct LiteralSetTests {
+    static let literals = [
+        "\\cmd.exe", "\\powershell.exe", "\\pwsh.exe", "\\wscript.exe", "\\cscript.exe", "\\mshta.exe", "-enc",
+        "Invoke-Mimikatz", "sekurlsa::", "ab", "\\rundll32.exe",
+    ]
+    static let values = [
+        #"C:\Windows\System32\cmd.exe"#, #"C:\WINDOWS\SYSTEM32\WINDOWSPOWERSHELL\V1.0\POWERSHELL.EXE"#, "pwsh.exe",
+        #"\pwsh.exe"#, "powershell -EnC abc", "x", "", "invoke-mimikatz -dumpcreds", "sekurlsa::logonpasswords",
+        "AB", "cab", "abc", #"D:\tools\rundll32.exe.bak"#, "\u{0130}nvoke-Mimikatz", "\\RUNDLL32.EXE",
+    ]
+
+    @Test(arguments: [StringPattern.Shape.exact, .prefix, .suffix, .contains])
+    func aSetMatchesExactlyWhenOneOfItsLiteralsMatches(shape: StringPattern.Shape) {
+        let patterns = Self.literals.map { literal -> StringPattern in
+            var string = SigmaString(plain: literal)
+            if shape == .suffix || shape == .contains { string = string.withLeadingWildcard() }
+            if shape == .prefix || shape == .contains { string = string.withTrailingWildcard() }
+            return StringPattern(string, caseSensitive: false)
+        }
+        #expect(patterns.allSatisfy { $0.shape == shape && LiteralSet.isEligible($0) })
+        let set = LiteralSet(patterns)
+        for value in Self.values {
+            let expected = patterns.contains { $0.matches(value) }
+            #expect(set.matches(value) == expected, "\(shape) \(value)")
+        }
+    }
+
+    @Test func longListsAreCombinedAndOthersKept() {
+        let matchers: [ValueMatcher] = Self.literals.map {
+            .string(StringPattern(SigmaString(plain: $0).withLeadingWildcard(), caseSensitive: false))
+        } + [.string(StringPattern(SigmaString(plain: "x"), caseSensitive: true)), .empty]
+        let combined = ValueMatcher.combiningLiterals(matchers)
+        #expect(combined.count == 3)
+        let sets = combined.filter { if case .literalSet = $0 { true } else { false } }
+        #expect(sets.count == 1)
+        #expect(ValueMatcher.combiningLiterals(Array(matchers.prefix(2))).count == 2)
+    }
+}

@@ -119,6 +119,8 @@ struct FieldComparison: Sendable, Hashable {
 enum ValueMatcher: Sendable {
     /// A string with wildcards (case-insensitive unless `cased`).
     case string(StringPattern)
+    /// Several literals of one shape tested in one pass (built from `string` alternatives).
+    case literalSet(LiteralSet)
     /// A number (decimal or hexadecimal text, or the same text).
     case number(NumberPattern)
     /// `null`: the field is empty (absence is handled by ``FieldTest/anyOf(_:matchesAbsent:)``).
@@ -144,6 +146,7 @@ enum ValueMatcher: Sendable {
             case .contains: 3
             case .glob: 5
             }
+        case .literalSet: 2
         case .comparison, .time, .cidr: 4
         case .fieldReference: 20
         case .regex: 50
@@ -155,6 +158,7 @@ enum ValueMatcher: Sendable {
     func matches(_ value: String, in event: WinEvent) -> Bool {
         switch self {
         case .string(let pattern): pattern.matches(value)
+        case .literalSet(let set): set.matches(value)
         case .number(let pattern): pattern.matches(value)
         case .empty: value.isEmpty
         case .regex(let regex): regex.matches(value)

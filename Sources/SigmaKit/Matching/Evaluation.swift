@@ -159,11 +159,11 @@ extension SearchNode {
                 var values: Set<String> = []
                 var qualifies = true
                 for matcher in matchers {
-                    guard let value = Self.indexValue(of: matcher, for: system) else {
+                    guard let matcherValues = Self.indexValues(of: matcher, for: system) else {
                         qualifies = false
                         break
                     }
-                    values.insert(value)
+                    values.formUnion(matcherValues)
                 }
                 if !qualifies { continue }
                 if values.isEmpty { continue }
@@ -192,17 +192,28 @@ extension SearchNode {
 }
 
 extension SearchNode {
-    /// The canonical text of an exact, case-insensitive value (event IDs in decimal), or `nil`.
-    fileprivate static func indexValue(of matcher: ValueMatcher, for system: SystemField) -> String? {
+    /// The canonical texts of exact, case-insensitive values (event IDs in decimal), or `nil`.
+    fileprivate static func indexValues(of matcher: ValueMatcher, for system: SystemField) -> [String]? {
+        func canonical(_ bytes: [UInt8]) -> String? {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if system == .eventID { return UInt32(text).map { String($0) } }
+            return text
+        }
         switch matcher {
         case .number(let number):
             guard system == .eventID, let integer = number.integer, let id = UInt32(exactly: integer) else { return nil }
-            return String(id)
+            return [String(id)]
         case .string(let pattern):
-            guard pattern.shape == .exact, !pattern.caseSensitive else { return nil }
-            let text = String(decoding: pattern.bytes, as: UTF8.self)
-            if system == .eventID { return UInt32(text).map { String($0) } }
-            return text
+            guard pattern.shape == .exact, !pattern.caseSensitive, let text = canonical(pattern.bytes) else { return nil }
+            return [text]
+        case .literalSet(let set):
+            guard set.shape == .exact else { return nil }
+            var texts: [String] = []
+            for pattern in set.patterns {
+                guard let text = canonical(pattern.bytes) else { return nil }
+                texts.append(text)
+            }
+            return texts
         default:
             return nil
         }

@@ -558,16 +558,19 @@ struct DetectionParser {
     private func finish(
         _ groups: [[ValueMatcher]], hasNull: Bool, requireAll: Bool, negate: Bool, _ fieldName: String, _ isKeyword: Bool
     ) -> ParsedItem? {
+        // Alternatives are OR-ed, so long lists of literals become one-pass literal sets.
+        let combine = ValueMatcher.combiningLiterals
         if isKeyword {
-            return .keyword(KeywordItem(groups: groups, requiresAll: requireAll))
+            let keywordGroups = requireAll ? groups.map(combine) : [combine(groups.flatMap { $0 })]
+            return .keyword(KeywordItem(groups: keywordGroups, requiresAll: requireAll))
         }
         let test: FieldTest
         if negate {
-            test = .noneOf(groups.flatMap { $0 })
+            test = .noneOf(combine(groups.flatMap { $0 }))
         } else if requireAll {
-            test = .allOf(groups)
+            test = .allOf(groups.map(combine))
         } else {
-            test = .anyOf(groups.flatMap { $0 }, matchesAbsent: hasNull)
+            test = .anyOf(combine(groups.flatMap { $0 }), matchesAbsent: hasNull)
         }
         return .field(FieldItem(fieldName: fieldName, field: FieldReference.resolve(fieldName), test: test))
     }
