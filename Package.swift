@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SigmaKit", targets: ["SigmaKit"]),
         .library(name: "Correlation", targets: ["Correlation"]),
         .library(name: "Diagnosis", targets: ["Diagnosis"]),
+        .library(name: "Tickets", targets: ["Tickets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +52,7 @@ let package = Package(
             dependencies: ["EventImport", "SigmaKit", "Correlation", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        .target(name: "Tickets", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .executableTarget(
             name: "rdpcause",
             dependencies: [
@@ -58,6 +60,7 @@ let package = Package(
                 "SigmaKit",
                 "Correlation",
                 "Diagnosis",
+                "Tickets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -92,6 +95,7 @@ let package = Package(
             dependencies: ["Diagnosis", "EventImport", "SigmaKit"],
             swiftSettings: strict
         ),
+        .testTarget(name: "TicketsTests", dependencies: ["Tickets"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

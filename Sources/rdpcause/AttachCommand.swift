@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Tickets
+
+/// `rdpcause attach`: post one findings folder to a ticket by hand.
+struct AttachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Post a findings folder (findings.md, .json, .html) to a ticket.",
+        discussion: """
+            Adds one comment (or note) to the ticket: findings.md as the text, findings.json and findings.html
+            attached. The ticket system and credentials come from the environment (RDPCAUSE_TICKET_SYSTEM,
+            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or --config FILE, never from the command line. The comment
+            carries a marker derived from the findings' content; if the ticket already has it, nothing is
+            posted again. Transient failures (timeouts, 5xx) are retried with backoff; 4xx are not.
+            Exit status: 0 posted or already present; 1 delivery failed; 64 usage or configuration error.
+            """
+    )
+
+    @Option(help: "The ticket: RT-1234, #1234, INC0012345, a Jira key, or a bare id.")
+    var ticket: String
+
+    @Argument(help: "The findings folder (as written by analyze --output or watch).")
+    var findingsDir: String
+
+    @Option(help: ArgumentHelp("Ticket-system configuration (YAML); the environment overrides it.", valueName: "file"))
+    var config: String?
+
+    func run() throws {
+        let configuration: TicketingConfiguration
+        let client: any TicketClient
+        let reference: TicketReference
+        let findings: Findings
+        do {
+            guard let loaded = try TicketingConfiguration.load(file: config) else {
+                throw ValidationError(
+                    "no ticket system configured: set RDPCAUSE_TICKET_SYSTEM and RDPCAUSE_<SYSTEM>_URL / _TOKEN, or pass --config FILE")
+            }
+            configuration = loaded
+            client = try configuration.makeClient()
+            let finder = try configuration.makeFinder()
+            let trimmed = ticket.trimmingCharacters(in: .whitespaces)
+            reference = configuration.system == "jira" ? TicketReference(raw: trimmed, id: trimmed)
+                : finder.find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
+            findings = try Findings.load(directory: findingsDir)
+        } catch let error as TicketError {
+            throw ValidationError(error.description)
+        }
+        do {
+            let receipt = try client.deliver(findings, to: reference)
+            print(
+                receipt.alreadyPresent
+                    ? "\(findingsDir): already on \(receipt.system) ticket \(receipt.ticket) (\(findings.marker)); nothing posted"
+                    : "\(findingsDir): posted to \(receipt.system) ticket \(receipt.ticket)"
+                        + (receipt.reference.isEmpty ? "" : " (\(receipt.reference))"))
+        } catch {
+            FileHandle.standardError.write(Data("rdpcause attach: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

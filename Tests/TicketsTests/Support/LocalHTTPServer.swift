@@ -1,0 +1,1 @@
+../../DropFolderTests/Support/LocalHTTPServer.swift

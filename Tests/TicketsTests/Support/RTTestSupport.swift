@@ -1,0 +1,1 @@
+../../DropFolderTests/Support/RTTestSupport.swift
