@@ -19,13 +19,16 @@ let package = Package(
         .library(name: "SigmaKit", targets: ["SigmaKit"]),
         .library(name: "Correlation", targets: ["Correlation"]),
         .library(name: "Diagnosis", targets: ["Diagnosis"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Tickets", targets: ["Tickets"]),
+        .library(name: "DropFolder", targets: ["DropFolder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
@@ -52,7 +55,15 @@ let package = Package(
             dependencies: ["EventImport", "SigmaKit", "Correlation", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        .target(name: "Reports", dependencies: ["Diagnosis", "EventImport"], swiftSettings: strict),
         .target(name: "Tickets", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(
+            name: "DropFolder",
+            dependencies: [
+                "Diagnosis", "Reports", "EventImport", "Tickets", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "rdpcause",
             dependencies: [
@@ -60,8 +71,11 @@ let package = Package(
                 "SigmaKit",
                 "Correlation",
                 "Diagnosis",
+                "Reports",
                 "Tickets",
+                "DropFolder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -95,7 +109,18 @@ let package = Package(
             dependencies: ["Diagnosis", "EventImport", "SigmaKit"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Diagnosis", "EventImport", "SigmaKit"],
+            exclude: ["Golden"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets"], swiftSettings: strict),
+        .testTarget(
+            name: "DropFolderTests",
+            dependencies: ["DropFolder", "Tickets", "Diagnosis", "EventImport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,9 +36,7 @@ public struct ClientReport: Sendable, Hashable {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (index, rawLine) in lines.enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard let (key, value) = keyAndValue(line) else { continue }
             switch key {
             case "error code", "code d’erreur", "code d'erreur", "fehlercode":
                 if let existing = current { reports.append(existing) }
@@ -63,6 +61,23 @@ public struct ClientReport: Sendable, Hashable {
         }
         if let existing = current { reports.append(existing) }
         return reports.filter { $0.code != nil }
+    }
+
+    /// Splits `Key: value` (also `Key = value` and, for the error-code lines, `Error code 0x904`
+    /// pasted without its colon) into a lower-cased key and the value.
+    static func keyAndValue(_ line: String) -> (String, String)? {
+        if let colon = line.firstIndex(where: { $0 == ":" || $0 == "=" }) {
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            if !key.isEmpty, key.count <= 40 {
+                return (key, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        let lower = line.lowercased()
+        for key in ["extended error code", "error code"] where lower.hasPrefix(key) {
+            let rest = line.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
+            if rest.lowercased().hasPrefix("0x") { return (key, rest) }
+        }
+        return nil
     }
 
     /// The JSON form: `{"code":"0x904","extendedCode":"0x7","timestamp":"…","timestampIsUtc":true,

@@ -1,6 +1,7 @@
 import Correlation
 import EventImport
 import Foundation
+import SigmaKit
 
 /// Finds failed connections in a case and weighs every cause for each.
 ///
@@ -189,6 +190,19 @@ public struct Diagnoser: Sendable {
             }
             failures.append(failure)
         }
+        if failures.isEmpty, options.time == nil, let mention = mentionOf0x904(index) {
+            // A ticket or e-mail names the error but gives no report and the client log is absent:
+            // anchor on the host's latest connection record, and say so.
+            let traces = index.hits.filter { RuleName.hostConnection.contains($0.key) }.values.flatMap { $0 }
+            if let latest = traces.max(by: { $0.event.time < $1.event.time }) {
+                var failure = Failure(time: latest.event.time, timeIsUTC: true, code: DisconnectCodes.socketClosed, extendedCode: nil)
+                failure.context.append(
+                    "\(mention) mentions 0x904 but gives no error report with a time; the failure is placed at the host's latest connection record, \(latest.event.locator) (give --time to set it)")
+                failures.append(failure)
+            } else {
+                warnings.append("\(mention) mentions 0x904, but the case has no report with a time, no client log and no host connection record; give --time")
+            }
+        }
         if failures.isEmpty, let text = options.time {
             let isUTC = text.hasSuffix("Z") || text.contains("+") || text.dropFirst(10).contains("-")
             if let time = ClientReport.parseReportTime(text) {
@@ -200,6 +214,13 @@ public struct Diagnoser: Sendable {
             }
         }
         return failures
+    }
+
+    /// The first document (not an answer key) that mentions the 0x904 error code.
+    private func mentionOf0x904(_ index: CaseIndex) -> String? {
+        index.documents.first { document in
+            !Self.isAnswerKey(document.source) && document.text.lowercased().contains("0x904")
+        }?.source
     }
 
     /// Seconds between a report time and a log time, allowing any whole quarter-hour UTC offset when local.
@@ -666,8 +687,14 @@ public struct Diagnoser: Sendable {
     private func exportCommand(channel: String, machine: String, around time: EventTimestamp) -> String {
         let from = EventTimestamp(ticks: time.ticks - 3600 * EventTimestamp.ticksPerSecond).iso8601(fractionDigits: 0)
         let to = EventTimestamp(ticks: time.ticks + 3600 * EventTimestamp.ticksPerSecond).iso8601(fractionDigits: 0)
-        let file = "\(machine)-\(channel.replacingOccurrences(of: "/", with: "-")).xml".replacingOccurrences(of: " ", with: "_")
-        return "wevtutil qe \"\(channel)\" /f:xml /e:Events /q:\"*[System[TimeCreated[@SystemTime>='\(from)' and @SystemTime<='\(to)']]]\" > \(file)"
+        // Machine names come from untrusted logs: only letters, digits, '.', '_' and '-' reach the
+        // command line an engineer pastes; channels come from the rule pack.
+        let safe = { (text: String) in
+            String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        }
+        let file = safe("\(machine)-\(channel.replacingOccurrences(of: "/", with: "-"))") + ".xml"
+        let quotedChannel = channel.filter { $0 != "\"" && !$0.isNewline }
+        return "wevtutil qe \"\(quotedChannel)\" /f:xml /e:Events /q:\"*[System[TimeCreated[@SystemTime>='\(from)' and @SystemTime<='\(to)']]]\" > \(file)"
     }
 
     private func item(_ role: EvidenceItem.Role, rule: String, hit: CaseIndex.Hit, meaning: String) -> EvidenceItem {
@@ -683,7 +710,8 @@ public struct Diagnoser: Sendable {
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             output += rest[..<open]
             let key = String(rest[rest.index(after: open)..<close])
-            output += placeholder(key, event: event, context: context) ?? "{\(key)}"
+            // A field the record does not carry reads "n/a"; braces never reach the report.
+            output += placeholder(key, event: event, context: context) ?? "n/a"
             rest = rest[rest.index(after: close)...]
         }
         return output + rest
@@ -706,7 +734,10 @@ public struct Diagnoser: Sendable {
         case "Channel": return event.channel
         case "Provider_Name": return event.provider
         default:
-            if let value = event.field(caseInsensitive: key) { return value.isEmpty ? "(empty)" : value }
+            // Sigma's lookup also matches names that differ only in spaces and case ("Error Code").
+            if let value = event.field(caseInsensitive: key) ?? SigmaFields.value(key, in: event) {
+                return value.isEmpty ? "(empty)" : value
+            }
             if key.hasPrefix("Data"), let position = Int(key.dropFirst(4)), position >= 1, position <= event.unnamedData.count {
                 return event.unnamedData[position - 1]
             }

@@ -1,38 +1,60 @@
 import ArgumentParser
-import Foundation
 import Diagnosis
 import EventImport
+import Foundation
+import Logging
+import Reports
 import SigmaKit
 
-/// `rdpcause analyze`: diagnose a case (folder or archive) and print the findings.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `rdpcause analyze`: diagnose cases (folders or archives) and print or write the findings.
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Explain why a Remote Desktop connection failed (0x904 / 0x7) from a case folder or archive.",
+        abstract: "Explain why a Remote Desktop connection failed (0x904 / 0x7), for one case or many.",
         discussion: """
-            A case holds the client's error text (mstsc dialog, Windows App details, or JSON) and the
-            exported event logs of client and host, as files, folders or archives. rdpcause finds each
-            failed connection, weighs every cause defined in Rules/causes, and prints the verdict, the
-            evidence records, what was ruled out, the fix, and which logs to collect when the evidence
+            Each argument is one case: a folder or an archive (.zip, .tar, .tar.zst) holding the client's
+            error text (mstsc dialog, Windows App details, or JSON) and the exported event logs of client
+            and host. Cases are analysed in parallel; one broken case never stops the others. rdpcause finds
+            each failed connection, weighs every cause defined in Rules/causes, and reports the verdict,
+            the evidence records, what was ruled out, the fix, and the logs to collect when the evidence
             is not enough. The JSON form is documented by Schemas/diagnosis.schema.json.
 
-            Exit status: 0 cause found or no failure found; 1 inconclusive; 2 input or rule errors
-            (the diagnosis of what could be read is still printed); 64 usage error.
+            With --output DIR, each case gets DIR/<case>/findings.md, findings.json and findings.html
+            (written atomically), and one summary line per case is printed. Without it, the chosen
+            --format goes to standard output (for several cases, one after the other; JSON: one document
+            per line).
+
+            A progress line is shown on standard error when it is a terminal (not with --quiet). Output
+            never uses color, so NO_COLOR is always honoured.
+
+            Exit status: 0 every case has a cause found or no failure; 1 at least one case is
+            inconclusive; 2 an input or rule could not be read (what could be read is still analysed
+            and reported); 64 usage error.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, markdown, json, html
     }
 
-    @Argument(help: "The case: a folder, an archive (.zip, .tar, .tar.zst) or files.")
-    var paths: [String]
+    @Argument(help: "Cases: folders or archives (.zip, .tar, .tar.zst).")
+    var cases: [String]
 
-    @Option(help: "Output format.")
+    @Option(help: "Output format on standard output (ignored with --output, which writes all three files).")
     var format: Format = .text
+
+    @Option(help: ArgumentHelp("Write findings.md, findings.json and findings.html per case under this folder.", valueName: "dir"))
+    var output: String?
 
     @Option(help: ArgumentHelp("The rule folder (default: ./Rules or the checkout's Rules).", valueName: "dir"))
     var rules: String?
+
+    @Option(help: "How many cases to analyse at once (default: the number of cores).")
+    var jobs: Int?
 
     @Option(help: "The target host, when the case does not say.")
     var host: String?
@@ -46,43 +68,176 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The UTC offset of local timestamps in the case, e.g. +02:00 or -5.", valueName: "offset"))
     var utcOffset: String?
 
+    @Flag(name: .shortAndLong, help: "Print only the findings: no progress, no warnings.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Log each case's import problems and timing on standard error.")
+    var verbose = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let utcOffset, UTCOffset.parse(utcOffset) == nil {
+            throw ValidationError("--utc-offset \(utcOffset) is not an offset such as +02:00, -05:00 or 5.5")
+        }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
+    }
+
     mutating func run() throws {
-        let output = BufferedOutput(descriptor: 1)
+        let standardOutput = BufferedOutput(descriptor: 1)
         let errors = BufferedOutput(descriptor: 2)
         defer {
-            output.flush()
+            standardOutput.flush()
             errors.flush()
         }
+        var configured = Logger(label: "rdpcause.analyze") { label in StreamLogHandler.standardError(label: label) }
+        configured.logLevel = verbose ? .info : (quiet ? .error : .warning)
+        let logger = configured
+
         guard let directory = RulePack.locate(explicit: rules) else {
             throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
         }
-        var offset: Int?
-        if let utcOffset {
-            guard let parsed = parseOffset(utcOffset) else {
-                throw ValidationError("--utc-offset \(utcOffset) is not an offset such as +02:00, -05:00 or 5.5")
-            }
-            offset = parsed
-        }
         let pack = RulePack.load(directory: directory)
-        for diagnostic in pack.catalog.diagnostics where diagnostic.severity >= .warning {
+        var ruleErrors = pack.catalog.errorCount
+        for diagnostic in pack.catalog.diagnostics where diagnostic.severity >= .warning && !quiet {
             errors.write(diagnostic.description + "\n")
         }
-        for diagnostic in pack.causeDiagnostics { errors.write(diagnostic.description + "\n") }
-        let index = CaseIndex.build(paths: paths, engine: pack.engine)
-        for diagnostic in index.importDiagnostics { errors.write(diagnostic.description + "\n") }
-        let options = DiagnosisOptions(host: host, client: client, time: time, utcOffsetSeconds: offset)
-        let diagnosis = pack.diagnoser.diagnose(index, options: options)
-        switch format {
-        case .json: output.write(DiagnosisJSON.document(diagnosis))
-        case .text: output.write(TextReport.render(diagnosis, caseName: paths.joined(separator: ", ")))
+        for diagnostic in pack.causeDiagnostics {
+            if diagnostic.severity == "error" { ruleErrors += 1 }
+            if !quiet || diagnostic.severity == "error" { errors.write(diagnostic.description + "\n") }
         }
-        let ruleErrors = pack.catalog.errorCount + pack.causeDiagnostics.filter { $0.severity == "error" }.count
-        if index.statistics.errors > 0 || ruleErrors > 0 { throw ExitCode(2) }
-        if diagnosis.verdict == .inconclusive { throw ExitCode(1) }
+        errors.flush()
+        let options = DiagnosisOptions(
+            host: host, client: client, time: time, utcOffsetSeconds: utcOffset.flatMap(UTCOffset.parse))
+        let runner = CaseRunner(pack: pack, options: options, parallelism: jobs)
+        let progress = Progress(enabled: !quiet && isatty(2) == 1, totalBytes: cases.reduce(0) { $0 + Self.size(of: $1) }, cases: cases.count)
+        let output = self.output
+        let results = runner.analyze(cases) { result in
+            progress.update(with: result)
+            var metadata: Logger.Metadata = [
+                "case": "\(result.path)", "verdict": "\(result.diagnosis.verdict.rawValue)",
+                "seconds": "\(String(format: "%.2f", result.seconds))", "events": "\(result.statistics.events)",
+            ]
+            if let top = result.diagnosis.failures.first?.causes.first, result.diagnosis.verdict == .causeFound {
+                metadata["cause"] = "\(top.id)"
+            }
+            logger.info("case analysed", metadata: metadata)
+            for diagnostic in result.importDiagnostics { logger.warning("\(diagnostic.description)") }
+            if let output {
+                do {
+                    try Self.writeFindings(result, to: output)
+                } catch {
+                    logger.error("\(error)")
+                }
+            }
+        }
+        progress.finish()
+
+        var inputErrors = 0
+        var inconclusive = 0
+        for result in results {
+            inputErrors += result.importDiagnostics.filter { $0.severity == .error }.count
+            if result.diagnosis.verdict == .inconclusive { inconclusive += 1 }
+            if output != nil {
+                standardOutput.write(Self.summaryLine(result, output: output ?? "") + "\n")
+            } else {
+                standardOutput.write(Self.render(result, format: format))
+            }
+            if !quiet && output != nil {
+                for diagnostic in result.importDiagnostics where !verbose { errors.write(diagnostic.description + "\n") }
+            }
+        }
+        if inputErrors > 0 || ruleErrors > 0 { throw ExitCode(2) }
+        if inconclusive > 0 { throw ExitCode(1) }
     }
 
+    static func render(_ result: CaseResult, format: Format) -> String {
+        switch format {
+        case .text: TextReport.render(result.diagnosis, caseName: result.path)
+        case .json: DiagnosisJSON.document(result.diagnosis)
+        case .markdown: MarkdownReport.render(result.diagnosis, caseName: result.path)
+        case .html: HTMLReport.render(result.diagnosis, caseName: result.path)
+        }
+    }
+
+    static func writeFindings(_ result: CaseResult, to output: String) throws {
+        let folder = (output as NSString).appendingPathComponent(result.name)
+        try AtomicFile.write(Array(MarkdownReport.render(result.diagnosis, caseName: result.path).utf8), to: folder + "/findings.md")
+        try AtomicFile.write(Array(DiagnosisJSON.document(result.diagnosis).utf8), to: folder + "/findings.json")
+        try AtomicFile.write(Array(HTMLReport.render(result.diagnosis, caseName: result.path).utf8), to: folder + "/findings.html")
+    }
+
+    static func summaryLine(_ result: CaseResult, output: String) -> String {
+        let folder = (output as NSString).appendingPathComponent(result.name)
+        let diagnosis = result.diagnosis
+        var line = "\(result.path): \(diagnosis.verdict.rawValue)"
+        if let failure = diagnosis.failures.first {
+            if diagnosis.verdict == .causeFound, let top = failure.causes.first {
+                line += " — \(top.id) on \(failure.host ?? "unknown host")"
+            } else if !diagnosis.missingLogs.isEmpty {
+                line += " — collect \(diagnosis.missingLogs.count) log(s)"
+            }
+        }
+        return line + " → \(folder)/findings.{md,json,html}"
+    }
+
+    static func size(of path: String) -> Int {
+        var total = 0
+        if let enumerator = FileManager.default.enumerator(atPath: path) {
+            while let relative = enumerator.nextObject() as? String {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(relative))
+                if attributes?[.type] as? FileAttributeType == .typeRegular { total += (attributes?[.size] as? Int) ?? 0 }
+            }
+        } else if let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
+            total = (attributes[.size] as? Int) ?? 0
+        }
+        return total
+    }
+}
+
+/// The progress line on a terminal: cases, files, megabytes, events per second, time left.
+final class Progress: @unchecked Sendable {
+    // @unchecked: `update` is only called on CaseRunner's serial completion queue, `finish` after it.
+    private let enabled: Bool
+    private let totalBytes: Int
+    private let cases: Int
+    private var done = 0
+    private var files = 0
+    private var bytes = 0
+    private var events = 0
+    private let start = Date()
+
+    init(enabled: Bool, totalBytes: Int, cases: Int) {
+        self.enabled = enabled
+        self.totalBytes = max(totalBytes, 1)
+        self.cases = cases
+    }
+
+    func update(with result: CaseResult) {
+        done += 1
+        files += result.statistics.inputs
+        bytes += result.statistics.bytesRead
+        events += result.statistics.events
+        guard enabled else { return }
+        let elapsed = max(Date().timeIntervalSince(start), 0.001)
+        let remaining = Double(totalBytes - min(bytes, totalBytes)) / max(Double(bytes) / elapsed, 1)
+        let line = String(
+            format: "\r[%d/%d cases] %d files, %.1f MB, %.0f events/s, ETA %d:%02d ", done, cases, files,
+            Double(bytes) / 1_048_576, Double(events) / elapsed, Int(remaining) / 60, Int(remaining) % 60)
+        let text = Array(line.utf8)
+        text.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+
+    func finish() {
+        guard enabled else { return }
+        let clear = Array("\r\u{1B}[K".utf8)
+        clear.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Parses `--utc-offset` values.
+enum UTCOffset {
     /// `+02:00`, `-5`, `5.5`, `UTC+2` → seconds.
-    private func parseOffset(_ text: String) -> Int? {
+    static func parse(_ text: String) -> Int? {
         var value = text.uppercased().replacingOccurrences(of: "UTC", with: "").replacingOccurrences(of: "GMT", with: "")
         var sign = 1
         if value.hasPrefix("-") {
@@ -92,7 +247,9 @@ struct AnalyzeCommand: ParsableCommand {
             value.removeFirst()
         }
         let parts = value.split(separator: ":")
-        if parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]) { return sign * (hours * 3600 + minutes * 60) }
+        if parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]), hours <= 14, minutes < 60 {
+            return sign * (hours * 3600 + minutes * 60)
+        }
         if let hours = Double(value), abs(hours) <= 14 { return sign * Int(hours * 3600) }
         return nil
     }

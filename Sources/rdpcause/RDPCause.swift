@@ -7,6 +7,9 @@ struct RDPCause: ParsableCommand {
         commandName: "rdpcause",
         abstract: "Explain why a Remote Desktop connection failed with error 0x904 / extended 0x7.",
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, EventsCommand.self, HuntCommand.self, RulesCommand.self, AttachCommand.self]
+        subcommands: [
+            AnalyzeCommand.self, ExplainCommand.self, EventsCommand.self, HuntCommand.self, RulesCommand.self,
+            WatchCommand.self, AttachCommand.self,
+        ]
     )
 }

@@ -7,7 +7,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Check and list Sigma rules.",
-        subcommands: [RulesLintCommand.self, RulesListCommand.self]
+        subcommands: [RulesLintCommand.self, RulesListCommand.self, RulesTestCommand.self]
     )
 }
 

@@ -152,3 +152,27 @@ struct DiagnosisBehaviourTests {
         #expect(diagnosis.verdict == .noFailureFound)
     }
 }
+
+@Suite("Diagnosis output safety")
+struct DiagnosisOutputSafetyTests {
+    @Test func hostileMachineNamesNeverReachTheExportCommand() throws {
+        let hostile = "EVIL;rm -rf ~;`id`$(whoami)"
+        let clientXML = Make.clientAttempt(
+            computer: "WKS-042", target: hostile, connect: "2026-06-12T19:41:51.0000000Z", disconnect: "2026-06-12T19:41:53.0000000Z")
+        let diagnosis = diagnose(events: events(clientXML, source: "client.xml"), options: DiagnosisOptions(host: hostile))
+        #expect(diagnosis.verdict == .inconclusive)
+        #expect(!diagnosis.missingLogs.isEmpty)
+        for log in diagnosis.missingLogs {
+            let redirect = try #require(log.command.components(separatedBy: " > ").last)
+            #expect(redirect.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }, "\(redirect)")
+            #expect(!log.command.contains(";") && !log.command.contains("`") && !log.command.contains("$("))
+        }
+    }
+
+    @Test func fieldsARecordDoesNotCarryReadNotApplicable() throws {
+        let diagnosis = diagnose(events: DiagnosisBehaviourTests.tlsCase(skewSeconds: 0))
+        let failure = try #require(diagnosis.failures.first)
+        let meanings = failure.causes.flatMap(\.evidence).map(\.meaning) + failure.causes.map(\.summary)
+        #expect(!meanings.contains { $0.contains("{") || $0.contains("}") })
+    }
+}

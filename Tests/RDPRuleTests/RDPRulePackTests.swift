@@ -87,16 +87,12 @@ struct RDPRulePackTests {
 
     /// The locale-independent identity of a 7036 is the `<Binary>` (UTF-16LE "TermService/1"); the rules
     /// fall back to English `param1`/`param2` because SigmaKit offers rules no `Binary` field.
-    @Test func localisedTermServiceStopIsMissedWithoutABinaryField() throws {
+    @Test func localisedTermServiceStopIsMatchedByItsBinary() throws {
         let xml = EventXML.scm(
             7036, ["Services Bureau à distance", "arrêté"], binary: RuleCases.termServiceStoppedBinary)
         let event = try #require(RulePack.importEvents(xml, source: "fr-FR 7036").events.first)
         #expect(event.binary == RuleCases.termServiceStoppedBinary, "the importer keeps the Binary")
-        withKnownIssue(
-            "SigmaKit gap: FieldReference.resolve (Sources/SigmaKit/Matching/FieldReference.swift) maps no rule field to WinEvent.binary, so a rule cannot test 7036's locale-independent <Binary> 'TermService/1'; a non-English host's TermService stop is missed"
-        ) {
-            #expect(RulePack.matchedNames(event) == ["termservice_stopped"])
-        }
+        #expect(RulePack.matchedNames(event) == ["termservice_stopped"], "the Binary says TermService/1 in any language")
     }
 }
 

@@ -20,6 +20,9 @@ enum SystemField: String, Sendable, Hashable, CaseIterable {
     case activityID = "Correlation_ActivityID"
     case timeCreated = "TimeCreated_SystemTime"
     case qualifiers = "EventID_Qualifiers"
+    /// `EventData/Binary` as upper-case hex (classic providers; 7036 holds the service's short
+    /// name and state there, e.g. UTF-16LE "TermService/1", independent of the host's language).
+    case binary = "Binary"
 
     /// Names that some rule writers use for the same values.
     static let aliases: [String: SystemField] = [
@@ -32,7 +35,7 @@ enum SystemField: String, Sendable, Hashable, CaseIterable {
     /// Whether an EventData field of the same name (Sysmon's `Version`, …) takes precedence.
     var payloadFirst: Bool {
         switch self {
-        case .level, .task, .opcode, .keywords, .version: true
+        case .level, .task, .opcode, .keywords, .version, .binary: true
         default: false
         }
     }
@@ -58,6 +61,7 @@ enum SystemField: String, Sendable, Hashable, CaseIterable {
         case .activityID: event.activityID.isEmpty ? nil : event.activityID
         case .timeCreated: event.time.description
         case .qualifiers: event.qualifiers.map { String($0) }
+        case .binary: event.binary.isEmpty ? nil : event.binary
         }
     }
 }

@@ -351,6 +351,14 @@ enum RuleCases {
                 .eventData([("TargetState", "6"), ("EffectiveState", "5"), ("WakeFromState", "5")])),
             matches: ["host_resume"], nearMissOf: ["host_sleep"]),
         RuleCase(
+            "Kernel-Power 506 entering Modern Standby",
+            X.system(kernelPower, guid: kernelPowerGUID, 506, .eventData([("Reason", "7"), ("LidOpenState", "true")])),
+            matches: ["host_standby_enter"], nearMissOf: ["host_standby_exit", "host_sleep"]),
+        RuleCase(
+            "Kernel-Power 507 exiting Modern Standby",
+            X.system(kernelPower, guid: kernelPowerGUID, 507, .eventData([("Reason", "31"), ("SleepEntered", "true")])),
+            matches: ["host_standby_exit"], nearMissOf: ["host_standby_enter", "host_resume"]),
+        RuleCase(
             "Kernel-Power 105 power source change", X.system(kernelPower, guid: kernelPowerGUID, 105, .eventData([("AcOnline", "true")])),
             nearMissOf: ["host_resume", "host_sleep"]),
         RuleCase(

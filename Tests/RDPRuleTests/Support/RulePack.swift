@@ -23,6 +23,7 @@ enum RulePack {
         "termservice_stopped", "termservice_running", "termservice_crashed", "termservice_disabled",
         // Host: power
         "host_sleep", "host_resume", "host_wake_report", "host_boot", "host_shutdown", "host_unexpected_reboot",
+        "host_standby_enter", "host_standby_exit",
         // Host: RCM legacy certificate events in System
         "rdp_cert_expired", "rdp_cert_key_inaccessible", "rdp_cert_created", "rdp_cert_create_failed",
         "rdp_cert_expired_not_replaced", "rdp_cert_invalid_hash", "rdp_security_settings_corrected",

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Diagnosis
+import EventImport
+import SigmaKit
+
+/// `rdpcause explain <cause-id>`: what a cause is, what evidence it looks for, how to fix it.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Describe a cause: what it is, the evidence rdpcause looks for, and the fix.",
+        discussion: "Without an id, lists the causes. Exit status: 0; 64 for an unknown id or a usage error."
+    )
+
+    @Argument(help: "A cause id, e.g. private-key-inaccessible.")
+    var cause: String?
+
+    @Option(help: ArgumentHelp("The rule folder (default: ./Rules or the checkout's Rules).", valueName: "dir"))
+    var rules: String?
+
+    mutating func run() throws {
+        let output = BufferedOutput(descriptor: 1)
+        defer { output.flush() }
+        guard let directory = RulePack.locate(explicit: rules) else {
+            throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
+        }
+        let pack = RulePack.load(directory: directory)
+        guard let id = cause else {
+            for cause in pack.causes { output.write("\(cause.id)\t\(cause.title)\n") }
+            return
+        }
+        guard let definition = pack.causes.first(where: { $0.id == id }) else {
+            throw ValidationError("unknown cause '\(id)'; known: \(pack.causes.map(\.id).joined(separator: ", "))")
+        }
+        let titles = Dictionary(pack.catalog.rules.compactMap { rule in rule.name.map { ($0, rule.title) } }, uniquingKeysWith: { a, _ in a })
+        output.write(Self.describe(definition, ruleTitles: titles))
+    }
+
+    static func describe(_ cause: CauseDefinition, ruleTitles: [String: String]) -> String {
+        var lines = ["\(cause.id): \(cause.title)", ""]
+        if !cause.description.isEmpty { lines += [cause.description.trimmingCharacters(in: .whitespacesAndNewlines), ""] }
+        if !cause.needs.isEmpty {
+            lines.append("Needs (logs that must cover the failure):")
+            for need in cause.needs { lines.append("  - \(need.channel) on the \(need.machine.rawValue): \(need.why)") }
+            lines.append("")
+        }
+        lines.append("Evidence for it:")
+        lines += cause.evidence.map { "  - " + item($0, ruleTitles) }
+        if !cause.against.isEmpty {
+            lines.append("Evidence against it:")
+            lines += cause.against.map { "  - " + item($0, ruleTitles) }
+        }
+        if cause.residual { lines.append("  (weighed last: what remains when no host-side cause explains the failure)") }
+        lines += ["", "Fix:"]
+        lines += cause.remediation.enumerated().map { "  \($0.offset + 1). \($0.element)" }
+        if !cause.references.isEmpty {
+            lines += ["", "References:"]
+            lines += cause.references.map { "  \($0)" }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func item(_ evidence: CauseDefinition.Evidence, _ titles: [String: String]) -> String {
+        func names(_ rules: [String]) -> String { rules.map { name in titles[name].map { "\($0) (\(name))" } ?? name }.joined(separator: " or ") }
+        func span(_ ticks: Int64) -> String {
+            let seconds = ticks / EventTimestamp.ticksPerSecond
+            let sign = seconds < 0 ? "-" : "+"
+            let magnitude = abs(seconds)
+            if magnitude % 86_400 == 0 && magnitude > 0 { return "\(sign)\(magnitude / 86_400)d" }
+            if magnitude % 3600 == 0 && magnitude > 0 { return "\(sign)\(magnitude / 3600)h" }
+            if magnitude % 60 == 0 && magnitude > 0 { return "\(sign)\(magnitude / 60)m" }
+            return "\(sign)\(magnitude)s"
+        }
+        let window = "from \(span(evidence.window.start)) to \(span(evidence.window.end)) around the failure"
+        let weight = "weight \(evidence.weight)"
+        switch evidence.test {
+        case .present(let rules): return "\(names(rules)) on the \(evidence.machine.rawValue), \(window) (\(weight))"
+        case .absent(let rules): return "no \(names(rules)) on the \(evidence.machine.rawValue), \(window), while its log covers it (\(weight))"
+        case .latest(let rules, let latest, _):
+            return "the last of \(names(rules)) before the failure is \(names(latest)) (\(weight))"
+        case .interval(let rule, let start, let end): return "\(names([rule])) whose \(start)…\(end) holds the failure (\(weight))"
+        case .code(let codes): return "the client's disconnect reason is one of \(codes.map(String.init).joined(separator: ", ")) (\(weight))"
+        }
+    }
+}

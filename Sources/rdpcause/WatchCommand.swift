@@ -1,0 +1,154 @@
+import ArgumentParser
+import Diagnosis
+import DropFolder
+import Foundation
+import Logging
+import Tickets
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `rdpcause watch`: the unattended drop-folder service (a thin front over `DropFolder`).
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Analyse every case dropped into a folder, once, and post the findings to its ticket.",
+        discussion: """
+            Watches DROP-DIR with inotify (files closed after writing and files moved in) and rescans it at
+            start and after an inotify overflow. A file is taken once it was moved in, or once its size and
+            time stayed unchanged for --grace seconds; *.part, *.tmp and dot-files are ignored. Each input is
+            identified by the SHA-256 of its content, so a renamed or re-copied archive is not analysed
+            again. Findings are written atomically to OUTPUT/<case>/findings.{md,json,html}; analysed inputs
+            move to DROP-DIR/.processed, unreadable or hostile ones to DROP-DIR/.quarantine with a
+            <name>.reason.txt. Every step is recorded in an fsynced ledger (OUTPUT/.rdpcause-ledger.jsonl),
+            so after a crash or kill -9 a restart finishes the work without doing anything twice.
+
+            Delivery to a ticket system is configured by environment (RDPCAUSE_TICKET_SYSTEM,
+            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or by --config FILE (YAML); credentials are never taken
+            from the command line and never logged. The ticket comes from the case name (RT-1234, #1234,
+            INC0012345) or a ticket.txt / ticket.json inside the case.
+
+            SIGINT or SIGTERM stops gracefully: no new case starts, cases in hand finish; a second signal
+            exits at once (the ledger makes the next start redo the interrupted case).
+            Exit status: 0 stopped cleanly; 2 the service could not start; 64 usage error.
+            """
+    )
+
+    @Argument(help: "The drop folder to watch.")
+    var dropDir: String
+
+    @Option(help: ArgumentHelp("Where findings are written (one folder per case).", valueName: "dir"))
+    var output: String
+
+    @Flag(help: "Process what is in the folder now, then exit (for cron).")
+    var once = false
+
+    @Option(help: "Cases analysed at once (default: the number of cores).")
+    var workers: Int?
+
+    @Option(help: "Seconds a file must stay unchanged before it is taken (moved-in files are taken at once).")
+    var grace: Double = 2
+
+    @Option(help: ArgumentHelp("Quarantine folder (default: DROP-DIR/.quarantine).", valueName: "dir"))
+    var quarantine: String?
+
+    @Option(help: ArgumentHelp("Where analysed inputs are moved (default: DROP-DIR/.processed).", valueName: "dir"))
+    var processed: String?
+
+    @Option(help: ArgumentHelp("The ledger file (default: OUTPUT/.rdpcause-ledger.jsonl).", valueName: "file"))
+    var ledger: String?
+
+    @Option(help: ArgumentHelp("The rule folder (default: ./Rules or the checkout's Rules).", valueName: "dir"))
+    var rules: String?
+
+    @Option(help: ArgumentHelp("Ticket-system configuration (YAML); the environment overrides it.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: .shortAndLong, help: "Only log warnings and errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if grace < 0 { throw ValidationError("--grace must not be negative") }
+    }
+
+    func run() throws {
+        var configured = Logger(label: "rdpcause.watch") { label in StreamLogHandler.standardError(label: label) }
+        configured.logLevel = quiet ? .warning : .info
+        let logger = configured
+        guard let directory = RulePack.locate(explicit: rules) else {
+            throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
+        }
+        let pack = RulePack.load(directory: directory)
+        let ticketing: TicketingConfiguration?
+        let target: DeliveryTarget?
+        let finder: TicketFinder
+        do {
+            ticketing = try TicketingConfiguration.load(file: config)
+            finder = try ticketing?.makeFinder() ?? TicketFinder()
+            target = try ticketing.map { DeliveryTarget(client: try $0.makeClient(), finder: finder) }
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+        logger.info("delivery: \(ticketing?.description ?? "none configured")")
+        let options = WatchOptions(
+            dropDirectory: dropDir, outputDirectory: output, quarantineDirectory: quarantine,
+            processedDirectory: processed, ledgerPath: ledger, workers: workers, grace: grace, once: once)
+        let service: DropFolderService
+        do {
+            service = try DropFolderService(
+                options: options, pack: pack, delivery: target, finder: finder, logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+        let signals = StopSignals(service: service, logger: logger)
+        defer { signals.cancel() }
+        do {
+            let summary = try service.run()
+            logger.info(
+                "stopped",
+                metadata: [
+                    "analysed": "\(summary.analysed)", "duplicates": "\(summary.duplicates)",
+                    "quarantined": "\(summary.quarantined)", "delivered": "\(summary.delivered)",
+                    "deliveryFailures": "\(summary.deliveryFailures)",
+                ])
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// SIGINT / SIGTERM: the first asks the service to stop gracefully, a second exits at once.
+private final class StopSignals: @unchecked Sendable {
+    // @unchecked: `sources` is set once in init and only cancelled afterwards (cancel is thread-safe);
+    // `count` is only touched on the serial `queue`.
+    private var sources: [any DispatchSourceSignal] = []
+    private var count = 0
+    private let queue = DispatchQueue(label: "rdpcause.watch.signals")
+
+    init(service: DropFolderService, logger: Logger) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [unowned self] in
+                self.count += 1
+                if self.count > 1 {
+                    logger.warning("second signal: exiting now; the next start redoes the interrupted cases")
+                    _exit(130)
+                }
+                logger.info("signal \(number): finishing the cases in hand, then stopping")
+                service.requestStop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
