@@ -32,6 +32,18 @@ struct GoldenReportTests {
         expectGolden(HTMLReport.render(diagnosis, caseName: "SampleLogs/\(name)"), named: "\(name).html")
     }
 
+    @Test(arguments: goldenCases)
+    func textMatchesGoldenFile(_ name: String) throws {
+        let diagnosis = try #require(sampleDiagnoses[name])
+        expectGolden(TextReport.render(diagnosis, caseName: "SampleLogs/\(name)"), named: "\(name).txt")
+    }
+
+    @Test(arguments: goldenCases)
+    func jsonMatchesGoldenFile(_ name: String) throws {
+        let diagnosis = try #require(sampleDiagnoses[name])
+        expectGolden(DiagnosisJSON.document(diagnosis), named: "\(name).json")
+    }
+
     @Test func goldenCasesCoverEachVerdictAndSkew() throws {
         #expect(sampleDiagnoses["private-key-inaccessible"]?.verdict == .causeFound)
         let skew = try #require(sampleDiagnoses["private-key-inaccessible"]?.failures.first?.clockSkewSeconds)
