@@ -41,23 +41,22 @@ struct HuntCommand: ParsableCommand {
         commandName: "hunt",
         abstract: "Run Sigma detection rules over exported Windows event logs and print the matches.",
         discussion: """
-            Rules come from the `Rules/` folder of the current directory when it exists, plus every
-            `--rules` folder or file. Inputs are read as by `rdpcause events` (files, folders, archives).
+            Rules come from the `Rules/` folder of the current directory when it exists, plus every `--rules` folder or file. Inputs are read as by `rdpcause events` (files, folders, archives).
 
-            Output (standard output):
-              table   (default) one row per match: time, level, rule, computer, channel and event ID, origin.
+            Output (standard output), chosen with --format:
+              table   (default) one row per match: time, level, rule, computer,
+                      channel and event ID, origin
               ndjson  one JSON object per match:
-                      {"type":"detection","rule":{"id","name","title","level"},"time","computer",
-                       "channel","provider","eventId","recordId","origin"}
-                      `origin` is the string "file:line" of the event's `<Event` tag (archive members
-                      as "archive.zip!member:line"); absent rule fields are null.
+                      {"type":"detection",
+                       "rule":{"id","name","title","level"},
+                       "time","computer","channel","provider",
+                       "eventId","recordId","origin"}
 
-            Rule problems are printed on standard error as `file:line:column: severity: message [code]`
-            (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line.
+            In NDJSON, `origin` is the string "file:line" of the event's `<Event` tag (archive members as "archive.zip!member:line"), and absent rule fields are null.
 
-            Exit status: 0 when the run completed (with or without matches); 1 when a rule file has
-            errors (those rules are left out, the others still run) or an input could not be read
-            completely; 64 on a usage error.
+            Rule problems are printed on standard error as `file:line:column: severity: message [code]` (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line.
+
+            Exit status: 0 when the run completed (with or without matches); 1 when a rule file has errors (those rules are left out, the others still run) or an input could not be read completely; 64 on a usage error.
             """
     )
 

@@ -17,13 +17,9 @@ struct RulesLintCommand: ParsableCommand {
         commandName: "lint",
         abstract: "Load rules and print every problem found.",
         discussion: """
-            Prints each diagnostic on standard error as `file:line:column: severity: message [code]`
-            (notes, warnings and errors), then a summary line. Nothing is skipped silently: a rule that
-            is not loaded has an error saying why; a rule that is loaded but not evaluated (unmapped log
-            source, unresolved placeholder, correlation rule) has a warning or note saying why.
+            Prints each diagnostic on standard error as `file:line:column: severity: message [code]` (notes, warnings and errors), then a summary line. Nothing is skipped silently: a rule that is not loaded has an error saying why; a rule that is loaded but not evaluated (unmapped log source, unresolved placeholder, correlation rule) has a warning or note saying why.
 
-            Exit status: 0 when no rule has an error (warnings and notes allowed); 1 when any rule or
-            file has an error; 64 on a usage error.
+            Exit status: 0 when no rule has an error (warnings and notes allowed); 1 when any rule or file has an error; 64 on a usage error.
             """
     )
 
@@ -53,12 +49,9 @@ struct RulesListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the loaded rules.",
         discussion: """
-            Prints one tab-separated line per loaded rule on standard output: id, level, status, kind
-            (detection, correlation, or not-evaluated with the reason), log source, title and
-            file:line. Errors and warnings go to standard error as with `rules lint`.
+            Prints one tab-separated line per loaded rule on standard output: id, level, status, kind (detection, correlation, or not-evaluated with the reason), log source, title and file:line. Errors and warnings go to standard error as with `rules lint`.
 
-            Exit status: 0 when no rule has an error; 1 when any rule or file has an error; 64 on a
-            usage error.
+            Exit status: 0 when no rule has an error; 1 when any rule or file has an error; 64 on a usage error.
             """
     )
 
