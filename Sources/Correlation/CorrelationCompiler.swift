@@ -159,10 +159,10 @@ public enum CorrelationJSON {
         json.member("type", "correlation")
         json.key("rule")
         json.beginObject()
-        optional(&json, "id", alert.id)
-        optional(&json, "name", alert.name)
+        json.member("id", alert.id)
+        json.member("name", alert.name)
         json.member("title", alert.title)
-        optional(&json, "level", alert.level)
+        json.member("level", alert.level)
         json.member("correlationType", alert.type)
         json.endObject()
         json.key("group")
@@ -197,10 +197,5 @@ public enum CorrelationJSON {
         json.endObject()
         json.newline()
         return json.bytes
-    }
-
-    private static func optional(_ json: inout JSONWriter, _ key: String, _ value: String?) {
-        json.key(key)
-        if let value { json.string(value) } else { json.null() }
     }
 }

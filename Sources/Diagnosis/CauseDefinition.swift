@@ -115,12 +115,7 @@ public struct CauseDiagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// `file:line:column: severity: message`.
     public var description: String {
-        var location = source
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return "\(location): \(severity): \(message)"
+        "\(sourceLocation(source, line: line, column: column)): \(severity): \(message)"
     }
 }
 

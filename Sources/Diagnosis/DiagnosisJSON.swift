@@ -46,11 +46,11 @@ public enum DiagnosisJSON {
 
     private static func write(_ failure: FailureDiagnosis, to json: inout JSONWriter) {
         json.beginObject()
-        optionalString("host", failure.host, &json)
-        optionalString("client", failure.client, &json)
+        json.member("host", failure.host)
+        json.member("client", failure.client)
         json.member("time", failure.time.iso8601(fractionDigits: 3))
         json.member("code", DisconnectCodes.hex(failure.code))
-        optionalString("extendedCode", failure.extendedCode.map(DisconnectCodes.hex), &json)
+        json.member("extendedCode", failure.extendedCode.map(DisconnectCodes.hex))
         json.member("verdict", failure.verdict.rawValue)
         json.key("clockSkewSeconds")
         if let skew = failure.clockSkewSeconds { json.number(skew) } else { json.null() }
@@ -107,10 +107,5 @@ public enum DiagnosisJSON {
             json.string(value)
         }
         json.endArray()
-    }
-
-    private static func optionalString(_ key: String, _ value: String?, _ json: inout JSONWriter) {
-        json.key(key)
-        if let value { json.string(value) } else { json.null() }
     }
 }

@@ -148,10 +148,10 @@ enum DetectionJSON {
         json.member("type", "detection")
         json.key("rule")
         json.beginObject()
-        optionalMember(&json, "id", rule.id)
-        optionalMember(&json, "name", rule.name)
+        json.member("id", rule.id)
+        json.member("name", rule.name)
         json.member("title", rule.title)
-        optionalMember(&json, "level", rule.level)
+        json.member("level", rule.level)
         json.endObject()
         json.member("time", event.time.description)
         json.member("computer", event.computer)
@@ -163,15 +163,6 @@ enum DetectionJSON {
         json.endObject()
         json.newline()
         return json.bytes
-    }
-
-    private static func optionalMember(_ json: inout JSONWriter, _ key: String, _ value: String?) {
-        if let value {
-            json.member(key, value)
-        } else {
-            json.key(key)
-            json.null()
-        }
     }
 }
 

@@ -67,13 +67,14 @@ public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertib
 
     /// `source:line:column: severity: message`, the form compilers use, so editors can jump to it.
     public var description: String {
-        var location = source
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return "\(location): \(severity.rawValue): \(message)"
+        "\(sourceLocation(source, line: line, column: column)): \(severity.rawValue): \(message)"
     }
+}
+
+/// `file`, `file:line` or `file:line:column`: the location prefix compilers print, so editors can jump to it.
+public func sourceLocation(_ source: String, line: Int?, column: Int?) -> String {
+    guard let line else { return source }
+    return column.map { "\(source):\(line):\($0)" } ?? "\(source):\(line)"
 }
 
 /// Counters describing one import run.

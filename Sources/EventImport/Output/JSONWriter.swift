@@ -86,6 +86,12 @@ public struct JSONWriter: Sendable {
         writeString(value)
     }
 
+    /// Writes `"key": "value"`, or `"key": null` for nil.
+    public mutating func member(_ name: String, _ value: String?) {
+        key(name)
+        if let value { writeString(value) } else { null() }
+    }
+
     /// Writes `"key": number`, or `"key": null` for nil.
     public mutating func member<Number: BinaryInteger>(_ name: String, _ value: Number?) {
         key(name)

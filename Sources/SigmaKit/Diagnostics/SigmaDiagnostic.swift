@@ -1,3 +1,4 @@
+import EventImport
 /// A problem found while loading Sigma rules: a YAML error, an invalid rule, or a rule that is loaded
 /// but not evaluated.
 ///
@@ -106,12 +107,7 @@ public struct SigmaDiagnostic: Sendable, Hashable, Error, CustomStringConvertibl
 
     /// `file:line:column: severity: message [code]`, the form compilers use, so editors can jump to it.
     public var description: String {
-        var location = source
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return "\(location): \(severity.rawValue): \(message) [\(code.rawValue)]"
+        "\(sourceLocation(source, line: line, column: column)): \(severity.rawValue): \(message) [\(code.rawValue)]"
     }
 }
 
