@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Runs the importer benchmark: builds, generates the input if missing, measures, prints a table.
+
+Each line of the benchmark is one process per round (its own start-up, its own peak RSS),
+and the rounds are interleaved (round 1 runs every line once, then round 2, …) because this
+machine's speed drifts between runs; the table gives medians. Wall time and peak RSS come from
+the kernel (`wait4` rusage, read by the small `rusage-run` helper: a child forked from Python
+would carry Python's own peak RSS), not from the program itself.
+
+    python3 Benchmarks/run.py                  # 1 GiB input, 5 rounds
+    python3 Benchmarks/run.py --size-mb 100    # quick check
+    python3 Benchmarks/run.py --rounds 9 --json results.json
+
+Targets are printed as PASS/MISS and never change the exit status: this is a benchmark, not a
+test. The exit status is non-zero only when something failed to build or run, or when the lines
+disagree on the number of events.
+
+A new line is one `Line(...)` entry in `lines()` (an `importbench` mode, or any command).
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Targets from the issue.
+MIN_RATIO_TO_BASELINE = 0.8  # importer throughput, plain input, vs. C + expat counting
+MAX_PEAK_RSS_MIB = 64  # every importer line, for the 1 GiB input
+MAX_ZSTD_SLOWDOWN = 0.10  # zstd input within 10% of plain input (throughput of uncompressed XML)
+
+BUSY_LOAD = 1.5  # 1-minute load average above which the run is flagged as noisy
+
+
+@dataclass
+class Line:
+    """One benchmark line: a label and the command that runs it once."""
+
+    name: str
+    command: list[str]
+    xml_bytes: int  # uncompressed XML size, the unit of MB/s
+    baseline: bool = False
+    rss_target: bool = True  # checked against MAX_PEAK_RSS_MIB
+    samples: list[dict] = field(default_factory=list)
+
+
+def lines(bin_dir: str, plain: str, zstd: str) -> list[Line]:
+    """The lines of the benchmark, in the order each round runs them."""
+    size = os.path.getsize(plain)
+    expat = os.path.join(bin_dir, "expat-count")
+    bench = os.path.join(bin_dir, "importbench")
+    return [
+        Line("C + expat, count <Event> (baseline)", [expat, plain], size, baseline=True, rss_target=False),
+        Line("importer, plain XML", [bench, "import", plain], size),
+        Line("importer, zstd XML", [bench, "import", zstd], size),
+        # Later issues: e.g. Line("importer + Sigma rules", [bench, "sigma", plain, RULES], size),
+    ]
+
+
+# MARK: - Build and data
+
+
+def run_checked(command: list[str], what: str) -> str:
+    print(f"$ {' '.join(command)}", flush=True)
+    result = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        sys.exit(f"run.py: {what} failed (exit {result.returncode})")
+    return result.stdout
+
+
+def build(package: str, extra: list[str]) -> str:
+    base = ["swift", "build", "-c", "release", "--package-path", package, *extra]
+    run_checked(base, "swift build")
+    return run_checked(base + ["--show-bin-path"], "swift build --show-bin-path").strip()
+
+
+def data_name(size_mb: int) -> str:
+    return f"events-{size_mb // 1024}g.xml" if size_mb % 1024 == 0 else f"events-{size_mb}m.xml"
+
+
+def ensure_data(data_dir: str, size_mb: int) -> tuple[str, str]:
+    plain = os.path.join(data_dir, data_name(size_mb))
+    zstd = plain + ".zst"
+    if not (os.path.exists(plain) and os.path.exists(zstd)):
+        run_checked(
+            [sys.executable, os.path.join(HERE, "make-data.py"), "--size-mb", str(size_mb), "--out-dir", data_dir],
+            "make-data.py",
+        )
+    return plain, zstd
+
+
+def warm_page_cache(paths: list[str]) -> None:
+    """Reads the inputs once so every measured run reads from the page cache, not the disk."""
+    for path in paths:
+        with open(path, "rb", buffering=0) as handle:
+            while handle.read(8 << 20):
+                pass
+
+
+# MARK: - Measuring
+
+
+def measure(helper: str, command: list[str], cpu: int | None) -> dict:
+    """Runs one process through `rusage-run`; returns its wall and CPU seconds, peak RSS and report."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        setup = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+        process = subprocess.run([helper, *command], stdout=out, stderr=err, preexec_fn=setup)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode(errors="replace").strip().splitlines()
+        stderr = err.read().decode(errors="replace")
+    if process.returncode != 0 or len(stdout) < 2:
+        sys.exit(f"run.py: {' '.join(command)} exited {process.returncode}\n{stderr}")
+    if stderr.strip():
+        print(stderr.rstrip(), file=sys.stderr)
+    usage = json.loads(stdout[-1])["rusage"]
+    report = json.loads(stdout[-2])
+    return {
+        "wall": usage["wall"],
+        "cpu": usage["user"] + usage["sys"],
+        "rss_kib": usage["maxrss_kib"],
+        "events": int(report["events"]),
+        "report": report,
+    }
+
+
+def machine_line() -> str:
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for text in handle:
+                if text.startswith("model name"):
+                    model = text.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
+    return f"{platform.node()}: {model}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.platform()}"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mb", type=int, default=1024, help="input size in MiB (default 1024)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--data-dir", default=os.path.join(HERE, "data"), help="where the input is (made if missing)")
+    parser.add_argument("--bin-dir", help="use these built executables instead of building")
+    parser.add_argument("--cpu", type=int, help="pin every measured process to this CPU")
+    parser.add_argument("--json", help="also write every sample and the summary to this file")
+    parser.add_argument("--wait-idle", type=int, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS for the 1-minute load average to drop below 0.5")
+    parser.add_argument("--only", action="append", default=[], help="run only lines whose name contains this")
+    args = parser.parse_args()
+
+    bin_dir = args.bin_dir or build(HERE, [])
+    plain, zstd = ensure_data(args.data_dir, args.size_mb)
+    benchmark = lines(bin_dir, plain, zstd)
+    helper = os.path.join(bin_dir, "rusage-run")
+    if args.only:
+        benchmark = [line for line in benchmark if line.baseline or any(o in line.name for o in args.only)]
+    warm_page_cache([plain, zstd])
+    deadline = time.monotonic() + args.wait_idle
+    while os.getloadavg()[0] >= 0.5 and time.monotonic() < deadline:
+        time.sleep(5)
+
+    print(f"\nmachine: {machine_line()}")
+    print(f"input:   {plain} ({os.path.getsize(plain):,} bytes), {zstd} ({os.path.getsize(zstd):,} bytes)")
+    print(f"rounds:  {args.rounds}, interleaved, one process per line and round" + (f", pinned to CPU {args.cpu}" if args.cpu is not None else ""))
+    loads = [os.getloadavg()[0]]
+    for round_index in range(args.rounds):
+        cells = []
+        for line in benchmark:
+            sample = measure(helper, line.command, args.cpu)
+            line.samples.append(sample)
+            cells.append(f"{line.xml_bytes / sample['wall'] / 1e6:6.1f} MB/s")
+        loads.append(os.getloadavg()[0])
+        print(f"  round {round_index + 1}: " + " | ".join(cells) + f"   (load {loads[-1]:.2f})", flush=True)
+
+    # Per-round ratio to the baseline of the same round, so drift between rounds cancels out.
+    base = next(line for line in benchmark if line.baseline)
+    summary = []
+    for line in benchmark:
+        walls = [s["wall"] for s in line.samples]
+        ratios = [b["wall"] / s["wall"] for s, b in zip(line.samples, base.samples)]
+        cpu_ratios = [b["cpu"] / s["cpu"] for s, b in zip(line.samples, base.samples)]
+        events = line.samples[0]["events"]
+        summary.append(
+            {
+                "name": line.name,
+                "mb_s": line.xml_bytes / median(walls) / 1e6,
+                "mb_s_best": line.xml_bytes / min(walls) / 1e6,
+                "events_s": events / median(walls),
+                "ratio": median(ratios),
+                "cpu_ratio": median(cpu_ratios),
+                "rss_mib": max(s["rss_kib"] for s in line.samples) / 1024,
+                "cpu_s": median([s["cpu"] for s in line.samples]),
+                "wall_s": median(walls),
+                "events": events,
+                "event_counts": sorted({s["events"] for s in line.samples}),
+                "line": line,
+            }
+        )
+
+    print()
+    header = (
+        f"{'line':<38} {'MB/s':>7} {'(best)':>7} {'events/s':>10} {'vs C':>6} {'peak RSS':>10} {'wall s':>7} {'cpu s':>7}"
+        f" {'vs C cpu':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in summary:
+        print(
+            f"{row['name']:<38} {row['mb_s']:7.1f} {row['mb_s_best']:7.1f} {row['events_s']:10,.0f} "
+            f"{row['ratio']:6.2f} {row['rss_mib']:7.1f} MiB {row['wall_s']:7.2f} {row['cpu_s']:7.2f} {row['cpu_ratio']:8.2f}"
+        )
+    print(
+        f"\nMB/s = uncompressed XML bytes / wall time (10^6 bytes), median of {args.rounds}; 'vs C' = median of "
+        "per-round throughput ratios to the baseline; peak RSS = max ru_maxrss over rounds; "
+        "'vs C cpu' = the same ratio from CPU time (user + sys), which waiting for a busy CPU does not inflate."
+    )
+    print(f"load average (1 min) during the run: {min(loads):.2f} to {max(loads):.2f}")
+    if max(loads) > BUSY_LOAD:
+        print(
+            f"WARNING: the machine was busy (load up to {max(loads):.2f}; this benchmark alone makes about 1): "
+            "other processes shared the CPUs, so the numbers are noisy. Rerun when idle (--wait-idle 600)."
+        )
+
+    # Targets (printed, not asserted).
+    by_name = {row["name"]: row for row in summary}
+    checks = []
+    plain_row = by_name.get("importer, plain XML")
+    zstd_row = by_name.get("importer, zstd XML")
+    if plain_row:
+        checks.append((
+            plain_row["ratio"] >= MIN_RATIO_TO_BASELINE,
+            f"importer throughput >= {MIN_RATIO_TO_BASELINE}x the C + expat baseline: {plain_row['ratio']:.2f}x"
+            f" (by CPU time {plain_row['cpu_ratio']:.2f}x)",
+        ))
+    for row in summary:
+        if row["line"].rss_target:
+            note = "" if args.size_mb >= 1024 else f" (input is {args.size_mb} MiB, the target is for 1 GiB)"
+            checks.append((row["rss_mib"] < MAX_PEAK_RSS_MIB, f"peak RSS < {MAX_PEAK_RSS_MIB} MiB, {row['name']}: {row['rss_mib']:.1f} MiB{note}"))
+    if plain_row and zstd_row:
+        paired = [p["wall"] / z["wall"] for p, z in zip(plain_row["line"].samples, zstd_row["line"].samples)]
+        relative = median(paired)
+        cpu_relative = median([p["cpu"] / z["cpu"] for p, z in zip(plain_row["line"].samples, zstd_row["line"].samples)])
+        checks.append((
+            relative >= 1 - MAX_ZSTD_SLOWDOWN,
+            f"zstd input within {MAX_ZSTD_SLOWDOWN:.0%} of plain input: zstd runs at {relative:.2f}x plain"
+            f" (by CPU time {cpu_relative:.2f}x)",
+        ))
+    counts = {row["name"]: row["event_counts"] for row in summary}
+    consistent = len({tuple(c) for c in counts.values()}) == 1 and all(len(c) == 1 for c in counts.values())
+    checks.append((consistent, "every line counted the same events: " + ", ".join(f"{c[0]:,}" for c in list(counts.values())[:1]) if consistent else f"event counts differ: {counts}"))
+
+    print("\ntargets:")
+    for passed, text in checks:
+        print(f"  {'PASS' if passed else 'MISS'}  {text}")
+
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(
+                {
+                    "machine": machine_line(),
+                    "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                    "input": {"plain": plain, "plain_bytes": os.path.getsize(plain), "zstd_bytes": os.path.getsize(zstd)},
+                    "rounds": args.rounds,
+                    "loads": loads,
+                    "lines": [
+                        {k: v for k, v in row.items() if k != "line"} | {"samples": row["line"].samples} for row in summary
+                    ],
+                    "targets": [{"passed": p, "text": t} for p, t in checks],
+                },
+                handle,
+                indent=2,
+            )
+    return 0 if consistent else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
