@@ -46,7 +46,7 @@ final class ContentSniffer: StreamSink {
     }
 
     private func route(_ head: [UInt8]) -> (any StreamSink)? {
-        switch InputKind.detect(head) {
+        switch InputKind.detect(Array(head.prefix(Self.sniffLength))) {
         case .zstd:
             let inner = ContentSniffer(source: source, context: context)
             return ZstdDecoder(source: source, context: context, next: inner)

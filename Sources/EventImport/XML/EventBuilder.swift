@@ -50,6 +50,8 @@ struct EventBuilder {
     var fieldCapacity = 16
     var interner = StringInterner()
     var scratch: [UInt8] = []
+    var lastGUIDRaw: [UInt8] = []
+    var lastGUID = ""
     var interruption: Interruption?
 
     // Repaired control characters, as parser-stream offsets not yet attributed to a record.
@@ -425,7 +427,19 @@ struct EventBuilder {
     }
 
     /// Upper-cases a GUID and removes its braces, so the three forms real exports use compare equal.
+    ///
+    /// The last raw form and its result are remembered: a log repeats its provider's GUID on every
+    /// record, so most calls are one `memcmp`.
     private mutating func normalizedGUID(_ value: UnsafePointer<CChar>) -> String {
+        let length = strlen(value)
+        let cached = lastGUIDRaw.count == length && lastGUIDRaw.withUnsafeBytes { raw in
+            raw.baseAddress.map { memcmp($0, value, length) == 0 } ?? (length == 0)
+        }
+        if cached { return lastGUID }
+        lastGUIDRaw.removeAll(keepingCapacity: true)
+        value.withMemoryRebound(to: UInt8.self, capacity: length) {
+            lastGUIDRaw.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+        }
         scratch.removeAll(keepingCapacity: true)
         var index = 0
         while value[index] != 0 {
@@ -436,7 +450,8 @@ struct EventBuilder {
             index += 1
         }
         let bytes = scratch
-        return bytes.withUnsafeBufferPointer { interner.intern($0) }
+        lastGUID = bytes.withUnsafeBufferPointer { interner.intern($0) }
+        return lastGUID
     }
 }
 

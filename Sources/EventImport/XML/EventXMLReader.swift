@@ -310,11 +310,7 @@ final class EventXMLReader: StreamSink {
     /// Repairs forbidden control characters, remembers the bytes for resynchronization, parses.
     private func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let parser, phase == .parsing, !bytes.isEmpty else { return }
-        var firstBad = -1
-        for (offset, byte) in bytes.enumerated() where byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
-            firstBad = offset
-            break
-        }
+        let firstBad = firstForbiddenControl(bytes)
         if firstBad >= 0 {
             repaired.removeAll(keepingCapacity: true)
             repaired.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<firstBad]))
@@ -334,15 +330,29 @@ final class EventXMLReader: StreamSink {
     }
 
     private func parse(_ bytes: UnsafeBufferPointer<UInt8>, parser: XML_Parser) {
-        retain(bytes)
         let status = bytes.withMemoryRebound(to: CChar.self) {
             XML_Parse(parser, $0.baseAddress, Int32(truncatingIfNeeded: $0.count), 0)
         }
+        if status == XML_STATUS_ERROR {
+            // Rare: join the kept tail and this chunk into one window to resynchronize in.
+            retained.append(contentsOf: bytes)
+            fedCount += bytes.count
+            handleParseError(parser: parser)
+            return
+        }
         fedCount += bytes.count
-        if status == XML_STATUS_ERROR { handleParseError(parser: parser) }
+        keepTail(bytes)
     }
 
-    private func retain(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Keeps the last ``retainLimit`` bytes fed (copying at most that much per chunk), so a token
+    /// that started in an earlier chunk can still be rescanned after damage.
+    private func keepTail(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.count >= Self.retainLimit {
+            retained.removeAll(keepingCapacity: true)
+            retained.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(bytes.count - Self.retainLimit)...]))
+            retainedStart = fedCount - Self.retainLimit
+            return
+        }
         retained.append(contentsOf: bytes)
         if retained.count > 2 * Self.retainLimit {
             let drop = retained.count - Self.retainLimit
@@ -510,6 +520,30 @@ final class EventXMLReader: StreamSink {
         }
         return true
     }
+}
+
+/// The index of the first C0 control character other than TAB, LF and CR, or -1; 16 bytes a step.
+func firstForbiddenControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    guard let base = bytes.baseAddress else { return -1 }
+    let raw = UnsafeRawPointer(base)
+    let count = bytes.count
+    var index = 0
+    let limit = SIMD16<UInt8>(repeating: 0x20)
+    let tab = SIMD16<UInt8>(repeating: 0x09)
+    let lineFeed = SIMD16<UInt8>(repeating: 0x0A)
+    let carriageReturn = SIMD16<UInt8>(repeating: 0x0D)
+    while index + 16 <= count {
+        let vector = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+        let bad = (vector .< limit) .& (vector .!= tab) .& (vector .!= lineFeed) .& (vector .!= carriageReturn)
+        if any(bad) { break }
+        index += 16
+    }
+    while index < count {
+        let byte = base[index]
+        if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return index }
+        index += 1
+    }
+    return -1
 }
 
 /// Appends the UTF-8 form of a Unicode scalar value.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A fixed-size cache that turns repeated byte sequences (field names, channels, providers,
 /// computer names) into one shared `String`, so that building an event does not allocate for
 /// the strings every record repeats.
@@ -40,8 +44,14 @@ struct StringInterner {
                 return value
             }
             if stored == hash {
-                let candidate = values[slot]
-                if candidate.utf8.elementsEqual(bytes) { return candidate }
+                var candidate = values[slot]
+                let equal = candidate.withUTF8 { stored in
+                    guard stored.count == bytes.count, let left = stored.baseAddress, let right = bytes.baseAddress else {
+                        return stored.count == bytes.count && bytes.isEmpty
+                    }
+                    return memcmp(left, right, bytes.count) == 0
+                }
+                if equal { return candidate }
             }
             slot = (slot + 1) & mask
         }
