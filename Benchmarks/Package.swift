@@ -40,7 +40,12 @@ let package = Package(
         // The Swift side: one executable, one mode per benchmark line.
         .executableTarget(
             name: "importbench",
-            dependencies: [.product(name: "EventImport", package: "rdpcause")],
+            dependencies: [
+                .product(name: "EventImport", package: "rdpcause"),
+                .product(name: "SigmaKit", package: "rdpcause"),
+                .product(name: "Correlation", package: "rdpcause"),
+                .product(name: "Diagnosis", package: "rdpcause"),
+            ],
             swiftSettings: strict
         ),
     ],

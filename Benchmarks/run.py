@@ -36,6 +36,18 @@ MIN_RATIO_TO_BASELINE = 0.8  # importer throughput, plain input, vs. C + expat c
 MAX_PEAK_RSS_MIB = 64  # every importer line, for the 1 GiB input
 MAX_ZSTD_SLOWDOWN = 0.10  # zstd input within 10% of plain input (throughput of uncompressed XML)
 
+MIN_RATIO_RDPCAUSE_RULES = 0.7  # importer + the rdpcause rule pack, vs. the baseline
+MIN_RATIO_SIGMAHQ_RULES = 0.3  # importer + every SigmaHQ Windows rule, vs. the baseline
+MIN_RATIO_ANALYZE = 0.6  # analyze end to end on one 1 GiB case, vs. the baseline
+MAX_CORRELATION_SHARE = 0.2  # correlation time per event < 20% of import time per event
+MAX_CORRELATION_RSS_GROWTH = 1.25  # peak RSS for 10x the events stays within 25%
+MIN_PARALLEL_SPEEDUP = 1.7  # analyze on 50 cases with 2 jobs vs 1 job
+
+REPOSITORY = os.path.dirname(HERE)
+RULES = os.path.join(REPOSITORY, "Rules")
+SHARED = os.path.join(os.path.dirname(REPOSITORY), "shared", "sigmahq")
+SIGMAHQ_RULES = [os.path.join(SHARED, name) for name in ("rules", "rules-threat-hunting", "rules-emerging-threats")]
+
 BUSY_LOAD = 1.5  # 1-minute load average above which the run is flagged as noisy
 
 
@@ -60,7 +72,9 @@ def lines(bin_dir: str, plain: str, zstd: str) -> list[Line]:
         Line("C + expat, count <Event> (baseline)", [expat, plain], size, baseline=True, rss_target=False),
         Line("importer, plain XML", [bench, "import", plain], size),
         Line("importer, zstd XML", [bench, "import", zstd], size),
-        # Later issues: e.g. Line("importer + Sigma rules", [bench, "sigma", plain, RULES], size),
+        Line("importer + rdpcause rules", [bench, "sigma", plain, RULES], size),
+        Line("importer + all SigmaHQ Windows rules", [bench, "sigma", plain] + SIGMAHQ_RULES, size),
+        Line("analyze, 1 GiB case (end to end)", [bench, "analyze", "1", RULES, plain], size, rss_target=False),
     ]
 
 
@@ -263,6 +277,18 @@ def main() -> int:
     consistent = len({tuple(c) for c in counts.values()}) == 1 and all(len(c) == 1 for c in counts.values())
     checks.append((consistent, "every line counted the same events: " + ", ".join(f"{c[0]:,}" for c in list(counts.values())[:1]) if consistent else f"event counts differ: {counts}"))
 
+    for name, minimum in (
+        ("importer + rdpcause rules", MIN_RATIO_RDPCAUSE_RULES),
+        ("importer + all SigmaHQ Windows rules", MIN_RATIO_SIGMAHQ_RULES),
+        ("analyze, 1 GiB case (end to end)", MIN_RATIO_ANALYZE),
+    ):
+        row = by_name.get(name)
+        if row:
+            checks.append((row["ratio"] >= minimum, f"{name} >= {minimum}x the baseline: {row['ratio']:.2f}x (by CPU time {row['cpu_ratio']:.2f}x)"))
+
+    if not args.only:
+        checks += other_measurements(helper, bench_path(benchmark), plain_row, args.cpu)
+
     print("\ntargets:")
     for passed, text in checks:
         print(f"  {'PASS' if passed else 'MISS'}  {text}")
@@ -285,6 +311,46 @@ def main() -> int:
                 indent=2,
             )
     return 0 if consistent else 1
+
+
+def bench_path(benchmark: list[Line]) -> str:
+    return next(line.command[0] for line in benchmark if line.command[1:2] == ["import"])
+
+
+def other_measurements(helper: str, bench: str, plain_row: dict | None, cpu: int | None) -> list[tuple[bool, str]]:
+    """Correlation cost and memory, and the parallel speed-up of analyze; one process each."""
+    checks = []
+    print("\ncorrelation (50 rules over 10,000 group keys, synthetic hits, engine time only):")
+    runs = {}
+    for count in (100_000, 1_000_000):
+        sample = measure(helper, [bench, "correlate", str(count), "10000"], cpu)
+        runs[count] = sample
+        print(
+            f"  {count:>9,} hits: {sample['report']['eventsPerSecond']:12,.0f} hits/s, {sample['report']['correlationSeconds']:6.2f} s, "
+            f"peak RSS {sample['rss_kib'] / 1024:6.1f} MiB, live groups at the end {sample['report']['liveGroups']:,}"
+        )
+    if plain_row:
+        import_per_event = plain_row["wall_s"] / plain_row["events"]
+        share = (1 / runs[1_000_000]["report"]["eventsPerSecond"]) / import_per_event
+        checks.append((share < MAX_CORRELATION_SHARE, f"correlation costs < {MAX_CORRELATION_SHARE:.0%} of import time per event: {share:.1%}"))
+    growth = runs[1_000_000]["rss_kib"] / runs[100_000]["rss_kib"]
+    checks.append((growth < MAX_CORRELATION_RSS_GROWTH, f"correlation memory flat as input grows (1M vs 100k hits): x{growth:.2f}"))
+
+    cases = sorted(
+        os.path.join(REPOSITORY, "SampleLogs", name)
+        for name in os.listdir(os.path.join(REPOSITORY, "SampleLogs"))
+        if not name.endswith((".json", ".md"))
+    )
+    batch = (cases * (50 // len(cases) + 1))[:50]
+    print(f"\nanalyze on {len(batch)} SampleLogs cases:")
+    walls = {}
+    for jobs in (1, 2):
+        best = min((measure(helper, [bench, "analyze", str(jobs), RULES] + batch, cpu) for _ in range(3)), key=lambda s: s["wall"])
+        walls[jobs] = best["wall"]
+        print(f"  {jobs} job(s): {best['wall']:.2f} s (best of 3), {len(batch) / best['wall']:.1f} cases/s, peak RSS {best['rss_kib'] / 1024:.1f} MiB")
+    speedup = walls[1] / walls[2]
+    checks.append((speedup >= MIN_PARALLEL_SPEEDUP, f"analyze uses both cores: 2 jobs run {speedup:.2f}x as fast as 1 (target {MIN_PARALLEL_SPEEDUP}x)"))
+    return checks
 
 
 if __name__ == "__main__":

@@ -109,17 +109,32 @@ public final class CorrelationEngine {
     public let specs: [CorrelationSpec]
     private let detections: [DetectionIdentity]
     private let fieldLookup: (WinEvent, String) -> String?
+    /// What the hot path needs of each rule, without copying the whole spec per event.
+    private struct Compact {
+        var kind: CorrelationSpec.Kind
+        var timespan: Int64
+        var hasValueField: Bool
+        var countsRoles: Bool
+        var isAbsence: Bool
+    }
+
+    private let compact: [Compact]
+    private let absenceRules: [Int]
     private var routesFromDetection: [[Route]]
     private var routesFromCorrelation: [[Route]]
     private var states: [RuleState]
     private var order: [Int]
     private var watermark = EventTimestamp(ticks: .min)
-    private var processed = 0
+    private var advances = 0
 
     struct Route {
         var correlation: Int
         var role: Int  // index in `rules`; for absence, -1 marks an absent-rule event
         var referenceNames: [String]
+        /// For each group-by key: the field to read for this rule (aliases resolved) and whether it names a host.
+        var groupFields: [(field: String, isHost: Bool)] = []
+        /// The value field for this rule (aliases resolved).
+        var valueField: String?
     }
 
     /// Compiles `specs` against the detection rules they reference.
@@ -135,6 +150,14 @@ public final class CorrelationEngine {
         self.specs = specs
         self.detections = detections
         self.fieldLookup = fieldLookup
+        compact = specs.map { spec in
+            var isAbsence = false
+            if case .absent = spec.kind { isAbsence = true }
+            return Compact(
+                kind: spec.kind, timespan: spec.timespan, hasValueField: spec.valueField != nil, countsRoles: spec.countsRoles,
+                isAbsence: isAbsence)
+        }
+        absenceRules = specs.indices.filter { if case .absent = specs[$0].kind { true } else { false } }
         routesFromDetection = Array(repeating: [], count: detections.count)
         routesFromCorrelation = Array(repeating: [], count: specs.count)
         states = specs.map { RuleState(spec: $0) }
@@ -162,10 +185,10 @@ public final class CorrelationEngine {
             for (reference, role) in roles {
                 if let detection = detectionByReference[reference] {
                     let names = detections[detection].references
-                    routesFromDetection[detection].append(Route(correlation: index, role: role, referenceNames: names))
+                    routesFromDetection[detection].append(Self.route(spec, index, role, names))
                 } else if let other = correlationByReference[reference] {
                     let names = [specs[other].id, specs[other].name].compactMap { $0 }
-                    routesFromCorrelation[other].append(Route(correlation: index, role: role, referenceNames: names))
+                    routesFromCorrelation[other].append(Self.route(spec, index, role, names))
                     dependsOn[index].append(other)
                 } else {
                     problems.append(
@@ -196,6 +219,17 @@ public final class CorrelationEngine {
         if !problems.isEmpty { throw CorrelationProblems(problems: problems) }
     }
 
+    /// A route with the alias and host-key decisions made once, not per event.
+    private static func route(_ spec: CorrelationSpec, _ index: Int, _ role: Int, _ names: [String]) -> Route {
+        var route = Route(correlation: index, role: role, referenceNames: names)
+        route.groupFields = spec.groupBy.map { key in
+            let field = spec.aliasField(forGroupKey: key, ruleNames: names)
+            return (field, HostName.isHostKey(key) || HostName.isHostKey(field))
+        }
+        route.valueField = spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) }
+        return route
+    }
+
     /// True when any correlation references detection rule `index` (others need not be fed).
     public func isReferenced(detection index: Int) -> Bool {
         index < routesFromDetection.count && !routesFromDetection[index].isEmpty
@@ -215,13 +249,9 @@ public final class CorrelationEngine {
                 rule: detections[detection].name ?? detections[detection].title, time: event.time, computer: event.computer,
                 recordID: event.recordID, origin: event.origin)
             for route in routes {
-                let spec = specs[route.correlation]
-                let group = groupValues(spec: spec, names: route.referenceNames) { fieldLookup(event, $0) }
-                var value: String?
-                if let field = spec.valueField {
-                    value = fieldLookup(event, spec.aliasField(forGroupKey: field, ruleNames: route.referenceNames))
-                }
-                let entry = WindowEntry(time: event.time, role: route.role, value: value, events: [contributing])
+                let group = groupValues(route) { fieldLookup(event, $0) }
+                let value = route.valueField.flatMap { fieldLookup(event, $0) }
+                let entry = WindowEntry(time: event.time, role: route.role, value: value, event: contributing)
                 insert(entry, group: group, into: route.correlation, alerts: &alerts)
             }
         }
@@ -254,47 +284,51 @@ public final class CorrelationEngine {
     private func advance(to time: EventTimestamp, into alerts: inout [CorrelationAlert]) {
         guard time > watermark else { return }
         watermark = time
-        processed += 1
-        for index in order {
-            guard case .absent = specs[index].kind else { continue }
+        for index in absenceRules {
             while let first = states[index].pendingAnchors.first, first.deadline < time {
                 states[index].pendingAnchors.removeFirst()
                 emit(absenceAlert(index, first, complete: true), into: &alerts)
             }
         }
-        if processed % 4096 == 0 { sweep() }
-    }
-
-    /// Drops groups whose newest entry has left the window: state is bounded by the windows.
-    private func sweep() {
-        for index in states.indices {
-            let horizon = watermark.ticks &- states[index].span
-            states[index].groups = states[index].groups.filter { _, group in
-                if let absent = group.lastAbsentEvent, absent.ticks >= horizon { return true }
-                guard let last = group.entries.last else { return false }
-                return last.time.ticks >= horizon
-            }
+        advances &+= 1
+        if advances & 63 == 0 {
+            for index in states.indices { expireGroups(index) }
         }
     }
 
-    private func groupValues(spec: CorrelationSpec, names: [String], read: (String) -> String?) -> [String] {
-        spec.groupBy.map { key in
-            let field = spec.aliasField(forGroupKey: key, ruleNames: names)
+    /// Drops the groups of rule `index` that nothing has touched within its window, so state is
+    /// bounded by what the windows hold. Each insert queues its group once; each queued group is
+    /// looked at once when it falls out of the window: amortized O(1) per event.
+    private func expireGroups(_ index: Int) {
+        let horizon = watermark.ticks &- states[index].span
+        while let time = states[index].touchedTimes.first, time < horizon {
+            states[index].touchedTimes.removeFirst()
+            guard let key = states[index].touchedKeys.first else { break }
+            states[index].touchedKeys.removeFirst()
+            guard let group = states[index].groups[key] else { continue }
+            let lastEntry = group.entries.last?.time.ticks ?? .min
+            let lastAbsent = group.lastAbsentEvent?.ticks ?? .min
+            if max(lastEntry, lastAbsent) < horizon { states[index].groups[key] = nil }
+        }
+    }
+
+    private func groupValues(_ route: Route, read: (String) -> String?) -> [String] {
+        route.groupFields.map { field, isHost in
             let raw = read(field) ?? ""
-            return HostName.isHostKey(key) || HostName.isHostKey(field) ? HostName.normalized(raw) : raw
+            return isHost ? HostName.normalized(raw) : raw
         }
     }
 
     private func insert(_ entry: WindowEntry, group: [String], into index: Int, alerts: inout [CorrelationAlert]) {
-        let spec = specs[index]
-        let key = group.joined(separator: "\u{1F}")
-        var state = states[index].groups[key] ?? GroupState(values: group)
-        defer { states[index].groups[key] = state }
-        if case .absent(let before, let after) = spec.kind {
+        let rule = compact[index]
+        let key = group.count == 1 ? group[0] : group.joined(separator: "\u{1F}")
+        if case .absent(let before, let after) = rule.kind {
+            let lastAbsent = states[index].groups[key]?.lastAbsentEvent
             if entry.role == -1 {
-                state.lastAbsentEvent = entry.time
+                states[index].groups[key, default: GroupState(values: group)].lastAbsentEvent = entry.time
+                states[index].touch(entry.time, key)
                 states[index].pendingAnchors.removeAll { $0.groupKey == key && $0.entry.time.ticks &+ after >= entry.time.ticks }
-            } else if let last = state.lastAbsentEvent, last.ticks >= entry.time.ticks &- before {
+            } else if let lastAbsent, lastAbsent.ticks >= entry.time.ticks &- before {
                 return
             } else {
                 states[index].pendingAnchors.append(
@@ -302,47 +336,64 @@ public final class CorrelationEngine {
             }
             return
         }
-        state.append(entry, valueField: spec.valueField != nil)
-        state.expire(before: entry.time.ticks &- spec.timespan)
-        guard let (measure, contributing) = evaluate(spec, state) else { return }
-        let events = contributing.flatMap(\.events)
+        // The group's state is changed in place (no copy of its window per event); the access ends
+        // before an alert is emitted, because emitting feeds chained rules' states.
+        let held: (Double, [WindowEntry])? = Self.update(&states[index].groups[key, default: GroupState(values: group)]) { state in
+            state.append(entry, valueField: rule.hasValueField, countRoles: rule.countsRoles)
+            state.expire(before: entry.time.ticks &- rule.timespan)
+            guard let result = Self.evaluate(self.specs[index], state) else { return nil }
+            state.clear()
+            return result
+        }
+        states[index].touch(entry.time, key)
+        guard let (measure, contributing) = held else { return }
+        let spec = specs[index]
         let alert = CorrelationAlert(
             ruleIndex: index, title: spec.title, id: spec.id, name: spec.name, level: spec.level, type: spec.kind.name,
             group: zip(spec.groupBy, group).map { (key: $0, value: $1) },
             time: contributing.first?.time ?? entry.time, end: contributing.last?.time ?? entry.time, value: measure,
-            events: events, windowComplete: true)
-        state.clear()
+            events: contributing.flatMap(\.events), windowComplete: true)
         emit(alert, into: &alerts)
     }
 
-    private func evaluate(_ spec: CorrelationSpec, _ state: GroupState) -> (Double, [WindowEntry])? {
-        let entries = Array(state.entries)
+    private static func update<Result>(_ state: inout GroupState, _ body: (inout GroupState) -> Result) -> Result {
+        body(&state)
+    }
+
+    /// Measures the window and, only when the rule holds, collects the contributing entries.
+    ///
+    /// - Complexity: O(1) for counts, distinct values and sums; O(*w*) in the window only when the
+    ///   rule holds, for `temporal_ordered` once every rule has an event in the window, and for
+    ///   median and percentile.
+    private static func evaluate(_ spec: CorrelationSpec, _ state: GroupState) -> (Double, [WindowEntry])? {
         switch spec.kind {
         case .eventCount:
-            let count = Double(entries.count)
-            return spec.conditionHolds(count) ? (count, entries) : nil
+            let count = Double(state.entries.count)
+            return spec.conditionHolds(count) ? (count, Array(state.entries)) : nil
         case .valueCount:
             let distinct = Double(state.valueCounts.count)
-            return spec.conditionHolds(distinct) ? (distinct, entries) : nil
+            return spec.conditionHolds(distinct) ? (distinct, Array(state.entries)) : nil
         case .temporal:
-            let roles = Set(entries.map(\.role)).count
+            let roles = state.roleCounts.count
             let holds = spec.condition.isEmpty ? roles >= spec.rules.count : spec.conditionHolds(Double(roles))
-            return holds ? (Double(roles), entries) : nil
+            return holds ? (Double(roles), Array(state.entries)) : nil
         case .temporalOrdered:
+            guard state.roleCounts.count == spec.rules.count else { return nil }
             var chain: [WindowEntry] = []
-            for entry in entries where entry.role == chain.count {
+            for entry in state.entries where entry.role == chain.count {
                 chain.append(entry)
                 if chain.count == spec.rules.count { break }
             }
             let holds = spec.condition.isEmpty ? chain.count == spec.rules.count : spec.conditionHolds(Double(chain.count))
             return holds && chain.count == spec.rules.count ? (Double(chain.count), chain) : nil
         case .valueSum:
-            return spec.conditionHolds(state.sum) ? (state.sum, entries) : nil
+            return spec.conditionHolds(state.sum) ? (state.sum, Array(state.entries)) : nil
         case .valueAverage:
             guard state.numericCount > 0 else { return nil }
             let average = state.sum / Double(state.numericCount)
-            return spec.conditionHolds(average) ? (average, entries) : nil
+            return spec.conditionHolds(average) ? (average, Array(state.entries)) : nil
         case .valueMedian, .valuePercentile:
+            let entries = Array(state.entries)
             let numbers = entries.compactMap { $0.value.flatMap(parseNumber) }.sorted()
             guard !numbers.isEmpty else { return nil }
             var percentile = 50.0
@@ -366,11 +417,10 @@ public final class CorrelationEngine {
     private func emit(_ alert: CorrelationAlert, into alerts: inout [CorrelationAlert]) {
         alerts.append(alert)
         for route in routesFromCorrelation[alert.ruleIndex] {
-            let spec = specs[route.correlation]
             let groupMap = Dictionary(alert.group.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-            let group = groupValues(spec: spec, names: route.referenceNames) { groupMap[$0] }
+            let group = groupValues(route) { groupMap[$0] }
             let entry = WindowEntry(
-                time: alert.end, role: route.role, value: spec.valueField.flatMap { groupMap[$0] }, events: alert.events)
+                time: alert.end, role: route.role, value: route.valueField.flatMap { groupMap[$0] }, chained: alert.events)
             insert(entry, group: group, into: route.correlation, alerts: &alerts)
         }
     }
@@ -390,7 +440,26 @@ struct WindowEntry {
     var time: EventTimestamp
     var role: Int
     var value: String?
-    var events: [ContributingEvent]
+    /// The detection hit itself; nil for a chained alert, whose events are in ``chained``.
+    var event: ContributingEvent?
+    var chained: [ContributingEvent] = []
+
+    init(time: EventTimestamp, role: Int, value: String?, event: ContributingEvent) {
+        self.time = time
+        self.role = role
+        self.value = value
+        self.event = event
+    }
+
+    init(time: EventTimestamp, role: Int, value: String?, chained: [ContributingEvent]) {
+        self.time = time
+        self.role = role
+        self.value = value
+        self.chained = chained
+    }
+
+    /// The events this entry stands for.
+    var events: [ContributingEvent] { event.map { [$0] } ?? chained }
 }
 
 struct PendingAnchor {
@@ -406,14 +475,17 @@ struct GroupState {
     var valueCounts: [String: Int] = [:]
     var sum = 0.0
     var numericCount = 0
+    /// Entries per role in the window (only roles present are keys).
+    var roleCounts: [Int: Int] = [:]
     var lastAbsentEvent: EventTimestamp?
 
     init(values: [String]) {
         self.values = values
     }
 
-    mutating func append(_ entry: WindowEntry, valueField: Bool) {
+    mutating func append(_ entry: WindowEntry, valueField: Bool, countRoles: Bool) {
         entries.append(entry)
+        if countRoles { roleCounts[entry.role, default: 0] += 1 }
         if valueField, let value = entry.value {
             valueCounts[value, default: 0] += 1
             if let number = parseNumber(value) {
@@ -426,6 +498,7 @@ struct GroupState {
     mutating func expire(before horizon: Int64) {
         while let first = entries.first, first.time.ticks < horizon {
             entries.removeFirst()
+            if !roleCounts.isEmpty, let count = roleCounts[first.role] { roleCounts[first.role] = count > 1 ? count - 1 : nil }
             if let value = first.value {
                 if let count = valueCounts[value] {
                     valueCounts[value] = count > 1 ? count - 1 : nil
@@ -440,6 +513,7 @@ struct GroupState {
 
     mutating func clear() {
         entries.removeAll()
+        roleCounts.removeAll()
         valueCounts.removeAll()
         sum = 0
         numericCount = 0
@@ -448,6 +522,15 @@ struct GroupState {
 
 struct RuleState {
     var groups: [String: GroupState] = [:]
+    /// The time and group key of every insert, oldest first, for expiry (kept apart so the check
+    /// of the oldest time touches no string).
+    var touchedTimes = WindowBuffer<Int64>()
+    var touchedKeys = WindowBuffer<String>()
+
+    mutating func touch(_ time: EventTimestamp, _ key: String) {
+        touchedTimes.append(time.ticks)
+        touchedKeys.append(key)
+    }
     var pendingAnchors: [PendingAnchor] = []
     let span: Int64
 

@@ -127,6 +127,14 @@ public struct CorrelationSpec: Sendable, Hashable {
         self.location = location
     }
 
+    /// True for the kinds that measure how many of the referenced rules are in the window.
+    var countsRoles: Bool {
+        switch kind {
+        case .temporal, .temporalOrdered: true
+        default: false
+        }
+    }
+
     /// True when `measured` satisfies every comparison of the condition.
     public func conditionHolds(_ measured: Double) -> Bool {
         condition.allSatisfy { $0.holds(for: measured) }

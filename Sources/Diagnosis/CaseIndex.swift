@@ -84,33 +84,60 @@ public struct CaseIndex: Sendable {
     private final class Builder {
         let engine: SigmaEngine
         var index = CaseIndex()
+        // Consecutive events nearly always share computer, channel and file: the coverage entry
+        // being extended is kept here and written back when the key changes, so the per-event cost
+        // is a few string comparisons instead of hashing and normalizing names.
+        private var current: Coverage?
+        private var currentComputer = ""
+        private var currentSource = ""
 
         init(engine: SigmaEngine) {
             self.engine = engine
         }
 
         func add(_ event: WinEvent) {
-            let machine = HostName.normalized(event.computer)
-            index.inputs.insert(event.origin.source)
-            let channel = event.channel
-            if var entry = index.coverage[machine]?[channel] {
+            if current == nil || event.computer != currentComputer || event.channel != current?.channel
+                || event.origin.source != currentSource
+            {
+                switchCoverage(to: event)
+            }
+            if var entry = current {
                 if event.time < entry.first { entry.first = event.time }
                 if event.time > entry.last { entry.last = event.time }
                 entry.events += 1
-                entry.sources.insert(event.origin.source)
-                index.coverage[machine]?[channel] = entry
-            } else {
-                index.coverage[machine, default: [:]][channel] = Coverage(
-                    machine: machine, displayName: event.computer, channel: channel, first: event.time, last: event.time,
-                    events: 1, sources: [event.origin.source])
+                current = entry
             }
+            let machine = current?.machine ?? HostName.normalized(event.computer)
             engine.forEachMatch(in: event) { rule in
                 let name = rule.name ?? rule.id ?? rule.title
                 index.hits[name, default: []].append(Hit(event: event, machine: machine))
             }
         }
 
+        private func switchCoverage(to event: WinEvent) {
+            flush()
+            let machine = HostName.normalized(event.computer)
+            currentComputer = event.computer
+            currentSource = event.origin.source
+            index.inputs.insert(event.origin.source)
+            if var entry = index.coverage[machine]?[event.channel] {
+                entry.sources.insert(event.origin.source)
+                current = entry
+            } else {
+                current = Coverage(
+                    machine: machine, displayName: event.computer, channel: event.channel, first: event.time, last: event.time,
+                    events: 0, sources: [event.origin.source])
+            }
+        }
+
+        private func flush() {
+            guard let entry = current else { return }
+            index.coverage[entry.machine, default: [:]][entry.channel] = entry
+            current = nil
+        }
+
         func finish() {
+            flush()
             for key in index.hits.keys {
                 index.hits[key]?.sort { $0.event.time < $1.event.time }
             }

@@ -1,5 +1,8 @@
+import Correlation
+import Diagnosis
 import EventImport
 import Foundation
+import SigmaKit
 
 /// `importbench MODE ARGS…`: runs one benchmark line in this process, on one thread, and prints
 /// one JSON object on one line (`mode`, `events`, `seconds`, and the line's own counters).
@@ -16,7 +19,25 @@ struct ImportBench {
             usage: "import FILE…",
             summary: "EventImporter over the files (plain or compressed); counts the events",
             run: runImport
-        )
+        ),
+        Mode(
+            name: "sigma",
+            usage: "sigma FILE RULES…",
+            summary: "importer + every Sigma rule in the RULES files/folders; counts the matches",
+            run: runSigma
+        ),
+        Mode(
+            name: "correlate",
+            usage: "correlate EVENTS GROUPS",
+            summary: "EVENTS synthetic hits through 50 correlation rules over GROUPS group keys",
+            run: runCorrelate
+        ),
+        Mode(
+            name: "analyze",
+            usage: "analyze JOBS RULES CASE…",
+            summary: "the whole diagnosis of every CASE, JOBS cases at a time",
+            run: runAnalyze
+        ),
     ]
 
     static func main() {
@@ -76,6 +97,94 @@ func runImport(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)
         ("errors", .number(Double(statistics.errors))),
         ("warnings", .number(Double(statistics.warnings))),
         ("checksum", .string(String(checksum, radix: 16))),
+    ]
+}
+
+/// `sigma FILE RULES…`: the importer with every event matched against the loaded rules.
+func runSigma(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)] {
+    guard arguments.count >= 2 else { throw BenchError("expected FILE and at least one rule folder") }
+    let catalog = RuleLoader().load(paths: Array(arguments.dropFirst()))
+    let engine = SigmaEngine(rules: catalog.rules)
+    var events = 0
+    var matches = 0
+    let importer = EventImporter(
+        handlers: ImportHandlers(onEvent: { event in
+            events += 1
+            engine.forEachMatchIndex(in: event) { _ in matches += 1 }
+        }))
+    importer.importPaths([arguments[0]])
+    return [
+        ("events", .number(Double(events))), ("bytes", .number(Double(importer.statistics.xmlBytes))),
+        ("rules", .number(Double(engine.evaluatedRuleCount))), ("matches", .number(Double(matches))),
+    ]
+}
+
+/// `correlate EVENTS GROUPS`: 50 correlation rules (all types, 10 of each kind of window) over
+/// synthetic hits of 5 detection rules (20 hits per second of event time), the group key cycling
+/// through GROUPS values; `correlationSeconds` times the engine alone.
+func runCorrelate(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)] {
+    guard arguments.count == 2, let count = Int(arguments[0]), let groups = Int(arguments[1]), count > 0, groups > 0 else {
+        throw BenchError("expected EVENTS GROUPS")
+    }
+    let detections = (0..<5).map { DetectionIdentity(id: nil, name: "rule_\($0)", title: "Rule \($0)") }
+    let second = EventTimestamp.ticksPerSecond
+    var specs: [CorrelationSpec] = []
+    for index in 0..<10 {
+        let span = Int64(30 + index * 30) * second
+        specs.append(CorrelationSpec(title: "count \(index)", kind: .eventCount, rules: ["rule_0", "rule_1"], groupBy: ["User"], timespan: span, condition: [.init(.gte, 50)]))
+        specs.append(CorrelationSpec(title: "values \(index)", kind: .valueCount, rules: ["rule_2"], groupBy: ["User"], timespan: span, condition: [.init(.gte, 40)], valueField: "Port"))
+        specs.append(CorrelationSpec(title: "temporal \(index)", kind: .temporal, rules: ["rule_0", "rule_3"], groupBy: ["User"], timespan: span))
+        specs.append(CorrelationSpec(title: "ordered \(index)", kind: .temporalOrdered, rules: ["rule_1", "rule_4", "rule_2"], groupBy: ["User"], timespan: span))
+        specs.append(CorrelationSpec(title: "sum \(index)", kind: .valueSum, rules: ["rule_3"], groupBy: ["User"], timespan: span, condition: [.init(.gt, 1e12)], valueField: "Port"))
+    }
+    let engine: CorrelationEngine
+    do {
+        engine = try CorrelationEngine(specs: specs, detections: detections) { event, field in event.field(field) }
+    } catch {
+        throw BenchError("\(error)")
+    }
+    // One template event per group key; each hit is a copy with its own time, so memory stays
+    // what the engine holds, whatever EVENTS is.
+    let pool = (0..<groups).map { group in
+        WinEvent(
+            time: .epoch, computer: "HOST", channel: "Security", provider: "Bench", eventID: 4625,
+            fields: [EventField("User", "user\(group)"), EventField("Port", String(49152 + group % 1000))])
+    }
+    let started = ContinuousClock.now
+    var alerts = 0
+    let base = 1_780_000_000 * second
+    for index in 0..<count {
+        var event = pool[index % groups]
+        event.time = EventTimestamp(ticks: base + Int64(index) * second / 20)
+        alerts += engine.process(event, matching: [index % 5]).count
+    }
+    alerts += engine.finish().count
+    let elapsed = (ContinuousClock.now - started).seconds
+    return [
+        ("events", .number(Double(count))), ("groups", .number(Double(groups))), ("rules", .number(Double(specs.count))),
+        ("alerts", .number(Double(alerts))), ("correlationSeconds", .number(elapsed)),
+        ("eventsPerSecond", .number(Double(count) / max(elapsed, 1e-9))), ("liveGroups", .number(Double(engine.liveGroupCount))),
+    ]
+}
+
+/// `analyze JOBS RULES CASE…`: import, rules, correlation-free diagnosis and the JSON rendering
+/// of every case, JOBS at a time (as `rdpcause analyze --jobs JOBS`).
+func runAnalyze(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)] {
+    guard arguments.count >= 3, let jobs = Int(arguments[0]) else { throw BenchError("expected JOBS RULES CASE…") }
+    let pack = RulePack.load(directory: arguments[1])
+    let runner = CaseRunner(pack: pack, parallelism: jobs)
+    let results = runner.analyze(Array(arguments.dropFirst(2)))
+    var bytes = 0
+    var events = 0
+    var rendered = 0
+    for result in results {
+        bytes += result.statistics.xmlBytes
+        events += result.statistics.events
+        rendered += DiagnosisJSON.document(result.diagnosis).utf8.count
+    }
+    return [
+        ("events", .number(Double(events))), ("bytes", .number(Double(bytes))), ("cases", .number(Double(results.count))),
+        ("jsonBytes", .number(Double(rendered))),
     ]
 }
 
