@@ -23,6 +23,8 @@ public struct Diagnoser: Sendable {
             "rdp_stack_connection", "rdp_user_authenticated", "rdp_session_logon", "rdp_logon_success",
             "logon_failure_credentials", "logon_failure_rights", "logon_failure_infrastructure", "rdp_nla_bad_credentials",
         ]
+        /// Records a connection attempt leaves on the host, used to align a local report time.
+        public static let alignmentTraces = hostAttemptTraces + ["wfp_rdp_blocked", "rdp_session_denied"]
         public static let hostAttemptTraces =
             hostConnection + hostClientAddress + [
                 "schannel_private_key_access_failed", "schannel_no_common_cipher", "schannel_fatal_alert_sent",
@@ -34,6 +36,9 @@ public struct Diagnoser: Sendable {
     public let causes: [CauseDefinition]
     /// For each Sigma rule name, the channels its events are written to (for absence checks).
     public let ruleChannels: [String: [String]]
+    /// How much host-side windows widen on each side when the client–host clock skew is unknown.
+    static let unknownSkewSlack: Int64 = 5 * 60 * EventTimestamp.ticksPerSecond
+
     /// How far past its last event a log is still taken to cover a time.
     public var coverageSlack: Int64 = 15 * 60 * EventTimestamp.ticksPerSecond
 
@@ -454,19 +459,40 @@ public struct Diagnoser: Sendable {
             notes: notes)
     }
 
-    /// The quarter-hour offset that puts the most host connection records near a local time.
+    /// Host records of a connection that went well.
+    static let successTraces: Set<String> = ["rdp_user_authenticated", "rdp_session_logon", "rdp_logon_success"]
+
+    /// UTC offsets in use somewhere (whole hours, and the half and three-quarter hours some zones use).
+    static let zoneOffsets: [Int] =
+        Array(-12...14).map { $0 * 3600 } + [-12600, -9000, 12600, 16200, 19800, 20700, 23400, 34200, 37800]
+
+    /// The UTC offset that best explains a local report time by the host's records of the attempt.
+    ///
+    /// A failure is reported seconds after the attempt reached the host, and the client's clock may
+    /// run minutes off, so each offset is scored by the host's connection-attempt records from five
+    /// minutes before to one minute after the reported time, the closer the heavier. Returns the
+    /// offset and the number of records.
     private func alignOffset(_ local: EventTimestamp, host: String?, index: CaseIndex) -> (Int, Int)? {
-        var best: (Int, Int)?
-        let span = 180 * EventTimestamp.ticksPerSecond
-        for quarter in -56...56 {
-            let offset = quarter * 900
-            let utc = local.ticks - Int64(offset) * EventTimestamp.ticksPerSecond
-            let count = index.hits(RuleName.hostAttemptTraces, on: host, from: EventTimestamp(ticks: utc - span), to: EventTimestamp(ticks: utc + span)).count
-            if count > 0, count > (best?.1 ?? 0) || (count == best?.1 && abs(offset) < abs(best?.0 ?? .max)) {
-                best = (offset, count)
+        var best: (offset: Int, score: Double, count: Int)?
+        let second = EventTimestamp.ticksPerSecond
+        for offset in Self.zoneOffsets {
+            let utc = local.ticks - Int64(offset) * second
+            var score = 0.0
+            var count = 0
+            for rule in RuleName.alignmentTraces {
+                // The user reports a failure: errors weigh more than plain connections, successes least.
+                let weight = RuleName.hostConnection.contains(rule) ? 1.0 : (Self.successTraces.contains(rule) ? 0.5 : 2.0)
+                for hit in index.hits([rule], on: host, from: EventTimestamp(ticks: utc - 300 * second), to: EventTimestamp(ticks: utc + 60 * second)) {
+                    score += weight / (1 + abs(Double(hit.event.time.ticks - utc) / Double(second)) / 60)
+                    count += 1
+                }
+            }
+            guard count > 0 else { continue }
+            if score > (best?.score ?? 0) || (score == best?.score && abs(offset) < abs(best?.offset ?? .max)) {
+                best = (offset, score, count)
             }
         }
-        return best
+        return best.map { ($0.offset, $0.count) }
     }
 
     private func clientAddress(of event: WinEvent) -> String? {
@@ -566,8 +592,10 @@ public struct Diagnoser: Sendable {
     ) -> CheckResult {
         let machine = item.machine == .host ? context.hostMachine : context.clientMachine
         let base = item.machine == .host ? EventTimestamp(ticks: context.time.ticks + context.skew) : context.time
-        let from = EventTimestamp(ticks: base.ticks + item.window.start)
-        let to = EventTimestamp(ticks: base.ticks + item.window.end)
+        // Without a measured skew the host's clock may differ from the report's by minutes: widen.
+        let slack = item.machine == .host && !context.skewKnown ? Self.unknownSkewSlack : 0
+        let from = EventTimestamp(ticks: base.ticks + item.window.start - slack)
+        let to = EventTimestamp(ticks: base.ticks + item.window.end + slack)
         switch item.test {
         case .code(let codes):
             guard codes.contains(failure.code) else { return .notFound }

@@ -100,6 +100,19 @@ struct DiagnosisBehaviourTests {
         #expect(failure.host == Self.host, "the case holds the logs of a single host")
     }
 
+    @Test func withoutAClientLogTheSkewIsUnknownAndHostWindowsWiden() throws {
+        // The host's clock runs 6m40s behind the report (a UTC report, no client log to measure the
+        // skew with): the host's 36874 is outside tls-mismatch's window unless windows widen.
+        let hostOnly = Self.tlsCase(skewSeconds: -400).filter { $0.computer == Self.host }
+        let report = TextDocument(
+            source: "error.txt", text: "Error code: 0x904\nExtended error code: 0x7\nTimestamp (UTC): 2026-06-12T19:41:53Z\n")
+        let diagnosis = diagnose(events: hostOnly, documents: [report])
+        let failure = try #require(diagnosis.failures.first)
+        #expect(failure.clockSkewSeconds == nil)
+        #expect(failure.causes.first?.id == "tls-mismatch")
+        #expect(failure.causes.first?.status == .likely)
+    }
+
     @Test func utcOffsetOptionWins() throws {
         let hostOnly = Self.tlsCase(skewSeconds: 0).filter { $0.computer == Self.host }
         let diagnosis = diagnose(
