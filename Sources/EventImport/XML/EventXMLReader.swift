@@ -363,6 +363,16 @@ final class EventXMLReader: StreamSink {
 
     private func finishParser() {
         guard let parser else { return }
+        // Close the synthetic root with the final call first: expat (2.6+, and Debian's security
+        // updates of 2.5) may defer tokens fed in small pieces until the final call, so whether a
+        // record was cut short is only known afterwards.
+        let status = Self.rootClose.withUTF8Buffer { closing in
+            closing.withMemoryRebound(to: CChar.self) {
+                XML_Parse(parser, $0.baseAddress, Int32($0.count), 1)
+            }
+        }
+        defer { phase = .done }
+        guard status == XML_STATUS_ERROR else { return }
         if state.pointee.eventDepth != 0 {
             let line = state.pointee.event.origin.line
             state.pointee.report(
@@ -370,28 +380,18 @@ final class EventXMLReader: StreamSink {
                 message:
                     "the input ends inside the record that starts at line \(line); that record is incomplete "
                     + "and was not read (the file was cut short)")
-            phase = .done
             return
         }
-        let status = Self.rootClose.withUTF8Buffer { closing in
-            closing.withMemoryRebound(to: CChar.self) {
-                XML_Parse(parser, $0.baseAddress, Int32($0.count), 1)
-            }
+        let reason = String(cString: XML_ErrorString(XML_GetErrorCode(parser)))
+        if state.pointee.depth > 1 {
+            state.pointee.report(
+                .warning, .truncated, line: state.pointee.currentLine(),
+                message: "the input ends before its closing </Events> tag (\(reason)); all complete records were read")
+        } else {
+            state.pointee.report(
+                .error, .malformedXML, line: state.pointee.currentLine(), column: state.pointee.currentColumn(),
+                message: "at end of input: \(reason)")
         }
-        if status == XML_STATUS_ERROR {
-            let code = XML_GetErrorCode(parser)
-            let reason = String(cString: XML_ErrorString(code))
-            if state.pointee.depth > 1 {
-                state.pointee.report(
-                    .warning, .truncated, line: state.pointee.currentLine(),
-                    message: "the input ends before its closing </Events> tag (\(reason)); all complete records were read")
-            } else {
-                state.pointee.report(
-                    .error, .malformedXML, line: state.pointee.currentLine(), column: state.pointee.currentColumn(),
-                    message: "at end of input: \(reason)")
-            }
-        }
-        phase = .done
     }
 
     // MARK: - Damage and resynchronization
