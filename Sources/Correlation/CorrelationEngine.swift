@@ -115,7 +115,6 @@ public final class CorrelationEngine {
         var timespan: Int64
         var hasValueField: Bool
         var countsRoles: Bool
-        var isAbsence: Bool
     }
 
     private let compact: [Compact]
@@ -151,11 +150,7 @@ public final class CorrelationEngine {
         self.detections = detections
         self.fieldLookup = fieldLookup
         compact = specs.map { spec in
-            var isAbsence = false
-            if case .absent = spec.kind { isAbsence = true }
-            return Compact(
-                kind: spec.kind, timespan: spec.timespan, hasValueField: spec.valueField != nil, countsRoles: spec.countsRoles,
-                isAbsence: isAbsence)
+            Compact(kind: spec.kind, timespan: spec.timespan, hasValueField: spec.valueField != nil, countsRoles: spec.countsRoles)
         }
         absenceRules = specs.indices.filter { if case .absent = specs[$0].kind { true } else { false } }
         routesFromDetection = Array(repeating: [], count: detections.count)

@@ -140,11 +140,6 @@ public struct CorrelationSpec: Sendable, Hashable {
         condition.allSatisfy { $0.holds(for: measured) }
     }
 
-    /// The field that holds group-by key `key` in events of rule `reference` (alias, else the key itself).
-    public func field(forGroupKey key: String, rule reference: String) -> String {
-        aliases[key]?[reference] ?? key
-    }
-
     /// The references a name or id can be known by in this rule's `aliases`.
     func aliasField(forGroupKey key: String, ruleNames: [String]) -> String {
         if let map = aliases[key] {

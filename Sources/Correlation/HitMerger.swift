@@ -28,8 +28,6 @@ public struct HitMerger: Sendable {
     private var hits: [Hit] = []
     /// The latest event time seen in any event offered, hit or not.
     public private(set) var latestEventTime: EventTimestamp?
-    /// Number of hits held.
-    public private(set) var count = 0
 
     /// Creates an empty merger.
     public init() {}
@@ -43,7 +41,6 @@ public struct HitMerger: Sendable {
     public mutating func add(_ hit: Hit) {
         observe(hit.event.time)
         hits.append(hit)
-        count += 1
     }
 
     /// All hits in event-time order (ties broken by content).

@@ -15,6 +15,8 @@ public struct CaseIndex: Sendable {
         public var event: WinEvent
         /// The normalized name of the machine that wrote it.
         public var machine: String
+        /// The name of the rule it matched (one hit per rule an event matches).
+        public var rule: String
     }
 
     /// The time span one log of one machine covers.
@@ -110,7 +112,7 @@ public struct CaseIndex: Sendable {
             let machine = current?.machine ?? HostName.normalized(event.computer)
             engine.forEachMatch(in: event) { rule in
                 let name = rule.name ?? rule.id ?? rule.title
-                index.hits[name, default: []].append(Hit(event: event, machine: machine))
+                index.hits[name, default: []].append(Hit(event: event, machine: machine, rule: name))
             }
         }
 
@@ -158,7 +160,7 @@ public struct CaseIndex: Sendable {
         return result.sorted { $0.event.time < $1.event.time }
     }
 
-    /// Machines that wrote host-side Remote Desktop logs, or any log but the client one.
+    /// Every machine that wrote a log in the case (normalized names, sorted).
     public var machines: [String] { coverage.keys.sorted() }
 
     /// True when `machine` wrote logs only a Remote Desktop host writes.

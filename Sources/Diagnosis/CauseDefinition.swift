@@ -1,3 +1,4 @@
+import Correlation
 import EventImport
 import Foundation
 import Yams
@@ -282,7 +283,7 @@ public enum CauseLoader {
     }
 }
 
-/// Parses `-5m`, `2m`, `30s`, `7d`, `0` into ticks.
+/// Parses `-5m`, `2m`, `30s`, `7d`, `0` into ticks: a sign, then a Sigma timespan.
 func parseSignedSpan(_ text: String) -> Int64? {
     var value = text.trimmingCharacters(in: .whitespaces)
     var sign: Int64 = 1
@@ -293,14 +294,5 @@ func parseSignedSpan(_ text: String) -> Int64? {
         value.removeFirst()
     }
     if value == "0" { return 0 }
-    guard let unit = value.last, let number = Int64(value.dropLast()) else { return nil }
-    let seconds: Int64
-    switch unit {
-    case "s": seconds = number
-    case "m": seconds = number * 60
-    case "h": seconds = number * 3600
-    case "d": seconds = number * 86_400
-    default: return nil
-    }
-    return sign * seconds * EventTimestamp.ticksPerSecond
+    return parseTimespan(value).map { sign * $0 }
 }

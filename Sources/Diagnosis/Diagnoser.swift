@@ -613,8 +613,7 @@ public struct Diagnoser: Sendable {
             guard !hits.isEmpty else { return .notFound }
             let nearest = hits.sorted { abs($0.event.time.ticks - base.ticks) < abs($1.event.time.ticks - base.ticks) }.prefix(3)
             return .matched(nearest.map { hit in
-                self.item(role, rule: rules.first { index.hits[$0]?.contains { $0.event == hit.event } == true } ?? rules[0],
-                    hit: hit, meaning: render(item.says, event: hit.event, context: context))
+                self.item(role, rule: hit.rule, hit: hit, meaning: render(item.says, event: hit.event, context: context))
             })
         case .absent(let rules):
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
@@ -639,10 +638,10 @@ public struct Diagnoser: Sendable {
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
             let earlier = index.hits(rules, on: machine, from: EventTimestamp(ticks: base.ticks - lookback), to: EventTimestamp(ticks: base.ticks + item.window.end))
             guard let newest = earlier.last else { return .notFound }
-            guard let rule = wanted.first(where: { name in index.hits[name]?.contains { $0.event == newest.event } == true }) else {
-                return .notFound
-            }
-            return .matched([self.item(role, rule: rule, hit: newest, meaning: render(item.says, event: newest.event, context: context))])
+            // The newest event may have matched several of the rules: any wanted one counts.
+            let sameEvent = earlier.filter { $0.event.origin == newest.event.origin && $0.event.time == newest.event.time }
+            guard let match = sameEvent.first(where: { wanted.contains($0.rule) }) else { return .notFound }
+            return .matched([self.item(role, rule: match.rule, hit: match, meaning: render(item.says, event: match.event, context: context))])
         case .interval(let rule, let startField, let endField):
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
             let day = 2 * 86_400 * EventTimestamp.ticksPerSecond
