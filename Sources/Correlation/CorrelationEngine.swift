@@ -98,43 +98,88 @@ public struct CorrelationProblem: Sendable, Hashable, Error, CustomStringConvert
 ///
 /// Windows slide on **event time** (never read time): a window is any interval of length
 /// `timespan` ending at the newest hit of its group. State is kept per correlation and group, and
-/// entries older than the window are dropped as time advances, so memory is bounded by what the
+/// groups older than the window are dropped as time advances, so memory is bounded by what the
 /// windows hold, not by the input. After a rule holds for a group, the group's window is cleared,
 /// so one burst yields one alert (the convention of SEC, Hayabusa and pySigma backends).
 ///
 /// Events must be fed in non-decreasing time order; ``HitMerger`` produces that order from
 /// files read in any order and direction.
+///
+/// Per hit, each distinct group-by field list and value field is read and hashed once, however
+/// many rules the hit feeds; each rule then updates one group in place (O(1) for counts, distinct
+/// values, sums and temporal roles), and freed groups are recycled, so the steady state does not
+/// allocate.
 public final class CorrelationEngine {
     /// The compiled rules, in the order given.
     public let specs: [CorrelationSpec]
-    private let detections: [DetectionIdentity]
+    private let detectionNames: [String]
     private let fieldLookup: (WinEvent, String) -> String?
+
     /// What the hot path needs of each rule, without copying the whole spec per event.
-    private struct Compact {
+    private struct RulePlan {
         var kind: CorrelationSpec.Kind
         var timespan: Int64
-        var hasValueField: Bool
-        var countsRoles: Bool
+        var ruleCount: Int
+        var condition: [CorrelationSpec.Comparison]
+
+        func holds(_ measured: Double) -> Bool {
+            condition.allSatisfy { $0.holds(for: measured) }
+        }
     }
 
-    private let compact: [Compact]
-    private let absenceRules: [Int]
-    private var routesFromDetection: [[Route]]
-    private var routesFromCorrelation: [[Route]]
-    private var states: [RuleState]
-    private var order: [Int]
-    private var watermark = EventTimestamp(ticks: .min)
-    private var advances = 0
+    /// A group-by field as one rule reads it: aliases resolved, host normalization decided.
+    struct GroupField: Hashable {
+        var field: String
+        var isHost: Bool
+    }
 
+    /// One rule fed by a detection or a correlation.
     struct Route {
         var correlation: Int
-        var role: Int  // index in `rules`; for absence, -1 marks an absent-rule event
-        var referenceNames: [String]
-        /// For each group-by key: the field to read for this rule (aliases resolved) and whether it names a host.
-        var groupFields: [(field: String, isHost: Bool)] = []
-        /// The value field for this rule (aliases resolved).
+        /// Index in the correlation's `rules`; -1 for an `absent_rules` event.
+        var role: Int32
+        /// The group-by fields, aliases resolved for the feeding rule.
+        var groupFields: [GroupField]
+        /// The value field (aliases resolved), if the rule has one.
         var valueField: String?
+        /// True for `value_count`, the one kind that keeps the value's text (to count distinct values).
+        var countsDistinct: Bool
     }
+
+    /// A route from a detection, reduced to indices (copying it per hit retains nothing).
+    struct HitRoute {
+        var correlation: Int
+        var role: Int32
+        /// Index of the route's group-by fields in ``DetectionRouting/keyPlans``.
+        var keyPlan: Int
+        /// Index of the route's value field in ``DetectionRouting/valuePlans`` (-1: none).
+        var valuePlan: Int
+        var countsDistinct: Bool
+    }
+
+    /// The rules one detection feeds, with the field lists they read, each listed once.
+    struct DetectionRouting {
+        var routes: [HitRoute] = []
+        var keyPlans: [[GroupField]] = []
+        var valuePlans: [String] = []
+    }
+
+    private let plans: [RulePlan]
+    /// The `rdpcause_absent` rules, in dependency order.
+    private var absenceRules: [Int] = []
+    private var routing: [DetectionRouting]
+    private var routesFromCorrelation: [[Route]]
+    private var tables: [GroupTable]
+    private var pendingAnchors: [[PendingAnchor]]
+    private var directory = GroupDirectory()
+    private var journal = HitJournal()
+    /// The longest window of any non-absence rule: how long the journal keeps a hit.
+    private let journalSpan: Int64
+    private var watermark = EventTimestamp(ticks: .min)
+    private var advances = 0
+    // Per-hit scratch, reused so a hit allocates nothing for them.
+    private var hitGroups: [Int32] = []
+    private var hitValues: [(text: String?, number: Double)] = []
 
     /// Compiles `specs` against the detection rules they reference.
     ///
@@ -147,16 +192,21 @@ public final class CorrelationEngine {
         specs: [CorrelationSpec], detections: [DetectionIdentity], fieldLookup: @escaping (WinEvent, String) -> String?
     ) throws(CorrelationProblems) {
         self.specs = specs
-        self.detections = detections
+        detectionNames = detections.map { $0.name ?? $0.title }
         self.fieldLookup = fieldLookup
-        compact = specs.map { spec in
-            Compact(kind: spec.kind, timespan: spec.timespan, hasValueField: spec.valueField != nil, countsRoles: spec.countsRoles)
+        plans = specs.map { spec in
+            RulePlan(
+                kind: spec.kind, timespan: spec.timespan, ruleCount: spec.rules.count,
+                condition: spec.condition)
         }
-        absenceRules = specs.indices.filter { if case .absent = specs[$0].kind { true } else { false } }
-        routesFromDetection = Array(repeating: [], count: detections.count)
+        tables = specs.map { spec in
+            if case .absent(let before, let after) = spec.kind { return GroupTable(span: max(before, after), roles: 0) }
+            return GroupTable(span: spec.timespan, roles: spec.countsRoles ? spec.rules.count : 0)
+        }
+        journalSpan = specs.filter { if case .absent = $0.kind { false } else { true } }.map(\.timespan).max() ?? 0
+        pendingAnchors = Array(repeating: [], count: specs.count)
+        routing = Array(repeating: DetectionRouting(), count: detections.count)
         routesFromCorrelation = Array(repeating: [], count: specs.count)
-        states = specs.map { RuleState(spec: $0) }
-        order = Array(specs.indices)
         var problems: [CorrelationProblem] = []
         var detectionByReference: [String: Int] = [:]
         for (index, detection) in detections.enumerated() {
@@ -179,8 +229,7 @@ public final class CorrelationEngine {
             let roles: [(String, Int)] = spec.rules.enumerated().map { ($0.element, $0.offset) } + spec.absentRules.map { ($0, -1) }
             for (reference, role) in roles {
                 if let detection = detectionByReference[reference] {
-                    let names = detections[detection].references
-                    routesFromDetection[detection].append(Self.route(spec, index, role, names))
+                    routing[detection].add(Self.route(spec, index, role, detections[detection].references))
                 } else if let other = correlationByReference[reference] {
                     let names = [specs[other].id, specs[other].name].compactMap { $0 }
                     routesFromCorrelation[other].append(Self.route(spec, index, role, names))
@@ -210,24 +259,25 @@ public final class CorrelationEngine {
             problems.append(CorrelationProblem(location: specs[node].location, message: "correlation rules reference each other in a cycle"))
             break
         }
-        order = sorted
+        absenceRules = sorted.filter { if case .absent = specs[$0].kind { true } else { false } }
         if !problems.isEmpty { throw CorrelationProblems(problems: problems) }
     }
 
     /// A route with the alias and host-key decisions made once, not per event.
     private static func route(_ spec: CorrelationSpec, _ index: Int, _ role: Int, _ names: [String]) -> Route {
-        var route = Route(correlation: index, role: role, referenceNames: names)
-        route.groupFields = spec.groupBy.map { key in
+        let groupFields = spec.groupBy.map { key in
             let field = spec.aliasField(forGroupKey: key, ruleNames: names)
-            return (field, HostName.isHostKey(key) || HostName.isHostKey(field))
+            return GroupField(field: field, isHost: HostName.isHostKey(key) || HostName.isHostKey(field))
         }
-        route.valueField = spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) }
-        return route
+        return Route(
+            correlation: index, role: Int32(role), groupFields: groupFields,
+            valueField: spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) },
+            countsDistinct: spec.kind == .valueCount)
     }
 
     /// True when any correlation references detection rule `index` (others need not be fed).
     public func isReferenced(detection index: Int) -> Bool {
-        index < routesFromDetection.count && !routesFromDetection[index].isEmpty
+        index < routing.count && !routing[index].routes.isEmpty
     }
 
     /// Feeds one event with the detection rules it matched; returns the alerts that now hold.
@@ -237,19 +287,20 @@ public final class CorrelationEngine {
     public func process(_ event: WinEvent, matching detectionIndices: [Int]) -> [CorrelationAlert] {
         var alerts: [CorrelationAlert] = []
         advance(to: event.time, into: &alerts)
-        for detection in detectionIndices where detection < routesFromDetection.count {
-            let routes = routesFromDetection[detection]
-            guard !routes.isEmpty else { continue }
-            let contributing = ContributingEvent(
-                rule: detections[detection].name ?? detections[detection].title, time: event.time, computer: event.computer,
-                recordID: event.recordID, origin: event.origin)
-            for route in routes {
-                let group = groupValues(route) { fieldLookup(event, $0) }
-                let value = route.valueField.flatMap { fieldLookup(event, $0) }
-                let entry = WindowEntry(time: event.time, role: route.role, value: value, event: contributing)
-                insert(entry, group: group, into: route.correlation, alerts: &alerts)
+        for detection in detectionIndices where detection < routing.count && !routing[detection].routes.isEmpty {
+            let hit = journal.append(
+                ContributingEvent(
+                    rule: detectionNames[detection], time: event.time, computer: event.computer, recordID: event.recordID,
+                    origin: event.origin))
+            readHitFields(event, for: detection)
+            for route in routing[detection].routes {
+                let value: String? = route.countsDistinct ? hitValues[route.valuePlan].text : nil
+                let number = route.valuePlan >= 0 ? hitValues[route.valuePlan].number : .nan
+                let entry = WindowEntry(time: event.time.ticks, role: route.role, hit: hit, value: value, number: number, chained: [])
+                insert(entry, group: hitGroups[route.keyPlan], into: route.correlation, alerts: &alerts)
             }
         }
+        directory.sweep()
         return alerts
     }
 
@@ -261,140 +312,162 @@ public final class CorrelationEngine {
     public func finish(latestEventTime: EventTimestamp? = nil) -> [CorrelationAlert] {
         var alerts: [CorrelationAlert] = []
         let end = max(latestEventTime ?? watermark, watermark)
-        for index in order {
-            guard case .absent = specs[index].kind else { continue }
-            for pending in states[index].pendingAnchors {
+        for index in absenceRules {
+            for pending in pendingAnchors[index] {
                 emit(absenceAlert(index, pending, complete: pending.deadline < end), into: &alerts)
             }
-            states[index].pendingAnchors.removeAll()
+            pendingAnchors[index].removeAll()
         }
+        directory.sweep()
         return alerts
     }
 
     /// The number of groups currently holding state, across all rules (for memory checks).
-    public var liveGroupCount: Int { states.reduce(0) { $0 + $1.groups.count } }
+    public var liveGroupCount: Int { tables.reduce(0) { $0 + $1.count } }
 
     // MARK: - Internals
+
+    /// Reads each distinct group-by field list and value field of `detection`'s routes once.
+    private func readHitFields(_ event: WinEvent, for detection: Int) {
+        hitGroups.removeAll(keepingCapacity: true)
+        hitValues.removeAll(keepingCapacity: true)
+        for fields in routing[detection].keyPlans {
+            let values = Self.groupValues(fields) { fieldLookup(event, $0) }
+            hitGroups.append(directory.number(of: GroupKey(values: values), values: values))
+        }
+        for field in routing[detection].valuePlans {
+            let text = fieldLookup(event, field)
+            hitValues.append((text, text.flatMap(parseNumber) ?? .nan))
+        }
+    }
+
+    private static func groupValues(_ fields: [GroupField], read: (String) -> String?) -> [String] {
+        fields.map { field in
+            let raw = read(field.field) ?? ""
+            return field.isHost ? HostName.normalized(raw) : raw
+        }
+    }
 
     private func advance(to time: EventTimestamp, into alerts: inout [CorrelationAlert]) {
         guard time > watermark else { return }
         watermark = time
         for index in absenceRules {
-            while let first = states[index].pendingAnchors.first, first.deadline < time {
-                states[index].pendingAnchors.removeFirst()
+            while let first = pendingAnchors[index].first, first.deadline < time {
+                pendingAnchors[index].removeFirst()
                 emit(absenceAlert(index, first, complete: true), into: &alerts)
             }
         }
+        journal.drop(before: time.ticks &- journalSpan)
         advances &+= 1
         if advances & 63 == 0 {
-            for index in states.indices { expireGroups(index) }
-        }
-    }
-
-    /// Drops the groups of rule `index` that nothing has touched within its window, so state is
-    /// bounded by what the windows hold. Each insert queues its group once; each queued group is
-    /// looked at once when it falls out of the window: amortized O(1) per event.
-    private func expireGroups(_ index: Int) {
-        let horizon = watermark.ticks &- states[index].span
-        while let time = states[index].touchedTimes.first, time < horizon {
-            states[index].touchedTimes.removeFirst()
-            guard let key = states[index].touchedKeys.first else { break }
-            states[index].touchedKeys.removeFirst()
-            guard let group = states[index].groups[key] else { continue }
-            let lastEntry = group.entries.last?.time.ticks ?? .min
-            let lastAbsent = group.lastAbsentEvent?.ticks ?? .min
-            if max(lastEntry, lastAbsent) < horizon { states[index].groups[key] = nil }
-        }
-    }
-
-    private func groupValues(_ route: Route, read: (String) -> String?) -> [String] {
-        route.groupFields.map { field, isHost in
-            let raw = read(field) ?? ""
-            return isHost ? HostName.normalized(raw) : raw
-        }
-    }
-
-    private func insert(_ entry: WindowEntry, group: [String], into index: Int, alerts: inout [CorrelationAlert]) {
-        let rule = compact[index]
-        let key = group.count == 1 ? group[0] : group.joined(separator: "\u{1F}")
-        if case .absent(let before, let after) = rule.kind {
-            let lastAbsent = states[index].groups[key]?.lastAbsentEvent
-            if entry.role == -1 {
-                states[index].groups[key, default: GroupState(values: group)].lastAbsentEvent = entry.time
-                states[index].touch(entry.time, key)
-                states[index].pendingAnchors.removeAll { $0.groupKey == key && $0.entry.time.ticks &+ after >= entry.time.ticks }
-            } else if let lastAbsent, lastAbsent.ticks >= entry.time.ticks &- before {
-                return
-            } else {
-                states[index].pendingAnchors.append(
-                    PendingAnchor(groupKey: key, group: group, entry: entry, deadline: EventTimestamp(ticks: entry.time.ticks &+ after)))
+            for index in tables.indices where tables[index].hasExpired(before: time.ticks &- tables[index].span) {
+                tables[index].expire(before: time.ticks &- tables[index].span) { directory.release($0) }
             }
+        }
+    }
+
+    /// Adds an entry to `group` of rule `index`, and emits the alert when the rule now holds.
+    private func insert(_ entry: WindowEntry, group: Int32, into index: Int, alerts: inout [CorrelationAlert]) {
+        if case .absent(let before, let after) = plans[index].kind {
+            insertAbsence(entry, group: group, into: index, before: before, after: after)
             return
         }
-        // The group's state is changed in place (no copy of its window per event); the access ends
-        // before an alert is emitted, because emitting feeds chained rules' states.
-        let held: (Double, [WindowEntry])? = Self.update(&states[index].groups[key, default: GroupState(values: group)]) { state in
-            state.append(entry, valueField: rule.hasValueField, countRoles: rule.countsRoles)
-            state.expire(before: entry.time.ticks &- rule.timespan)
-            guard let result = Self.evaluate(self.specs[index], state) else { return nil }
-            state.clear()
+        let plan = plans[index]
+        let held: (Double, [WindowEntry])? = update(group, in: index, at: entry.time) { group in
+            group.append(entry)
+            group.expire(before: entry.time &- plan.timespan)
+            guard let result = Self.evaluate(plan, group) else { return nil }
+            group.clear()
             return result
         }
-        states[index].touch(entry.time, key)
+        // The group's access has ended here: emitting feeds chained rules, which may touch tables.
         guard let (measure, contributing) = held else { return }
         let spec = specs[index]
+        let events = contributing.flatMap(events(of:))
         let alert = CorrelationAlert(
             ruleIndex: index, title: spec.title, id: spec.id, name: spec.name, level: spec.level, type: spec.kind.name,
-            group: zip(spec.groupBy, group).map { (key: $0, value: $1) },
-            time: contributing.first?.time ?? entry.time, end: contributing.last?.time ?? entry.time, value: measure,
-            events: contributing.flatMap(\.events), windowComplete: true)
+            group: zip(spec.groupBy, directory.values[Int(group)]).map { (key: $0, value: $1) },
+            time: EventTimestamp(ticks: contributing.first?.time ?? entry.time),
+            end: EventTimestamp(ticks: contributing.last?.time ?? entry.time), value: measure, events: events,
+            windowComplete: true)
         emit(alert, into: &alerts)
     }
 
-    private static func update<Result>(_ state: inout GroupState, _ body: (inout GroupState) -> Result) -> Result {
-        body(&state)
+    /// `rdpcause_absent`: an absent-rule event cancels the anchors whose window holds it and
+    /// suppresses later anchors within `before`; an anchor waits until its window has passed.
+    private func insertAbsence(_ entry: WindowEntry, group: Int32, into index: Int, before: Int64, after: Int64) {
+        let key = directory.keys[Int(group)]
+        if entry.role == -1 {
+            update(group, in: index, at: entry.time) { $0.lastAbsentEvent = entry.time }
+            pendingAnchors[index].removeAll { $0.key == key && $0.time &+ after >= entry.time }
+            return
+        }
+        if let slot = tables[index].slot(of: group), let lastAbsent = tables[index].slots[slot].lastAbsentEvent,
+            lastAbsent >= entry.time &- before
+        {
+            return
+        }
+        pendingAnchors[index].append(
+            PendingAnchor(
+                key: key, values: directory.values[Int(group)], time: entry.time, events: events(of: entry),
+                deadline: EventTimestamp(ticks: entry.time &+ after)))
+    }
+
+    /// Runs `body` on `group` of rule `index`, created when absent (the directory then notes
+    /// that the table holds the group's number).
+    @discardableResult
+    private func update<Result>(_ group: Int32, in index: Int, at time: Int64, _ body: (inout GroupState) -> Result) -> Result {
+        var created = false
+        let result = tables[index].update(group, at: time, created: &created, body)
+        if created { directory.hold(group) }
+        return result
+    }
+
+    /// The events an entry stands for.
+    private func events(of entry: WindowEntry) -> [ContributingEvent] {
+        entry.hit >= 0 ? [journal[entry.hit]] : entry.chained
     }
 
     /// Measures the window and, only when the rule holds, collects the contributing entries.
     ///
-    /// - Complexity: O(1) for counts, distinct values and sums; O(*w*) in the window only when the
-    ///   rule holds, for `temporal_ordered` once every rule has an event in the window, and for
-    ///   median and percentile.
-    private static func evaluate(_ spec: CorrelationSpec, _ state: GroupState) -> (Double, [WindowEntry])? {
-        switch spec.kind {
+    /// - Complexity: O(1) for counts, distinct values, sums and temporal roles; O(*w*) in the
+    ///   window only when the rule holds, for `temporal_ordered` once every rule has an event in
+    ///   the window, and for median and percentile.
+    private static func evaluate(_ plan: RulePlan, _ group: GroupState) -> (Double, [WindowEntry])? {
+        switch plan.kind {
         case .eventCount:
-            let count = Double(state.entries.count)
-            return spec.conditionHolds(count) ? (count, Array(state.entries)) : nil
+            let count = Double(group.entries.count)
+            return plan.holds(count) ? (count, Array(group.entries)) : nil
         case .valueCount:
-            let distinct = Double(state.valueCounts.count)
-            return spec.conditionHolds(distinct) ? (distinct, Array(state.entries)) : nil
+            let distinct = Double(group.valueCounts.count)
+            return plan.holds(distinct) ? (distinct, Array(group.entries)) : nil
         case .temporal:
-            let roles = state.roleCounts.count
-            let holds = spec.condition.isEmpty ? roles >= spec.rules.count : spec.conditionHolds(Double(roles))
-            return holds ? (Double(roles), Array(state.entries)) : nil
+            let roles = group.rolesPresent
+            let holds = plan.condition.isEmpty ? roles >= plan.ruleCount : plan.holds(Double(roles))
+            return holds ? (Double(roles), Array(group.entries)) : nil
         case .temporalOrdered:
-            guard state.roleCounts.count == spec.rules.count else { return nil }
+            guard group.rolesPresent == plan.ruleCount else { return nil }
             var chain: [WindowEntry] = []
-            for entry in state.entries where entry.role == chain.count {
+            for entry in group.entries where entry.role == chain.count {
                 chain.append(entry)
-                if chain.count == spec.rules.count { break }
+                if chain.count == plan.ruleCount { break }
             }
-            let holds = spec.condition.isEmpty ? chain.count == spec.rules.count : spec.conditionHolds(Double(chain.count))
-            return holds && chain.count == spec.rules.count ? (Double(chain.count), chain) : nil
+            let holds = plan.condition.isEmpty ? chain.count == plan.ruleCount : plan.holds(Double(chain.count))
+            return holds && chain.count == plan.ruleCount ? (Double(chain.count), chain) : nil
         case .valueSum:
-            return spec.conditionHolds(state.sum) ? (state.sum, Array(state.entries)) : nil
+            return plan.holds(group.sum) ? (group.sum, Array(group.entries)) : nil
         case .valueAverage:
-            guard state.numericCount > 0 else { return nil }
-            let average = state.sum / Double(state.numericCount)
-            return spec.conditionHolds(average) ? (average, Array(state.entries)) : nil
+            guard group.numericCount > 0 else { return nil }
+            let average = group.sum / Double(group.numericCount)
+            return plan.holds(average) ? (average, Array(group.entries)) : nil
         case .valueMedian, .valuePercentile:
-            let entries = Array(state.entries)
-            let numbers = entries.compactMap { $0.value.flatMap(parseNumber) }.sorted()
+            let entries = Array(group.entries)
+            let numbers = entries.map(\.number).filter { !$0.isNaN }.sorted()
             guard !numbers.isEmpty else { return nil }
             var percentile = 50.0
-            if case .valuePercentile(let p) = spec.kind { percentile = p }
+            if case .valuePercentile(let p) = plan.kind { percentile = p }
             let metric = nearestRankPercentile(numbers, percentile)
-            return spec.conditionHolds(metric) ? (metric, entries) : nil
+            return plan.holds(metric) ? (metric, entries) : nil
         case .absent:
             return nil
         }
@@ -404,8 +477,8 @@ public final class CorrelationEngine {
         let spec = specs[index]
         return CorrelationAlert(
             ruleIndex: index, title: spec.title, id: spec.id, name: spec.name, level: spec.level, type: spec.kind.name,
-            group: zip(spec.groupBy, pending.group).map { (key: $0, value: $1) }, time: pending.entry.time,
-            end: pending.deadline, value: 0, events: pending.entry.events, windowComplete: complete)
+            group: zip(spec.groupBy, pending.values).map { (key: $0, value: $1) }, time: EventTimestamp(ticks: pending.time),
+            end: pending.deadline, value: 0, events: pending.events, windowComplete: complete)
     }
 
     /// Records an alert and feeds it to the correlations chained on this one.
@@ -413,12 +486,42 @@ public final class CorrelationEngine {
         alerts.append(alert)
         for route in routesFromCorrelation[alert.ruleIndex] {
             let groupMap = Dictionary(alert.group.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-            let group = groupValues(route) { groupMap[$0] }
+            let values = Self.groupValues(route.groupFields) { groupMap[$0] }
+            let text = route.valueField.flatMap { groupMap[$0] }
             let entry = WindowEntry(
-                time: alert.end, role: route.role, value: route.valueField.flatMap { groupMap[$0] }, chained: alert.events)
+                time: alert.end.ticks, role: route.role, hit: -1, value: route.countsDistinct ? text : nil,
+                number: text.flatMap(parseNumber) ?? .nan,
+                chained: alert.events)
+            let group = directory.number(of: GroupKey(values: values), values: values)
             insert(entry, group: group, into: route.correlation, alerts: &alerts)
         }
     }
+}
+
+extension CorrelationEngine.DetectionRouting {
+    /// Adds a route, sharing its field lists with the routes already there.
+    mutating func add(_ route: CorrelationEngine.Route) {
+        let keyPlan = keyPlans.firstIndex(of: route.groupFields) ?? keyPlans.count
+        if keyPlan == keyPlans.count { keyPlans.append(route.groupFields) }
+        var valuePlan = -1
+        if let field = route.valueField {
+            valuePlan = valuePlans.firstIndex(of: field) ?? valuePlans.count
+            if valuePlan == valuePlans.count { valuePlans.append(field) }
+        }
+        routes.append(
+            CorrelationEngine.HitRoute(
+                correlation: route.correlation, role: route.role, keyPlan: keyPlan, valuePlan: valuePlan,
+                countsDistinct: route.countsDistinct && valuePlan >= 0))
+    }
+}
+
+/// An `rdpcause_absent` anchor waiting for its window to pass.
+struct PendingAnchor {
+    var key: GroupKey
+    var values: [String]
+    var time: Int64
+    var events: [ContributingEvent]
+    var deadline: EventTimestamp
 }
 
 /// Every problem found in a set of correlation rules.
@@ -429,147 +532,13 @@ public struct CorrelationProblems: Error, Sendable, CustomStringConvertible {
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
-// MARK: - Window state
-
-struct WindowEntry {
-    var time: EventTimestamp
-    var role: Int
-    var value: String?
-    /// The detection hit itself; nil for a chained alert, whose events are in ``chained``.
-    var event: ContributingEvent?
-    var chained: [ContributingEvent] = []
-
-    init(time: EventTimestamp, role: Int, value: String?, event: ContributingEvent) {
-        self.time = time
-        self.role = role
-        self.value = value
-        self.event = event
-    }
-
-    init(time: EventTimestamp, role: Int, value: String?, chained: [ContributingEvent]) {
-        self.time = time
-        self.role = role
-        self.value = value
-        self.chained = chained
-    }
-
-    /// The events this entry stands for.
-    var events: [ContributingEvent] { event.map { [$0] } ?? chained }
-}
-
-struct PendingAnchor {
-    var groupKey: String
-    var group: [String]
-    var entry: WindowEntry
-    var deadline: EventTimestamp
-}
-
-struct GroupState {
-    var values: [String]
-    var entries = WindowBuffer<WindowEntry>()
-    var valueCounts: [String: Int] = [:]
-    var sum = 0.0
-    var numericCount = 0
-    /// Entries per role in the window (only roles present are keys).
-    var roleCounts: [Int: Int] = [:]
-    var lastAbsentEvent: EventTimestamp?
-
-    init(values: [String]) {
-        self.values = values
-    }
-
-    mutating func append(_ entry: WindowEntry, valueField: Bool, countRoles: Bool) {
-        entries.append(entry)
-        if countRoles { roleCounts[entry.role, default: 0] += 1 }
-        if valueField, let value = entry.value {
-            valueCounts[value, default: 0] += 1
-            if let number = parseNumber(value) {
-                sum += number
-                numericCount += 1
-            }
-        }
-    }
-
-    mutating func expire(before horizon: Int64) {
-        while let first = entries.first, first.time.ticks < horizon {
-            entries.removeFirst()
-            if !roleCounts.isEmpty, let count = roleCounts[first.role] { roleCounts[first.role] = count > 1 ? count - 1 : nil }
-            if let value = first.value {
-                if let count = valueCounts[value] {
-                    valueCounts[value] = count > 1 ? count - 1 : nil
-                }
-                if let number = parseNumber(value) {
-                    sum -= number
-                    numericCount -= 1
-                }
-            }
-        }
-    }
-
-    mutating func clear() {
-        entries.removeAll()
-        roleCounts.removeAll()
-        valueCounts.removeAll()
-        sum = 0
-        numericCount = 0
-    }
-}
-
-struct RuleState {
-    var groups: [String: GroupState] = [:]
-    /// The time and group key of every insert, oldest first, for expiry (kept apart so the check
-    /// of the oldest time touches no string).
-    var touchedTimes = WindowBuffer<Int64>()
-    var touchedKeys = WindowBuffer<String>()
-
-    mutating func touch(_ time: EventTimestamp, _ key: String) {
-        touchedTimes.append(time.ticks)
-        touchedKeys.append(key)
-    }
-    var pendingAnchors: [PendingAnchor] = []
-    let span: Int64
-
-    init(spec: CorrelationSpec) {
-        if case .absent(let before, let after) = spec.kind {
-            span = max(before, after)
-        } else {
-            span = spec.timespan
-        }
-    }
-}
-
-/// A FIFO with amortized O(1) removal at the front (the sliding window).
-struct WindowBuffer<Element> {
-    private var storage: [Element] = []
-    private var head = 0
-
-    var first: Element? { head < storage.count ? storage[head] : nil }
-    var last: Element? { head < storage.count ? storage[storage.count - 1] : nil }
-    var count: Int { storage.count - head }
-
-    mutating func append(_ element: Element) { storage.append(element) }
-
-    mutating func removeFirst() {
-        head += 1
-        if head > 32 && head * 2 > storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
-    }
-
-    mutating func removeAll() {
-        storage.removeAll(keepingCapacity: true)
-        head = 0
-    }
-}
-
-extension WindowBuffer: Sequence {
-    func makeIterator() -> IndexingIterator<ArraySlice<Element>> { storage[head...].makeIterator() }
-}
-
 /// Parses a decimal or `0x` hexadecimal number (event fields mix both).
 func parseNumber(_ text: String) -> Double? {
-    let trimmed = text.trimmingWhitespace()
+    let utf8 = text.utf8
+    guard let first = utf8.first, let last = utf8.last else { return nil }
+    // Field values are rarely padded: trim (a Unicode-aware copy) only when an end is not a digit or letter.
+    let isPlain = { (byte: UInt8) in (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
+    let trimmed = isPlain(first) && isPlain(last) ? text : text.trimmingWhitespace()
     if trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") {
         return UInt64(trimmed.dropFirst(2), radix: 16).map(Double.init)
     }

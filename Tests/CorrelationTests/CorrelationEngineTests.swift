@@ -221,6 +221,21 @@ struct CorrelationEngineTests {
         }
     }
 
+    /// Long streams over a long time with short windows: groups expire and their slots are
+    /// recycled for other groups many times over, and the hit journal drops old hits.
+    @Test func streamingEngineMatchesTheReferenceWhenGroupsExpireAndAreRecycled() async {
+        let longStream = zip(
+            Gen.int(in: 0...4000), Gen.int(in: 0...2), Gen.int(in: 0...4), Gen.int(in: 0...2), Gen.int(in: 0...12), Gen.int(in: 0...3)
+        ).array(of: 100...250)
+        await propertyCheck(count: 20, input: longStream, Gen.int(in: 1...40), Gen.int(in: 2...3)) { rows, timespan, threshold in
+            let hits = Self.hits(rows)
+            let specs = Self.specs(timespan: Int64(timespan), threshold: threshold)
+            let expected = canonical(H.reference(specs, hits))
+            let actual = canonical((try? H.run(specs, hits)) ?? [])
+            #expect(actual == expected)
+        }
+    }
+
     @Test func resultsDoNotDependOnFileOrderOrDirection() async {
         await propertyCheck(count: 100, input: Self.streamGenerator, Gen.int(in: 1...90), Gen.int(in: 0...1000)) { rows, timespan, seed in
             let hits = Self.hits(rows)
