@@ -11,7 +11,7 @@ public import SigmaKit
 public struct CaseIndex: Sendable {
     /// An event that matched one or more rules.
     public struct Hit: Sendable {
-        /// The event.
+        /// The event, without its `RenderingInfo` (which the diagnosis never reads).
         public var event: WinEvent
         /// The normalized name of the machine that wrote it.
         public var machine: String
@@ -86,60 +86,96 @@ public struct CaseIndex: Sendable {
     private final class Builder {
         let engine: SigmaEngine
         var index = CaseIndex()
-        // Consecutive events nearly always share computer, channel and file: the coverage entry
-        // being extended is kept here and written back when the key changes, so the per-event cost
-        // is a few string comparisons instead of hashing and normalizing names.
-        private var current: Coverage?
-        private var currentComputer = ""
-        private var currentSource = ""
+
+        /// The events of one computer, channel and file so far.
+        private struct Partial {
+            var machine: String
+            var displayName: String
+            var channel: String
+            var source: String
+            var first: EventTimestamp
+            var last: EventTimestamp
+            var events: Int
+        }
+
+        private struct PartialKey: Hashable {
+            var computer: String
+            var channel: String
+            var source: String
+        }
+
+        // Logs are often interleaved (a merged export, a forwarded-events log), so the partial
+        // coverage of each computer, channel and file is found by one hash lookup, and each
+        // spelling of a computer name is normalized once.
+        private var partials: [Partial] = []
+        private var partialOfKey: [PartialKey: Int] = [:]
+        private var machineOfComputer: [String: String] = [:]
+        // Consecutive events nearly always share computer, channel and file: the last partial is
+        // remembered, so then there is no lookup at all.
+        private var current = -1
 
         init(engine: SigmaEngine) {
             self.engine = engine
         }
 
         func add(_ event: WinEvent) {
-            if current == nil || event.computer != currentComputer || event.channel != current?.channel
-                || event.origin.source != currentSource
+            if current < 0 || event.computer != partials[current].displayName || event.channel != partials[current].channel
+                || event.origin.source != partials[current].source
             {
-                switchCoverage(to: event)
+                current = partial(for: event)
             }
-            if var entry = current {
-                if event.time < entry.first { entry.first = event.time }
-                if event.time > entry.last { entry.last = event.time }
-                entry.events += 1
-                current = entry
-            }
-            let machine = current?.machine ?? HostName.normalized(event.computer)
+            if event.time < partials[current].first { partials[current].first = event.time }
+            if event.time > partials[current].last { partials[current].last = event.time }
+            partials[current].events += 1
+            let machine = partials[current].machine
+            var kept: WinEvent?
             engine.forEachMatch(in: event) { rule in
+                if kept == nil {
+                    // The diagnosis never reads the localized RenderingInfo (an Event Viewer export's
+                    // message text, often the largest part of a record), so hits do not keep it.
+                    kept = event
+                    kept?.rendering = nil
+                }
+                guard let kept else { return }
                 let name = rule.name ?? rule.id ?? rule.title
-                index.hits[name, default: []].append(Hit(event: event, machine: machine, rule: name))
+                index.hits[name, default: []].append(Hit(event: kept, machine: machine, rule: name))
             }
         }
 
-        private func switchCoverage(to event: WinEvent) {
-            flush()
-            let machine = HostName.normalized(event.computer)
-            currentComputer = event.computer
-            currentSource = event.origin.source
-            index.inputs.insert(event.origin.source)
-            if var entry = index.coverage[machine]?[event.channel] {
-                entry.sources.insert(event.origin.source)
-                current = entry
+        private func partial(for event: WinEvent) -> Int {
+            let key = PartialKey(computer: event.computer, channel: event.channel, source: event.origin.source)
+            if let known = partialOfKey[key] { return known }
+            let machine: String
+            if let known = machineOfComputer[event.computer] {
+                machine = known
             } else {
-                current = Coverage(
-                    machine: machine, displayName: event.computer, channel: event.channel, first: event.time, last: event.time,
-                    events: 0, sources: [event.origin.source])
+                machine = HostName.normalized(event.computer)
+                machineOfComputer[event.computer] = machine
             }
-        }
-
-        private func flush() {
-            guard let entry = current else { return }
-            index.coverage[entry.machine, default: [:]][entry.channel] = entry
-            current = nil
+            partials.append(
+                Partial(
+                    machine: machine, displayName: event.computer, channel: event.channel, source: event.origin.source,
+                    first: event.time, last: event.time, events: 0))
+            partialOfKey[key] = partials.count - 1
+            index.inputs.insert(event.origin.source)
+            return partials.count - 1
         }
 
         func finish() {
-            flush()
+            // Partials in first-seen order, so a machine's display name is the spelling seen first.
+            for partial in partials {
+                if var entry = index.coverage[partial.machine]?[partial.channel] {
+                    entry.first = min(entry.first, partial.first)
+                    entry.last = max(entry.last, partial.last)
+                    entry.events += partial.events
+                    entry.sources.insert(partial.source)
+                    index.coverage[partial.machine]?[partial.channel] = entry
+                } else {
+                    index.coverage[partial.machine, default: [:]][partial.channel] = Coverage(
+                        machine: partial.machine, displayName: partial.displayName, channel: partial.channel, first: partial.first,
+                        last: partial.last, events: partial.events, sources: [partial.source])
+                }
+            }
             for key in index.hits.keys {
                 index.hits[key]?.sort { $0.event.time < $1.event.time }
             }
@@ -149,15 +185,26 @@ public struct CaseIndex: Sendable {
     // MARK: - Queries
 
     /// Hits of `rules` on `machine` (nil: any machine) with time in `[from, to]`.
+    ///
+    /// - Complexity: O(log *n* + *k*) per rule (each rule's hits are in time order), for *n* hits
+    ///   of the rule and *k* in the window.
     public func hits(_ rules: [String], on machine: String?, from: EventTimestamp, to: EventTimestamp) -> [Hit] {
         var result: [Hit] = []
         for rule in rules {
-            for hit in hits[rule] ?? [] where hit.event.time >= from && hit.event.time <= to {
+            guard let list = hits[rule] else { continue }
+            var low = 0
+            var high = list.count
+            while low < high {
+                let middle = (low + high) / 2
+                if list[middle].event.time < from { low = middle + 1 } else { high = middle }
+            }
+            for hit in list[low...] {
+                if hit.event.time > to { break }
                 if let machine, hit.machine != machine { continue }
                 result.append(hit)
             }
         }
-        return result.sorted { $0.event.time < $1.event.time }
+        return rules.count > 1 ? result.sorted { $0.event.time < $1.event.time } : result
     }
 
     /// Every machine that wrote a log in the case (normalized names, sorted).
