@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Yams
 
@@ -25,6 +26,39 @@ public struct RuleCatalog: Sendable {
     public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
     /// Loaded detection rules that the engine evaluates.
     public var evaluatedRules: [SigmaRule] { rules.filter(\.isEvaluated) }
+
+    /// Appends what another load found (before ids are checked and filters applied).
+    mutating func merge(_ other: RuleCatalog) {
+        rules += other.rules
+        diagnostics += other.diagnostics
+        filesRead += other.filesRead
+        documentsRead += other.documentsRead
+        rejectedRules += other.rejectedRules
+        filters += other.filters
+    }
+}
+
+/// One catalog per rule file, filled by parallel workers; each slot is written once, under a lock.
+private final class FileCatalogs: @unchecked Sendable {
+    // @unchecked: every access to `slots` holds `lock`.
+    private let lock = NSLock()
+    private var slots: [RuleCatalog]
+
+    init(count: Int) {
+        slots = Array(repeating: RuleCatalog(), count: count)
+    }
+
+    func set(_ position: Int, _ catalog: RuleCatalog) {
+        lock.lock()
+        slots[position] = catalog
+        lock.unlock()
+    }
+
+    func take(_ position: Int) -> RuleCatalog {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[position]
+    }
 }
 
 /// Loads Sigma rules (specification v2.1) from YAML files and folders.
@@ -56,19 +90,42 @@ public struct RuleLoader: Sendable {
 
     /// Loads rule files and folders (recursively, `.yml` and `.yaml`, in sorted order, skipping hidden
     /// entries and `causes` folders), then checks ids across everything loaded.
+    ///
+    /// Files are parsed in parallel across the cores; the catalog is the same as a serial load
+    /// (rules and diagnostics in path, file and document order).
     public func load(paths: [String]) -> RuleCatalog {
-        var catalog = RuleCatalog()
+        // What to merge, in order: a diagnostic about a path, or a file's own catalog.
+        var steps: [Result<String, SigmaDiagnostic>] = []
         var loaded = Set<String>()  // a file named twice (a folder and its subfolder) is read once
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                catalog.diagnostics.append(
-                    SigmaDiagnostic(.error, .unreadable, source: path, message: "no such rule file or folder"))
+                steps.append(.failure(SigmaDiagnostic(.error, .unreadable, source: path, message: "no such rule file or folder")))
                 continue
             }
-            let files = isDirectory.boolValue ? ruleFiles(in: path, catalog: &catalog) : [path]
+            var listing = RuleCatalog()
+            let files = isDirectory.boolValue ? ruleFiles(in: path, catalog: &listing) : [path]
+            steps += listing.diagnostics.map { .failure($0) }
             for file in files where loaded.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted {
-                loadFile(file, into: &catalog)
+                steps.append(.success(file))
+            }
+        }
+        let files = steps.compactMap { try? $0.get() }
+        let perFile = FileCatalogs(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { position in
+            var catalog = RuleCatalog()
+            loadFile(files[position], into: &catalog)
+            perFile.set(position, catalog)
+        }
+        var catalog = RuleCatalog()
+        var position = 0
+        for step in steps {
+            switch step {
+            case .failure(let diagnostic):
+                catalog.diagnostics.append(diagnostic)
+            case .success:
+                catalog.merge(perFile.take(position))
+                position += 1
             }
         }
         checkDuplicateIDs(&catalog)
