@@ -290,7 +290,7 @@ public enum HTMLReport {
         .summary { margin: 6px 0 10px; }
         table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 12px; table-layout: fixed; }
         th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-        col.c-role { width: 72px; } col.c-time { width: 158px; } col.c-record { width: 24%; } col.c-rule { width: 16%; }
+        col.c-role { width: 84px; } col.c-time { width: 158px; } col.c-record { width: 24%; } col.c-rule { width: 16%; }
         th { background: var(--soft); font-weight: 600; }
         tbody tr:nth-child(even) { background: #fbfcfd; }
         td.time { white-space: nowrap; }
@@ -300,7 +300,7 @@ public enum HTMLReport {
         ul.others li { margin: 4px 0; padding-left: 140px; text-indent: -140px; }
         ul.others li .status { width: 128px; text-align: center; text-indent: 0; margin-right: 8px; }
         ul.others details { text-indent: 0; }
-        .role { font-weight: 600; }
+        .role { font-weight: 600; white-space: nowrap; }
         .role-failure .role { color: var(--red); }
         .role-supports .role { color: var(--amber); }
         .role-refutes .role { color: var(--green); }
