@@ -134,7 +134,13 @@ public final class Hunt {
             if let correlations, correlations.isReferenced(detection: index) { referenced.append(index) }
             if !suppressed.contains(index) { detection(index) }
         }
-        if !referenced.isEmpty { merger.add(HitMerger.Hit(event: event, detections: referenced)) }
+        if !referenced.isEmpty {
+            // Hits are held until the end; Sigma fields never read the localized RenderingInfo,
+            // often the largest part of an Event Viewer export's record, so it is not kept.
+            var kept = event
+            kept.rendering = nil
+            merger.add(HitMerger.Hit(event: kept, detections: referenced))
+        }
     }
 
     /// Evaluates the correlation rules over every hit, in event-time order.
