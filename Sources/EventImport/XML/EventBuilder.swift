@@ -8,8 +8,9 @@ import CExpat
 ///
 /// This struct lives behind an `UnsafeMutablePointer` that is expat's `userData`, so the
 /// callbacks mutate it without reference counting, existentials or dynamic exclusivity checks
-/// (the pattern measured in the style notes at about 1% over plain C).
-struct EventBuilder {
+/// (the pattern measured in the style notes at about 1% over plain C). It is non-copyable because
+/// it owns the text buffer's storage.
+struct EventBuilder: ~Copyable {
     enum Section: UInt8 {
         case none, system, eventData, leafFields, rendering, ignored
     }
@@ -41,8 +42,9 @@ struct EventBuilder {
     var eventDepth = 0
     var section = Section.none
     var sectionDepth = 0
-    var capture = Capture.none
-    var text: [UInt8] = []
+    /// What the current text capture is for; change it only through ``setCapture(_:)``.
+    private(set) var capture = Capture.none
+    var text = ByteBuffer(capacity: 4096)
     var fieldName = ""
     var event = WinEvent(time: .epoch, computer: "", channel: "", provider: "", eventID: 0)
     var hasTime = false
@@ -63,7 +65,6 @@ struct EventBuilder {
     init(source: String, context: ImportContext) {
         self.source = source
         self.context = context
-        text.reserveCapacity(4096)
         scratch.reserveCapacity(128)
         event.origin = EventOrigin(source: source, line: 0)
     }
@@ -74,6 +75,7 @@ struct EventBuilder {
         eventDepth = 0
         section = .none
         sectionDepth = 0
+        // A new parser starts without a character data handler (see setCapture).
         capture = .none
         interruption = nil
         pendingRepairs.removeAll(keepingCapacity: true)
@@ -143,7 +145,7 @@ struct EventBuilder {
             } else if relative == 2 && cNameEquals(name, "Binary") {
                 beginCapture(.binary)
             } else {
-                capture = .none
+                setCapture(.none)
             }
         case .leafFields:
             // Every element below UserData is a candidate leaf; a child start replaces its parent.
@@ -181,18 +183,17 @@ struct EventBuilder {
         }
         if capture != .none {
             storeCapture()
-            capture = .none
+            setCapture(.none)
         }
         if depth == sectionDepth {
             section = .none
         }
     }
 
+    /// Called only while a capture is open: the handler is unregistered otherwise.
+    @inline(__always)
     mutating func characters(_ bytes: UnsafePointer<CChar>, _ count: Int) {
-        guard capture != .none else { return }
-        bytes.withMemoryRebound(to: UInt8.self, capacity: count) {
-            text.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
-        }
+        text.append(bytes, count: count)
     }
 
     // MARK: - System
@@ -264,8 +265,21 @@ struct EventBuilder {
     // MARK: - Text capture
 
     private mutating func beginCapture(_ kind: Capture) {
+        setCapture(kind)
+        text.removeAll()
+    }
+
+    /// Opens or closes a text capture. expat only reports character data while a handler is set,
+    /// so the handler is registered only while a capture is open: pretty-printed exports hold a
+    /// whitespace run between every two tags, and skipping those callbacks is measurable (see
+    /// the profiling notes in Benchmarks/README.md). expat reads the handler before each token,
+    /// so a change made inside a start or end tag callback applies to the text that follows.
+    @inline(__always)
+    private mutating func setCapture(_ kind: Capture) {
+        if (capture == .none) != (kind == .none), let parser {
+            XML_SetCharacterDataHandler(parser, kind == .none ? nil : characterDataCallback)
+        }
         capture = kind
-        text.removeAll(keepingCapacity: true)
     }
 
     private mutating func storeCapture() {
@@ -324,24 +338,19 @@ struct EventBuilder {
 
     /// The captured text verbatim, or empty when it is only whitespace (pretty-printing).
     private func valueText() -> String {
-        text.withUnsafeBufferPointer { buffer in
-            for byte in buffer where !isXMLWhitespace(byte) {
-                return String(decoding: buffer, as: UTF8.self)
-            }
-            return ""
+        let buffer = text.bytes
+        for byte in buffer where !isXMLWhitespace(byte) {
+            return String(decoding: buffer, as: UTF8.self)
         }
+        return ""
     }
 
     private mutating func internTrimmed() -> String {
-        let bytes = text
-        return bytes.withUnsafeBufferPointer { buffer in
-            let trimmed = trimWhitespace(buffer)
-            return interner.intern(trimmed)
-        }
+        interner.intern(trimWhitespace(text.bytes))
     }
 
     private func trimmedUnsigned() -> UInt64? {
-        text.withUnsafeBufferPointer { parseUnsignedDecimal(trimWhitespace($0)) }
+        parseUnsignedDecimal(trimWhitespace(text.bytes))
     }
 
     // MARK: - Events
@@ -349,7 +358,7 @@ struct EventBuilder {
     private mutating func beginEvent() {
         eventDepth = depth
         section = .none
-        capture = .none
+        setCapture(.none)
         hasTime = false
         hasEventID = false
         let line = currentLine()
@@ -363,8 +372,11 @@ struct EventBuilder {
     private mutating func finishEvent() {
         eventDepth = 0
         section = .none
-        capture = .none
-        let recordText = event.recordID.map { "record \($0)" } ?? "the record"
+        setCapture(.none)
+        // Built only when a warning needs it: most records have nothing to report.
+        func recordText(_ event: WinEvent) -> String {
+            event.recordID.map { "record \($0)" } ?? "the record"
+        }
         if !pendingRepairs.isEmpty, let parser {
             let end = Int(XML_GetCurrentByteIndex(parser))
             var repaired = 0
@@ -374,7 +386,7 @@ struct EventBuilder {
                 report(
                     .warning, .repairedCharacters, line: event.origin.line,
                     message:
-                        "\(recordText) holds \(repaired) control character(s) that XML 1.0 forbids; "
+                        "\(recordText(event)) holds \(repaired) control character(s) that XML 1.0 forbids; "
                         + "each was replaced with U+FFFD and the record was read")
             }
         }
@@ -383,7 +395,7 @@ struct EventBuilder {
                 .compactMap { $0 }.joined(separator: " and ")
             report(
                 .warning, .incompleteRecord, line: event.origin.line,
-                message: "\(recordText) has no readable \(missing); it is kept with time \(event.time)")
+                message: "\(recordText(event)) has no readable \(missing); it is kept with time \(event.time)")
         }
         fieldCapacity = max(fieldCapacity, event.fields.count)
         eventsEmitted += 1
@@ -453,6 +465,12 @@ struct EventBuilder {
         lastGUID = bytes.withUnsafeBufferPointer { interner.intern($0) }
         return lastGUID
     }
+}
+
+/// expat's character data callback; registered only while a capture is open (see `setCapture`).
+private let characterDataCallback: XML_CharacterDataHandler = { userData, bytes, count in
+    guard let userData, let bytes else { return }
+    userData.assumingMemoryBound(to: EventBuilder.self).pointee.characters(bytes, Int(count))
 }
 
 // MARK: - C-string helpers (no allocation)

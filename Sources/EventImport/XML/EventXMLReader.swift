@@ -286,7 +286,7 @@ final class EventXMLReader: StreamSink {
         parser = created
         XML_SetUserData(created, UnsafeMutableRawPointer(state))
         XML_SetElementHandler(created, startElementCallback, endElementCallback)
-        XML_SetCharacterDataHandler(created, characterDataCallback)
+        // No character data handler yet: the builder registers one only while it captures text.
         XML_SetStartDoctypeDeclHandler(created, doctypeCallback)
         XML_SetEntityDeclHandler(created, entityDeclCallback)
         _ = XML_SetParamEntityParsing(created, XML_PARAM_ENTITY_PARSING_NEVER)
@@ -397,11 +397,11 @@ final class EventXMLReader: StreamSink {
     // MARK: - Damage and resynchronization
 
     private func handleParseError(parser: XML_Parser) {
-        let builder = state.pointee
+        // The builder is non-copyable: read its fields in place (reports only change its counters).
         var scanFrom: Int
         var line: Int
         var column: Int
-        if let interruption = builder.interruption {
+        if let interruption = state.pointee.interruption {
             switch interruption {
             case .nestedEvent(let parserIndex, let eventLine, let eventColumn, let truncatedLine):
                 state.pointee.report(
@@ -416,16 +416,16 @@ final class EventXMLReader: StreamSink {
         } else {
             let code = XML_GetErrorCode(parser)
             let index = Int(XML_GetCurrentByteIndex(parser))
-            line = builder.currentLine()
-            column = builder.currentColumn()
+            line = state.pointee.currentLine()
+            column = state.pointee.currentColumn()
             let benignWrapperEnd =
-                createdByResync && code == XML_ERROR_TAG_MISMATCH && builder.eventDepth == 0
+                createdByResync && code == XML_ERROR_TAG_MISMATCH && state.pointee.eventDepth == 0
                 && hasPrefix(Array("</Events".utf8), in: retained, at: index - retainedStart)
             if !benignWrapperEnd {
                 let reason = String(cString: XML_ErrorString(code))
                 let within =
-                    builder.eventDepth != 0
-                    ? " inside the record that starts at line \(builder.event.origin.line); that record was skipped"
+                    state.pointee.eventDepth != 0
+                    ? " inside the record that starts at line \(state.pointee.event.origin.line); that record was skipped"
                     : ""
                 state.pointee.report(
                     .error, .malformedXML, line: line, column: column,
@@ -437,7 +437,7 @@ final class EventXMLReader: StreamSink {
         }
         // Move to the resync phase and scan what was already fed after the damage.
         let relative = max(0, scanFrom - retainedStart)
-        let streamOffsetAtScan = builder.streamBase + (retainedStart + relative) - builder.prefixLength
+        let streamOffsetAtScan = state.pointee.streamBase + (retainedStart + relative) - state.pointee.prefixLength
         let pending = relative < retained.count ? Array(retained[relative...]) : []
         phase = .resync
         resyncStash = []
@@ -576,11 +576,6 @@ private let startElementCallback: XML_StartElementHandler = { userData, name, at
 private let endElementCallback: XML_EndElementHandler = { userData, _ in
     guard let userData else { return }
     userData.assumingMemoryBound(to: EventBuilder.self).pointee.endElement()
-}
-
-private let characterDataCallback: XML_CharacterDataHandler = { userData, bytes, count in
-    guard let userData, let bytes else { return }
-    userData.assumingMemoryBound(to: EventBuilder.self).pointee.characters(bytes, Int(count))
 }
 
 private let doctypeCallback: XML_StartDoctypeDeclHandler = { userData, _, _, _, _ in
