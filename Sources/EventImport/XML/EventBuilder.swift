@@ -51,7 +51,6 @@ struct EventBuilder: ~Copyable {
     var hasEventID = false
     var fieldCapacity = 16
     var interner = StringInterner()
-    var scratch: [UInt8] = []
     var lastGUIDRaw: [UInt8] = []
     var lastGUID = ""
     var interruption: Interruption?
@@ -65,7 +64,6 @@ struct EventBuilder: ~Copyable {
     init(source: String, context: ImportContext) {
         self.source = source
         self.context = context
-        scratch.reserveCapacity(128)
         event.origin = EventOrigin(source: source, line: 0)
     }
 
@@ -441,28 +439,25 @@ struct EventBuilder: ~Copyable {
     /// Upper-cases a GUID and removes its braces, so the three forms real exports use compare equal.
     ///
     /// The last raw form and its result are remembered: a log repeats its provider's GUID on every
-    /// record, so most calls are one `memcmp`.
+    /// record, so most calls are one `memcmp`. Other calls normalize into a stack buffer (no
+    /// array appends) and intern the result.
     private mutating func normalizedGUID(_ value: UnsafePointer<CChar>) -> String {
         let length = strlen(value)
         let cached = lastGUIDRaw.count == length && lastGUIDRaw.withUnsafeBytes { raw in
             raw.baseAddress.map { memcmp($0, value, length) == 0 } ?? (length == 0)
         }
         if cached { return lastGUID }
+        let input = UnsafeRawBufferPointer(start: value, count: length)
         lastGUIDRaw.removeAll(keepingCapacity: true)
-        value.withMemoryRebound(to: UInt8.self, capacity: length) {
-            lastGUIDRaw.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
-        }
-        scratch.removeAll(keepingCapacity: true)
-        var index = 0
-        while value[index] != 0 {
-            let byte = UInt8(bitPattern: value[index])
-            if byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}") && !isXMLWhitespace(byte) {
-                scratch.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
+        lastGUIDRaw.append(contentsOf: input)
+        lastGUID = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, length)) { output in
+            var written = 0
+            for byte in input where byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}") && !isXMLWhitespace(byte) {
+                output[written] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                written += 1
             }
-            index += 1
+            return interner.intern(UnsafeBufferPointer(rebasing: output[0..<written]))
         }
-        let bytes = scratch
-        lastGUID = bytes.withUnsafeBufferPointer { interner.intern($0) }
         return lastGUID
     }
 }
