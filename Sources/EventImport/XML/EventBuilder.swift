@@ -51,8 +51,7 @@ struct EventBuilder: ~Copyable {
     var hasEventID = false
     var fieldCapacity = 16
     var interner = StringInterner()
-    var lastGUIDRaw: [UInt8] = []
-    var lastGUID = ""
+    var guids = NormalizedCache()
     var interruption: Interruption?
 
     // Repaired control characters, as parser-stream offsets not yet attributed to a record.
@@ -438,19 +437,14 @@ struct EventBuilder: ~Copyable {
 
     /// Upper-cases a GUID and removes its braces, so the three forms real exports use compare equal.
     ///
-    /// The last raw form and its result are remembered: a log repeats its provider's GUID on every
-    /// record, so most calls are one `memcmp`. Other calls normalize into a stack buffer (no
-    /// array appends) and intern the result.
+    /// Results are cached by raw spelling: a log repeats its providers' GUIDs on every record, so
+    /// most calls are one hash and one `memcmp`. Others normalize into a stack buffer and intern.
     private mutating func normalizedGUID(_ value: UnsafePointer<CChar>) -> String {
-        let length = strlen(value)
-        let cached = lastGUIDRaw.count == length && lastGUIDRaw.withUnsafeBytes { raw in
-            raw.baseAddress.map { memcmp($0, value, length) == 0 } ?? (length == 0)
-        }
-        if cached { return lastGUID }
-        let input = UnsafeRawBufferPointer(start: value, count: length)
-        lastGUIDRaw.removeAll(keepingCapacity: true)
-        lastGUIDRaw.append(contentsOf: input)
-        lastGUID = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, length)) { output in
+        let input = UnsafeRawBufferPointer(start: value, count: strlen(value))
+        guard !input.isEmpty else { return "" }
+        let slot = NormalizedCache.slot(for: input)
+        if let cached = guids.value(for: input, in: slot) { return cached }
+        let normalized = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count) { output in
             var written = 0
             for byte in input where byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}") && !isXMLWhitespace(byte) {
                 output[written] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
@@ -458,7 +452,8 @@ struct EventBuilder: ~Copyable {
             }
             return interner.intern(UnsafeBufferPointer(rebasing: output[0..<written]))
         }
-        return lastGUID
+        guids.store(normalized, for: input, in: slot)
+        return normalized
     }
 }
 

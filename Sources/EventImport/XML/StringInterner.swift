@@ -29,7 +29,7 @@ struct StringInterner {
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if bytes.isEmpty { return "" }
         if bytes.count > Self.maxLength { return String(decoding: bytes, as: UTF8.self) }
-        let hash = Self.hash(bytes) | 1  // 0 marks an empty slot
+        let hash = Self.hash(UnsafeRawBufferPointer(bytes)) | 1  // 0 marks an empty slot
         var slot = Int(truncatingIfNeeded: hash) & mask
         for _ in 0..<Self.probeLimit {
             let stored = hashes[slot]
@@ -58,9 +58,8 @@ struct StringInterner {
     /// instructions), then mixes with MurmurHash3's 64-bit finalizer so that the low bits that
     /// pick the slot depend on every input byte.
     @inline(__always)
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard let base = bytes.baseAddress else { return 0 }
-        let raw = UnsafeRawPointer(base)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard let raw = bytes.baseAddress else { return 0 }
         let count = bytes.count
         var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
         var index = 0
@@ -77,7 +76,7 @@ struct StringInterner {
         } else {
             var shift: UInt64 = 0
             while index < count {
-                tail |= UInt64(base[index]) << shift
+                tail |= UInt64(bytes[index]) << shift
                 shift += 8
                 index += 1
             }
@@ -87,5 +86,40 @@ struct StringInterner {
         hash = hash &* 0xFF51_AFD7_ED55_8CCD
         hash ^= hash >> 33
         return hash
+    }
+}
+
+/// The normalized forms of recently seen raw spellings (GUIDs as exports write them).
+///
+/// Direct-mapped by ``StringInterner/hash(_:)``: a colliding spelling replaces the entry, so
+/// memory stays bounded. A one-entry cache missed on most records of interleaved logs.
+struct NormalizedCache {
+    private var raws: [[UInt8]]
+    private var values: [String]
+    private static let slots = 64
+
+    init() {
+        raws = Array(repeating: [], count: Self.slots)
+        values = Array(repeating: "", count: Self.slots)
+    }
+
+    /// The slot that `raw` maps to.
+    static func slot(for raw: UnsafeRawBufferPointer) -> Int {
+        Int(truncatingIfNeeded: StringInterner.hash(raw)) & (slots - 1)
+    }
+
+    /// The value stored for `raw` in `slot`, or `nil` when the slot holds another spelling.
+    func value(for raw: UnsafeRawBufferPointer, in slot: Int) -> String? {
+        let matches = raws[slot].withUnsafeBytes { stored in
+            stored.count == raw.count && stored.count > 0
+                && memcmp(stored.baseAddress.unsafelyUnwrapped, raw.baseAddress.unsafelyUnwrapped, raw.count) == 0
+        }
+        return matches ? values[slot] : nil
+    }
+
+    /// Remembers `value` for `raw` in `slot`, replacing what the slot held.
+    mutating func store(_ value: String, for raw: UnsafeRawBufferPointer, in slot: Int) {
+        raws[slot] = Array(raw)
+        values[slot] = value
     }
 }
