@@ -361,9 +361,14 @@ struct EventBuilder: ~Copyable {
         let line = currentLine()
         let index = parser.map { Int(XML_GetCurrentByteIndex($0)) } ?? 0
         eventStartIndex = index
-        event = WinEvent(
+        var fresh = WinEvent(
             time: .epoch, computer: "", channel: "", provider: "", eventID: 0,
             origin: EventOrigin(source: source, line: line, byteOffset: streamBase + index - prefixLength))
+        // Reuse the previous record's field storage when the handler did not keep it (an empty
+        // array with capacity; a kept one is left alone and a new buffer is allocated instead).
+        swap(&fresh.fields, &event.fields)
+        fresh.fields.removeAll(keepingCapacity: true)
+        event = fresh
     }
 
     private mutating func finishEvent() {
