@@ -65,6 +65,9 @@ final class EventXMLReader: StreamSink {
     private var decodedOffset = 0
     private var resyncStreamOffset = 0
 
+    /// The buffer last handed out by ``directBuffer(capacity:)`` (inside expat's own buffer).
+    private var directStart: UnsafeMutableRawPointer?
+
     private(set) var isDone = false
 
     init(source: String, context: ImportContext) {
@@ -94,8 +97,38 @@ final class EventXMLReader: StreamSink {
         decode(bytes)
     }
 
+    /// While UTF-8 text is being parsed, the producer reads straight into expat's buffer
+    /// (`XML_GetBuffer`), as a bare C program would; the chunk is then checked in place.
+    func directBuffer(capacity: Int) -> UnsafeMutableRawBufferPointer? {
+        directStart = nil
+        guard !isDone, phase == .parsing, encoding == .utf8, let parser, capacity > 0, capacity <= Int(Int32.max),
+            let start = XML_GetBuffer(parser, Int32(capacity))
+        else { return nil }
+        directStart = start
+        return UnsafeMutableRawBufferPointer(start: start, count: capacity)
+    }
+
+    func consumeDirect(_ count: Int) {
+        guard let start = directStart, count > 0, !isDone, phase == .parsing, let parser else { return }
+        directStart = nil
+        // expat's buffer holds `char`; `UInt8` is its unsigned twin, which may alias it.
+        let bytes = UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: count)
+        context.statistics.xmlBytes += count
+        decodedOffset += count
+        if firstForbiddenControl(bytes) < 0 {
+            let status = XML_ParseBuffer(parser, Int32(count), 0)
+            parsed(bytes, status: status, parser: parser)
+        } else {
+            // Rare: repairing needs the general path, which must not read from the buffer it
+            // feeds, so take the chunk out first.
+            let chunk = Array(bytes)
+            chunk.withUnsafeBufferPointer { feed($0) }
+        }
+    }
+
     func finish() {
         guard !isDone else { return }
+        directStart = nil
         if phase == .detectEncoding { detectEncoding() }
         if utf16Carry != nil || highSurrogate != nil {
             state.pointee.report(
