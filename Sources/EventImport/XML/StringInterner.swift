@@ -111,8 +111,10 @@ struct NormalizedCache {
     /// The value stored for `raw` in `slot`, or `nil` when the slot holds another spelling.
     func value(for raw: UnsafeRawBufferPointer, in slot: Int) -> String? {
         let matches = raws[slot].withUnsafeBytes { stored in
-            stored.count == raw.count && stored.count > 0
-                && memcmp(stored.baseAddress.unsafelyUnwrapped, raw.baseAddress.unsafelyUnwrapped, raw.count) == 0
+            guard stored.count == raw.count, let left = stored.baseAddress, let right = raw.baseAddress else {
+                return false
+            }
+            return memcmp(left, right, raw.count) == 0
         }
         return matches ? values[slot] : nil
     }
