@@ -26,6 +26,17 @@ final class ContentSniffer: StreamSink {
         if buffer.count >= Self.sniffLength { decide() }
     }
 
+    func directBuffer(capacity: Int) -> UnsafeMutableRawBufferPointer? {
+        guard !isDone, let target else { return nil }
+        return target.directBuffer(capacity: capacity)
+    }
+
+    func consumeDirect(_ count: Int) {
+        guard !isDone, let target else { return }
+        target.consumeDirect(count)
+        if target.isDone { isDone = true }
+    }
+
     func finish() {
         guard !isDone else { return }
         if target == nil { decide() }

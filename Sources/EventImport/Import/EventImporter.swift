@@ -124,7 +124,9 @@ public final class EventImporter {
         context.statistics.inputs += 1
         let sink = ContentSniffer(source: displayName, context: context)
         while !sink.isDone {
-            let count = readRetrying(descriptor, readBuffer, chunkSize)
+            // Plain XML is read straight into the parser's buffer once parsing has started.
+            let direct = sink.directBuffer(capacity: chunkSize)
+            let count = readRetrying(descriptor, direct?.baseAddress ?? readBuffer, chunkSize)
             if count < 0 {
                 let reason = String(cString: strerror(errno))
                 context.report(
@@ -133,7 +135,11 @@ public final class EventImporter {
             }
             if count == 0 { break }
             context.statistics.bytesRead += count
-            sink.consume(UnsafeRawBufferPointer(start: readBuffer, count: count))
+            if direct != nil {
+                sink.consumeDirect(count)
+            } else {
+                sink.consume(UnsafeRawBufferPointer(start: readBuffer, count: count))
+            }
         }
         sink.finish()
     }

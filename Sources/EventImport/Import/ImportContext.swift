@@ -62,4 +62,18 @@ protocol StreamSink: AnyObject {
     func finish()
     /// True once the stage will ignore further input.
     var isDone: Bool { get }
+    /// A buffer the producer may read the next chunk straight into, saving a copy; `nil` when the
+    /// stage needs the bytes handed over through ``consume(_:)``. The buffer is valid until the
+    /// next call on the stage.
+    func directBuffer(capacity: Int) -> UnsafeMutableRawBufferPointer?
+    /// Consumes the first `count` bytes of the buffer the last ``directBuffer(capacity:)`` gave.
+    func consumeDirect(_ count: Int)
+}
+
+extension StreamSink {
+    /// Stages take their input through ``consume(_:)`` unless they say otherwise.
+    func directBuffer(capacity: Int) -> UnsafeMutableRawBufferPointer? { nil }
+
+    /// Never called for stages that give no direct buffer.
+    func consumeDirect(_ count: Int) {}
 }

@@ -8,8 +8,9 @@ import CExpat
 ///
 /// This struct lives behind an `UnsafeMutablePointer` that is expat's `userData`, so the
 /// callbacks mutate it without reference counting, existentials or dynamic exclusivity checks
-/// (the pattern measured in the style notes at about 1% over plain C).
-struct EventBuilder {
+/// (the pattern measured in the style notes at about 1% over plain C). It is non-copyable because
+/// it owns the text buffer's storage.
+struct EventBuilder: ~Copyable {
     enum Section: UInt8 {
         case none, system, eventData, leafFields, rendering, ignored
     }
@@ -41,17 +42,16 @@ struct EventBuilder {
     var eventDepth = 0
     var section = Section.none
     var sectionDepth = 0
-    var capture = Capture.none
-    var text: [UInt8] = []
+    /// What the current text capture is for; change it only through ``setCapture(_:)``.
+    private(set) var capture = Capture.none
+    var text = ByteBuffer(capacity: 4096)
     var fieldName = ""
     var event = WinEvent(time: .epoch, computer: "", channel: "", provider: "", eventID: 0)
     var hasTime = false
     var hasEventID = false
     var fieldCapacity = 16
     var interner = StringInterner()
-    var scratch: [UInt8] = []
-    var lastGUIDRaw: [UInt8] = []
-    var lastGUID = ""
+    var guids = NormalizedCache()
     var interruption: Interruption?
 
     // Repaired control characters, as parser-stream offsets not yet attributed to a record.
@@ -63,8 +63,6 @@ struct EventBuilder {
     init(source: String, context: ImportContext) {
         self.source = source
         self.context = context
-        text.reserveCapacity(4096)
-        scratch.reserveCapacity(128)
         event.origin = EventOrigin(source: source, line: 0)
     }
 
@@ -74,6 +72,7 @@ struct EventBuilder {
         eventDepth = 0
         section = .none
         sectionDepth = 0
+        // A new parser starts without a character data handler (see setCapture).
         capture = .none
         interruption = nil
         pendingRepairs.removeAll(keepingCapacity: true)
@@ -143,7 +142,7 @@ struct EventBuilder {
             } else if relative == 2 && cNameEquals(name, "Binary") {
                 beginCapture(.binary)
             } else {
-                capture = .none
+                setCapture(.none)
             }
         case .leafFields:
             // Every element below UserData is a candidate leaf; a child start replaces its parent.
@@ -181,18 +180,17 @@ struct EventBuilder {
         }
         if capture != .none {
             storeCapture()
-            capture = .none
+            setCapture(.none)
         }
         if depth == sectionDepth {
             section = .none
         }
     }
 
+    /// Called only while a capture is open: the handler is unregistered otherwise.
+    @inline(__always)
     mutating func characters(_ bytes: UnsafePointer<CChar>, _ count: Int) {
-        guard capture != .none else { return }
-        bytes.withMemoryRebound(to: UInt8.self, capacity: count) {
-            text.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
-        }
+        text.append(bytes, count: count)
     }
 
     // MARK: - System
@@ -264,8 +262,21 @@ struct EventBuilder {
     // MARK: - Text capture
 
     private mutating func beginCapture(_ kind: Capture) {
+        setCapture(kind)
+        text.removeAll()
+    }
+
+    /// Opens or closes a text capture. expat only reports character data while a handler is set,
+    /// so the handler is registered only while a capture is open: pretty-printed exports hold a
+    /// whitespace run between every two tags, and skipping those callbacks is measurable (see
+    /// the profiling notes in Benchmarks/README.md). expat reads the handler before each token,
+    /// so a change made inside a start or end tag callback applies to the text that follows.
+    @inline(__always)
+    private mutating func setCapture(_ kind: Capture) {
+        if (capture == .none) != (kind == .none), let parser {
+            XML_SetCharacterDataHandler(parser, kind == .none ? nil : characterDataCallback)
+        }
         capture = kind
-        text.removeAll(keepingCapacity: true)
     }
 
     private mutating func storeCapture() {
@@ -324,24 +335,19 @@ struct EventBuilder {
 
     /// The captured text verbatim, or empty when it is only whitespace (pretty-printing).
     private func valueText() -> String {
-        text.withUnsafeBufferPointer { buffer in
-            for byte in buffer where !isXMLWhitespace(byte) {
-                return String(decoding: buffer, as: UTF8.self)
-            }
-            return ""
+        let buffer = text.bytes
+        for byte in buffer where !isXMLWhitespace(byte) {
+            return String(decoding: buffer, as: UTF8.self)
         }
+        return ""
     }
 
     private mutating func internTrimmed() -> String {
-        let bytes = text
-        return bytes.withUnsafeBufferPointer { buffer in
-            let trimmed = trimWhitespace(buffer)
-            return interner.intern(trimmed)
-        }
+        interner.intern(trimWhitespace(text.bytes))
     }
 
     private func trimmedUnsigned() -> UInt64? {
-        text.withUnsafeBufferPointer { parseUnsignedDecimal(trimWhitespace($0)) }
+        parseUnsignedDecimal(trimWhitespace(text.bytes))
     }
 
     // MARK: - Events
@@ -349,22 +355,30 @@ struct EventBuilder {
     private mutating func beginEvent() {
         eventDepth = depth
         section = .none
-        capture = .none
+        setCapture(.none)
         hasTime = false
         hasEventID = false
         let line = currentLine()
         let index = parser.map { Int(XML_GetCurrentByteIndex($0)) } ?? 0
         eventStartIndex = index
-        event = WinEvent(
+        var fresh = WinEvent(
             time: .epoch, computer: "", channel: "", provider: "", eventID: 0,
             origin: EventOrigin(source: source, line: line, byteOffset: streamBase + index - prefixLength))
+        // Reuse the previous record's field storage when the handler did not keep it (an empty
+        // array with capacity; a kept one is left alone and a new buffer is allocated instead).
+        swap(&fresh.fields, &event.fields)
+        fresh.fields.removeAll(keepingCapacity: true)
+        event = fresh
     }
 
     private mutating func finishEvent() {
         eventDepth = 0
         section = .none
-        capture = .none
-        let recordText = event.recordID.map { "record \($0)" } ?? "the record"
+        setCapture(.none)
+        // Built only when a warning needs it: most records have nothing to report.
+        func recordText(_ event: WinEvent) -> String {
+            event.recordID.map { "record \($0)" } ?? "the record"
+        }
         if !pendingRepairs.isEmpty, let parser {
             let end = Int(XML_GetCurrentByteIndex(parser))
             var repaired = 0
@@ -374,7 +388,7 @@ struct EventBuilder {
                 report(
                     .warning, .repairedCharacters, line: event.origin.line,
                     message:
-                        "\(recordText) holds \(repaired) control character(s) that XML 1.0 forbids; "
+                        "\(recordText(event)) holds \(repaired) control character(s) that XML 1.0 forbids; "
                         + "each was replaced with U+FFFD and the record was read")
             }
         }
@@ -383,7 +397,7 @@ struct EventBuilder {
                 .compactMap { $0 }.joined(separator: " and ")
             report(
                 .warning, .incompleteRecord, line: event.origin.line,
-                message: "\(recordText) has no readable \(missing); it is kept with time \(event.time)")
+                message: "\(recordText(event)) has no readable \(missing); it is kept with time \(event.time)")
         }
         fieldCapacity = max(fieldCapacity, event.fields.count)
         eventsEmitted += 1
@@ -428,31 +442,30 @@ struct EventBuilder {
 
     /// Upper-cases a GUID and removes its braces, so the three forms real exports use compare equal.
     ///
-    /// The last raw form and its result are remembered: a log repeats its provider's GUID on every
-    /// record, so most calls are one `memcmp`.
+    /// Results are cached by raw spelling: a log repeats its providers' GUIDs on every record, so
+    /// most calls are one hash and one `memcmp`. Others normalize into a stack buffer and intern.
     private mutating func normalizedGUID(_ value: UnsafePointer<CChar>) -> String {
-        let length = strlen(value)
-        let cached = lastGUIDRaw.count == length && lastGUIDRaw.withUnsafeBytes { raw in
-            raw.baseAddress.map { memcmp($0, value, length) == 0 } ?? (length == 0)
-        }
-        if cached { return lastGUID }
-        lastGUIDRaw.removeAll(keepingCapacity: true)
-        value.withMemoryRebound(to: UInt8.self, capacity: length) {
-            lastGUIDRaw.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
-        }
-        scratch.removeAll(keepingCapacity: true)
-        var index = 0
-        while value[index] != 0 {
-            let byte = UInt8(bitPattern: value[index])
-            if byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}") && !isXMLWhitespace(byte) {
-                scratch.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
+        let input = UnsafeRawBufferPointer(start: value, count: strlen(value))
+        guard !input.isEmpty else { return "" }
+        let slot = NormalizedCache.slot(for: input)
+        if let cached = guids.value(for: input, in: slot) { return cached }
+        let normalized = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count) { output in
+            var written = 0
+            for byte in input where byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}") && !isXMLWhitespace(byte) {
+                output[written] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                written += 1
             }
-            index += 1
+            return interner.intern(UnsafeBufferPointer(rebasing: output[0..<written]))
         }
-        let bytes = scratch
-        lastGUID = bytes.withUnsafeBufferPointer { interner.intern($0) }
-        return lastGUID
+        guids.store(normalized, for: input, in: slot)
+        return normalized
     }
+}
+
+/// expat's character data callback; registered only while a capture is open (see `setCapture`).
+private let characterDataCallback: XML_CharacterDataHandler = { userData, bytes, count in
+    guard let userData, let bytes else { return }
+    userData.assumingMemoryBound(to: EventBuilder.self).pointee.characters(bytes, Int(count))
 }
 
 // MARK: - C-string helpers (no allocation)

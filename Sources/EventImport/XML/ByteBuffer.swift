@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A growable byte buffer for the expat text callbacks: one `memcpy` per append and a plain
+/// reset, without the uniqueness checks and generic paths of `[UInt8]`.
+///
+/// The type is non-copyable, so exactly one owner frees the storage (in `deinit`).
+struct ByteBuffer: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// The number of bytes held.
+    private(set) var count = 0
+
+    /// Creates an empty buffer that can hold `capacity` bytes before it grows.
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        storage = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// Appends `count` bytes starting at `bytes`.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawPointer, count appended: Int) {
+        guard appended > 0 else { return }
+        if count + appended > capacity { grow(toHold: count + appended) }
+        memcpy(storage + count, bytes, appended)
+        count += appended
+    }
+
+    /// Empties the buffer, keeping its storage.
+    @inline(__always)
+    mutating func removeAll() {
+        count = 0
+    }
+
+    /// The bytes held. The view is valid only until the buffer is next changed, so callers use it
+    /// at once and never store it.
+    var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: storage, count: count)
+    }
+
+    private mutating func grow(toHold needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStorage.update(from: storage, count: count)
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+    }
+}
