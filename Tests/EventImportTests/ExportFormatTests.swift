@@ -48,6 +48,23 @@ struct ExportFormatTests {
         #expect(termdd.time.description == "2026-06-12T19:41:52.0000000Z", "no fractional digits")
     }
 
+    @Test(arguments: [
+        ("54-00-65-00-72-00", "540065007200"),  // EvtxECmd
+        ("5400650072006d00", "5400650072006D00"),
+        ("5400650072006D00", "5400650072006D00"),  // Windows
+        ("VwBlAHIAUwB2AGMA", "VwBlAHIAUwB2AGMA"),  // python-evtx base64: not hex, kept
+    ])
+    func binaryHexIsNormalizedToWhatWindowsWrites(written: String, expected: String) throws {
+        let xml = """
+            <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Service Control Manager"/>\
+            <EventID Qualifiers="16384">7036</EventID><TimeCreated SystemTime="2026-06-12T19:41:51.1234567Z"/><Channel>System</Channel>\
+            <Computer>HOST</Computer></System><EventData><Data Name="param1">TermService</Data><Binary>\(written)</Binary></EventData></Event>
+            """
+        let result = importBytes(Array(xml.utf8))
+        let event = try #require(result.events.first)
+        #expect(event.binary == expected)
+    }
+
     @Test func userDataChildElementsBecomeFields() throws {
         let result = importBytes(Array(Fixtures.wevtutil.utf8))
         let logon = try #require(result.events.first { $0.eventID == 21 })

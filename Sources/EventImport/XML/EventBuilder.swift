@@ -308,7 +308,7 @@ struct EventBuilder: ~Copyable {
             if event.fields.capacity == 0 { event.fields.reserveCapacity(fieldCapacity) }
             event.fields.append(EventField(fieldName, valueText()))
         case .binary:
-            event.binary = internTrimmed()
+            event.binary = binaryText()
         case .renderMessage:
             let value = valueText()
             event.rendering?.message = value
@@ -340,6 +340,28 @@ struct EventBuilder: ~Copyable {
             return String(decoding: buffer, as: UTF8.self)
         }
         return ""
+    }
+
+    /// `Binary` as Windows writes it: contiguous upper-case hex. Third-party renderings
+    /// (EvtxECmd) write dashes between the bytes, or lower case; such hex is normalized so rules
+    /// match it. Text that is not hex (python-evtx's base64) is kept as written.
+    private mutating func binaryText() -> String {
+        let trimmed = trimWhitespace(text.bytes)
+        var needsNormalizing = false
+        for byte in trimmed {
+            switch byte {
+            case 0x30...0x39, 0x41...0x46: continue
+            case 0x2D, 0x61...0x66: needsNormalizing = true
+            default: return interner.intern(trimmed)
+            }
+        }
+        guard needsNormalizing else { return interner.intern(trimmed) }
+        var hex: [UInt8] = []
+        hex.reserveCapacity(trimmed.count)
+        for byte in trimmed where byte != 0x2D {
+            hex.append(byte >= 0x61 ? byte - 0x20 : byte)
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     private mutating func internTrimmed() -> String {
@@ -474,7 +496,9 @@ private let characterDataCallback: XML_CharacterDataHandler = { userData, bytes,
 @inline(__always)
 func cNameEquals(_ name: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
     let count = literal.utf8CodeUnitCount
-    return memcmp(name, literal.utf8Start, count) == 0 && name[count] == 0
+    // strncmp stops at the name's terminator, so a shorter name is never read past its end.
+    return literal.utf8Start.withMemoryRebound(to: CChar.self, capacity: count) { strncmp(name, $0, count) } == 0
+        && name[count] == 0
 }
 
 /// The value of attribute `key` in expat's NULL-terminated name/value array.
@@ -496,9 +520,9 @@ func localName(_ name: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8> {
         if name[index] == 0x3A { start = index + 1 }
         index += 1
     }
-    return (name + start).withMemoryRebound(to: UInt8.self, capacity: index - start) {
-        UnsafeBufferPointer(start: $0, count: index - start)
-    }
+    // CChar and UInt8 are the signed and unsigned forms of one integer type, which Swift lets
+    // each be read through the other without rebinding, so the view may outlive this call.
+    return UnsafeBufferPointer(start: UnsafeRawPointer(name + start).assumingMemoryBound(to: UInt8.self), count: index - start)
 }
 
 @inline(__always)
