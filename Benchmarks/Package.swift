@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "SigmaKit", package: "rdpcause"),
                 .product(name: "Correlation", package: "rdpcause"),
                 .product(name: "Diagnosis", package: "rdpcause"),
+                .product(name: "Reports", package: "rdpcause"),
             ],
             swiftSettings: strict
         ),

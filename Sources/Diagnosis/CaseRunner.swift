@@ -46,18 +46,33 @@ public struct CaseRunner: Sendable {
             statistics: index.statistics, seconds: seconds)
     }
 
-    /// Analyses every case, `parallelism` at a time; `completed` is called (from worker threads,
-    /// serialized) as each case finishes. Results come back in input order.
-    public func analyze(_ paths: [String], completed: @escaping @Sendable (CaseResult) -> Void = { _ in }) -> [CaseResult] {
+    /// Analyses every case, `parallelism` at a time. Results come back in input order.
+    ///
+    /// - Parameters:
+    ///   - paths: The cases (folders or archives).
+    ///   - finish: Runs on the worker thread as soon as a case is analysed, concurrently with the
+    ///     other cases: the place for per-case work such as rendering and writing its findings.
+    ///   - completed: Then runs serialized (one case at a time, in completion order): the place
+    ///     for shared state such as progress and logging.
+    public func analyze(
+        _ paths: [String], finish: @escaping @Sendable (CaseResult) -> Void = { _ in },
+        completed: @escaping @Sendable (CaseResult) -> Void = { _ in }
+    ) -> [CaseResult] {
         let results = ResultSlots(count: paths.count)
         let semaphore = DispatchSemaphore(value: parallelism)
         let group = DispatchGroup()
         let queue = DispatchQueue(label: "rdpcause.cases", attributes: .concurrent)
         let serial = DispatchQueue(label: "rdpcause.completed")
-        for (position, path) in paths.enumerated() {
+        // Largest cases first, so the batch does not end with one big case running alone while
+        // the other cores idle.
+        let sizes = paths.map(Self.inputSize(of:))
+        let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+        for position in order {
+            let path = paths[position]
             semaphore.wait()
             queue.async(group: group) {
                 let result = self.analyze(path)
+                finish(result)
                 results.set(position, result)
                 serial.sync { completed(result) }
                 semaphore.signal()
@@ -65,6 +80,22 @@ public struct CaseRunner: Sendable {
         }
         group.wait()
         return results.values
+    }
+
+    /// The bytes a case holds on disk: a file's size, or the total of the regular files in a folder.
+    public static func inputSize(of path: String) -> Int {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { return 0 }
+        guard isDirectory.boolValue else { return (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        var total = 0
+        if let enumerator = manager.enumerator(atPath: path) {
+            while let relative = enumerator.nextObject() as? String {
+                let attributes = try? manager.attributesOfItem(atPath: (path as NSString).appendingPathComponent(relative))
+                if attributes?[.type] as? FileAttributeType == .typeRegular { total += (attributes?[.size] as? Int) ?? 0 }
+            }
+        }
+        return total
     }
 
     /// `case-1234.tar.zst` → `case-1234`; `/drop/RT-42/` → `RT-42`.

@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 public import SigmaKit
+import Synchronization
 
 /// The rules a diagnosis runs with: the Sigma detection rules and the cause definitions of a
 /// `Rules/` folder (`Rules/sigma/…` and `Rules/causes/…`).
@@ -38,10 +40,20 @@ public struct RulePack: Sendable {
 
     /// Loads the Sigma rules under `directory` and the causes in `directory/causes`, and checks
     /// that every rule a cause names exists.
+    ///
+    /// The cause definitions are parsed on another thread while the Sigma rules load (a batch of
+    /// cases cannot start before both are ready).
     public static func load(directory: String) -> RulePack {
+        let causesLoaded = DispatchGroup()
+        let loadedCauses = Mutex<([CauseDefinition], [CauseDiagnostic])>(([], []))
+        DispatchQueue.global().async(group: causesLoaded) {
+            let result = CauseLoader.load(directory: (directory as NSString).appendingPathComponent("causes"))
+            loadedCauses.withLock { $0 = result }
+        }
         let catalog = RuleLoader().load(paths: [directory])
         let engine = SigmaEngine(rules: catalog.rules)
-        var (causes, diagnostics) = CauseLoader.load(directory: (directory as NSString).appendingPathComponent("causes"))
+        causesLoaded.wait()
+        var (causes, diagnostics) = loadedCauses.withLock { $0 }
         let known = Set(catalog.rules.compactMap(\.name))
         causes = causes.filter { cause in
             let unknown = (cause.evidence + cause.against).flatMap(\.ruleNames).filter { !known.contains($0) }

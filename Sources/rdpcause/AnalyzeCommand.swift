@@ -109,9 +109,21 @@ struct AnalyzeCommand: ParsableCommand {
         let options = DiagnosisOptions(
             host: host, client: client, time: time, utcOffsetSeconds: utcOffset.flatMap(UTCOffset.parse))
         let runner = CaseRunner(pack: pack, options: options, parallelism: jobs)
-        let progress = Progress(enabled: !quiet && isatty(2) == 1, totalBytes: cases.reduce(0) { $0 + Self.size(of: $1) }, cases: cases.count)
+        let progress = Progress(enabled: !quiet && isatty(2) == 1, totalBytes: cases.reduce(0) { $0 + CaseRunner.inputSize(of: $1) }, cases: cases.count)
         let output = self.output
-        let results = runner.analyze(cases) { result in
+        // Findings are rendered and written on the worker threads (cases in parallel); progress and
+        // logging run one case at a time.
+        let results = runner.analyze(
+            cases,
+            finish: { result in
+                guard let output else { return }
+                do {
+                    try Self.writeFindings(result, to: output)
+                } catch {
+                    logger.error("\(error)")
+                }
+            }
+        ) { result in
             progress.update(with: result)
             var metadata: Logger.Metadata = [
                 "case": "\(result.path)", "verdict": "\(result.diagnosis.verdict.rawValue)",
@@ -122,13 +134,6 @@ struct AnalyzeCommand: ParsableCommand {
             }
             logger.info("case analysed", metadata: metadata)
             for diagnostic in result.importDiagnostics { logger.warning("\(diagnostic.description)") }
-            if let output {
-                do {
-                    try Self.writeFindings(result, to: output)
-                } catch {
-                    logger.error("\(error)")
-                }
-            }
         }
         progress.finish()
 
@@ -178,19 +183,6 @@ struct AnalyzeCommand: ParsableCommand {
             }
         }
         return line + " → \(folder)/findings.{md,json,html}"
-    }
-
-    static func size(of path: String) -> Int {
-        var total = 0
-        if let enumerator = FileManager.default.enumerator(atPath: path) {
-            while let relative = enumerator.nextObject() as? String {
-                let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(relative))
-                if attributes?[.type] as? FileAttributeType == .typeRegular { total += (attributes?[.size] as? Int) ?? 0 }
-            }
-        } else if let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
-            total = (attributes[.size] as? Int) ?? 0
-        }
-        return total
     }
 }
 

@@ -2,7 +2,9 @@ import Correlation
 import Diagnosis
 import EventImport
 import Foundation
+import Reports
 import SigmaKit
+import Synchronization
 
 /// `importbench MODE ARGS…`: runs one benchmark line in this process, on one thread, and prints
 /// one JSON object on one line (`mode`, `events`, `seconds`, and the line's own counters).
@@ -167,24 +169,32 @@ func runCorrelate(_ arguments: [String]) throws(BenchError) -> [(String, JSONVal
     ]
 }
 
-/// `analyze JOBS RULES CASE…`: import, rules, correlation-free diagnosis and the JSON rendering
-/// of every case, JOBS at a time (as `rdpcause analyze --jobs JOBS`).
+/// `analyze JOBS RULES CASE…`: what `rdpcause analyze --jobs JOBS --output DIR` does for every
+/// case, JOBS cases at a time — rule loading, import, rules, diagnosis, and the Markdown, JSON
+/// and HTML findings rendered on the worker threads — without writing the files.
 func runAnalyze(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)] {
     guard arguments.count >= 3, let jobs = Int(arguments[0]) else { throw BenchError("expected JOBS RULES CASE…") }
     let pack = RulePack.load(directory: arguments[1])
     let runner = CaseRunner(pack: pack, parallelism: jobs)
-    let results = runner.analyze(Array(arguments.dropFirst(2)))
+    let rendered = Mutex(0)
+    let results = runner.analyze(
+        Array(arguments.dropFirst(2)),
+        finish: { result in
+            let bytes =
+                MarkdownReport.render(result.diagnosis, caseName: result.path).utf8.count
+                + DiagnosisJSON.document(result.diagnosis).utf8.count
+                + HTMLReport.render(result.diagnosis, caseName: result.path).utf8.count
+            rendered.withLock { $0 += bytes }
+        })
     var bytes = 0
     var events = 0
-    var rendered = 0
     for result in results {
         bytes += result.statistics.xmlBytes
         events += result.statistics.events
-        rendered += DiagnosisJSON.document(result.diagnosis).utf8.count
     }
     return [
         ("events", .number(Double(events))), ("bytes", .number(Double(bytes))), ("cases", .number(Double(results.count))),
-        ("jsonBytes", .number(Double(rendered))),
+        ("reportBytes", .number(Double(rendered.withLock { $0 }))),
     ]
 }
 
