@@ -41,7 +41,8 @@ final class ZstdDecoder: StreamSink {
         var input = ZSTD_inBuffer(src: base, size: chunk.count, pos: 0)
         while input.pos < input.size && !isDone {
             let before = input.pos
-            var out = ZSTD_outBuffer(dst: output, size: outputCapacity, pos: 0)
+            let (direct, target) = outputBuffer()
+            var out = ZSTD_outBuffer(dst: target, size: outputCapacity, pos: 0)
             let result = ZSTD_decompressStream(stream, &out, &input)
             if ZSTD_isError(result) != 0 {
                 let offset = compressedBytes + before
@@ -53,7 +54,7 @@ final class ZstdDecoder: StreamSink {
             }
             lastResult = result
             consumedBytes = compressedBytes + input.pos
-            if out.pos > 0 && !deliver(out.pos) { return }
+            if out.pos > 0 && !deliver(out.pos, direct: direct) { return }
         }
         compressedBytes += chunk.count
         consumedBytes = compressedBytes
@@ -64,7 +65,8 @@ final class ZstdDecoder: StreamSink {
         // Drain what the decoder still holds for the last frame.
         while lastResult != 0 && !isDone {
             var input = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-            var out = ZSTD_outBuffer(dst: output, size: outputCapacity, pos: 0)
+            let (direct, target) = outputBuffer()
+            var out = ZSTD_outBuffer(dst: target, size: outputCapacity, pos: 0)
             let result = ZSTD_decompressStream(stream, &out, &input)
             if ZSTD_isError(result) != 0 {
                 fail(.corruptArchive, "the zstd stream is damaged (\(String(cString: ZSTD_getErrorName(result))))")
@@ -82,18 +84,33 @@ final class ZstdDecoder: StreamSink {
                 break
             }
             lastResult = result
-            if !deliver(out.pos) { break }
+            if !deliver(out.pos, direct: direct) { break }
         }
         isDone = true
         next.finish()
     }
 
-    private func deliver(_ count: Int) -> Bool {
+    /// Where to decompress the next step: straight into the next stage's buffer when it offers
+    /// one (plain XML being parsed: expat's own buffer, saving a copy), else into ours.
+    private func outputBuffer() -> (direct: Bool, start: UnsafeMutableRawPointer) {
+        if let buffer = next.directBuffer(capacity: outputCapacity), let start = buffer.baseAddress { return (true, start) }
+        return (false, output)
+    }
+
+    /// Hands `count` decompressed bytes to the next stage, within the size and ratio limits.
+    private func deliver(_ count: Int, direct: Bool) -> Bool {
+        let forward = { (count: Int) in
+            if direct {
+                self.next.consumeDirect(count)
+            } else {
+                self.next.consume(UnsafeRawBufferPointer(start: self.output, count: count))
+            }
+        }
         expandedBytes += count
         let limits = context.limits
         if expandedBytes > limits.maxExpandedBytes {
             let allowed = count - (expandedBytes - limits.maxExpandedBytes)
-            if allowed > 0 { next.consume(UnsafeRawBufferPointer(start: output, count: allowed)) }
+            if allowed > 0 { forward(allowed) }
             fail(
                 .decompressionLimit,
                 "decompression stopped: the stream expands past \(limits.maxExpandedBytes) bytes, the size limit "
@@ -109,7 +126,7 @@ final class ZstdDecoder: StreamSink {
                     + "\(limits.maxExpansionRatio)× (a decompression bomb)")
             return false
         }
-        next.consume(UnsafeRawBufferPointer(start: output, count: count))
+        forward(count)
         if next.isDone {
             isDone = true
             return false
