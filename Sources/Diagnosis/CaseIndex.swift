@@ -114,8 +114,12 @@ public struct CaseIndex: Sendable {
         // remembered, so then there is no lookup at all.
         private var current = -1
 
+        /// The name each rule's hits are filed under, by rule index.
+        private let ruleNames: [String]
+
         init(engine: SigmaEngine) {
             self.engine = engine
+            ruleNames = engine.rules.map { $0.name ?? $0.id ?? $0.title }
         }
 
         func add(_ event: WinEvent) {
@@ -129,7 +133,7 @@ public struct CaseIndex: Sendable {
             partials[current].events += 1
             let machine = partials[current].machine
             var kept: WinEvent?
-            engine.forEachMatch(in: event) { rule in
+            engine.forEachMatchIndex(in: event) { rule in
                 if kept == nil {
                     // The diagnosis never reads the localized RenderingInfo (an Event Viewer export's
                     // message text, often the largest part of a record), so hits do not keep it.
@@ -137,7 +141,7 @@ public struct CaseIndex: Sendable {
                     kept?.rendering = nil
                 }
                 guard let kept else { return }
-                let name = rule.name ?? rule.id ?? rule.title
+                let name = ruleNames[rule]
                 index.hits[name, default: []].append(Hit(event: kept, machine: machine, rule: name))
             }
         }
