@@ -135,11 +135,8 @@ public final class Hunt {
             if !suppressed.contains(index) { detection(index) }
         }
         if !referenced.isEmpty {
-            // Hits are held until the end; Sigma fields never read the localized RenderingInfo,
-            // often the largest part of an Event Viewer export's record, so it is not kept.
-            var kept = event
-            kept.rendering = nil
-            merger.add(HitMerger.Hit(event: kept, detections: referenced))
+            // Hits are held until the end, so they are kept compact.
+            merger.add(HitMerger.Hit(event: event.storedWithoutRendering(), detections: referenced))
         }
     }
 

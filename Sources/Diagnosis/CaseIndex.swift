@@ -11,7 +11,7 @@ public import SigmaKit
 public struct CaseIndex: Sendable {
     /// An event that matched one or more rules.
     public struct Hit: Sendable {
-        /// The event, without its `RenderingInfo` (which the diagnosis never reads).
+        /// The event, as ``EventImport/WinEvent/storedWithoutRendering()`` keeps it.
         public var event: WinEvent
         /// The normalized name of the machine that wrote it.
         public var machine: String
@@ -134,12 +134,7 @@ public struct CaseIndex: Sendable {
             let machine = partials[current].machine
             var kept: WinEvent?
             engine.forEachMatchIndex(in: event) { rule in
-                if kept == nil {
-                    // The diagnosis never reads the localized RenderingInfo (an Event Viewer export's
-                    // message text, often the largest part of a record), so hits do not keep it.
-                    kept = event
-                    kept?.rendering = nil
-                }
+                if kept == nil { kept = event.storedWithoutRendering() }
                 guard let kept else { return }
                 let name = ruleNames[rule]
                 index.hits[name, default: []].append(Hit(event: kept, machine: machine, rule: name))

@@ -79,6 +79,18 @@ struct ExportFormatTests {
         #expect(connected.time.description == "2026-06-12T19:30:00.0000000Z")
     }
 
+    @Test func storedCopyKeepsEverythingButRenderingInATightFieldArray() throws {
+        let result = importBytes(Array(Fixtures.eventViewer.utf8), source: "System.xml")
+        let service = try #require(result.events.first)
+        #expect(service.rendering != nil)
+        let stored = service.storedWithoutRendering()
+        #expect(stored.rendering == nil)
+        var expected = service
+        expected.rendering = nil
+        #expect(stored == expected, "every other member, fields included, is kept")
+        #expect(stored.fields.capacity < service.fields.capacity, "the importer's spare field capacity is not kept")
+    }
+
     @Test func eventViewerSaveKeepsLocalizedRenderingInfo() throws {
         let result = importBytes(Array(Fixtures.eventViewer.utf8), source: "System.xml")
         #expect(result.diagnostics.isEmpty)

@@ -120,6 +120,19 @@ public struct WinEvent: Sendable, Hashable {
         fields.compactMap { $0.name.isEmpty ? $0.value : nil }
     }
 
+    /// A copy to keep after the import callback returns: its field array holds exactly its
+    /// fields (the importer's has room for the largest record seen so far, often several times
+    /// more), and it has no `RenderingInfo` (an Event Viewer export's localized text, often the
+    /// largest part of a record), which rules and the diagnosis never read.
+    public func storedWithoutRendering() -> WinEvent {
+        var stored = self
+        stored.rendering = nil
+        stored.fields = []
+        stored.fields.reserveCapacity(fields.count)
+        stored.fields.append(contentsOf: fields)
+        return stored
+    }
+
     /// A short locator for reports: `source:line` plus the record id when known.
     public var locator: String {
         if let recordID {
