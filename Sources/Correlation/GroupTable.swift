@@ -370,7 +370,6 @@ struct WindowBuffer<Element> {
     private var head = 0
 
     var first: Element? { head < storage.count ? storage[head] : nil }
-    var last: Element? { head < storage.count ? storage[storage.count - 1] : nil }
     var count: Int { storage.count - head }
     var isEmpty: Bool { head == storage.count }
 
