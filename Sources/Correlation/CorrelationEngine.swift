@@ -333,7 +333,7 @@ public final class CorrelationEngine {
         hitValues.removeAll(keepingCapacity: true)
         for fields in routing[detection].keyPlans {
             let values = Self.groupValues(fields) { fieldLookup(event, $0) }
-            hitGroups.append(directory.number(of: GroupKey(values: values), values: values))
+            hitGroups.append(directory.number(of: values))
         }
         for field in routing[detection].valuePlans {
             let text = fieldLookup(event, field)
@@ -402,11 +402,7 @@ public final class CorrelationEngine {
             pendingAnchors[index].removeAll { $0.key == key && $0.time &+ after >= entry.time }
             return
         }
-        if let slot = tables[index].slot(of: group), let lastAbsent = tables[index].slots[slot].lastAbsentEvent,
-            lastAbsent >= entry.time &- before
-        {
-            return
-        }
+        if let lastAbsent = tables[index].lastAbsentEvent(of: group), lastAbsent >= entry.time &- before { return }
         pendingAnchors[index].append(
             PendingAnchor(
                 key: key, values: directory.values[Int(group)], time: entry.time, events: events(of: entry),
@@ -492,7 +488,7 @@ public final class CorrelationEngine {
                 time: alert.end.ticks, role: route.role, hit: -1, value: route.countsDistinct ? text : nil,
                 number: text.flatMap(parseNumber) ?? .nan,
                 chained: alert.events)
-            let group = directory.number(of: GroupKey(values: values), values: values)
+            let group = directory.number(of: values)
             insert(entry, group: group, into: route.correlation, alerts: &alerts)
         }
     }
@@ -517,7 +513,7 @@ extension CorrelationEngine.DetectionRouting {
 
 /// An `rdpcause_absent` anchor waiting for its window to pass.
 struct PendingAnchor {
-    var key: GroupKey
+    var key: String
     var values: [String]
     var time: Int64
     var events: [ContributingEvent]
@@ -534,11 +530,7 @@ public struct CorrelationProblems: Error, Sendable, CustomStringConvertible {
 
 /// Parses a decimal or `0x` hexadecimal number (event fields mix both).
 func parseNumber(_ text: String) -> Double? {
-    let utf8 = text.utf8
-    guard let first = utf8.first, let last = utf8.last else { return nil }
-    // Field values are rarely padded: trim (a Unicode-aware copy) only when an end is not a digit or letter.
-    let isPlain = { (byte: UInt8) in (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
-    let trimmed = isPlain(first) && isPlain(last) ? text : text.trimmingWhitespace()
+    let trimmed = text.trimmingWhitespace()
     if trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") {
         return UInt64(trimmed.dropFirst(2), radix: 16).map(Double.init)
     }
@@ -552,8 +544,12 @@ func nearestRankPercentile(_ sorted: [Double], _ percentile: Double) -> Double {
 }
 
 extension String {
+    /// The text without leading and trailing white space; the text itself (no copy) when it has none.
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return self }
         var start = scalars.startIndex
         var end = scalars.endIndex
         while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }

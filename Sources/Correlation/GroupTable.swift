@@ -1,45 +1,24 @@
 import EventImport
 
-/// A group-by key with its hash computed once, when the hit's fields are read.
-struct GroupKey: Hashable {
-    /// The group-by values joined with U+001F (the value itself when there is one).
-    let text: String
-    let hashCode: Int
-
-    init(_ text: String) {
-        self.text = text
-        hashCode = text.hashValue
-    }
-
-    init(values: [String]) {
-        self.init(values.count == 1 ? values[0] : values.joined(separator: "\u{1F}"))
-    }
-
-    static func == (lhs: GroupKey, rhs: GroupKey) -> Bool {
-        lhs.hashCode == rhs.hashCode && lhs.text == rhs.text
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(hashCode)
-    }
-}
-
 /// The group keys alive in any rule, numbered: a hit's key is hashed once, however many rules it
-/// feeds, and the rules' tables index their groups by number.
+/// feeds, and the rules' tables index their groups by number. A key is the group-by values joined
+/// with U+001F (the value itself when there is one).
 ///
 /// A number is held by every rule table that has a group for it, and freed (for reuse) when the
 /// last one lets go, so the numbers in use are bounded by the groups alive, not by the input.
 struct GroupDirectory {
-    private var numbers: [GroupKey: Int32] = [:]
-    private(set) var keys: [GroupKey] = []
+    private var numbers: [String: Int32] = [:]
+    private(set) var keys: [String] = []
     private(set) var values: [[String]] = []
     private var holders: [Int32] = []
     private var freeNumbers: [Int32] = []
     /// Numbers assigned since the last ``sweep()``, which no table may have come to hold.
     private var assigned: [Int32] = []
 
-    /// The number of `key`, assigned (held by nobody yet, until the next ``sweep()``) when it has none.
-    mutating func number(of key: GroupKey, values groupValues: [String]) -> Int32 {
+    /// The number of the group with these group-by values, assigned (held by nobody yet, until
+    /// the next ``sweep()``) when it has none.
+    mutating func number(of groupValues: [String]) -> Int32 {
+        let key = groupValues.count == 1 ? groupValues[0] : groupValues.joined(separator: "\u{1F}")
         if let number = numbers[key] { return number }
         let number: Int32
         if let free = freeNumbers.popLast() {
@@ -243,7 +222,7 @@ struct GroupState {
 /// only at the oldest group.
 struct GroupTable {
     private var index = SlotIndex()
-    private(set) var slots: [GroupState] = []
+    private var slots: [GroupState] = []
     private var freeSlots: [Int32] = []
     private var oldest: Int32 = -1
     private var newest: Int32 = -1
@@ -260,10 +239,10 @@ struct GroupTable {
     /// The number of live groups.
     var count: Int { index.count }
 
-    /// The slot of group `number`, or nil.
-    func slot(of number: Int32) -> Int? {
+    /// The last `absent_rules` event of group `number` (`rdpcause_absent` rules), if the group exists.
+    func lastAbsentEvent(of number: Int32) -> Int64? {
         let slot = index.slot(of: number)
-        return slot < 0 ? nil : Int(slot)
+        return slot < 0 ? nil : slots[Int(slot)].lastAbsentEvent
     }
 
     /// Runs `body` on group `number` in place, creating (or recycling) its slot when absent, and

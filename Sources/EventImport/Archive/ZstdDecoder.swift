@@ -99,18 +99,11 @@ final class ZstdDecoder: StreamSink {
 
     /// Hands `count` decompressed bytes to the next stage, within the size and ratio limits.
     private func deliver(_ count: Int, direct: Bool) -> Bool {
-        let forward = { (count: Int) in
-            if direct {
-                self.next.consumeDirect(count)
-            } else {
-                self.next.consume(UnsafeRawBufferPointer(start: self.output, count: count))
-            }
-        }
         expandedBytes += count
         let limits = context.limits
         if expandedBytes > limits.maxExpandedBytes {
             let allowed = count - (expandedBytes - limits.maxExpandedBytes)
-            if allowed > 0 { forward(allowed) }
+            if allowed > 0 { forward(allowed, direct: direct) }
             fail(
                 .decompressionLimit,
                 "decompression stopped: the stream expands past \(limits.maxExpandedBytes) bytes, the size limit "
@@ -126,12 +119,21 @@ final class ZstdDecoder: StreamSink {
                     + "\(limits.maxExpansionRatio)× (a decompression bomb)")
             return false
         }
-        forward(count)
+        forward(count, direct: direct)
         if next.isDone {
             isDone = true
             return false
         }
         return true
+    }
+
+    /// Passes `count` bytes on, from the next stage's own buffer (`direct`) or from ours.
+    private func forward(_ count: Int, direct: Bool) {
+        if direct {
+            next.consumeDirect(count)
+        } else {
+            next.consume(UnsafeRawBufferPointer(start: output, count: count))
+        }
     }
 
     private func fail(_ kind: ImportDiagnostic.Kind, _ message: String) {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Yams
 
 /// The result of loading rules: the rules that loaded, and a diagnostic for everything else.
@@ -35,29 +36,6 @@ public struct RuleCatalog: Sendable {
         documentsRead += other.documentsRead
         rejectedRules += other.rejectedRules
         filters += other.filters
-    }
-}
-
-/// One catalog per rule file, filled by parallel workers; each slot is written once, under a lock.
-private final class FileCatalogs: @unchecked Sendable {
-    // @unchecked: every access to `slots` holds `lock`.
-    private let lock = NSLock()
-    private var slots: [RuleCatalog]
-
-    init(count: Int) {
-        slots = Array(repeating: RuleCatalog(), count: count)
-    }
-
-    func set(_ position: Int, _ catalog: RuleCatalog) {
-        lock.lock()
-        slots[position] = catalog
-        lock.unlock()
-    }
-
-    func take(_ position: Int) -> RuleCatalog {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[position]
     }
 }
 
@@ -111,12 +89,13 @@ public struct RuleLoader: Sendable {
             }
         }
         let files = steps.compactMap { try? $0.get() }
-        let perFile = FileCatalogs(count: files.count)
+        let perFile = Mutex(Array(repeating: RuleCatalog(), count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { position in
             var catalog = RuleCatalog()
             loadFile(files[position], into: &catalog)
-            perFile.set(position, catalog)
+            perFile.withLock { $0[position] = catalog }
         }
+        let catalogs = perFile.withLock { $0 }
         var catalog = RuleCatalog()
         var position = 0
         for step in steps {
@@ -124,7 +103,7 @@ public struct RuleLoader: Sendable {
             case .failure(let diagnostic):
                 catalog.diagnostics.append(diagnostic)
             case .success:
-                catalog.merge(perFile.take(position))
+                catalog.merge(catalogs[position])
                 position += 1
             }
         }
