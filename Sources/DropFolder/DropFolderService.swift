@@ -306,7 +306,11 @@ public final class DropFolderService: @unchecked Sendable {
             record.input = name
             try ledger.append(record)
         }
-        let caseName = try ledger.startAnalysis(hash: hash, input: name, preferred: CaseRunner.caseName(name))
+        // The case is named after the input this content was first seen as: a renamed copy that
+        // arrives (or is rescanned) while the original is still pending must not take the case, and
+        // with it the ticket, over.
+        let firstName = ledger.entry(hash)?.input ?? name
+        let caseName = try ledger.startAnalysis(hash: hash, input: name, preferred: CaseRunner.caseName(firstName))
         let index = CaseIndex.build(paths: [path], engine: pack.engine)
         let hostile = index.importDiagnostics.filter { [.forbiddenDeclaration, .decompressionLimit].contains($0.kind) }
         let errors = index.importDiagnostics.filter { $0.severity == .error }

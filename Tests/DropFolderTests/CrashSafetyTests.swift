@@ -173,6 +173,40 @@ struct CrashSafetyTests {
     }
 }
 
+struct DuplicateNameTests {
+    /// A watcher killed right after recording `seen` for `RT-100.zip` leaves that content pending;
+    /// if a renamed copy is what the next run finds, the case (and so the ticket) is still RT-100's.
+    @Test func renamedCopyOfAPendingInputKeepsTheOriginalsCase() throws {
+        let work = try temporaryFolder("rename")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dropFolder = work + "/drop", output = work + "/out"
+        try FileManager.default.createDirectory(atPath: dropFolder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let source = repository + "/SampleLogs/tls-mismatch.zip"
+        let hash = try DropFiles.contentHash(source)
+        do {
+            let ledger = try Ledger(path: output + "/.rdpcause-ledger.jsonl")
+            var seen = LedgerRecord(hash: hash, state: .seen)
+            seen.input = "RT-100.zip"
+            try ledger.append(seen)
+        }
+        try drop(source, as: "renamed-copy.zip", into: dropFolder)
+        let jira = FakeJira()
+        let server = try LocalHTTPServer { jira.handle($0) }
+        let environment = ["RDPCAUSE_TICKET_SYSTEM": "jira", "RDPCAUSE_JIRA_URL": server.url, "RDPCAUSE_JIRA_TOKEN": "t"]
+        let watcher = try launch(
+            ["watch", dropFolder, "--output", output, "--rules", repository + "/Rules", "--grace", "0", "--once"], environment: environment)
+        watcher.waitUntilExit()
+        #expect(watcher.terminationStatus == 0)
+
+        let entry = try #require(try Ledger(path: output + "/.rdpcause-ledger.jsonl").entry(hash))
+        #expect(entry.caseName == "RT-100")
+        #expect(entry.state == .delivered)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output).filter { !$0.hasPrefix(".") } == ["RT-100"])
+        #expect(jira.issues.withLock { $0["100"]?.comments.count } == 1)
+    }
+}
+
 struct LedgerTests {
     @Test func tornLastLineIsReportedAndCutOff() throws {
         let folder = try temporaryFolder("ledger")
