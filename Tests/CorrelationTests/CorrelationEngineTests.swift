@@ -197,6 +197,10 @@ struct CorrelationEngineTests {
             CorrelationSpec(title: "values", kind: .valueCount, rules: ["rule_a"], groupBy: ["Computer"], timespan: t, condition: gte, valueField: "User"),
             CorrelationSpec(title: "temporal", kind: .temporal, rules: ["rule_a", "rule_b", "rule_c"], groupBy: ["Computer", "User"], timespan: t),
             CorrelationSpec(title: "ordered", kind: .temporalOrdered, rules: ["rule_a", "rule_b", "rule_c"], groupBy: ["Computer"], timespan: t),
+            // Same group-by as "count" and "ordered" (they share each group's window entries) but a
+            // shorter window, other rules, and a rule referenced twice.
+            CorrelationSpec(title: "short count", kind: .eventCount, rules: ["rule_c"], groupBy: ["Computer"], timespan: t / 3, condition: gte),
+            CorrelationSpec(title: "a b a", kind: .temporalOrdered, rules: ["rule_a", "rule_b", "rule_a"], groupBy: ["Computer"], timespan: t * 2),
             CorrelationSpec(title: "sum", kind: .valueSum, rules: ["rule_b"], groupBy: ["User"], timespan: t, condition: [.init(.gt, Double(threshold * 10))], valueField: "Bytes"),
             CorrelationSpec(title: "avg", kind: .valueAverage, rules: ["rule_a", "rule_c"], groupBy: [], timespan: t, condition: [.init(.gte, 6), .init(.lt, 9)], valueField: "Bytes"),
             CorrelationSpec(title: "median", kind: .valueMedian, rules: ["rule_c"], groupBy: ["Computer"], timespan: t, condition: [.init(.gte, 5)], valueField: "Bytes"),
