@@ -105,81 +105,18 @@ public struct CorrelationProblem: Sendable, Hashable, Error, CustomStringConvert
 /// Events must be fed in non-decreasing time order; ``HitMerger`` produces that order from
 /// files read in any order and direction.
 ///
-/// Per hit, each distinct group-by field list and value field is read and hashed once, however
-/// many rules the hit feeds; each rule then updates one group in place (O(1) for counts, distinct
-/// values, sums and temporal roles), and freed groups are recycled, so the steady state does not
-/// allocate.
+/// Rules that group the same way (same group-by keys, aliases and value field) form a
+/// ``CorrelationFamily``: per hit, each distinct group-by field list and value field is read and
+/// hashed once, the hit is stored once per family and group, and each rule it feeds updates its
+/// window of that group in place (O(1) for counts, distinct values, sums and temporal roles).
+/// Freed groups are recycled, so the steady state does not allocate. An alert that feeds chained
+/// correlations is fed to them after the hit that raised it has been counted by every rule.
 public final class CorrelationEngine {
+    /// All the state, in a value: a call takes one exclusive access to it, not one per field.
+    private var core: CorrelationCore
+
     /// The compiled rules, in the order given.
-    public let specs: [CorrelationSpec]
-    private let detectionNames: [String]
-    private let fieldLookup: (WinEvent, String) -> String?
-
-    /// What the hot path needs of each rule, without copying the whole spec per event.
-    private struct RulePlan {
-        var kind: CorrelationSpec.Kind
-        var timespan: Int64
-        var ruleCount: Int
-        var condition: [CorrelationSpec.Comparison]
-
-        func holds(_ measured: Double) -> Bool {
-            condition.allSatisfy { $0.holds(for: measured) }
-        }
-    }
-
-    /// A group-by field as one rule reads it: aliases resolved, host normalization decided.
-    struct GroupField: Hashable {
-        var field: String
-        var isHost: Bool
-    }
-
-    /// One rule fed by a detection or a correlation.
-    struct Route {
-        var correlation: Int
-        /// Index in the correlation's `rules`; -1 for an `absent_rules` event.
-        var role: Int32
-        /// The group-by fields, aliases resolved for the feeding rule.
-        var groupFields: [GroupField]
-        /// The value field (aliases resolved), if the rule has one.
-        var valueField: String?
-        /// True for `value_count`, the one kind that keeps the value's text (to count distinct values).
-        var countsDistinct: Bool
-    }
-
-    /// A route from a detection, reduced to indices (copying it per hit retains nothing).
-    struct HitRoute {
-        var correlation: Int
-        var role: Int32
-        /// Index of the route's group-by fields in ``DetectionRouting/keyPlans``.
-        var keyPlan: Int
-        /// Index of the route's value field in ``DetectionRouting/valuePlans`` (-1: none).
-        var valuePlan: Int
-        var countsDistinct: Bool
-    }
-
-    /// The rules one detection feeds, with the field lists they read, each listed once.
-    struct DetectionRouting {
-        var routes: [HitRoute] = []
-        var keyPlans: [[GroupField]] = []
-        var valuePlans: [String] = []
-    }
-
-    private let plans: [RulePlan]
-    /// The `rdpcause_absent` rules, in dependency order.
-    private var absenceRules: [Int] = []
-    private var routing: [DetectionRouting]
-    private var routesFromCorrelation: [[Route]]
-    private var tables: [GroupTable]
-    private var pendingAnchors: [[PendingAnchor]]
-    private var directory = GroupDirectory()
-    private var journal = HitJournal()
-    /// The longest window of any non-absence rule: how long the journal keeps a hit.
-    private let journalSpan: Int64
-    private var watermark = EventTimestamp(ticks: .min)
-    private var advances = 0
-    // Per-hit scratch, reused so a hit allocates nothing for them.
-    private var hitGroups: [Int32] = []
-    private var hitValues: [(text: String?, number: Double)] = []
+    public var specs: [CorrelationSpec] { core.specs }
 
     /// Compiles `specs` against the detection rules they reference.
     ///
@@ -191,22 +128,116 @@ public final class CorrelationEngine {
     public init(
         specs: [CorrelationSpec], detections: [DetectionIdentity], fieldLookup: @escaping (WinEvent, String) -> String?
     ) throws(CorrelationProblems) {
+        core = try CorrelationCore(specs: specs, detections: detections, fieldLookup: fieldLookup)
+    }
+
+    /// True when any correlation references detection rule `index` (others need not be fed).
+    public func isReferenced(detection index: Int) -> Bool {
+        core.isReferenced(detection: index)
+    }
+
+    /// Feeds one event with the detection rules it matched; returns the alerts that now hold.
+    ///
+    /// Call for every event in time order — also for events that matched nothing, when
+    /// `rdpcause_absent` rules are loaded, because time passing is what proves an absence.
+    public func process(_ event: WinEvent, matching detectionIndices: [Int]) -> [CorrelationAlert] {
+        core.process(event, matching: detectionIndices)
+    }
+
+    /// Signals the end of the input and returns the `rdpcause_absent` alerts still pending.
+    ///
+    /// - Parameter latestEventTime: The latest time of any event read (hit or not). A pending
+    ///   absence whose window ends before it is proven (``CorrelationAlert/windowComplete``);
+    ///   one whose window reaches past it is reported as not proven.
+    public func finish(latestEventTime: EventTimestamp? = nil) -> [CorrelationAlert] {
+        core.finish(latestEventTime: latestEventTime)
+    }
+
+    /// The number of groups currently holding state, across all families (for memory checks).
+    public var liveGroupCount: Int { core.liveGroupCount }
+
+    /// The number of window entries the groups hold (for memory checks).
+    var storedEntryCount: Int { core.storedEntryCount }
+}
+
+/// The state and logic of a ``CorrelationEngine``.
+struct CorrelationCore {
+    let specs: [CorrelationSpec]
+    private let detectionNames: [String]
+    private let fieldLookup: (WinEvent, String) -> String?
+
+    /// A group-by field as one rule reads it: aliases resolved, host normalization decided.
+    struct GroupField: Hashable {
+        var field: String
+        var isHost: Bool
+    }
+
+    /// What feeds a rule: a detection or another correlation.
+    enum Feeder: Hashable {
+        case detection(Int)
+        case correlation(Int)
+    }
+
+    /// A source of a family fed by a detection, reduced to indices (copying it per hit retains nothing).
+    struct DetectionRoute {
+        var family: Int
+        var source: Int32
+        /// Index of the group-by fields in ``DetectionRouting/keyPlans``.
+        var keyPlan: Int
+        /// Index of the value field in ``DetectionRouting/valuePlans`` (-1: none).
+        var valuePlan: Int
+        var keepsValueText: Bool
+    }
+
+    /// The families one detection feeds, with the field lists they read, each listed once.
+    struct DetectionRouting {
+        var routes: [DetectionRoute] = []
+        var keyPlans: [[GroupField]] = []
+        var valuePlans: [String] = []
+    }
+
+    /// A source of a family fed by a correlation's alerts.
+    struct ChainRoute {
+        var family: Int
+        var source: Int32
+        var groupFields: [GroupField]
+        var valueField: String?
+        var keepsValueText: Bool
+    }
+
+    private var families: [CorrelationFamily] = []
+    /// Per family, true for an `rdpcause_absent` rule's (kept apart: reading it from the family
+    /// would copy the family).
+    private var familyIsAbsence: [Bool] = []
+    /// The `rdpcause_absent` rules, in dependency order.
+    private var absenceRules: [Int] = []
+    private var routing: [DetectionRouting]
+    private var chainRoutes: [[ChainRoute]]
+    private var pendingAnchors: [[PendingAnchor]]
+    private var journal = HitJournal()
+    /// The longest window of any non-absence rule: how long the journal keeps a hit.
+    private let journalSpan: Int64
+    private var watermark = EventTimestamp(ticks: .min)
+    private var advances = 0
+    /// Alerts not yet fed to the correlations chained on their rule.
+    private var chainQueue: [CorrelationAlert] = []
+    /// Scratch for the rules an entry made hold.
+    private var held: [CorrelationFamily.Held] = []
+    // Per-hit scratch, reused so a hit allocates nothing for them.
+    private var hitKeys: [(key: String, hash: Int, values: [String])] = []
+    private var hitValues: [(text: String?, number: Double)] = []
+
+    /// See ``CorrelationEngine/init(specs:detections:fieldLookup:)``.
+    init(
+        specs: [CorrelationSpec], detections: [DetectionIdentity], fieldLookup: @escaping (WinEvent, String) -> String?
+    ) throws(CorrelationProblems) {
         self.specs = specs
         detectionNames = detections.map { $0.name ?? $0.title }
         self.fieldLookup = fieldLookup
-        plans = specs.map { spec in
-            RulePlan(
-                kind: spec.kind, timespan: spec.timespan, ruleCount: spec.rules.count,
-                condition: spec.condition)
-        }
-        tables = specs.map { spec in
-            if case .absent(let before, let after) = spec.kind { return GroupTable(span: max(before, after), roles: 0) }
-            return GroupTable(span: spec.timespan, roles: spec.countsRoles ? spec.rules.count : 0)
-        }
-        journalSpan = specs.filter { if case .absent = $0.kind { false } else { true } }.map(\.timespan).max() ?? 0
+        journalSpan = specs.filter { !RulePlan($0).isAbsence }.map(\.timespan).max() ?? 0
         pendingAnchors = Array(repeating: [], count: specs.count)
         routing = Array(repeating: DetectionRouting(), count: detections.count)
-        routesFromCorrelation = Array(repeating: [], count: specs.count)
+        chainRoutes = Array(repeating: [], count: specs.count)
         var problems: [CorrelationProblem] = []
         var detectionByReference: [String: Int] = [:]
         for (index, detection) in detections.enumerated() {
@@ -219,6 +250,7 @@ public final class CorrelationEngine {
             for reference in [spec.id, spec.name].compactMap({ $0 }) { correlationByReference[reference] = index }
         }
         var dependsOn: [[Int]] = Array(repeating: [], count: specs.count)
+        var feeds: [[(feeder: Feeder, role: Int32)]] = Array(repeating: [], count: specs.count)
         for (index, spec) in specs.enumerated() {
             if spec.valueField == nil, [.valueCount, .valueSum, .valueAverage, .valueMedian].contains(spec.kind) {
                 problems.append(CorrelationProblem(location: spec.location, message: "\(spec.kind.name) needs `condition.field`"))
@@ -229,10 +261,9 @@ public final class CorrelationEngine {
             let roles: [(String, Int)] = spec.rules.enumerated().map { ($0.element, $0.offset) } + spec.absentRules.map { ($0, -1) }
             for (reference, role) in roles {
                 if let detection = detectionByReference[reference] {
-                    routing[detection].add(Self.route(spec, index, role, detections[detection].references))
+                    feeds[index].append((.detection(detection), Int32(role)))
                 } else if let other = correlationByReference[reference] {
-                    let names = [specs[other].id, specs[other].name].compactMap { $0 }
-                    routesFromCorrelation[other].append(Self.route(spec, index, role, names))
+                    feeds[index].append((.correlation(other), Int32(role)))
                     dependsOn[index].append(other)
                 } else {
                     problems.append(
@@ -259,34 +290,91 @@ public final class CorrelationEngine {
             problems.append(CorrelationProblem(location: specs[node].location, message: "correlation rules reference each other in a cycle"))
             break
         }
-        absenceRules = sorted.filter { if case .absent = specs[$0].kind { true } else { false } }
+        absenceRules = sorted.filter { RulePlan(specs[$0]).isAbsence }
         if !problems.isEmpty { throw CorrelationProblems(problems: problems) }
+        buildFamilies(feeds: feeds, detections: detections)
     }
 
-    /// A route with the alias and host-key decisions made once, not per event.
-    private static func route(_ spec: CorrelationSpec, _ index: Int, _ role: Int, _ names: [String]) -> Route {
-        let groupFields = spec.groupBy.map { key in
-            let field = spec.aliasField(forGroupKey: key, ruleNames: names)
-            return GroupField(field: field, isHost: HostName.isHostKey(key) || HostName.isHostKey(field))
+    /// Groups the rules into families and gives each family a source per reference that feeds it
+    /// (a detection or correlation referenced twice by one rule is two sources).
+    private mutating func buildFamilies(feeds: [[(feeder: Feeder, role: Int32)]], detections: [DetectionIdentity]) {
+        /// Rules with equal keys read the same fields for a hit, so they can share its entry.
+        struct FamilyKey: Hashable {
+            var groupBy: [String]
+            var aliases: [String: [String: String]]
+            var valueField: String?
         }
-        return Route(
-            correlation: index, role: Int32(role), groupFields: groupFields,
-            valueField: spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) },
-            countsDistinct: spec.kind == .valueCount)
+        var familyByKey: [FamilyKey: Int] = [:]
+        var members: [[Int]] = []
+        for (index, spec) in specs.enumerated() {
+            if RulePlan(spec).isAbsence {
+                members.append([index])
+                continue
+            }
+            let key = FamilyKey(groupBy: spec.groupBy, aliases: spec.aliases, valueField: spec.valueField)
+            if let family = familyByKey[key] {
+                members[family].append(index)
+            } else {
+                familyByKey[key] = members.count
+                members.append([index])
+            }
+        }
+        families = members.map { rules in CorrelationFamily(rules: rules, plans: rules.map { RulePlan(specs[$0]) }) }
+        familyIsAbsence = members.map { RulePlan(specs[$0[0]]).isAbsence }
+        for (family, rules) in members.enumerated() {
+            var feeders: [Feeder] = []
+            var rolesByFeeder: [Feeder: [[Int32]]] = [:]
+            for (local, rule) in rules.enumerated() {
+                for (feeder, role) in feeds[rule] {
+                    if rolesByFeeder[feeder] == nil {
+                        feeders.append(feeder)
+                        rolesByFeeder[feeder] = Array(repeating: [], count: rules.count)
+                    }
+                    rolesByFeeder[feeder]?[local].append(role)
+                }
+            }
+            let spec = specs[rules[0]]
+            for feeder in feeders {
+                let roles = rolesByFeeder[feeder] ?? []
+                let names: [String]
+                switch feeder {
+                case .detection(let detection): names = detections[detection].references
+                case .correlation(let other): names = [specs[other].id, specs[other].name].compactMap { $0 }
+                }
+                let groupFields = spec.groupBy.map { key in
+                    let field = spec.aliasField(forGroupKey: key, ruleNames: names)
+                    return GroupField(field: field, isHost: HostName.isHostKey(key) || HostName.isHostKey(field))
+                }
+                let valueField = spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) }
+                let keepsValueText = families[family].keepsValueText && valueField != nil
+                for occurrence in 0..<(roles.map(\.count).max() ?? 0) {
+                    let source = families[family].addSource(
+                        roles: roles.map { occurrence < $0.count ? $0[occurrence] : CorrelationFamily.unrouted })
+                    switch feeder {
+                    case .detection(let detection):
+                        routing[detection].add(
+                            family: family, source: source, groupFields: groupFields, valueField: valueField,
+                            keepsValueText: keepsValueText)
+                    case .correlation(let other):
+                        chainRoutes[other].append(
+                            ChainRoute(
+                                family: family, source: source, groupFields: groupFields, valueField: valueField,
+                                keepsValueText: keepsValueText))
+                    }
+                }
+            }
+        }
     }
 
-    /// True when any correlation references detection rule `index` (others need not be fed).
-    public func isReferenced(detection index: Int) -> Bool {
+    func isReferenced(detection index: Int) -> Bool {
         index < routing.count && !routing[index].routes.isEmpty
     }
 
-    /// Feeds one event with the detection rules it matched; returns the alerts that now hold.
-    ///
-    /// Call for every event in time order — also for events that matched nothing, when
-    /// `rdpcause_absent` rules are loaded, because time passing is what proves an absence.
-    public func process(_ event: WinEvent, matching detectionIndices: [Int]) -> [CorrelationAlert] {
+    /// See ``CorrelationEngine/process(_:matching:)``.
+    mutating func process(_ event: WinEvent, matching detectionIndices: [Int]) -> [CorrelationAlert] {
         var alerts: [CorrelationAlert] = []
         advance(to: event.time, into: &alerts)
+        feedChains(into: &alerts)
         for detection in detectionIndices where detection < routing.count && !routing[detection].routes.isEmpty {
             let hit = journal.append(
                 ContributingEvent(
@@ -294,22 +382,20 @@ public final class CorrelationEngine {
                     origin: event.origin))
             readHitFields(event, for: detection)
             for route in routing[detection].routes {
-                let value: String? = route.countsDistinct ? hitValues[route.valuePlan].text : nil
-                let number = route.valuePlan >= 0 ? hitValues[route.valuePlan].number : .nan
-                let entry = WindowEntry(time: event.time.ticks, role: route.role, hit: hit, value: value, number: number, chained: [])
-                insert(entry, group: hitGroups[route.keyPlan], into: route.correlation, alerts: &alerts)
+                let value: (text: String?, number: Double) = route.valuePlan >= 0 ? hitValues[route.valuePlan] : (nil, .nan)
+                let entry = FamilyEntry(
+                    time: event.time.ticks, source: route.source, hit: hit, number: value.number,
+                    value: route.keepsValueText ? value.text : nil, chained: nil)
+                let group = hitKeys[route.keyPlan]
+                insert(entry, key: group.key, hash: group.hash, values: group.values, into: route.family, alerts: &alerts)
+                feedChains(into: &alerts)
             }
         }
-        directory.sweep()
         return alerts
     }
 
-    /// Signals the end of the input and returns the `rdpcause_absent` alerts still pending.
-    ///
-    /// - Parameter latestEventTime: The latest time of any event read (hit or not). A pending
-    ///   absence whose window ends before it is proven (``CorrelationAlert/windowComplete``);
-    ///   one whose window reaches past it is reported as not proven.
-    public func finish(latestEventTime: EventTimestamp? = nil) -> [CorrelationAlert] {
+    /// See ``CorrelationEngine/finish(latestEventTime:)``.
+    mutating func finish(latestEventTime: EventTimestamp? = nil) -> [CorrelationAlert] {
         var alerts: [CorrelationAlert] = []
         let end = max(latestEventTime ?? watermark, watermark)
         for index in absenceRules {
@@ -318,22 +404,24 @@ public final class CorrelationEngine {
             }
             pendingAnchors[index].removeAll()
         }
-        directory.sweep()
+        feedChains(into: &alerts)
         return alerts
     }
 
-    /// The number of groups currently holding state, across all rules (for memory checks).
-    public var liveGroupCount: Int { tables.reduce(0) { $0 + $1.count } }
+    var liveGroupCount: Int { families.reduce(0) { $0 + $1.count } }
+
+    var storedEntryCount: Int { families.reduce(0) { $0 + $1.entryCount } }
 
     // MARK: - Internals
 
     /// Reads each distinct group-by field list and value field of `detection`'s routes once.
-    private func readHitFields(_ event: WinEvent, for detection: Int) {
-        hitGroups.removeAll(keepingCapacity: true)
+    private mutating func readHitFields(_ event: WinEvent, for detection: Int) {
+        hitKeys.removeAll(keepingCapacity: true)
         hitValues.removeAll(keepingCapacity: true)
         for fields in routing[detection].keyPlans {
             let values = Self.groupValues(fields) { fieldLookup(event, $0) }
-            hitGroups.append(directory.number(of: values))
+            let key = Self.key(values)
+            hitKeys.append((key, key.hashValue, values))
         }
         for field in routing[detection].valuePlans {
             let text = fieldLookup(event, field)
@@ -348,7 +436,12 @@ public final class CorrelationEngine {
         }
     }
 
-    private func advance(to time: EventTimestamp, into alerts: inout [CorrelationAlert]) {
+    /// A group's key: its group-by values joined with U+001F (the value itself when there is one).
+    private static func key(_ values: [String]) -> String {
+        values.count == 1 ? values[0] : values.joined(separator: "\u{1F}")
+    }
+
+    private mutating func advance(to time: EventTimestamp, into alerts: inout [CorrelationAlert]) {
         guard time > watermark else { return }
         watermark = time
         for index in absenceRules {
@@ -360,113 +453,60 @@ public final class CorrelationEngine {
         journal.drop(before: time.ticks &- journalSpan)
         advances &+= 1
         if advances & 63 == 0 {
-            for index in tables.indices where tables[index].hasExpired(before: time.ticks &- tables[index].span) {
-                tables[index].expire(before: time.ticks &- tables[index].span) { directory.release($0) }
-            }
+            for family in families.indices { families[family].expireGroups(before: time.ticks) }
         }
     }
 
-    /// Adds an entry to `group` of rule `index`, and emits the alert when the rule now holds.
-    private func insert(_ entry: WindowEntry, group: Int32, into index: Int, alerts: inout [CorrelationAlert]) {
-        if case .absent(let before, let after) = plans[index].kind {
-            insertAbsence(entry, group: group, into: index, before: before, after: after)
+    /// Adds an entry to group `key` of `family`, lets every rule its source feeds count it, and
+    /// emits the alerts of the rules that now hold.
+    private mutating func insert(
+        _ entry: FamilyEntry, key: String, hash: Int, values: [String], into family: Int, alerts: inout [CorrelationAlert]
+    ) {
+        if familyIsAbsence[family] {
+            insertAbsence(entry, key: key, hash: hash, values: values, into: family)
             return
         }
-        let plan = plans[index]
-        let held: (Double, [WindowEntry])? = update(group, in: index, at: entry.time) { group in
-            group.append(entry)
-            group.expire(before: entry.time &- plan.timespan)
-            guard let result = Self.evaluate(plan, group) else { return nil }
-            group.clear()
-            return result
+        // Through the buffer: the array's subscript moved the whole family out and back.
+        let group = families.withUnsafeMutableBufferPointer { families in
+            families[family].insert(entry, key: key, hash: hash, values: values, held: &held)
         }
-        // The group's access has ended here: emitting feeds chained rules, which may touch tables.
-        guard let (measure, contributing) = held else { return }
-        let spec = specs[index]
-        let events = contributing.flatMap(events(of:))
-        let alert = CorrelationAlert(
-            ruleIndex: index, title: spec.title, id: spec.id, name: spec.name, level: spec.level, type: spec.kind.name,
-            group: zip(spec.groupBy, directory.values[Int(group)]).map { (key: $0, value: $1) },
-            time: EventTimestamp(ticks: contributing.first?.time ?? entry.time),
-            end: EventTimestamp(ticks: contributing.last?.time ?? entry.time), value: measure, events: events,
-            windowComplete: true)
-        emit(alert, into: &alerts)
+        guard !held.isEmpty else { return }
+        let groupValues = families[family].values(of: group)
+        for rule in held {
+            let spec = specs[rule.rule]
+            let alert = CorrelationAlert(
+                ruleIndex: rule.rule, title: spec.title, id: spec.id, name: spec.name, level: spec.level, type: spec.kind.name,
+                group: zip(spec.groupBy, groupValues).map { (key: $0, value: $1) },
+                time: EventTimestamp(ticks: rule.entries.first?.time ?? entry.time),
+                end: EventTimestamp(ticks: rule.entries.last?.time ?? entry.time), value: rule.measure,
+                events: rule.entries.flatMap(events(of:)), windowComplete: true)
+            emit(alert, into: &alerts)
+        }
+        held.removeAll(keepingCapacity: true)
     }
 
     /// `rdpcause_absent`: an absent-rule event cancels the anchors whose window holds it and
     /// suppresses later anchors within `before`; an anchor waits until its window has passed.
-    private func insertAbsence(_ entry: WindowEntry, group: Int32, into index: Int, before: Int64, after: Int64) {
-        let key = directory.keys[Int(group)]
-        if entry.role == -1 {
-            update(group, in: index, at: entry.time) { $0.lastAbsentEvent = entry.time }
+    private mutating func insertAbsence(_ entry: FamilyEntry, key: String, hash: Int, values: [String], into family: Int) {
+        let index = families[family].rules[0]
+        let role = families[family].sourceRoutes[Int(entry.source)][0].role
+        guard case .absent(let before, let after) = families[family].plans[0].kind else { return }
+        if role == -1 {
+            let group = families[family].group(key: key, hash: hash, values: values, at: entry.time)
+            families[family].noteAbsentEvent(in: group, at: entry.time)
             pendingAnchors[index].removeAll { $0.key == key && $0.time &+ after >= entry.time }
             return
         }
-        if let lastAbsent = tables[index].lastAbsentEvent(of: group), lastAbsent >= entry.time &- before { return }
+        if let lastAbsent = families[family].lastAbsentEvent(key: key, hash: hash), lastAbsent >= entry.time &- before { return }
         pendingAnchors[index].append(
             PendingAnchor(
-                key: key, values: directory.values[Int(group)], time: entry.time, events: events(of: entry),
+                key: key, values: values, time: entry.time, events: events(of: entry),
                 deadline: EventTimestamp(ticks: entry.time &+ after)))
     }
 
-    /// Runs `body` on `group` of rule `index`, created when absent (the directory then notes
-    /// that the table holds the group's number).
-    @discardableResult
-    private func update<Result>(_ group: Int32, in index: Int, at time: Int64, _ body: (inout GroupState) -> Result) -> Result {
-        var created = false
-        let result = tables[index].update(group, at: time, created: &created, body)
-        if created { directory.hold(group) }
-        return result
-    }
-
     /// The events an entry stands for.
-    private func events(of entry: WindowEntry) -> [ContributingEvent] {
-        entry.hit >= 0 ? [journal[entry.hit]] : entry.chained
-    }
-
-    /// Measures the window and, only when the rule holds, collects the contributing entries.
-    ///
-    /// - Complexity: O(1) for counts, distinct values, sums and temporal roles; O(*w*) in the
-    ///   window only when the rule holds, for `temporal_ordered` once every rule has an event in
-    ///   the window, and for median and percentile.
-    private static func evaluate(_ plan: RulePlan, _ group: GroupState) -> (Double, [WindowEntry])? {
-        switch plan.kind {
-        case .eventCount:
-            let count = Double(group.entries.count)
-            return plan.holds(count) ? (count, Array(group.entries)) : nil
-        case .valueCount:
-            let distinct = Double(group.valueCounts.count)
-            return plan.holds(distinct) ? (distinct, Array(group.entries)) : nil
-        case .temporal:
-            let roles = group.rolesPresent
-            let holds = plan.condition.isEmpty ? roles >= plan.ruleCount : plan.holds(Double(roles))
-            return holds ? (Double(roles), Array(group.entries)) : nil
-        case .temporalOrdered:
-            guard group.rolesPresent == plan.ruleCount else { return nil }
-            var chain: [WindowEntry] = []
-            for entry in group.entries where entry.role == chain.count {
-                chain.append(entry)
-                if chain.count == plan.ruleCount { break }
-            }
-            let holds = plan.condition.isEmpty ? chain.count == plan.ruleCount : plan.holds(Double(chain.count))
-            return holds && chain.count == plan.ruleCount ? (Double(chain.count), chain) : nil
-        case .valueSum:
-            return plan.holds(group.sum) ? (group.sum, Array(group.entries)) : nil
-        case .valueAverage:
-            guard group.numericCount > 0 else { return nil }
-            let average = group.sum / Double(group.numericCount)
-            return plan.holds(average) ? (average, Array(group.entries)) : nil
-        case .valueMedian, .valuePercentile:
-            let entries = Array(group.entries)
-            let numbers = entries.map(\.number).filter { !$0.isNaN }.sorted()
-            guard !numbers.isEmpty else { return nil }
-            var percentile = 50.0
-            if case .valuePercentile(let p) = plan.kind { percentile = p }
-            let metric = nearestRankPercentile(numbers, percentile)
-            return plan.holds(metric) ? (metric, entries) : nil
-        case .absent:
-            return nil
-        }
+    private func events(of entry: FamilyEntry) -> [ContributingEvent] {
+        entry.hit >= 0 ? [journal[entry.hit]] : entry.chained ?? []
     }
 
     private func absenceAlert(_ index: Int, _ pending: PendingAnchor, complete: Bool) -> CorrelationAlert {
@@ -477,37 +517,47 @@ public final class CorrelationEngine {
             end: pending.deadline, value: 0, events: pending.events, windowComplete: complete)
     }
 
-    /// Records an alert and feeds it to the correlations chained on this one.
-    private func emit(_ alert: CorrelationAlert, into alerts: inout [CorrelationAlert]) {
+    /// Records an alert and queues it for the correlations chained on its rule.
+    private mutating func emit(_ alert: CorrelationAlert, into alerts: inout [CorrelationAlert]) {
         alerts.append(alert)
-        for route in routesFromCorrelation[alert.ruleIndex] {
+        if !chainRoutes[alert.ruleIndex].isEmpty { chainQueue.append(alert) }
+    }
+
+    /// Feeds the queued alerts to the correlations chained on their rules (and the alerts those
+    /// raise, in turn, after them). Called between entries, never while one is being counted, so
+    /// every rule counts a group's entries in the order they were stored.
+    private mutating func feedChains(into alerts: inout [CorrelationAlert]) {
+        while !chainQueue.isEmpty {
+            let alert = chainQueue.removeFirst()
             let groupMap = Dictionary(alert.group.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-            let values = Self.groupValues(route.groupFields) { groupMap[$0] }
-            let text = route.valueField.flatMap { groupMap[$0] }
-            let entry = WindowEntry(
-                time: alert.end.ticks, role: route.role, hit: -1, value: route.countsDistinct ? text : nil,
-                number: text.flatMap(parseNumber) ?? .nan,
-                chained: alert.events)
-            let group = directory.number(of: values)
-            insert(entry, group: group, into: route.correlation, alerts: &alerts)
+            for route in chainRoutes[alert.ruleIndex] {
+                let values = Self.groupValues(route.groupFields) { groupMap[$0] }
+                let text = route.valueField.flatMap { groupMap[$0] }
+                let entry = FamilyEntry(
+                    time: alert.end.ticks, source: route.source, hit: -1, number: text.flatMap(parseNumber) ?? .nan,
+                    value: route.keepsValueText ? text : nil, chained: alert.events)
+                let key = Self.key(values)
+                insert(entry, key: key, hash: key.hashValue, values: values, into: route.family, alerts: &alerts)
+            }
         }
     }
 }
 
-extension CorrelationEngine.DetectionRouting {
+extension CorrelationCore.DetectionRouting {
     /// Adds a route, sharing its field lists with the routes already there.
-    mutating func add(_ route: CorrelationEngine.Route) {
-        let keyPlan = keyPlans.firstIndex(of: route.groupFields) ?? keyPlans.count
-        if keyPlan == keyPlans.count { keyPlans.append(route.groupFields) }
+    mutating func add(
+        family: Int, source: Int32, groupFields: [CorrelationCore.GroupField], valueField: String?, keepsValueText: Bool
+    ) {
+        let keyPlan = keyPlans.firstIndex(of: groupFields) ?? keyPlans.count
+        if keyPlan == keyPlans.count { keyPlans.append(groupFields) }
         var valuePlan = -1
-        if let field = route.valueField {
+        if let field = valueField {
             valuePlan = valuePlans.firstIndex(of: field) ?? valuePlans.count
             if valuePlan == valuePlans.count { valuePlans.append(field) }
         }
         routes.append(
-            CorrelationEngine.HitRoute(
-                correlation: route.correlation, role: route.role, keyPlan: keyPlan, valuePlan: valuePlan,
-                countsDistinct: route.countsDistinct && valuePlan >= 0))
+            CorrelationCore.DetectionRoute(
+                family: family, source: source, keyPlan: keyPlan, valuePlan: valuePlan, keepsValueText: keepsValueText))
     }
 }
 
@@ -547,13 +597,17 @@ extension String {
     /// The text without leading and trailing white space; the text itself (no copy) when it has none.
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
-        guard let first = scalars.first, let last = scalars.last,
-            first.properties.isWhitespace || last.properties.isWhitespace
+        guard let first = scalars.first, let last = scalars.last, Self.mayBeWhitespace(first) || Self.mayBeWhitespace(last)
         else { return self }
         var start = scalars.startIndex
         var end = scalars.endIndex
         while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
         while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
         return String(scalars[start..<end])
+    }
+
+    /// False for the printable ASCII characters (no Unicode property lookup for the usual case).
+    private static func mayBeWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value <= 0x20 || (scalar.value >= 0x7F && scalar.properties.isWhitespace)
     }
 }

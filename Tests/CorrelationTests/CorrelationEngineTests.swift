@@ -185,6 +185,24 @@ struct CorrelationEngineTests {
         #expect(engine.liveGroupCount < 5000, "groups older than the window are dropped, not kept for the whole input")
     }
 
+    /// Rules of one family share each group's entries; a group that never goes quiet must still
+    /// drop the entries no window reaches, even those of a rule that is never fed again.
+    @Test func aBusyGroupKeepsOnlyWhatItsWindowsHold() throws {
+        let often = CorrelationSpec(
+            title: "often", kind: .eventCount, rules: ["rule_a"], groupBy: ["Computer"], timespan: 10 * H.second,
+            condition: [.init(.gte, 1000)])
+        let once = CorrelationSpec(
+            title: "once", kind: .eventCount, rules: ["rule_b"], groupBy: ["Computer"], timespan: 30 * H.second,
+            condition: [.init(.gte, 1000)])
+        let engine = try CorrelationEngine(specs: [often, once], detections: H.detections, fieldLookup: H.lookup)
+        _ = engine.process(H.event(0, line: 0), matching: [1])
+        for second in 1..<20_000 {
+            _ = engine.process(H.event(Int64(second), line: second), matching: [0])
+        }
+        #expect(engine.liveGroupCount == 1)
+        #expect(engine.storedEntryCount <= 61, "entries older than twice the longest window are dropped")
+    }
+
     // MARK: - Streaming engine = brute-force reference, on random streams
 
     static let hostSpellings = ["RDSH-01", "rdsh-01.corp.example", "RDSH-02", "\\\\RDSH-02", "10.0.0.7"]

@@ -1,0 +1,542 @@
+import EventImport
+
+/// What evaluating a rule needs of its spec, without copying the spec per event.
+struct RulePlan {
+    var kind: CorrelationSpec.Kind
+    var timespan: Int64
+    var ruleCount: Int
+    var condition: [CorrelationSpec.Comparison]
+
+    init(_ spec: CorrelationSpec) {
+        kind = spec.kind
+        timespan = spec.timespan
+        ruleCount = spec.rules.count
+        condition = spec.condition
+    }
+
+    func holds(_ measured: Double) -> Bool {
+        condition.allSatisfy { $0.holds(for: measured) }
+    }
+
+    /// True for `rdpcause_absent`, which keeps no window.
+    var isAbsence: Bool {
+        if case .absent = kind { true } else { false }
+    }
+}
+
+/// One hit (or chained alert) in a group's shared window.
+struct FamilyEntry {
+    /// Event time, in ticks.
+    var time: Int64
+    /// Which of the family's sources fed it: one reference of a detection or correlation.
+    var source: Int32
+    /// The hit's sequence number in the engine's ``HitJournal``; -1 for a chained alert.
+    var hit: Int
+    /// The value field parsed as a number (NaN when it is none), parsed once per hit.
+    var number: Double
+    /// The value field's text, kept only when a rule of the family counts distinct values.
+    var value: String?
+    /// For a chained alert: the events of the alert.
+    var chained: [ContributingEvent]?
+}
+
+/// One rule's view of one group: where its window starts in the group's shared entries, and its
+/// running measures (32 bytes, so the windows of a group's rules sit together in a few cache lines).
+struct RuleWindow {
+    /// Sequence number of the first entry that may still count.
+    var start = 0
+    var count: Int32 = 0
+    var rolesPresent: Int32 = 0
+    var numericCount: Int32 = 0
+    var sum = 0.0
+}
+
+/// One group of a family: its group-by values and the entries all the family's rules share.
+struct FamilyGroup {
+    var key: String
+    /// `key.hashValue`, kept for the index.
+    var hash: Int
+    var values: [String]
+    var entries = WindowBuffer<FamilyEntry>()
+    /// Sequence number of `entries[0]`.
+    var firstSequence = 0
+    var lastTouch: Int64 = .min
+    /// For `rdpcause_absent`: the time of the group's last `absent_rules` event.
+    var lastAbsentEvent: Int64 = .min
+    var older: Int32 = -1
+    var newer: Int32 = -1
+
+    /// The sequence number the next entry gets.
+    var endSequence: Int { firstSequence + entries.count }
+}
+
+/// The correlation rules that group the same way (same group-by keys, aliases and value field),
+/// evaluated together: a hit is looked up once per family, its entry is stored once per group and
+/// shared by every rule of the family, and the rules' windows of one group are adjacent in memory.
+/// A hit that feeds many rules of a family therefore touches one group, not one group per rule.
+///
+/// Each rule keeps a ``RuleWindow`` per group: the sequence number where its window starts, and
+/// its counts, role counters, distinct values and sums, updated as entries come in and leave. An
+/// entry counts for a rule when its source routes to that rule (a detection referenced twice by a
+/// rule is two sources). Groups are kept in last-touch order and freed when the longest window of
+/// the family has passed since their last entry; a group's entries older than twice that window
+/// are trimmed as it grows, so memory is bounded by what the windows hold.
+struct CorrelationFamily {
+    /// A rule of the family that a source feeds, with the role the source has in it.
+    struct LocalRoute {
+        var rule: Int32
+        var role: Int32
+    }
+
+    /// The role of a source in a rule it does not feed.
+    static let unrouted = Int32.min
+
+    /// The engine's indices of the family's rules, in local order.
+    let rules: [Int]
+    let plans: [RulePlan]
+    /// The longest window of the family's rules (for `rdpcause_absent`, the longer side).
+    let maxSpan: Int64
+    /// True when a rule counts distinct values (entries then keep the value's text).
+    let keepsValueText: Bool
+    /// Per source, the rules it feeds, in rule order.
+    private(set) var sourceRoutes: [[LocalRoute]] = []
+    /// `roles[source * rules.count + rule]`: the source's role in the rule, or ``unrouted``.
+    private var roles: [Int32] = []
+    /// Per rule, the offset of its role counters in a group's counters (-1: it keeps none).
+    private let roleOffsets: [Int]
+    private let roleStride: Int
+    /// Per rule, the index of its distinct-value counts in a group's (-1: it keeps none).
+    private let distinctSlots: [Int]
+    private let distinctStride: Int
+
+    private var groupIndex = GroupIndex()
+    private var groups: [FamilyGroup] = []
+    /// `windows[group * rules.count + rule]`.
+    private var windows: [RuleWindow] = []
+    /// `roleCounts[group * roleStride + roleOffsets[rule] + role]`: entries per role in the window.
+    private var roleCounts: [Int32] = []
+    /// `valueCounts[group * distinctStride + distinctSlots[rule]]`: entries per distinct value.
+    private var valueCounts: [[String: Int]] = []
+    private var freeGroups: [Int32] = []
+    private var oldest: Int32 = -1
+    private var newest: Int32 = -1
+
+    init(rules: [Int], plans: [RulePlan]) {
+        self.rules = rules
+        self.plans = plans
+        maxSpan = plans.map { plan in
+            if case .absent(let before, let after) = plan.kind { return max(before, after) }
+            return plan.timespan
+        }.max() ?? 0
+        var offsets: [Int] = []
+        var stride = 0
+        var slots: [Int] = []
+        var distinct = 0
+        for plan in plans {
+            switch plan.kind {
+            case .temporal, .temporalOrdered:
+                offsets.append(stride)
+                stride += plan.ruleCount
+            default: offsets.append(-1)
+            }
+            if plan.kind == .valueCount {
+                slots.append(distinct)
+                distinct += 1
+            } else {
+                slots.append(-1)
+            }
+        }
+        roleOffsets = offsets
+        roleStride = stride
+        distinctSlots = slots
+        distinctStride = distinct
+        keepsValueText = distinct > 0
+    }
+
+    /// Adds a source with its role in each rule (``unrouted`` where it feeds none) and returns its index.
+    mutating func addSource(roles sourceRoles: [Int32]) -> Int32 {
+        let source = Int32(sourceRoutes.count)
+        roles += sourceRoles
+        sourceRoutes.append(
+            sourceRoles.enumerated().compactMap { rule, role in
+                role == Self.unrouted ? nil : LocalRoute(rule: Int32(rule), role: role)
+            })
+        return source
+    }
+
+    /// The number of groups holding state.
+    var count: Int { groupIndex.count }
+
+    /// The number of entries the groups hold.
+    var entryCount: Int { groups.reduce(0) { $0 + $1.entries.count } }
+
+    /// The group-by values of `group`.
+    func values(of group: Int32) -> [String] { groups[Int(group)].values }
+
+    /// The group with `key` (whose `hashValue` is `hash`), if it exists.
+    ///
+    /// Inlined: called on a family inside an array, a non-mutating method got a copy of the
+    /// whole family to work on.
+    @inline(__always)
+    private func find(_ key: String, hash: Int) -> Int32? {
+        groupIndex.find(hash) { groups[Int($0)].key == key }
+    }
+
+    /// The time of the last `absent_rules` event of the group with `key`, if it has had one.
+    func lastAbsentEvent(key: String, hash: Int) -> Int64? {
+        guard let group = find(key, hash: hash) else { return nil }
+        let time = groups[Int(group)].lastAbsentEvent
+        return time == .min ? nil : time
+    }
+
+    /// The group with `key` (whose `hashValue` is `hash`), created (or recycled) when absent,
+    /// marked as touched at `time`.
+    mutating func group(key: String, hash: Int, values: [String], at time: Int64) -> Int32 {
+        let group: Int32
+        if let found = find(key, hash: hash) {
+            group = found
+            unlink(group)
+        } else {
+            group = freeGroups.popLast() ?? Int32(groups.count)
+            allocate(group, key: key, hash: hash, values: values)
+            groupIndex.insert(hash, group: group)
+        }
+        groups.withUnsafeMutableBufferPointer { groups in
+            groups[Int(group)].lastTouch = time
+            groups[Int(group)].older = newest
+            groups[Int(group)].newer = -1
+            if newest >= 0 { groups[Int(newest)].newer = group }
+        }
+        if newest < 0 { oldest = group }
+        newest = group
+        return group
+    }
+
+    /// Sets up `group` (a freed group, or a new one) empty, for `key`.
+    private mutating func allocate(_ group: Int32, key: String, hash: Int, values: [String]) {
+        let index = Int(group)
+        if index == groups.count {
+            groups.append(FamilyGroup(key: key, hash: hash, values: values))
+            windows.append(contentsOf: repeatElement(RuleWindow(), count: rules.count))
+            roleCounts.append(contentsOf: repeatElement(0, count: roleStride))
+            valueCounts.append(contentsOf: repeatElement([:], count: distinctStride))
+            return
+        }
+        groups[index].key = key
+        groups[index].hash = hash
+        groups[index].values = values
+        groups[index].firstSequence = 0
+        groups[index].lastAbsentEvent = .min
+        windows.withUnsafeMutableBufferPointer { windows in
+            for rule in 0..<rules.count { windows[index * rules.count + rule] = RuleWindow() }
+        }
+        if roleStride > 0 {
+            roleCounts.withUnsafeMutableBufferPointer { counts in
+                for offset in 0..<roleStride { counts[index * roleStride + offset] = 0 }
+            }
+        }
+        for slot in 0..<distinctStride where !valueCounts[index * distinctStride + slot].isEmpty {
+            valueCounts[index * distinctStride + slot].removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Notes an `absent_rules` event of `group` at `time`.
+    mutating func noteAbsentEvent(in group: Int32, at time: Int64) {
+        groups[Int(group)].lastAbsentEvent = time
+    }
+
+    /// A rule that holds: the measure and the entries that made it hold.
+    struct Held {
+        var rule: Int
+        var measure: Double
+        var entries: [FamilyEntry]
+    }
+
+    /// Stores `entry` in the group with `key` and lets every rule its source feeds count it;
+    /// appends the rules that now hold to `held` and returns the group.
+    mutating func insert(_ entry: FamilyEntry, key: String, hash: Int, values: [String], held: inout [Held]) -> Int32 {
+        let group = group(key: key, hash: hash, values: values, at: entry.time)
+        let sequence = append(entry, to: group)
+        for route in sourceRoutes[Int(entry.source)] {
+            if let (measure, entries) = include(sequence, of: group, in: Int(route.rule), role: route.role) {
+                held.append(Held(rule: rules[Int(route.rule)], measure: measure, entries: entries))
+            }
+        }
+        return group
+    }
+
+    /// Appends `entry` to `group`'s shared entries and returns its sequence number. Every earlier
+    /// entry must have been included by the rules its source feeds.
+    private mutating func append(_ entry: FamilyEntry, to group: Int32) -> Int {
+        let index = Int(group)
+        if !groups[index].entries.isEmpty, groups[index].entries[0].time < entry.time &- maxSpan &- maxSpan {
+            trim(group, now: entry.time)
+        }
+        groups[index].entries.append(entry)
+        return groups[index].endSequence - 1
+    }
+
+    /// Expires every rule's window of `group` as of `now` and drops the entries no window starts before.
+    private mutating func trim(_ group: Int32, now: Int64) {
+        let index = Int(group)
+        var keepFrom = Int.max
+        for rule in 0..<rules.count {
+            expire(rule, in: index, before: now &- plans[rule].timespan)
+            keepFrom = min(keepFrom, windows[index * rules.count + rule].start)
+        }
+        while groups[index].firstSequence < keepFrom, !groups[index].entries.isEmpty {
+            groups[index].entries.removeFirst()
+            groups[index].firstSequence += 1
+        }
+    }
+
+    /// Counts entry `sequence` of `group` in the window of `rule` (as `role`), drops what has left
+    /// the window, and, when the rule now holds, returns the measure and the contributing entries
+    /// and empties the window (one burst, one alert).
+    private mutating func include(
+        _ sequence: Int, of group: Int32, in rule: Int, role: Int32
+    ) -> (measure: Double, entries: [FamilyEntry])? {
+        let index = Int(group)
+        let slot = index * rules.count + rule
+        let offset = sequence - groups[index].firstSequence
+        let time = groups[index].entries[offset].time
+        let number = groups[index].entries[offset].number
+        windows[slot].count += 1
+        if roleOffsets[rule] >= 0 {
+            let counter = index * roleStride + roleOffsets[rule] + Int(role)
+            if roleCounts[counter] == 0 { windows[slot].rolesPresent += 1 }
+            roleCounts[counter] += 1
+        }
+        if distinctSlots[rule] >= 0, let value = groups[index].entries[offset].value {
+            valueCounts[index * distinctStride + distinctSlots[rule]][value, default: 0] += 1
+        }
+        if !number.isNaN {
+            windows[slot].sum += number
+            windows[slot].numericCount += 1
+        }
+        expire(rule, in: index, before: time &- plans[rule].timespan)
+        guard let measure = measure(rule, in: index, through: sequence) else { return nil }
+        let contributing = contributingEntries(rule, in: index, through: sequence)
+        clear(rule, in: index, after: sequence)
+        return (measure, contributing)
+    }
+
+    /// Moves the window of `rule` past its entries older than `horizon` (and past entries of
+    /// sources that do not feed it), taking them out of its measures.
+    private mutating func expire(_ rule: Int, in index: Int, before horizon: Int64) {
+        let slot = index * rules.count + rule
+        let first = groups[index].firstSequence
+        let end = groups[index].endSequence
+        var start = windows[slot].start
+        while start < end {
+            let offset = start - first
+            let role = roles[Int(groups[index].entries[offset].source) * rules.count + rule]
+            if role != Self.unrouted {
+                let time = groups[index].entries[offset].time
+                if time >= horizon { break }
+                remove(offset, of: index, from: rule, slot: slot, role: role)
+            }
+            start += 1
+        }
+        windows[slot].start = start
+    }
+
+    private mutating func remove(_ offset: Int, of index: Int, from rule: Int, slot: Int, role: Int32) {
+        windows[slot].count -= 1
+        if roleOffsets[rule] >= 0 {
+            let counter = index * roleStride + roleOffsets[rule] + Int(role)
+            roleCounts[counter] -= 1
+            if roleCounts[counter] == 0 { windows[slot].rolesPresent -= 1 }
+        }
+        if distinctSlots[rule] >= 0, let value = groups[index].entries[offset].value {
+            let distinct = index * distinctStride + distinctSlots[rule]
+            if let count = valueCounts[distinct][value] { valueCounts[distinct][value] = count > 1 ? count - 1 : nil }
+        }
+        let number = groups[index].entries[offset].number
+        if !number.isNaN {
+            windows[slot].sum -= number
+            windows[slot].numericCount -= 1
+        }
+    }
+
+    /// Empties the window of `rule` in group `index`: it starts after entry `sequence`.
+    private mutating func clear(_ rule: Int, in index: Int, after sequence: Int) {
+        let slot = index * rules.count + rule
+        if windows[slot].rolesPresent > 0 {
+            let base = index * roleStride + roleOffsets[rule]
+            for role in 0..<plans[rule].ruleCount { roleCounts[base + role] = 0 }
+        }
+        if distinctSlots[rule] >= 0 {
+            valueCounts[index * distinctStride + distinctSlots[rule]].removeAll(keepingCapacity: true)
+        }
+        windows[slot] = RuleWindow(start: sequence + 1)
+    }
+
+    /// The role of the entry at `offset` of group `index` in `rule`.
+    @inline(__always)
+    private func role(_ offset: Int, of index: Int, in rule: Int) -> Int32 {
+        roles[Int(groups[index].entries[offset].source) * rules.count + rule]
+    }
+
+    /// The offsets of the entries of `rule`'s window in group `index`, through `sequence`.
+    private func windowOffsets(_ rule: Int, in index: Int, through sequence: Int) -> [Int] {
+        let first = groups[index].firstSequence
+        let lower = windows[index * rules.count + rule].start - first
+        return (lower..<max(lower, sequence - first + 1)).filter {
+            role($0, of: index, in: rule) != Self.unrouted
+        }
+    }
+
+    /// The rule's measure when it holds.
+    ///
+    /// - Complexity: O(1) for counts, distinct values, sums and temporal roles; O(*w*) in the
+    ///   window for `temporal_ordered` once every rule has an event in the window, and for median
+    ///   and percentile.
+    /// Mutating only to read the family in place: as a non-mutating method called from
+    /// ``include(_:of:in:role:)``, it worked on a copy of the family made for every call.
+    private mutating func measure(_ rule: Int, in index: Int, through sequence: Int) -> Double? {
+        let window = windows[index * rules.count + rule]
+        let ruleCount = plans[rule].ruleCount
+        let measured: Double
+        switch plans[rule].kind {
+        case .eventCount:
+            measured = Double(window.count)
+        case .valueCount:
+            measured = Double(valueCounts[index * distinctStride + distinctSlots[rule]].count)
+        case .temporal:
+            let roles = Double(window.rolesPresent)
+            return (plans[rule].condition.isEmpty ? window.rolesPresent >= ruleCount : plans[rule].holds(roles)) ? roles : nil
+        case .temporalOrdered:
+            guard window.rolesPresent == ruleCount else { return nil }
+            let chain = Double(orderedChain(rule, in: index, through: sequence).count)
+            return chain == Double(ruleCount) && (plans[rule].condition.isEmpty || plans[rule].holds(chain)) ? chain : nil
+        case .valueSum:
+            measured = window.sum
+        case .valueAverage:
+            guard window.numericCount > 0 else { return nil }
+            measured = window.sum / Double(window.numericCount)
+        case .valueMedian, .valuePercentile:
+            let numbers = windowOffsets(rule, in: index, through: sequence).map { groups[index].entries[$0].number }
+                .filter { !$0.isNaN }.sorted()
+            guard !numbers.isEmpty else { return nil }
+            var percentile = 50.0
+            if case .valuePercentile(let p) = plans[rule].kind { percentile = p }
+            measured = nearestRankPercentile(numbers, percentile)
+        case .absent:
+            return nil
+        }
+        return plans[rule].holds(measured) ? measured : nil
+    }
+
+    /// The earliest chain of entries with roles 0, 1, 2, … in window order.
+    private func orderedChain(_ rule: Int, in index: Int, through sequence: Int) -> [Int] {
+        var chain: [Int] = []
+        for offset in windowOffsets(rule, in: index, through: sequence)
+        where role(offset, of: index, in: rule) == chain.count {
+            chain.append(offset)
+            if chain.count == plans[rule].ruleCount { break }
+        }
+        return chain
+    }
+
+    /// The entries that made `rule` hold: the chain for `temporal_ordered`, else the whole window.
+    private func contributingEntries(_ rule: Int, in index: Int, through sequence: Int) -> [FamilyEntry] {
+        let offsets =
+            plans[rule].kind == .temporalOrdered
+            ? orderedChain(rule, in: index, through: sequence) : windowOffsets(rule, in: index, through: sequence)
+        return offsets.map { groups[index].entries[$0] }
+    }
+
+    /// Frees every group without an entry since `horizon` (no window of the family reaches back
+    /// to it).
+    mutating func expireGroups(before now: Int64) {
+        let horizon = now &- maxSpan
+        while oldest >= 0, groups[Int(oldest)].lastTouch < horizon {
+            let group = oldest
+            unlink(group)
+            let slot = Int(group)
+            groupIndex.remove(groups[slot].hash, group: group)
+            groups[slot].values = []
+            groups[slot].entries.removeAll()
+            freeGroups.append(group)
+        }
+    }
+
+    private mutating func unlink(_ group: Int32) {
+        let (older, newer) = (groups[Int(group)].older, groups[Int(group)].newer)
+        groups.withUnsafeMutableBufferPointer { groups in
+            if older >= 0 { groups[Int(older)].newer = newer }
+            if newer >= 0 { groups[Int(newer)].older = older }
+        }
+        if older < 0 { oldest = newer }
+        if newer < 0 { newest = older }
+    }
+}
+
+/// A hash index from group key to group number: open addressing with linear probing and
+/// backward-shift deletion over one flat array of (hash, group) pairs. Keys are hashed once per
+/// hit (not once per family, nor again on removal); a probe compares the key text only when the
+/// stored hash is equal.
+struct GroupIndex {
+    private struct Bucket {
+        var hash: Int
+        var group: Int32
+    }
+
+    private static let empty = Bucket(hash: 0, group: -1)
+    private var buckets = Array(repeating: GroupIndex.empty, count: 16)
+    private var mask = 15
+    private(set) var count = 0
+
+    /// The group whose key has `hash` and satisfies `isKey`, if any.
+    func find(_ hash: Int, isKey: (Int32) -> Bool) -> Int32? {
+        var bucket = hash & mask
+        while true {
+            let found = buckets[bucket]
+            if found.group < 0 { return nil }
+            if found.hash == hash, isKey(found.group) { return found.group }
+            bucket = (bucket + 1) & mask
+        }
+    }
+
+    /// Adds `group` (which must be absent) under `hash`.
+    mutating func insert(_ hash: Int, group: Int32) {
+        if (count + 1) * 2 > buckets.count { grow() }
+        var bucket = hash & mask
+        while buckets[bucket].group >= 0 { bucket = (bucket + 1) & mask }
+        buckets[bucket] = Bucket(hash: hash, group: group)
+        count += 1
+    }
+
+    /// Removes `group` (which must be present under `hash`).
+    mutating func remove(_ hash: Int, group: Int32) {
+        let mask = mask
+        var hole = hash & mask
+        while buckets[hole].group != group { hole = (hole + 1) & mask }
+        buckets.withUnsafeMutableBufferPointer { buckets in
+            // Backward shift: move later entries of the probe run into the hole so lookups never
+            // stop early at it.
+            var next = (hole + 1) & mask
+            while buckets[next].group >= 0 {
+                let wanted = buckets[next].hash & mask
+                // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
+                let movable = hole <= next ? (wanted <= hole || wanted > next) : (wanted <= hole && wanted > next)
+                if movable {
+                    buckets[hole] = buckets[next]
+                    hole = next
+                }
+                next = (next + 1) & mask
+            }
+            buckets[hole] = Self.empty
+        }
+        count -= 1
+    }
+
+    private mutating func grow() {
+        let old = buckets
+        buckets = Array(repeating: Self.empty, count: old.count * 2)
+        mask = buckets.count - 1
+        count = 0
+        for bucket in old where bucket.group >= 0 { insert(bucket.hash, group: bucket.group) }
+    }
+}
