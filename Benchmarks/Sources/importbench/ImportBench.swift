@@ -156,9 +156,11 @@ func runCorrelate(_ arguments: [String]) throws(BenchError) -> [(String, JSONVal
     let started = ContinuousClock.now
     var alerts = 0
     let base = 1_780_000_000 * second
-    for index in 0..<count {
-        pool[index % groups].time = EventTimestamp(ticks: base + Int64(index) * second / 20)
-        alerts += engine.process(pool[index % groups], matching: [index % 5]).count
+    pool.withUnsafeMutableBufferPointer { pool in
+        for index in 0..<count {
+            pool[index % groups].time = EventTimestamp(ticks: base + Int64(index) * second / 20)
+            alerts += engine.process(pool[index % groups], matching: [index % 5]).count
+        }
     }
     alerts += engine.finish().count
     let elapsed = (ContinuousClock.now - started).seconds
