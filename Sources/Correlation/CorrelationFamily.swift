@@ -227,16 +227,24 @@ struct CorrelationFamily {
         groups[index].values = values
         groups[index].firstSequence = 0
         groups[index].lastAbsentEvent = .min
-        windows.withUnsafeMutableBufferPointer { windows in
-            for rule in 0..<rules.count { windows[index * rules.count + rule] = RuleWindow() }
-        }
-        if roleStride > 0 {
-            roleCounts.withUnsafeMutableBufferPointer { counts in
-                for offset in 0..<roleStride { counts[index * roleStride + offset] = 0 }
+        // A window with no role present has all its role counters at zero, and one with no entry
+        // has no distinct values: only what the windows say is in use is reset.
+        for rule in 0..<rules.count {
+            let window = windows[index * rules.count + rule]
+            if window.rolesPresent > 0 { resetRoleCounters(rule, in: index) }
+            if window.count > 0, distinctSlots[rule] >= 0 {
+                valueCounts[index * distinctStride + distinctSlots[rule]].removeAll(keepingCapacity: true)
             }
+            windows[index * rules.count + rule] = RuleWindow()
         }
-        for slot in 0..<distinctStride where !valueCounts[index * distinctStride + slot].isEmpty {
-            valueCounts[index * distinctStride + slot].removeAll(keepingCapacity: true)
+    }
+
+    /// Sets the role counters of `rule` in group `index` to zero.
+    private mutating func resetRoleCounters(_ rule: Int, in index: Int) {
+        let base = index * roleStride + roleOffsets[rule]
+        let count = plans[rule].ruleCount
+        roleCounts.withUnsafeMutableBufferPointer { counts in
+            UnsafeMutableBufferPointer(rebasing: counts[base..<base + count]).update(repeating: 0)
         }
     }
 
@@ -362,10 +370,7 @@ struct CorrelationFamily {
     /// Empties the window of `rule` in group `index`: it starts after entry `sequence`.
     private mutating func clear(_ rule: Int, in index: Int, after sequence: Int) {
         let slot = index * rules.count + rule
-        if windows[slot].rolesPresent > 0 {
-            let base = index * roleStride + roleOffsets[rule]
-            for role in 0..<plans[rule].ruleCount { roleCounts[base + role] = 0 }
-        }
+        if windows[slot].rolesPresent > 0 { resetRoleCounters(rule, in: index) }
         if distinctSlots[rule] >= 0 {
             valueCounts[index * distinctStride + distinctSlots[rule]].removeAll(keepingCapacity: true)
         }
