@@ -41,13 +41,17 @@ struct FamilyEntry {
 }
 
 /// One rule's view of one group: where its window starts in the group's shared entries, and its
-/// running measures (32 bytes, so the windows of a group's rules sit together in a few cache lines).
+/// running measures (24 bytes, so the windows of a group's rules sit together in a few cache lines).
 struct RuleWindow {
-    /// Sequence number of the first entry that may still count.
-    var start = 0
+    /// Offset in the group's entries of the first entry that may still count.
+    var start: Int32 = 0
+    /// Entries of the rule in the window.
     var count: Int32 = 0
+    /// Roles with at least one entry in the window (temporal rules).
     var rolesPresent: Int32 = 0
-    var numericCount: Int32 = 0
+    /// Entries whose value is a number.
+    var numbers: Int32 = 0
+    /// The sum of those numbers.
     var sum = 0.0
 }
 
@@ -58,16 +62,11 @@ struct FamilyGroup {
     var hash: Int
     var values: [String]
     var entries = WindowBuffer<FamilyEntry>()
-    /// Sequence number of `entries[0]`.
-    var firstSequence = 0
     var lastTouch: Int64 = .min
     /// For `rdpcause_absent`: the time of the group's last `absent_rules` event.
     var lastAbsentEvent: Int64 = .min
     var older: Int32 = -1
     var newer: Int32 = -1
-
-    /// The sequence number the next entry gets.
-    var endSequence: Int { firstSequence + entries.count }
 }
 
 /// The correlation rules that group the same way (same group-by keys, aliases and value field),
@@ -75,8 +74,9 @@ struct FamilyGroup {
 /// shared by every rule of the family, and the rules' windows of one group are adjacent in memory.
 /// A hit that feeds many rules of a family therefore touches one group, not one group per rule.
 ///
-/// Each rule keeps a ``RuleWindow`` per group: the sequence number where its window starts, and
-/// its counts, role counters, distinct values and sums, updated as entries come in and leave. An
+/// Each rule keeps a ``RuleWindow`` per group: the offset where its window starts in the group's
+/// entries, and its counts, role counters, distinct values and sums, updated as entries come in
+/// and leave. An
 /// entry counts for a rule when its source routes to that rule (a detection referenced twice by a
 /// rule is two sources). Groups are kept in last-touch order and freed when the longest window of
 /// the family has passed since their last entry; a group's entries older than twice that window
@@ -225,18 +225,23 @@ struct CorrelationFamily {
         groups[index].key = key
         groups[index].hash = hash
         groups[index].values = values
-        groups[index].firstSequence = 0
         groups[index].lastAbsentEvent = .min
-        // A window with no role present has all its role counters at zero, and one with no entry
-        // has no distinct values: only what the windows say is in use is reset.
-        for rule in 0..<rules.count {
-            let window = windows[index * rules.count + rule]
-            if window.rolesPresent > 0 { resetRoleCounters(rule, in: index) }
-            if window.count > 0, distinctSlots[rule] >= 0 {
-                valueCounts[index * distinctStride + distinctSlots[rule]].removeAll(keepingCapacity: true)
-            }
-            windows[index * rules.count + rule] = RuleWindow()
+        for rule in 0..<rules.count { reset(rule, in: index, start: 0) }
+    }
+
+    /// Empties the window of `rule` in group `index`, to start at entry offset `start`.
+    ///
+    /// A window with no role present has all its role counters at zero, and one with no entry
+    /// has no distinct values: only what the window says is in use is reset.
+    @inline(__always)
+    private mutating func reset(_ rule: Int, in index: Int, start: Int32) {
+        let slot = index * rules.count + rule
+        let window = windows[slot]
+        if window.rolesPresent > 0 { resetRoleCounters(rule, in: index) }
+        if window.count > 0, distinctSlots[rule] >= 0 {
+            valueCounts[index * distinctStride + distinctSlots[rule]].removeAll(keepingCapacity: true)
         }
+        windows[slot] = RuleWindow(start: start)
     }
 
     /// Sets the role counters of `rule` in group `index` to zero.
@@ -264,49 +269,50 @@ struct CorrelationFamily {
     /// appends the rules that now hold to `held` and returns the group.
     mutating func insert(_ entry: FamilyEntry, key: String, hash: Int, values: [String], held: inout [Held]) -> Int32 {
         let group = group(key: key, hash: hash, values: values, at: entry.time)
-        let sequence = append(entry, to: group)
+        let offset = append(entry, to: group)
         for route in sourceRoutes[Int(entry.source)] {
-            if let (measure, entries) = include(sequence, of: group, in: Int(route.rule), role: route.role) {
+            if let (measure, entries) = include(offset, of: group, in: Int(route.rule), role: route.role) {
                 held.append(Held(rule: rules[Int(route.rule)], measure: measure, entries: entries))
             }
         }
         return group
     }
 
-    /// Appends `entry` to `group`'s shared entries and returns its sequence number. Every earlier
-    /// entry must have been included by the rules its source feeds.
-    private mutating func append(_ entry: FamilyEntry, to group: Int32) -> Int {
+    /// Appends `entry` to `group`'s shared entries and returns its offset there (valid until the
+    /// next append). Every earlier entry must have been included by the rules its source feeds.
+    private mutating func append(_ entry: FamilyEntry, to group: Int32) -> Int32 {
         let index = Int(group)
         if !groups[index].entries.isEmpty, groups[index].entries[0].time < entry.time &- maxSpan &- maxSpan {
             trim(group, now: entry.time)
         }
         groups[index].entries.append(entry)
-        return groups[index].endSequence - 1
+        return Int32(groups[index].entries.count - 1)
     }
 
-    /// Expires every rule's window of `group` as of `now` and drops the entries no window starts before.
+    /// Expires every rule's window of `group` as of `now` and drops the entries no window starts
+    /// before (the windows' offsets move with them).
     private mutating func trim(_ group: Int32, now: Int64) {
         let index = Int(group)
-        var keepFrom = Int.max
+        let base = index * rules.count
+        var dropped = Int32.max
         for rule in 0..<rules.count {
             expire(rule, in: index, before: now &- plans[rule].timespan)
-            keepFrom = min(keepFrom, windows[index * rules.count + rule].start)
+            dropped = min(dropped, windows[base + rule].start)
         }
-        while groups[index].firstSequence < keepFrom, !groups[index].entries.isEmpty {
-            groups[index].entries.removeFirst()
-            groups[index].firstSequence += 1
-        }
+        guard dropped > 0 else { return }
+        for _ in 0..<dropped { groups[index].entries.removeFirst() }
+        for rule in 0..<rules.count { windows[base + rule].start -= dropped }
     }
 
-    /// Counts entry `sequence` of `group` in the window of `rule` (as `role`), drops what has left
-    /// the window, and, when the rule now holds, returns the measure and the contributing entries
-    /// and empties the window (one burst, one alert).
+    /// Counts the entry at `offset` of `group` in the window of `rule` (as `role`), drops what has
+    /// left the window, and, when the rule now holds, returns the measure and the contributing
+    /// entries and empties the window (one burst, one alert).
     private mutating func include(
-        _ sequence: Int, of group: Int32, in rule: Int, role: Int32
+        _ entryOffset: Int32, of group: Int32, in rule: Int, role: Int32
     ) -> (measure: Double, entries: [FamilyEntry])? {
         let index = Int(group)
         let slot = index * rules.count + rule
-        let offset = sequence - groups[index].firstSequence
+        let offset = Int(entryOffset)
         let time = groups[index].entries[offset].time
         let number = groups[index].entries[offset].number
         windows[slot].count += 1
@@ -320,12 +326,12 @@ struct CorrelationFamily {
         }
         if !number.isNaN {
             windows[slot].sum += number
-            windows[slot].numericCount += 1
+            windows[slot].numbers += 1
         }
         expire(rule, in: index, before: time &- plans[rule].timespan)
-        guard let measure = measure(rule, in: index, through: sequence) else { return nil }
-        let contributing = contributingEntries(rule, in: index, through: sequence)
-        clear(rule, in: index, after: sequence)
+        guard let measure = measure(rule, in: index, through: offset) else { return nil }
+        let contributing = contributingEntries(rule, in: index, through: offset)
+        reset(rule, in: index, start: entryOffset + 1)
         return (measure, contributing)
     }
 
@@ -333,20 +339,18 @@ struct CorrelationFamily {
     /// sources that do not feed it), taking them out of its measures.
     private mutating func expire(_ rule: Int, in index: Int, before horizon: Int64) {
         let slot = index * rules.count + rule
-        let first = groups[index].firstSequence
-        let end = groups[index].endSequence
-        var start = windows[slot].start
-        while start < end {
-            let offset = start - first
+        let end = groups[index].entries.count
+        var offset = Int(windows[slot].start)
+        while offset < end {
             let role = roles[Int(groups[index].entries[offset].source) * rules.count + rule]
             if role != Self.unrouted {
                 let time = groups[index].entries[offset].time
                 if time >= horizon { break }
                 remove(offset, of: index, from: rule, slot: slot, role: role)
             }
-            start += 1
+            offset += 1
         }
-        windows[slot].start = start
+        windows[slot].start = Int32(offset)
     }
 
     private mutating func remove(_ offset: Int, of index: Int, from rule: Int, slot: Int, role: Int32) {
@@ -362,19 +366,10 @@ struct CorrelationFamily {
         }
         let number = groups[index].entries[offset].number
         if !number.isNaN {
-            windows[slot].sum -= number
-            windows[slot].numericCount -= 1
+            windows[slot].numbers -= 1
+            // Exactly zero once the window holds no number, whatever rounding the subtractions left.
+            windows[slot].sum = windows[slot].numbers == 0 ? 0 : windows[slot].sum - number
         }
-    }
-
-    /// Empties the window of `rule` in group `index`: it starts after entry `sequence`.
-    private mutating func clear(_ rule: Int, in index: Int, after sequence: Int) {
-        let slot = index * rules.count + rule
-        if windows[slot].rolesPresent > 0 { resetRoleCounters(rule, in: index) }
-        if distinctSlots[rule] >= 0 {
-            valueCounts[index * distinctStride + distinctSlots[rule]].removeAll(keepingCapacity: true)
-        }
-        windows[slot] = RuleWindow(start: sequence + 1)
     }
 
     /// The role of the entry at `offset` of group `index` in `rule`.
@@ -383,11 +378,10 @@ struct CorrelationFamily {
         roles[Int(groups[index].entries[offset].source) * rules.count + rule]
     }
 
-    /// The offsets of the entries of `rule`'s window in group `index`, through `sequence`.
-    private func windowOffsets(_ rule: Int, in index: Int, through sequence: Int) -> [Int] {
-        let first = groups[index].firstSequence
-        let lower = windows[index * rules.count + rule].start - first
-        return (lower..<max(lower, sequence - first + 1)).filter {
+    /// The offsets of the entries of `rule`'s window in group `index`, through offset `last`.
+    private func windowOffsets(_ rule: Int, in index: Int, through last: Int) -> [Int] {
+        let lower = Int(windows[index * rules.count + rule].start)
+        return (lower..<max(lower, last + 1)).filter {
             role($0, of: index, in: rule) != Self.unrouted
         }
     }
@@ -399,7 +393,7 @@ struct CorrelationFamily {
     ///   and percentile.
     /// Mutating only to read the family in place: as a non-mutating method called from
     /// ``include(_:of:in:role:)``, it worked on a copy of the family made for every call.
-    private mutating func measure(_ rule: Int, in index: Int, through sequence: Int) -> Double? {
+    private mutating func measure(_ rule: Int, in index: Int, through last: Int) -> Double? {
         let window = windows[index * rules.count + rule]
         let ruleCount = plans[rule].ruleCount
         let measured: Double
@@ -413,15 +407,15 @@ struct CorrelationFamily {
             return (plans[rule].condition.isEmpty ? window.rolesPresent >= ruleCount : plans[rule].holds(roles)) ? roles : nil
         case .temporalOrdered:
             guard window.rolesPresent == ruleCount else { return nil }
-            let chain = Double(orderedChain(rule, in: index, through: sequence).count)
+            let chain = Double(orderedChain(rule, in: index, through: last).count)
             return chain == Double(ruleCount) && (plans[rule].condition.isEmpty || plans[rule].holds(chain)) ? chain : nil
         case .valueSum:
             measured = window.sum
         case .valueAverage:
-            guard window.numericCount > 0 else { return nil }
-            measured = window.sum / Double(window.numericCount)
+            guard window.numbers > 0 else { return nil }
+            measured = window.sum / Double(window.numbers)
         case .valueMedian, .valuePercentile:
-            let numbers = windowOffsets(rule, in: index, through: sequence).map { groups[index].entries[$0].number }
+            let numbers = windowOffsets(rule, in: index, through: last).map { groups[index].entries[$0].number }
                 .filter { !$0.isNaN }.sorted()
             guard !numbers.isEmpty else { return nil }
             var percentile = 50.0
@@ -434,9 +428,9 @@ struct CorrelationFamily {
     }
 
     /// The earliest chain of entries with roles 0, 1, 2, … in window order.
-    private func orderedChain(_ rule: Int, in index: Int, through sequence: Int) -> [Int] {
+    private func orderedChain(_ rule: Int, in index: Int, through last: Int) -> [Int] {
         var chain: [Int] = []
-        for offset in windowOffsets(rule, in: index, through: sequence)
+        for offset in windowOffsets(rule, in: index, through: last)
         where role(offset, of: index, in: rule) == chain.count {
             chain.append(offset)
             if chain.count == plans[rule].ruleCount { break }
@@ -445,10 +439,10 @@ struct CorrelationFamily {
     }
 
     /// The entries that made `rule` hold: the chain for `temporal_ordered`, else the whole window.
-    private func contributingEntries(_ rule: Int, in index: Int, through sequence: Int) -> [FamilyEntry] {
+    private func contributingEntries(_ rule: Int, in index: Int, through last: Int) -> [FamilyEntry] {
         let offsets =
             plans[rule].kind == .temporalOrdered
-            ? orderedChain(rule, in: index, through: sequence) : windowOffsets(rule, in: index, through: sequence)
+            ? orderedChain(rule, in: index, through: last) : windowOffsets(rule, in: index, through: last)
         return offsets.map { groups[index].entries[$0] }
     }
 
