@@ -496,9 +496,12 @@ private let characterDataCallback: XML_CharacterDataHandler = { userData, bytes,
 @inline(__always)
 func cNameEquals(_ name: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
     let count = literal.utf8CodeUnitCount
-    // strncmp stops at the name's terminator, so a shorter name is never read past its end.
-    return literal.utf8Start.withMemoryRebound(to: CChar.self, capacity: count) { strncmp(name, $0, count) } == 0
-        && name[count] == 0
+    let bytes = literal.utf8Start
+    // Byte by byte, inline (most names differ at the first byte; a call to strncmp cost more than
+    // the comparison). It stops at the first difference, and the name's terminator differs from
+    // every byte of a literal (which holds no NUL), so a shorter name is never read past its end.
+    for index in 0..<count where UInt8(bitPattern: name[index]) != bytes[index] { return false }
+    return name[count] == 0
 }
 
 /// The value of attribute `key` in expat's NULL-terminated name/value array.
