@@ -30,8 +30,8 @@ struct ImportBench {
         ),
         Mode(
             name: "correlate",
-            usage: "correlate EVENTS GROUPS",
-            summary: "EVENTS synthetic hits through 50 correlation rules over GROUPS group keys",
+            usage: "correlate EVENTS GROUPS [RATE]",
+            summary: "EVENTS synthetic hits (RATE per second of event time, default 20) through 50 correlation rules over GROUPS group keys",
             run: runCorrelate
         ),
         Mode(
@@ -121,12 +121,14 @@ func runSigma(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)]
     ]
 }
 
-/// `correlate EVENTS GROUPS`: 50 correlation rules (all types, 10 of each kind of window) over
-/// synthetic hits of 5 detection rules (20 hits per second of event time), the group key cycling
-/// through GROUPS values; `correlationSeconds` times the engine alone.
+/// `correlate EVENTS GROUPS [RATE]`: 50 correlation rules (all types, 10 of each kind of window)
+/// over synthetic hits of 5 detection rules (RATE hits per second of event time, default 20), the
+/// group key cycling through GROUPS values; `correlationSeconds` times the engine alone.
 func runCorrelate(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)] {
-    guard arguments.count == 2, let count = Int(arguments[0]), let groups = Int(arguments[1]), count > 0, groups > 0 else {
-        throw BenchError("expected EVENTS GROUPS")
+    guard (2...3).contains(arguments.count), let count = Int(arguments[0]), let groups = Int(arguments[1]),
+        let rate = Int64(arguments.count == 3 ? arguments[2] : "20"), count > 0, groups > 0, rate > 0
+    else {
+        throw BenchError("expected EVENTS GROUPS [RATE]")
     }
     let detections = (0..<5).map { DetectionIdentity(id: nil, name: "rule_\($0)", title: "Rule \($0)") }
     let second = EventTimestamp.ticksPerSecond
@@ -158,7 +160,7 @@ func runCorrelate(_ arguments: [String]) throws(BenchError) -> [(String, JSONVal
     let base = 1_780_000_000 * second
     pool.withUnsafeMutableBufferPointer { pool in
         for index in 0..<count {
-            pool[index % groups].time = EventTimestamp(ticks: base + Int64(index) * second / 20)
+            pool[index % groups].time = EventTimestamp(ticks: base + Int64(index) * second / rate)
             alerts += engine.process(pool[index % groups], matching: [index % 5]).count
         }
     }
