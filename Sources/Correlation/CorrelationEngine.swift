@@ -348,8 +348,11 @@ struct CorrelationCore {
                 let valueField = spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) }
                 let keepsValueText = families[family].keepsValueText && valueField != nil
                 for occurrence in 0..<(roles.map(\.count).max() ?? 0) {
+                    let isChained: Bool
+                    if case .correlation = feeder { isChained = true } else { isChained = false }
                     let source = families[family].addSource(
-                        roles: roles.map { occurrence < $0.count ? $0[occurrence] : CorrelationFamily.unrouted })
+                        roles: roles.map { occurrence < $0.count ? $0[occurrence] : CorrelationFamily.unrouted },
+                        chained: isChained)
                     switch feeder {
                     case .detection(let detection):
                         routing[detection].add(
@@ -383,11 +386,11 @@ struct CorrelationCore {
             readHitFields(event, for: detection)
             for route in routing[detection].routes {
                 let value: (text: String?, number: Double) = route.valuePlan >= 0 ? hitValues[route.valuePlan] : (nil, .nan)
-                let entry = FamilyEntry(
-                    time: event.time.ticks, source: route.source, hit: hit, number: value.number,
-                    value: route.keepsValueText ? value.text : nil, chained: nil)
+                let entry = FamilyEntry(time: event.time.ticks, number: value.number, hit: hit, source: route.source)
                 let group = hitKeys[route.keyPlan]
-                insert(entry, key: group.key, hash: group.hash, values: group.values, into: route.family, alerts: &alerts)
+                insert(
+                    entry, text: route.keepsValueText ? value.text : nil, chained: [], key: group.key, hash: group.hash,
+                    values: group.values, into: route.family, alerts: &alerts)
                 feedChains(into: &alerts)
             }
         }
@@ -460,15 +463,16 @@ struct CorrelationCore {
     /// Adds an entry to group `key` of `family`, lets every rule its source feeds count it, and
     /// emits the alerts of the rules that now hold.
     private mutating func insert(
-        _ entry: FamilyEntry, key: String, hash: Int, values: [String], into family: Int, alerts: inout [CorrelationAlert]
+        _ entry: FamilyEntry, text: String?, chained: [ContributingEvent], key: String, hash: Int, values: [String],
+        into family: Int, alerts: inout [CorrelationAlert]
     ) {
         if familyIsAbsence[family] {
-            insertAbsence(entry, key: key, hash: hash, values: values, into: family)
+            insertAbsence(entry, chained: chained, key: key, hash: hash, values: values, into: family)
             return
         }
         // Through the buffer: the array's subscript moved the whole family out and back.
         let group = families.withUnsafeMutableBufferPointer { families in
-            families[family].insert(entry, key: key, hash: hash, values: values, held: &held)
+            families[family].insert(entry, text: text, chained: chained, key: key, hash: hash, values: values, held: &held)
         }
         guard !held.isEmpty else { return }
         let groupValues = families[family].values(of: group)
@@ -477,9 +481,9 @@ struct CorrelationCore {
             let alert = CorrelationAlert(
                 ruleIndex: rule.rule, title: spec.title, id: spec.id, name: spec.name, level: spec.level, type: spec.kind.name,
                 group: zip(spec.groupBy, groupValues).map { (key: $0, value: $1) },
-                time: EventTimestamp(ticks: rule.entries.first?.time ?? entry.time),
-                end: EventTimestamp(ticks: rule.entries.last?.time ?? entry.time), value: rule.measure,
-                events: rule.entries.flatMap(events(of:)), windowComplete: true)
+                time: EventTimestamp(ticks: rule.contributors.first?.time ?? entry.time),
+                end: EventTimestamp(ticks: rule.contributors.last?.time ?? entry.time), value: rule.measure,
+                events: rule.contributors.flatMap { $0.hit >= 0 ? [journal[$0.hit]] : $0.chained }, windowComplete: true)
             emit(alert, into: &alerts)
         }
         held.removeAll(keepingCapacity: true)
@@ -487,7 +491,9 @@ struct CorrelationCore {
 
     /// `rdpcause_absent`: an absent-rule event cancels the anchors whose window holds it and
     /// suppresses later anchors within `before`; an anchor waits until its window has passed.
-    private mutating func insertAbsence(_ entry: FamilyEntry, key: String, hash: Int, values: [String], into family: Int) {
+    private mutating func insertAbsence(
+        _ entry: FamilyEntry, chained: [ContributingEvent], key: String, hash: Int, values: [String], into family: Int
+    ) {
         let index = families[family].rules[0]
         let role = families[family].sourceRoutes[Int(entry.source)][0].role
         guard case .absent(let before, let after) = families[family].plans[0].kind else { return }
@@ -500,13 +506,8 @@ struct CorrelationCore {
         if let lastAbsent = families[family].lastAbsentEvent(key: key, hash: hash), lastAbsent >= entry.time &- before { return }
         pendingAnchors[index].append(
             PendingAnchor(
-                key: key, values: values, time: entry.time, events: events(of: entry),
+                key: key, values: values, time: entry.time, events: entry.hit >= 0 ? [journal[entry.hit]] : chained,
                 deadline: EventTimestamp(ticks: entry.time &+ after)))
-    }
-
-    /// The events an entry stands for.
-    private func events(of entry: FamilyEntry) -> [ContributingEvent] {
-        entry.hit >= 0 ? [journal[entry.hit]] : entry.chained ?? []
     }
 
     private func absenceAlert(_ index: Int, _ pending: PendingAnchor, complete: Bool) -> CorrelationAlert {
@@ -533,11 +534,11 @@ struct CorrelationCore {
             for route in chainRoutes[alert.ruleIndex] {
                 let values = Self.groupValues(route.groupFields) { groupMap[$0] }
                 let text = route.valueField.flatMap { groupMap[$0] }
-                let entry = FamilyEntry(
-                    time: alert.end.ticks, source: route.source, hit: -1, number: text.flatMap(parseNumber) ?? .nan,
-                    value: route.keepsValueText ? text : nil, chained: alert.events)
+                let entry = FamilyEntry(time: alert.end.ticks, number: text.flatMap(parseNumber) ?? .nan, hit: -1, source: route.source)
                 let key = Self.key(values)
-                insert(entry, key: key, hash: key.hashValue, values: values, into: route.family, alerts: &alerts)
+                insert(
+                    entry, text: route.keepsValueText ? text : nil, chained: alert.events, key: key, hash: key.hashValue,
+                    values: values, into: route.family, alerts: &alerts)
             }
         }
     }

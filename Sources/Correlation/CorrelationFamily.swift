@@ -24,20 +24,27 @@ struct RulePlan {
     }
 }
 
-/// One hit (or chained alert) in a group's shared window.
+/// One hit (or chained alert) in a group's shared window: 32 bytes with nothing to retain, so
+/// the entries that windows scan are dense in memory. The value's text and a chained alert's
+/// events, which few families need, are kept beside the entries (``FamilyGroup``).
 struct FamilyEntry {
     /// Event time, in ticks.
     var time: Int64
-    /// Which of the family's sources fed it: one reference of a detection or correlation.
-    var source: Int32
-    /// The hit's sequence number in the engine's ``HitJournal``; -1 for a chained alert.
-    var hit: Int
     /// The value field parsed as a number (NaN when it is none), parsed once per hit.
     var number: Double
-    /// The value field's text, kept only when a rule of the family counts distinct values.
-    var value: String?
+    /// The hit's sequence number in the engine's ``HitJournal``; -1 for a chained alert.
+    var hit: Int
+    /// Which of the family's sources fed it: one reference of a detection or correlation.
+    var source: Int32
+}
+
+/// An entry that made a rule hold, as the engine reports it.
+struct Contributor {
+    var time: Int64
+    /// The hit's sequence number in the engine's ``HitJournal``; -1 for a chained alert.
+    var hit: Int
     /// For a chained alert: the events of the alert.
-    var chained: [ContributingEvent]?
+    var chained: [ContributingEvent]
 }
 
 /// One rule's view of one group: where its window starts in the group's shared entries, and its
@@ -62,6 +69,10 @@ struct FamilyGroup {
     var hash: Int
     var values: [String]
     var entries = WindowBuffer<FamilyEntry>()
+    /// The value text of each entry, when a rule of the family counts distinct values (else empty).
+    var texts = WindowBuffer<String?>()
+    /// The events of each entry's chained alert, when a correlation feeds the family (else empty).
+    var chained = WindowBuffer<[ContributingEvent]>()
     var lastTouch: Int64 = .min
     /// For `rdpcause_absent`: the time of the group's last `absent_rules` event.
     var lastAbsentEvent: Int64 = .min
@@ -96,8 +107,10 @@ struct CorrelationFamily {
     let plans: [RulePlan]
     /// The longest window of the family's rules (for `rdpcause_absent`, the longer side).
     let maxSpan: Int64
-    /// True when a rule counts distinct values (entries then keep the value's text).
+    /// True when a rule counts distinct values (groups then keep each entry's value text).
     let keepsValueText: Bool
+    /// True when a correlation feeds the family (groups then keep each entry's chained events).
+    private(set) var keepsChained = false
     /// Per source, the rules it feeds, in rule order.
     private(set) var sourceRoutes: [[LocalRoute]] = []
     /// `roles[source * rules.count + rule]`: the source's role in the rule, or ``unrouted``.
@@ -153,8 +166,10 @@ struct CorrelationFamily {
         keepsValueText = distinct > 0
     }
 
-    /// Adds a source with its role in each rule (``unrouted`` where it feeds none) and returns its index.
-    mutating func addSource(roles sourceRoles: [Int32]) -> Int32 {
+    /// Adds a source with its role in each rule (``unrouted`` where it feeds none) and returns
+    /// its index; `chained` when the source is a correlation's alerts.
+    mutating func addSource(roles sourceRoles: [Int32], chained: Bool) -> Int32 {
+        if chained { keepsChained = true }
         let source = Int32(sourceRoutes.count)
         roles += sourceRoles
         sourceRoutes.append(
@@ -262,17 +277,21 @@ struct CorrelationFamily {
     struct Held {
         var rule: Int
         var measure: Double
-        var entries: [FamilyEntry]
+        var contributors: [Contributor]
     }
 
-    /// Stores `entry` in the group with `key` and lets every rule its source feeds count it;
-    /// appends the rules that now hold to `held` and returns the group.
-    mutating func insert(_ entry: FamilyEntry, key: String, hash: Int, values: [String], held: inout [Held]) -> Int32 {
+    /// Stores `entry` (with its value text and chained events, kept when the family needs them)
+    /// in the group with `key` and lets every rule its source feeds count it; appends the rules
+    /// that now hold to `held` and returns the group.
+    mutating func insert(
+        _ entry: FamilyEntry, text: String?, chained: [ContributingEvent], key: String, hash: Int, values: [String],
+        held: inout [Held]
+    ) -> Int32 {
         let group = group(key: key, hash: hash, values: values, at: entry.time)
-        let offset = append(entry, to: group)
+        let offset = append(entry, text: text, chained: chained, to: group)
         for route in sourceRoutes[Int(entry.source)] {
-            if let (measure, entries) = include(offset, of: group, in: Int(route.rule), role: route.role) {
-                held.append(Held(rule: rules[Int(route.rule)], measure: measure, entries: entries))
+            if let (measure, contributors) = include(offset, of: group, in: Int(route.rule), role: route.role) {
+                held.append(Held(rule: rules[Int(route.rule)], measure: measure, contributors: contributors))
             }
         }
         return group
@@ -280,12 +299,14 @@ struct CorrelationFamily {
 
     /// Appends `entry` to `group`'s shared entries and returns its offset there (valid until the
     /// next append). Every earlier entry must have been included by the rules its source feeds.
-    private mutating func append(_ entry: FamilyEntry, to group: Int32) -> Int32 {
+    private mutating func append(_ entry: FamilyEntry, text: String?, chained: [ContributingEvent], to group: Int32) -> Int32 {
         let index = Int(group)
         if !groups[index].entries.isEmpty, groups[index].entries[0].time < entry.time &- maxSpan &- maxSpan {
             trim(group, now: entry.time)
         }
         groups[index].entries.append(entry)
+        if keepsValueText { groups[index].texts.append(text) }
+        if keepsChained { groups[index].chained.append(chained) }
         return Int32(groups[index].entries.count - 1)
     }
 
@@ -300,7 +321,11 @@ struct CorrelationFamily {
             dropped = min(dropped, windows[base + rule].start)
         }
         guard dropped > 0 else { return }
-        for _ in 0..<dropped { groups[index].entries.removeFirst() }
+        for _ in 0..<dropped {
+            groups[index].entries.removeFirst()
+            if keepsValueText { groups[index].texts.removeFirst() }
+            if keepsChained { groups[index].chained.removeFirst() }
+        }
         for rule in 0..<rules.count { windows[base + rule].start -= dropped }
     }
 
@@ -309,7 +334,7 @@ struct CorrelationFamily {
     /// entries and empties the window (one burst, one alert).
     private mutating func include(
         _ entryOffset: Int32, of group: Int32, in rule: Int, role: Int32
-    ) -> (measure: Double, entries: [FamilyEntry])? {
+    ) -> (measure: Double, contributors: [Contributor])? {
         let index = Int(group)
         let slot = index * rules.count + rule
         let offset = Int(entryOffset)
@@ -321,7 +346,7 @@ struct CorrelationFamily {
             if roleCounts[counter] == 0 { windows[slot].rolesPresent += 1 }
             roleCounts[counter] += 1
         }
-        if distinctSlots[rule] >= 0, let value = groups[index].entries[offset].value {
+        if distinctSlots[rule] >= 0, let value = groups[index].texts[offset] {
             valueCounts[index * distinctStride + distinctSlots[rule]][value, default: 0] += 1
         }
         if !number.isNaN {
@@ -330,7 +355,7 @@ struct CorrelationFamily {
         }
         expire(rule, in: index, before: time &- plans[rule].timespan)
         guard let measure = measure(rule, in: index, through: offset) else { return nil }
-        let contributing = contributingEntries(rule, in: index, through: offset)
+        let contributing = contributors(rule, in: index, through: offset)
         reset(rule, in: index, start: entryOffset + 1)
         return (measure, contributing)
     }
@@ -360,7 +385,7 @@ struct CorrelationFamily {
             roleCounts[counter] -= 1
             if roleCounts[counter] == 0 { windows[slot].rolesPresent -= 1 }
         }
-        if distinctSlots[rule] >= 0, let value = groups[index].entries[offset].value {
+        if distinctSlots[rule] >= 0, let value = groups[index].texts[offset] {
             let distinct = index * distinctStride + distinctSlots[rule]
             if let count = valueCounts[distinct][value] { valueCounts[distinct][value] = count > 1 ? count - 1 : nil }
         }
@@ -439,11 +464,14 @@ struct CorrelationFamily {
     }
 
     /// The entries that made `rule` hold: the chain for `temporal_ordered`, else the whole window.
-    private func contributingEntries(_ rule: Int, in index: Int, through last: Int) -> [FamilyEntry] {
+    private func contributors(_ rule: Int, in index: Int, through last: Int) -> [Contributor] {
         let offsets =
             plans[rule].kind == .temporalOrdered
             ? orderedChain(rule, in: index, through: last) : windowOffsets(rule, in: index, through: last)
-        return offsets.map { groups[index].entries[$0] }
+        return offsets.map { offset in
+            let entry = groups[index].entries[offset]
+            return Contributor(time: entry.time, hit: entry.hit, chained: keepsChained ? groups[index].chained[offset] : [])
+        }
     }
 
     /// Frees every group without an entry since `horizon` (no window of the family reaches back
@@ -457,6 +485,8 @@ struct CorrelationFamily {
             groupIndex.remove(groups[slot].hash, group: group)
             groups[slot].values = []
             groups[slot].entries.removeAll()
+            groups[slot].texts.removeAll()
+            groups[slot].chained.removeAll()
             freeGroups.append(group)
         }
     }
