@@ -158,6 +158,9 @@ public final class CorrelationEngine {
 
     /// The number of window entries the groups hold (for memory checks).
     var storedEntryCount: Int { core.storedEntryCount }
+
+    /// The number of distinct value texts the groups hold (for memory checks).
+    var storedValueCount: Int { core.storedValueCount }
 }
 
 /// The state and logic of a ``CorrelationEngine``.
@@ -414,6 +417,8 @@ struct CorrelationCore {
     var liveGroupCount: Int { families.reduce(0) { $0 + $1.count } }
 
     var storedEntryCount: Int { families.reduce(0) { $0 + $1.entryCount } }
+
+    var storedValueCount: Int { families.reduce(0) { $0 + $1.valueCount } }
 
     // MARK: - Internals
 

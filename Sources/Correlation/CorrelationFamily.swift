@@ -36,6 +36,8 @@ struct FamilyEntry {
     var hit: Int
     /// Which of the family's sources fed it: one reference of a detection or correlation.
     var source: Int32
+    /// The number of the value's text in the group's ``ValueTable`` (-1: none, or not kept).
+    var value: Int32 = -1
 }
 
 /// An entry that made a rule hold, as the engine reports it.
@@ -54,8 +56,8 @@ struct RuleWindow {
     var start: Int32 = 0
     /// Entries of the rule in the window.
     var count: Int32 = 0
-    /// Roles with at least one entry in the window (temporal rules).
-    var rolesPresent: Int32 = 0
+    /// Roles (temporal rules) or distinct values (`value_count`) with an entry in the window.
+    var present: Int32 = 0
     /// Entries whose value is a number.
     var numbers: Int32 = 0
     /// The sum of those numbers.
@@ -69,8 +71,8 @@ struct FamilyGroup {
     var hash: Int
     var values: [String]
     var entries = WindowBuffer<FamilyEntry>()
-    /// The value text of each entry, when a rule of the family counts distinct values (else empty).
-    var texts = WindowBuffer<String?>()
+    /// The entries' value texts, numbered, when a rule of the family counts distinct values.
+    var valueTable = ValueTable()
     /// The events of each entry's chained alert, when a correlation feeds the family (else empty).
     var chained = WindowBuffer<[ContributingEvent]>()
     var lastTouch: Int64 = .min
@@ -128,8 +130,6 @@ struct CorrelationFamily {
     private var windows: [RuleWindow] = []
     /// `roleCounts[group * roleStride + roleOffsets[rule] + role]`: entries per role in the window.
     private var roleCounts: [Int32] = []
-    /// `valueCounts[group * distinctStride + distinctSlots[rule]]`: entries per distinct value.
-    private var valueCounts: [[String: Int]] = []
     private var freeGroups: [Int32] = []
     private var oldest: Int32 = -1
     private var newest: Int32 = -1
@@ -185,6 +185,9 @@ struct CorrelationFamily {
     /// The number of entries the groups hold.
     var entryCount: Int { groups.reduce(0) { $0 + $1.entries.count } }
 
+    /// The number of distinct value texts the groups hold.
+    var valueCount: Int { groups.reduce(0) { $0 + $1.valueTable.count } }
+
     /// The group-by values of `group`.
     func values(of group: Int32) -> [String] { groups[Int(group)].values }
 
@@ -234,7 +237,6 @@ struct CorrelationFamily {
             groups.append(FamilyGroup(key: key, hash: hash, values: values))
             windows.append(contentsOf: repeatElement(RuleWindow(), count: rules.count))
             roleCounts.append(contentsOf: repeatElement(0, count: roleStride))
-            valueCounts.append(contentsOf: repeatElement([:], count: distinctStride))
             return
         }
         groups[index].key = key
@@ -246,15 +248,22 @@ struct CorrelationFamily {
 
     /// Empties the window of `rule` in group `index`, to start at entry offset `start`.
     ///
-    /// A window with no role present has all its role counters at zero, and one with no entry
-    /// has no distinct values: only what the window says is in use is reset.
+    /// A window with no role or value present has all its counters at zero: only what the window
+    /// says is in use is reset. (A freed group's value counts went with its value table.)
     @inline(__always)
     private mutating func reset(_ rule: Int, in index: Int, start: Int32) {
         let slot = index * rules.count + rule
         let window = windows[slot]
-        if window.rolesPresent > 0 { resetRoleCounters(rule, in: index) }
-        if window.count > 0, distinctSlots[rule] >= 0 {
-            valueCounts[index * distinctStride + distinctSlots[rule]].removeAll(keepingCapacity: true)
+        if window.present > 0 {
+            if roleOffsets[rule] >= 0 {
+                resetRoleCounters(rule, in: index)
+            } else if distinctSlots[rule] >= 0 {
+                // A freed group has no entries left (nor counts: its value table was emptied).
+                for offset in Int(window.start)..<max(Int(window.start), groups[index].entries.count) {
+                    let value = groups[index].entries[offset].value
+                    if value >= 0 { groups[index].valueTable.counts[Int(value) * distinctStride + distinctSlots[rule]] = 0 }
+                }
+            }
         }
         windows[slot] = RuleWindow(start: start)
     }
@@ -304,8 +313,11 @@ struct CorrelationFamily {
         if !groups[index].entries.isEmpty, groups[index].entries[0].time < entry.time &- maxSpan &- maxSpan {
             trim(group, now: entry.time)
         }
+        var entry = entry
+        if keepsValueText, let text {
+            entry.value = groups[index].valueTable.number(for: text, counters: distinctStride)
+        }
         groups[index].entries.append(entry)
-        if keepsValueText { groups[index].texts.append(text) }
         if keepsChained { groups[index].chained.append(chained) }
         return Int32(groups[index].entries.count - 1)
     }
@@ -322,8 +334,8 @@ struct CorrelationFamily {
         }
         guard dropped > 0 else { return }
         for _ in 0..<dropped {
+            if let value = groups[index].entries.first?.value, value >= 0 { groups[index].valueTable.release(value) }
             groups[index].entries.removeFirst()
-            if keepsValueText { groups[index].texts.removeFirst() }
             if keepsChained { groups[index].chained.removeFirst() }
         }
         for rule in 0..<rules.count { windows[base + rule].start -= dropped }
@@ -343,11 +355,14 @@ struct CorrelationFamily {
         windows[slot].count += 1
         if roleOffsets[rule] >= 0 {
             let counter = index * roleStride + roleOffsets[rule] + Int(role)
-            if roleCounts[counter] == 0 { windows[slot].rolesPresent += 1 }
+            if roleCounts[counter] == 0 { windows[slot].present += 1 }
             roleCounts[counter] += 1
         }
-        if distinctSlots[rule] >= 0, let value = groups[index].texts[offset] {
-            valueCounts[index * distinctStride + distinctSlots[rule]][value, default: 0] += 1
+        let value = groups[index].entries[offset].value
+        if distinctSlots[rule] >= 0, value >= 0 {
+            let counter = Int(value) * distinctStride + distinctSlots[rule]
+            if groups[index].valueTable.counts[counter] == 0 { windows[slot].present += 1 }
+            groups[index].valueTable.counts[counter] += 1
         }
         if !number.isNaN {
             windows[slot].sum += number
@@ -383,11 +398,13 @@ struct CorrelationFamily {
         if roleOffsets[rule] >= 0 {
             let counter = index * roleStride + roleOffsets[rule] + Int(role)
             roleCounts[counter] -= 1
-            if roleCounts[counter] == 0 { windows[slot].rolesPresent -= 1 }
+            if roleCounts[counter] == 0 { windows[slot].present -= 1 }
         }
-        if distinctSlots[rule] >= 0, let value = groups[index].texts[offset] {
-            let distinct = index * distinctStride + distinctSlots[rule]
-            if let count = valueCounts[distinct][value] { valueCounts[distinct][value] = count > 1 ? count - 1 : nil }
+        let value = groups[index].entries[offset].value
+        if distinctSlots[rule] >= 0, value >= 0 {
+            let counter = Int(value) * distinctStride + distinctSlots[rule]
+            groups[index].valueTable.counts[counter] -= 1
+            if groups[index].valueTable.counts[counter] == 0 { windows[slot].present -= 1 }
         }
         let number = groups[index].entries[offset].number
         if !number.isNaN {
@@ -426,12 +443,12 @@ struct CorrelationFamily {
         case .eventCount:
             measured = Double(window.count)
         case .valueCount:
-            measured = Double(valueCounts[index * distinctStride + distinctSlots[rule]].count)
+            measured = Double(window.present)
         case .temporal:
-            let roles = Double(window.rolesPresent)
-            return (plans[rule].condition.isEmpty ? window.rolesPresent >= ruleCount : plans[rule].holds(roles)) ? roles : nil
+            let roles = Double(window.present)
+            return (plans[rule].condition.isEmpty ? window.present >= ruleCount : plans[rule].holds(roles)) ? roles : nil
         case .temporalOrdered:
-            guard window.rolesPresent == ruleCount else { return nil }
+            guard window.present == ruleCount else { return nil }
             let chain = Double(orderedChain(rule, in: index, through: last).count)
             return chain == Double(ruleCount) && (plans[rule].condition.isEmpty || plans[rule].holds(chain)) ? chain : nil
         case .valueSum:
@@ -485,7 +502,7 @@ struct CorrelationFamily {
             groupIndex.remove(groups[slot].hash, group: group)
             groups[slot].values = []
             groups[slot].entries.removeAll()
-            groups[slot].texts.removeAll()
+            groups[slot].valueTable.removeAll()
             groups[slot].chained.removeAll()
             freeGroups.append(group)
         }
@@ -567,5 +584,62 @@ struct GroupIndex {
         mask = buckets.count - 1
         count = 0
         for bucket in old where bucket.group >= 0 { insert(bucket.hash, group: bucket.group) }
+    }
+}
+
+/// The distinct value texts of one group's entries, numbered so that entries hold a number and
+/// each `value_count` rule counts per number in a flat array (no dictionary per rule and group).
+/// A number is reused once no entry holds it, so the table is bounded by the entries.
+struct ValueTable {
+    private var numbers: [String: Int32] = [:]
+    private var texts: [String] = []
+    /// Entries holding each number.
+    private var uses: [Int32] = []
+    private var freeNumbers: [Int32] = []
+    /// `counts[number * counters + slot]`: entries of a rule's window with that value.
+    var counts: [Int32] = []
+
+    /// The number of texts held.
+    var count: Int { numbers.count }
+
+    /// The number of `text`, assigned (with `counters` zeroed counters) when it has none; counts
+    /// one more entry holding it.
+    mutating func number(for text: String, counters: Int) -> Int32 {
+        if let number = numbers[text] {
+            uses[Int(number)] += 1
+            return number
+        }
+        let number: Int32
+        if let free = freeNumbers.popLast() {
+            number = free
+            texts[Int(number)] = text
+            uses[Int(number)] = 1
+        } else {
+            number = Int32(texts.count)
+            texts.append(text)
+            uses.append(1)
+            counts.append(contentsOf: repeatElement(0, count: counters))
+        }
+        numbers[text] = number
+        return number
+    }
+
+    /// Counts one entry fewer holding `number`, and frees the number when none does (no window
+    /// counts an entry that is gone, so its counters are zero).
+    mutating func release(_ number: Int32) {
+        uses[Int(number)] -= 1
+        guard uses[Int(number)] == 0 else { return }
+        numbers.removeValue(forKey: texts[Int(number)])
+        freeNumbers.append(number)
+    }
+
+    /// Empties the table (a freed group), keeping its storage.
+    mutating func removeAll() {
+        guard !texts.isEmpty else { return }
+        numbers.removeAll(keepingCapacity: true)
+        texts.removeAll(keepingCapacity: true)
+        uses.removeAll(keepingCapacity: true)
+        freeNumbers.removeAll(keepingCapacity: true)
+        counts.removeAll(keepingCapacity: true)
     }
 }

@@ -203,6 +203,20 @@ struct CorrelationEngineTests {
         #expect(engine.storedEntryCount <= 61, "entries older than twice the longest window are dropped")
     }
 
+    /// Distinct values are numbered per group; a busy group with a new value on every event keeps
+    /// only the values of the entries its windows can still reach.
+    @Test func aBusyGroupKeepsOnlyTheValuesItsWindowsHold() throws {
+        let spray = CorrelationSpec(
+            title: "spray", kind: .valueCount, rules: ["rule_a"], groupBy: ["Computer"], timespan: 10 * H.second,
+            condition: [.init(.gte, 1000)], valueField: "User")
+        let engine = try CorrelationEngine(specs: [spray], detections: H.detections, fieldLookup: H.lookup)
+        for second in 0..<20_000 {
+            _ = engine.process(H.event(Int64(second), user: "user\(second)", line: second), matching: [0])
+        }
+        #expect(engine.liveGroupCount == 1)
+        #expect(engine.storedValueCount <= 21, "values of entries older than twice the window are released")
+    }
+
     // MARK: - Streaming engine = brute-force reference, on random streams
 
     static let hostSpellings = ["RDSH-01", "rdsh-01.corp.example", "RDSH-02", "\\\\RDSH-02", "10.0.0.7"]
