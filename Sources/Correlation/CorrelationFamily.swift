@@ -6,16 +6,38 @@ struct RulePlan {
     var timespan: Int64
     var ruleCount: Int
     var condition: [CorrelationSpec.Comparison]
+    /// True when the rule's measure can only fall as entries leave the window and its condition
+    /// only asks for more (`gt`, `gte`, or all referenced rules): a window that does not hold
+    /// with its stale entries still counted cannot hold without them, so it is expired only when
+    /// it might hold (or when its group is trimmed).
+    let expiresLazily: Bool
 
     init(_ spec: CorrelationSpec) {
         kind = spec.kind
         timespan = spec.timespan
         ruleCount = spec.rules.count
         condition = spec.condition
+        let asksForMore = spec.condition.allSatisfy { $0.op == .gt || $0.op == .gte }
+        switch spec.kind {
+        case .eventCount, .valueCount, .temporal: expiresLazily = asksForMore
+        case .temporalOrdered: expiresLazily = true  // it needs every rule present first
+        default: expiresLazily = false
+        }
     }
 
     func holds(_ measured: Double) -> Bool {
         condition.allSatisfy { $0.holds(for: measured) }
+    }
+
+    /// For a rule that ``expiresLazily``: false when `window`, stale entries included, cannot hold.
+    func mightHold(_ window: RuleWindow) -> Bool {
+        switch kind {
+        case .eventCount: holds(Double(window.count))
+        case .valueCount: holds(Double(window.present))
+        case .temporal: condition.isEmpty ? Int(window.present) >= ruleCount : holds(Double(window.present))
+        case .temporalOrdered: Int(window.present) == ruleCount
+        default: true
+        }
     }
 
     /// True for `rdpcause_absent`, which keeps no window.
@@ -368,6 +390,7 @@ struct CorrelationFamily {
             windows[slot].sum += number
             windows[slot].numbers += 1
         }
+        if plans[rule].expiresLazily, !plans[rule].mightHold(windows[slot]) { return nil }
         expire(rule, in: index, before: time &- plans[rule].timespan)
         guard let measure = measure(rule, in: index, through: offset) else { return nil }
         let contributing = contributors(rule, in: index, through: offset)
