@@ -111,11 +111,12 @@ struct FamilyGroup {
 ///
 /// Each rule keeps a ``RuleWindow`` per group: the offset where its window starts in the group's
 /// entries, and its counts, role counters, distinct values and sums, updated as entries come in
-/// and leave. An
-/// entry counts for a rule when its source routes to that rule (a detection referenced twice by a
-/// rule is two sources). Groups are kept in last-touch order and freed when the longest window of
-/// the family has passed since their last entry; a group's entries older than twice that window
-/// are trimmed as it grows, so memory is bounded by what the windows hold.
+/// and leave. An entry counts for a rule when its source routes to that rule (a detection
+/// referenced twice by a rule is two sources). A rule whose condition only asks for more drops
+/// old entries only when its window might hold (``RulePlan/expiresLazily``). Groups are kept in
+/// last-touch order and freed when the longest window of the family has passed since their last
+/// entry; a group's entries older than twice that window are trimmed as it grows (every window
+/// expired first), so memory is bounded by what the windows hold.
 struct CorrelationFamily {
     /// A rule of the family that a source feeds, with the role the source has in it.
     struct LocalRoute {
