@@ -475,10 +475,8 @@ struct CorrelationCore {
             insertAbsence(entry, chained: chained, key: key, hash: hash, values: values, into: family)
             return
         }
-        // Through the buffer: the array's subscript moved the whole family out and back.
-        let group = families.withUnsafeMutableBufferPointer { families in
-            families[family].insert(entry, text: text, chained: chained, key: key, hash: hash, values: values, held: &held)
-        }
+        let group = families[family].insert(
+            entry, text: text, chained: chained, key: key, hash: hash, values: values, held: &held)
         guard !held.isEmpty else { return }
         let groupValues = families[family].values(of: group)
         for rule in held {
@@ -488,7 +486,7 @@ struct CorrelationCore {
                 group: zip(spec.groupBy, groupValues).map { (key: $0, value: $1) },
                 time: EventTimestamp(ticks: rule.contributors.first?.time ?? entry.time),
                 end: EventTimestamp(ticks: rule.contributors.last?.time ?? entry.time), value: rule.measure,
-                events: rule.contributors.flatMap { $0.hit >= 0 ? [journal[$0.hit]] : $0.chained }, windowComplete: true)
+                events: rule.contributors.flatMap { events(hit: $0.hit, chained: $0.chained) }, windowComplete: true)
             emit(alert, into: &alerts)
         }
         held.removeAll(keepingCapacity: true)
@@ -511,8 +509,13 @@ struct CorrelationCore {
         if let lastAbsent = families[family].lastAbsentEvent(key: key, hash: hash), lastAbsent >= entry.time &- before { return }
         pendingAnchors[index].append(
             PendingAnchor(
-                key: key, values: values, time: entry.time, events: entry.hit >= 0 ? [journal[entry.hit]] : chained,
+                key: key, values: values, time: entry.time, events: events(hit: entry.hit, chained: chained),
                 deadline: EventTimestamp(ticks: entry.time &+ after)))
+    }
+
+    /// The events an entry stands for: its hit, or the chained alert's events.
+    private func events(hit: Int, chained: [ContributingEvent]) -> [ContributingEvent] {
+        hit >= 0 ? [journal[hit]] : chained
     }
 
     private func absenceAlert(_ index: Int, _ pending: PendingAnchor, complete: Bool) -> CorrelationAlert {
