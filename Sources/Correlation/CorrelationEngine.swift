@@ -189,7 +189,6 @@ struct CorrelationCore {
         var keyPlan: Int
         /// Index of the value field in ``DetectionRouting/valuePlans`` (-1: none).
         var valuePlan: Int
-        var keepsValueText: Bool
     }
 
     /// The families one detection feeds, with the field lists they read, each listed once.
@@ -205,13 +204,9 @@ struct CorrelationCore {
         var source: Int32
         var groupFields: [GroupField]
         var valueField: String?
-        var keepsValueText: Bool
     }
 
     private var families: [CorrelationFamily] = []
-    /// Per family, true for an `rdpcause_absent` rule's (kept apart: reading it from the family
-    /// would copy the family).
-    private var familyIsAbsence: [Bool] = []
     /// The `rdpcause_absent` rules, in dependency order.
     private var absenceRules: [Int] = []
     private var routing: [DetectionRouting]
@@ -323,7 +318,6 @@ struct CorrelationCore {
             }
         }
         families = members.map { rules in CorrelationFamily(rules: rules, plans: rules.map { RulePlan(specs[$0]) }) }
-        familyIsAbsence = members.map { RulePlan(specs[$0[0]]).isAbsence }
         for (family, rules) in members.enumerated() {
             var feeders: [Feeder] = []
             var rolesByFeeder: [Feeder: [[Int32]]] = [:]
@@ -349,7 +343,6 @@ struct CorrelationCore {
                     return GroupField(field: field, isHost: HostName.isHostKey(key) || HostName.isHostKey(field))
                 }
                 let valueField = spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) }
-                let keepsValueText = families[family].keepsValueText && valueField != nil
                 for occurrence in 0..<(roles.map(\.count).max() ?? 0) {
                     let isChained: Bool
                     if case .correlation = feeder { isChained = true } else { isChained = false }
@@ -359,13 +352,11 @@ struct CorrelationCore {
                     switch feeder {
                     case .detection(let detection):
                         routing[detection].add(
-                            family: family, source: source, groupFields: groupFields, valueField: valueField,
-                            keepsValueText: keepsValueText)
+                            family: family, source: source, groupFields: groupFields, valueField: valueField)
                     case .correlation(let other):
                         chainRoutes[other].append(
                             ChainRoute(
-                                family: family, source: source, groupFields: groupFields, valueField: valueField,
-                                keepsValueText: keepsValueText))
+                                family: family, source: source, groupFields: groupFields, valueField: valueField))
                     }
                 }
             }
@@ -392,7 +383,7 @@ struct CorrelationCore {
                 let entry = FamilyEntry(time: event.time.ticks, number: value.number, hit: hit, source: route.source)
                 let group = hitKeys[route.keyPlan]
                 insert(
-                    entry, text: route.keepsValueText ? value.text : nil, chained: [], key: group.key, hash: group.hash,
+                    entry, text: value.text, chained: [], key: group.key, hash: group.hash,
                     values: group.values, into: route.family, alerts: &alerts)
                 feedChains(into: &alerts)
             }
@@ -471,7 +462,7 @@ struct CorrelationCore {
         _ entry: FamilyEntry, text: String?, chained: [ContributingEvent], key: String, hash: Int, values: [String],
         into family: Int, alerts: inout [CorrelationAlert]
     ) {
-        if familyIsAbsence[family] {
+        if families[family].isAbsence {
             insertAbsence(entry, chained: chained, key: key, hash: hash, values: values, into: family)
             return
         }
@@ -545,7 +536,7 @@ struct CorrelationCore {
                 let entry = FamilyEntry(time: alert.end.ticks, number: text.flatMap(parseNumber) ?? .nan, hit: -1, source: route.source)
                 let key = Self.key(values)
                 insert(
-                    entry, text: route.keepsValueText ? text : nil, chained: alert.events, key: key, hash: key.hashValue,
+                    entry, text: text, chained: alert.events, key: key, hash: key.hashValue,
                     values: values, into: route.family, alerts: &alerts)
             }
         }
@@ -555,7 +546,7 @@ struct CorrelationCore {
 extension CorrelationCore.DetectionRouting {
     /// Adds a route, sharing its field lists with the routes already there.
     mutating func add(
-        family: Int, source: Int32, groupFields: [CorrelationCore.GroupField], valueField: String?, keepsValueText: Bool
+        family: Int, source: Int32, groupFields: [CorrelationCore.GroupField], valueField: String?
     ) {
         let keyPlan = keyPlans.firstIndex(of: groupFields) ?? keyPlans.count
         if keyPlan == keyPlans.count { keyPlans.append(groupFields) }
@@ -566,7 +557,7 @@ extension CorrelationCore.DetectionRouting {
         }
         routes.append(
             CorrelationCore.DetectionRoute(
-                family: family, source: source, keyPlan: keyPlan, valuePlan: valuePlan, keepsValueText: keepsValueText))
+                family: family, source: source, keyPlan: keyPlan, valuePlan: valuePlan))
     }
 }
 

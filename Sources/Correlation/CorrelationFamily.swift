@@ -29,14 +29,26 @@ struct RulePlan {
         condition.allSatisfy { $0.holds(for: measured) }
     }
 
+    /// For `event_count`, `value_count` and `temporal`, measured by the window's counters alone:
+    /// the measure when the rule holds, nil when it does not (and for the other kinds).
+    func countedMeasure(_ window: RuleWindow) -> Double? {
+        let measured: Double
+        switch kind {
+        case .eventCount: measured = Double(window.count)
+        case .valueCount: measured = Double(window.present)
+        case .temporal:
+            measured = Double(window.present)
+            if condition.isEmpty { return Int(window.present) >= ruleCount ? measured : nil }
+        default: return nil
+        }
+        return holds(measured) ? measured : nil
+    }
+
     /// For a rule that ``expiresLazily``: false when `window`, stale entries included, cannot hold.
     func mightHold(_ window: RuleWindow) -> Bool {
         switch kind {
-        case .eventCount: holds(Double(window.count))
-        case .valueCount: holds(Double(window.present))
-        case .temporal: condition.isEmpty ? Int(window.present) >= ruleCount : holds(Double(window.present))
         case .temporalOrdered: Int(window.present) == ruleCount
-        default: true
+        default: countedMeasure(window) != nil
         }
     }
 
@@ -134,6 +146,8 @@ struct CorrelationFamily {
     let maxSpan: Int64
     /// True when a rule counts distinct values (groups then keep each entry's value text).
     let keepsValueText: Bool
+    /// True for the family of an `rdpcause_absent` rule (always alone in its family).
+    let isAbsence: Bool
     /// True when a correlation feeds the family (groups then keep each entry's chained events).
     private(set) var keepsChained = false
     /// Per source, the rules it feeds, in rule order.
@@ -187,6 +201,7 @@ struct CorrelationFamily {
         distinctSlots = slots
         distinctStride = distinct
         keepsValueText = distinct > 0
+        isAbsence = plans.first?.isAbsence ?? false
     }
 
     /// Adds a source with its role in each rule (``unrouted`` where it feeds none) and returns
@@ -464,13 +479,8 @@ struct CorrelationFamily {
         let ruleCount = plans[rule].ruleCount
         let measured: Double
         switch plans[rule].kind {
-        case .eventCount:
-            measured = Double(window.count)
-        case .valueCount:
-            measured = Double(window.present)
-        case .temporal:
-            let roles = Double(window.present)
-            return (plans[rule].condition.isEmpty ? window.present >= ruleCount : plans[rule].holds(roles)) ? roles : nil
+        case .eventCount, .valueCount, .temporal:
+            return plans[rule].countedMeasure(window)
         case .temporalOrdered:
             guard window.present == ruleCount else { return nil }
             let chain = Double(orderedChain(rule, in: index, through: last).count)
