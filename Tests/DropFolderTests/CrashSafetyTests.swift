@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import DropFolder
@@ -9,34 +10,14 @@ import Testing
     import Glibc
 #endif
 
-private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-
-private func binary() throws -> String {
-    let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rdpcause").path
-    try #require(FileManager.default.isExecutableFile(atPath: path), "build the rdpcause executable first: \(path)")
-    return path
-}
-
-private func temporaryFolder(_ label: String) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-\(label)-\(UUID().uuidString.prefix(8))").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+private let repository = RDPCauseCommand.repository
 
 private func launch(_ arguments: [String], environment: [String: String]) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try binary())
-    process.arguments = arguments
-    process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a }
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-    try process.run()
-    return process
+    try RDPCauseCommand.launch(arguments, environment: environment)
 }
 
 /// Puts inputs into the drop folder the way producers do: copy under a temporary name, then rename.
-private func drop(_ source: String, as name: String, into folder: String) throws {
+func drop(_ source: String, as name: String, into folder: String) throws {
     let temporary = folder + "/" + name + ".part"
     try FileManager.default.copyItem(atPath: source, toPath: temporary)
     guard rename(temporary, folder + "/" + name) == 0 else { throw POSIXError(.EIO) }

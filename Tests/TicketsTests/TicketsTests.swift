@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Tickets
@@ -262,21 +263,12 @@ struct RequestTrackerTests {
         try findings.markdown.write(to: URL(fileURLWithPath: folder + "/findings.md"))
         try findings.json.write(to: URL(fileURLWithPath: folder + "/findings.json"))
         try findings.html.write(to: URL(fileURLWithPath: folder + "/findings.html"))
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rdpcause").path
-        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the rdpcause executable first: \(binary)")
         for expected in ["posted to rt ticket \(ticket)", "already on rt ticket \(ticket)"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["attach", "--ticket", "RT-\(ticket)", folder]
-            process.environment = ["RDPCAUSE_RT_URL": rt.url, "RDPCAUSE_RT_TOKEN": rt.token, "PATH": "/usr/bin:/bin"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            process.waitUntilExit()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.terminationStatus == 0)
-            #expect(text.contains(expected), "\(text)")
-            #expect(!text.contains(rt.token))
+            let run = try RDPCauseCommand.run(
+                ["attach", "--ticket", "RT-\(ticket)", folder], environment: ["RDPCAUSE_RT_URL": rt.url, "RDPCAUSE_RT_TOKEN": rt.token])
+            #expect(run.status == 0)
+            #expect(run.outputText.contains(expected), "\(run.outputText)")
+            #expect(!run.outputText.contains(rt.token) && !run.errorText.contains(rt.token))
         }
         let marker = try Findings.load(directory: folder).marker
         #expect(try rt.comments(ticket: ticket, marker: marker).count == 1)
