@@ -127,6 +127,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -117,7 +117,7 @@ public final class DropFolderService: @unchecked Sendable {
         self.diagnosisOptions = diagnosisOptions
         self.delivery = delivery
         self.finder = finder
-        self.logger = logger
+        self.logger = TerminalSafeLogHandler.wrapping(logger)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.dropDirectory, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw DropFolderError("watch", path: options.dropDirectory, reason: "not a folder") }
@@ -370,7 +370,11 @@ public final class DropFolderService: @unchecked Sendable {
                 try ledger.append(failed)
             }
             let target = try DropFiles.move(path, into: options.quarantineDirectory, tag: tag)
-            let text = "\(name) was quarantined by rdpcause watch.\n" + (hash.map { "sha256: \($0)\n" } ?? "") + reason + "\n"
+            // The reason file is read in a terminal too: every line terminal-safe (the name and the
+            // diagnostics quote the input).
+            let lines = ["\(name) was quarantined by rdpcause watch."] + (hash.map { ["sha256: \($0)"] } ?? [])
+                + reason.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let text = lines.map { TerminalSafe.line($0) }.joined(separator: "\n") + "\n"
             do {
                 try AtomicFile.write(Array(text.utf8), to: target + ".reason.txt")
             } catch {

@@ -74,7 +74,7 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configured = Logger(label: "rdpcause.watch") { label in StreamLogHandler.standardError(label: label) }
+        var configured = Logger(label: "rdpcause.watch") { label in TerminalSafeLogHandler(StreamLogHandler.standardError(label: label)) }
         configured.logLevel = quiet ? .warning : .info
         let logger = configured
         guard let directory = RulePack.locate(explicit: rules) else {
