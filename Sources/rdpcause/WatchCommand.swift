@@ -3,6 +3,7 @@ import Diagnosis
 import DropFolder
 import Foundation
 import Logging
+import SigmaKit
 import Tickets
 
 #if canImport(Glibc)
@@ -90,6 +91,11 @@ struct WatchCommand: ParsableCommand {
             throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
         }
         let pack = RulePack.load(directory: directory)
+        // Rule problems are logged as analyze prints them: a rule left out must not go unnoticed.
+        for diagnostic in pack.catalog.diagnostics where diagnostic.severity >= .warning {
+            logger.warning("\(diagnostic.description)")
+        }
+        for diagnostic in pack.causeDiagnostics { logger.warning("\(diagnostic.description)") }
         let ticketing: TicketingConfiguration?
         let target: DeliveryTarget?
         let finder: TicketFinder
