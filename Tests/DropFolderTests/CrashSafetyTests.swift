@@ -77,24 +77,42 @@ struct CrashSafetyTests {
             "watch", dropFolder, "--output", output, "--rules", repository + "/Rules", "--grace", "0.2", "--workers", "2",
             "--analysis-attempts", "100",
         ]
+        // The case is named after the input its content was first seen as. The renamed copy must
+        // lose to its original, so it is dropped only once the ledger has seen the original (under
+        // load, the early watchers may all be killed before hashing anything; with both names
+        // pending at once, either may be hashed first, and the design allows either name).
+        let ledgerPath = output + "/.rdpcause-ledger.jsonl"
+        func originalSeen() -> Bool {
+            let text = (try? String(contentsOfFile: ledgerPath, encoding: .utf8)) ?? ""
+            return text.contains("\"input\":\"\(inputs[0].name)\"")
+        }
+        func nextInput() -> (source: String, name: String)? {
+            guard let next = queue.first, next.name != extras[0].name || originalSeen() else { return nil }
+            queue.removeFirst()
+            return next
+        }
         var generator = SystemRandomNumberGenerator()
         let rounds = backend == .fakeJira ? 16 : 8
         for round in 0..<rounds {
             // Feed one or two new inputs per round, so inputs arrive while the watcher runs too.
             for _ in 0..<min(queue.count, round % 2 == 0 ? 2 : 1) {
-                let next = queue.removeFirst()
+                guard let next = nextInput() else { break }
                 try drop(next.source, as: next.name, into: dropFolder)
             }
             let watcher = try launch(arguments, environment: environment)
             usleep(UInt32.random(in: 30_000...1_500_000, using: &generator))
-            if round % 3 == 1, let next = queue.first {  // arrives through inotify
-                queue.removeFirst()
+            if round % 3 == 1, let next = nextInput() {  // arrives through inotify
                 try drop(next.source, as: next.name, into: dropFolder)
                 usleep(UInt32.random(in: 10_000...400_000, using: &generator))
             }
             kill(watcher.processIdentifier, SIGKILL)
             watcher.waitUntilExit()
             #expect(watcher.terminationReason == .uncaughtSignal)
+        }
+        if !queue.isEmpty, !originalSeen() {
+            let settle = try launch(arguments + ["--once"], environment: environment)
+            settle.waitUntilExit()
+            #expect(settle.terminationStatus == 0)
         }
         for next in queue { try drop(next.source, as: next.name, into: dropFolder) }
         let final = try launch(arguments + ["--once"], environment: environment)
