@@ -115,12 +115,19 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: strict
         ),
-        .testTarget(name: "TicketsTests", dependencies: ["Tickets"], swiftSettings: strict),
+        // Helpers shared by the test targets below: a local HTTP server and fake Jira, the RT5
+        // environment, running the built executable, checking terminal output.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "DropFolderTests",
-            dependencies: ["DropFolder", "Tickets", "Diagnosis", "EventImport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "DropFolder", "Tickets", "Diagnosis", "EventImport", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
+        .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

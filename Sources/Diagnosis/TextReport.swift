@@ -4,7 +4,10 @@ import Foundation
 /// The terminal form of a diagnosis: a headline per failure, the evidence with times and
 /// sources, the ruled-out causes one line each, the fix, and the missing logs.
 public enum TextReport {
-    /// Renders the diagnosis as plain text (control characters in event content are made visible).
+    /// Renders the diagnosis as plain text. Host and client names, file names, rule and cause
+    /// texts come from untrusted input, so every line goes through ``TerminalSafe/line(_:lineBreaks:)``:
+    /// terminal controls and bidirectional overrides are shown as visible escapes, and a newline
+    /// inside a value is shown as `\n` instead of starting a line.
     public static func render(_ diagnosis: Diagnosis, caseName: String) -> String {
         var lines: [String] = []
         lines.append("Case \(caseName): \(headline(diagnosis.verdict))")
@@ -18,7 +21,7 @@ public enum TextReport {
             lines.append(title)
             lines.append("  \(failure.codeMeaning)")
             if let skew = failure.clockSkewSeconds { lines.append("  clock skew (host − client): \(String(format: "%+.1f", skew)) s") }
-            for note in failure.context { lines.append("  · \(visible(note))") }
+            for note in failure.context { lines.append("  · \(note)") }
             for anchor in failure.anchors { lines.append("  failure: \(evidenceLine(anchor))") }
             let likely = failure.causes.filter { $0.status == .likely || $0.status == .possible }
             if let top = failure.causes.first, top.status == .likely {
@@ -27,13 +30,13 @@ public enum TextReport {
                 lines.append("  ⇒ inconclusive: no cause is likely on the evidence in this case")
             }
             for cause in likely {
-                lines.append("  [\(cause.status.rawValue)] \(cause.id) (\(String(format: "%.2f", cause.confidence))): \(visible(cause.summary))")
+                lines.append("  [\(cause.status.rawValue)] \(cause.id) (\(String(format: "%.2f", cause.confidence))): \(cause.summary)")
                 for item in cause.evidence { lines.append("      \(item.role == .refutes ? "against" : "evidence"): \(evidenceLine(item))") }
                 for step in cause.remediation.prefix(cause.status == .likely ? 10 : 1) { lines.append("      fix: \(step)") }
             }
             let other = failure.causes.filter { $0.status == .ruledOut || $0.status == .notAssessable }
             if !other.isEmpty { lines.append("  Ruled out or not assessable:") }
-            for cause in other { lines.append("    \(cause.id) [\(cause.status.rawValue)]: \(visible(cause.summary))") }
+            for cause in other { lines.append("    \(cause.id) [\(cause.status.rawValue)]: \(cause.summary)") }
         }
         if !diagnosis.missingLogs.isEmpty {
             lines.append("")
@@ -46,9 +49,9 @@ public enum TextReport {
         if !diagnosis.warnings.isEmpty {
             lines.append("")
             lines.append("Warnings:")
-            for warning in diagnosis.warnings { lines.append("  \(visible(warning))") }
+            for warning in diagnosis.warnings { lines.append("  \(warning)") }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map { TerminalSafe.line($0) }.joined(separator: "\n") + "\n"
     }
 
     static func headline(_ verdict: Diagnosis.Verdict) -> String {
@@ -64,19 +67,6 @@ public enum TextReport {
         if let record = item.recordID { location += " record \(record)" }
         if !location.isEmpty { location += "]" }
         let event = item.eventID == 0 ? "" : " \(item.channel) \(item.eventID)"
-        return "\(item.time.iso8601(fractionDigits: 0)) \(visible(item.computer))\(event): \(visible(item.meaning))\(visible(location))"
-    }
-
-    /// Replaces control characters (terminal escapes in hostile event data) with visible escapes.
-    public static func visible(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                output += scalar == "\n" ? " " : "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
+        return "\(item.time.iso8601(fractionDigits: 0)) \(item.computer)\(event): \(item.meaning)\(location)"
     }
 }

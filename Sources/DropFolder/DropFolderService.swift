@@ -29,13 +29,17 @@ public struct WatchOptions: Sendable {
     public var grace: Double
     /// Process what is there, then exit.
     public var once: Bool
+    /// How many times the analysis of one input may start without finishing (the service died
+    /// during it: a crash, a kill, the out-of-memory killer) before the input is quarantined.
+    public var analysisAttempts: Int
 
     /// Options with the defaults: quarantine `<drop>/.quarantine`, processed `<drop>/.processed`,
-    /// ledger `<output>/.rdpcause-ledger.jsonl`, one worker per core, a 2 s grace period.
+    /// ledger `<output>/.rdpcause-ledger.jsonl`, one worker per core, a 2 s grace period, an
+    /// input quarantined after two unfinished analyses.
     public init(
         dropDirectory: String, outputDirectory: String, quarantineDirectory: String? = nil,
         processedDirectory: String? = nil, ledgerPath: String? = nil, workers: Int? = nil, grace: Double = 2,
-        once: Bool = false
+        once: Bool = false, analysisAttempts: Int = 2
     ) {
         self.dropDirectory = dropDirectory
         self.outputDirectory = outputDirectory
@@ -45,6 +49,7 @@ public struct WatchOptions: Sendable {
         self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
         self.grace = max(0, grace)
         self.once = once
+        self.analysisAttempts = max(1, analysisAttempts)
     }
 }
 
@@ -83,9 +88,16 @@ public struct WatchSummary: Sendable, Hashable {
 /// each step recorded in the ``Ledger`` before the next, so a `kill -9` at any moment followed by
 /// a restart ends with every input analysed once and delivered once.
 ///
-/// Restart rules: an `analysing` entry is analysed again (the findings are rewritten atomically);
+/// Restart rules: an `analysing` entry is analysed again (the findings are rewritten atomically),
+/// unless its analysis already started ``WatchOptions/analysisAttempts`` times without finishing:
+/// such a poison input (one that kills the process) is quarantined, so it cannot stop the service;
 /// `done` (or `delivering`, or a retryable `delivery-failed`) is delivered, and delivery first looks
 /// for the case's marker on the ticket, so a post that succeeded just before the kill is not repeated.
+///
+/// An input is taken only when no other process has it open for writing (a Linux read lease tells;
+/// where leases cannot, the grace period alone decides), so a writer that pauses longer than the
+/// grace period is not cut short. Only regular files are read: FIFOs, sockets and devices are
+/// quarantined unopened, symbolic links inside case folders are hashed as links and not followed.
 public final class DropFolderService: @unchecked Sendable {
     // @unchecked: configuration is immutable; mutable state lives in `state` (a Mutex) and
     // `stopRequested` (an Atomic); the main loop's own `pending` map is touched only by `run()`.
@@ -117,7 +129,7 @@ public final class DropFolderService: @unchecked Sendable {
         self.diagnosisOptions = diagnosisOptions
         self.delivery = delivery
         self.finder = finder
-        self.logger = logger
+        self.logger = TerminalSafeLogHandler.wrapping(logger)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.dropDirectory, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw DropFolderError("watch", path: options.dropDirectory, reason: "not a folder") }
@@ -221,6 +233,16 @@ public final class DropFolderService: @unchecked Sendable {
                     ready = now() - observation.since >= options.grace
                 }
                 guard ready else { continue }
+                if DropFiles.isOpenForWriting(path) == true {
+                    // Another process is still writing it, however long it paused.
+                    if options.once {
+                        logger.info("input still open for writing by another process; left for the next run", metadata: ["input": "\(name)"])
+                        pending[name] = nil
+                    } else {
+                        pending[name] = Observation(signature: signature, since: now(), complete: false)
+                    }
+                    continue
+                }
                 let started = state.withLock { shared -> Bool in
                     guard shared.inFlight.count < options.workers, !shared.inFlight.contains(name) else { return false }
                     shared.inFlight.insert(name)
@@ -299,7 +321,13 @@ public final class DropFolderService: @unchecked Sendable {
                 state.withLock { $0.summary.duplicates += 1 }
                 return
             case .seen, .analysing:
-                break
+                if entry.analysisStarts >= options.analysisAttempts {
+                    let reason =
+                        "its analysis was started \(entry.analysisStarts) times and never finished: the service died during it "
+                        + "each time (a crash, a kill or the out-of-memory killer); it is quarantined so that it cannot stop the service"
+                    quarantine(path: path, hash: hash, reason: reason)
+                    return
+                }
             }
         } else {
             var record = LedgerRecord(hash: hash, state: .seen)
@@ -370,7 +398,11 @@ public final class DropFolderService: @unchecked Sendable {
                 try ledger.append(failed)
             }
             let target = try DropFiles.move(path, into: options.quarantineDirectory, tag: tag)
-            let text = "\(name) was quarantined by rdpcause watch.\n" + (hash.map { "sha256: \($0)\n" } ?? "") + reason + "\n"
+            // The reason file is read in a terminal too: every line terminal-safe (the name and the
+            // diagnostics quote the input).
+            let lines = ["\(name) was quarantined by rdpcause watch."] + (hash.map { ["sha256: \($0)"] } ?? [])
+                + reason.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let text = lines.map { TerminalSafe.line($0) }.joined(separator: "\n") + "\n"
             do {
                 try AtomicFile.write(Array(text.utf8), to: target + ".reason.txt")
             } catch {

@@ -145,8 +145,15 @@ public final class Ledger: @unchecked Sendable {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
-        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .errno("open ledger", path: path) }
+        // Owner-only whatever the umask, also for a ledger an older version created world-readable:
+        // it names inputs, cases, tickets and failure reasons.
+        guard fchmod(descriptor, 0o600) == 0 else {
+            let error = DropFolderError.errno("restrict ledger to its owner", path: path)
+            close(descriptor)
+            throw error
+        }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw DropFolderError("lock ledger", path: path, reason: "another rdpcause watch uses this ledger")

@@ -5,24 +5,11 @@ import EventImport
 ///
 /// Line breaks (CR, LF, NEL, U+2028/U+2029) and tabs become spaces; every other C0/C1 control
 /// character, and the invisible format characters that reorder or hide text (bidirectional
-/// overrides and isolates, zero-width characters, the BOM), become a visible `\u{…}` escape, the
-/// same form ``TextReport`` uses. Leading and trailing whitespace is trimmed.
+/// overrides and isolates, zero-width characters, the BOM), become a visible `\u{…}` escape:
+/// ``TerminalSafe``, the one sanitizer every output uses. Leading and trailing whitespace is trimmed.
 enum Sanitizer {
     static func clean(_ text: String) -> String {
-        var output = ""
-        output.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x09, 0x0A, 0x0D, 0x85, 0x2028, 0x2029:
-                output.unicodeScalars.append(" ")
-            case 0x00..<0x20, 0x7F, 0x80..<0xA0, 0x061C, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064,
-                0x2066...0x206F, 0xFEFF, 0xFFF9...0xFFFB:
-                output += "\\u{\(String(scalar.value, radix: 16))}"
-            default:
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        return trimmed(output)
+        trimmed(TerminalSafe.line(text, lineBreaks: .spaces))
     }
 
     /// Trims ASCII spaces at both ends.

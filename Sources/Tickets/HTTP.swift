@@ -125,7 +125,7 @@ public struct HTTPClient: Sendable {
         done.wait()
         let (data, response, error) = box.get()
         if let error {
-            throw TicketError(request: label, status: nil, message: error.localizedDescription)
+            throw TicketError(request: label, status: nil, message: redacted(error.localizedDescription))
         }
         guard let response else { throw TicketError(request: label, status: nil, message: "no HTTP response") }
         var lowered: [String: String] = [:]
@@ -142,11 +142,47 @@ public struct HTTPClient: Sendable {
         try retry.run { () throws(TicketError) -> HTTPResponse in
             let response = try send(method, path, headers: headers, body: body)
             guard (200..<300).contains(response.status) else {
-                let text = String(decoding: response.body.prefix(300), as: UTF8.self)
+                let text = redacted(String(decoding: response.body.prefix(300), as: UTF8.self))
                 throw TicketError(request: "\(method) \(Self.pathOnly(path))", status: response.status, message: text)
             }
             return response
         }
+    }
+
+    /// `text` with every credential this client holds replaced by `***`: the `Authorization`
+    /// value, its token, for Basic authentication the decoded `user:password` and the password, and
+    /// the password in the base URL. Error pages that echo the request (some proxies do) and
+    /// transport errors that name the URL would otherwise put them into logs and the ledger.
+    /// (Secrets shorter than 3 characters cannot be told apart from ordinary text and are left.)
+    func redacted(_ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: "***")
+        }
+        return result
+    }
+
+    /// The credentials to mask, longest first (so a whole header goes before its parts).
+    private var secrets: [String] {
+        var list: [String] = []
+        if let authorization {
+            list.append(authorization)
+            let parts = authorization.split(separator: " ", maxSplits: 1).map(String.init)
+            if parts.count == 2 {
+                list.append(parts[1])
+                if parts[0].lowercased() == "basic", let data = Data(base64Encoded: parts[1]),
+                    let decoded = String(data: data, encoding: .utf8)
+                {
+                    list.append(decoded)
+                    if let colon = decoded.firstIndex(of: ":") { list.append(String(decoded[decoded.index(after: colon)...])) }
+                }
+            }
+        }
+        if let components = URLComponents(string: baseURL), let password = components.password {
+            list.append(password)
+            if let user = components.user { list.append(user + ":" + password) }
+        }
+        return list.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
     }
 
     /// The path without its query (queries may carry names; never tokens, but keep logs short).

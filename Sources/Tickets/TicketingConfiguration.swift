@@ -1,5 +1,4 @@
 public import Foundation
-import Yams
 
 /// Where and how findings are delivered. Credentials come from the environment or a YAML file,
 /// never from the command line; ``description`` never shows them.
@@ -57,39 +56,18 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
         self.timeout = timeout
     }
 
+    /// The system, its URL with any `user:password@` masked, and the kind of credentials (never their value).
     public var description: String {
-        "\(system) at \(url) (credentials: \(token != nil ? "token" : user != nil ? "user and password" : "none"))"
-    }
-
-    private struct File: Decodable {
-        var system: String?
-        var url: String?
-        var token: String?
-        var user: String?
-        var password: String?
-        var ticketPatterns: [String]?
-        var servicenowTable: String?
-        var timeout: Double?
-        var retries: Int?
+        "\(system) at \(RedactedURL(url)) (credentials: \(token != nil ? "token" : user != nil ? "user and password" : "none"))"
     }
 
     /// Loads the configuration from `file` (optional) and the environment. Returns `nil` when no
-    /// system is configured at all.
+    /// system is configured at all. Errors in the file are reported as `file:line:column: reason`
+    /// and never quote the file's content (see ``ConfigurationFile``).
     public static func load(
         file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(TicketError) -> TicketingConfiguration? {
-        var parsed = File()
-        if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw TicketError(request: "read \(file)", status: nil, message: "cannot read the configuration file")
-            }
-            do {
-                parsed = try YAMLDecoder().decode(File.self, from: text)
-            } catch {
-                // Yams' message quotes positions, not values, so no secret leaks through it.
-                throw TicketError(request: "read \(file)", status: nil, message: "not a valid configuration: \(error)")
-            }
-        }
+        let parsed = try file.map { path throws(TicketError) in try ConfigurationFile.read(path) } ?? ConfigurationFile()
         var system = environment["RDPCAUSE_TICKET_SYSTEM"] ?? parsed.system
         if system == nil {
             system = systems.first { environment["RDPCAUSE_\($0.uppercased())_URL"] != nil }

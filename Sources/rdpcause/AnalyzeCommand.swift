@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnosis
+import DropFolder
 import EventImport
 import Foundation
 import Logging
@@ -77,7 +78,7 @@ struct AnalyzeCommand: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let utcOffset, UTCOffset.parse(utcOffset) == nil {
-            throw ValidationError("--utc-offset \(utcOffset) is not an offset such as +02:00, -05:00 or 5.5")
+            throw ValidationError(TerminalSafe.line("--utc-offset \(utcOffset) is not an offset such as +02:00, -05:00 or 5.5"))
         }
         if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
     }
@@ -89,7 +90,7 @@ struct AnalyzeCommand: ParsableCommand {
             standardOutput.flush()
             errors.flush()
         }
-        var configured = Logger(label: "rdpcause.analyze") { label in StreamLogHandler.standardError(label: label) }
+        var configured = Logger(label: "rdpcause.analyze") { label in TerminalSafeLogHandler(StreamLogHandler.standardError(label: label)) }
         configured.logLevel = verbose ? .info : (quiet ? .error : .warning)
         let logger = configured
 
@@ -99,11 +100,11 @@ struct AnalyzeCommand: ParsableCommand {
         let pack = RulePack.load(directory: directory)
         var ruleErrors = pack.catalog.errorCount
         for diagnostic in pack.catalog.diagnostics where diagnostic.severity >= .warning && !quiet {
-            errors.write(diagnostic.description + "\n")
+            errors.writeLine(diagnostic.description)
         }
         for diagnostic in pack.causeDiagnostics {
             if diagnostic.severity == "error" { ruleErrors += 1 }
-            if !quiet || diagnostic.severity == "error" { errors.write(diagnostic.description + "\n") }
+            if !quiet || diagnostic.severity == "error" { errors.writeLine(diagnostic.description) }
         }
         errors.flush()
         let options = DiagnosisOptions(
@@ -143,12 +144,12 @@ struct AnalyzeCommand: ParsableCommand {
             inputErrors += result.importDiagnostics.filter { $0.severity == .error }.count
             if result.diagnosis.verdict == .inconclusive { inconclusive += 1 }
             if output != nil {
-                standardOutput.write(Self.summaryLine(result, output: output ?? "") + "\n")
+                standardOutput.writeLine(Self.summaryLine(result, output: output ?? ""))
             } else {
                 standardOutput.write(Self.render(result, format: format))
             }
             if !quiet && output != nil {
-                for diagnostic in result.importDiagnostics where !verbose { errors.write(diagnostic.description + "\n") }
+                for diagnostic in result.importDiagnostics where !verbose { errors.writeLine(diagnostic.description) }
             }
         }
         if inputErrors > 0 || ruleErrors > 0 { throw ExitCode(2) }

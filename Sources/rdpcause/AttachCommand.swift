@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventImport
 import Foundation
 import Tickets
 
@@ -44,17 +45,19 @@ struct AttachCommand: ParsableCommand {
                 : finder.find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
             findings = try Findings.load(directory: findingsDir)
         } catch let error as TicketError {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalSafe.line(error.description))
         }
         do {
             let receipt = try client.deliver(findings, to: reference)
+            // The receipt holds what the ticket system answered: shown terminal-safe.
             print(
-                receipt.alreadyPresent
+                TerminalSafe.line(
+                    receipt.alreadyPresent
                     ? "\(findingsDir): already on \(receipt.system) ticket \(receipt.ticket) (\(findings.marker)); nothing posted"
                     : "\(findingsDir): posted to \(receipt.system) ticket \(receipt.ticket)"
-                        + (receipt.reference.isEmpty ? "" : " (\(receipt.reference))"))
+                        + (receipt.reference.isEmpty ? "" : " (\(receipt.reference))")))
         } catch {
-            FileHandle.standardError.write(Data("rdpcause attach: \(error)\n".utf8))
+            FileHandle.standardError.write(Data((TerminalSafe.line("rdpcause attach: \(error)") + "\n").utf8))
             throw ExitCode.failure
         }
     }

@@ -27,9 +27,9 @@ struct EventsCommand: ParsableCommand {
         let importer = EventImporter(
             handlers: ImportHandlers(
                 onEvent: { event in output.write(NDJSON.line(for: event)) },
-                onDiagnostic: { diagnostic in errors.write(diagnostic.description + "\n") },
+                onDiagnostic: { diagnostic in errors.writeLine(diagnostic.description) },
                 onDocument: { document in
-                    errors.write("\(document.source): note: text document, not an event log (read by `analyze`)\n")
+                    errors.writeLine("\(document.source): note: text document, not an event log (read by `analyze`)")
                 }
             ))
         importer.importPaths(paths)

@@ -26,19 +26,24 @@ struct ExplainCommand: ParsableCommand {
         }
         let pack = RulePack.load(directory: directory)
         guard let id = cause else {
-            for cause in pack.causes { output.write("\(cause.id)\t\(cause.title)\n") }
+            for cause in pack.causes { output.write(TerminalSafe.line(cause.id) + "\t" + TerminalSafe.line(cause.title) + "\n") }
             return
         }
         guard let definition = pack.causes.first(where: { $0.id == id }) else {
-            throw ValidationError("unknown cause '\(id)'; known: \(pack.causes.map(\.id).joined(separator: ", "))")
+            throw ValidationError(TerminalSafe.line("unknown cause '\(id)'; known: \(pack.causes.map(\.id).joined(separator: ", "))"))
         }
         let titles = Dictionary(pack.catalog.rules.compactMap { rule in rule.name.map { ($0, rule.title) } }, uniquingKeysWith: { a, _ in a })
         output.write(Self.describe(definition, ruleTitles: titles))
     }
 
+    /// The description of a cause, as lines safe for a terminal (rule packs are untrusted text).
     static func describe(_ cause: CauseDefinition, ruleTitles: [String: String]) -> String {
         var lines = ["\(cause.id): \(cause.title)", ""]
-        if !cause.description.isEmpty { lines += [cause.description.trimmingCharacters(in: .whitespacesAndNewlines), ""] }
+        if !cause.description.isEmpty {
+            lines += cause.description.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
+                .map(String.init)
+            lines.append("")
+        }
         if !cause.needs.isEmpty {
             lines.append("Needs (logs that must cover the failure):")
             for need in cause.needs { lines.append("  - \(need.channel) on the \(need.machine.rawValue): \(need.why)") }
@@ -57,7 +62,7 @@ struct ExplainCommand: ParsableCommand {
             lines += ["", "References:"]
             lines += cause.references.map { "  \($0)" }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map { TerminalSafe.line($0) }.joined(separator: "\n") + "\n"
     }
 
     static func item(_ evidence: CauseDefinition.Evidence, _ titles: [String: String]) -> String {

@@ -18,7 +18,7 @@ struct RuleLoadingOptions: ParsableArguments {
         var values: [String: [String]] = [:]
         for entry in placeholders {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
-                throw ValidationError("--placeholder '\(entry)' is not NAME=VALUE")
+                throw ValidationError(TerminalSafe.line("--placeholder '\(entry)' is not NAME=VALUE"))
             }
             var name = String(entry[..<equals])
             if name.hasPrefix("%") && name.hasSuffix("%") && name.count > 2 { name = String(name.dropFirst().dropLast()) }
@@ -31,7 +31,7 @@ struct RuleLoadingOptions: ParsableArguments {
 /// Prints rule diagnostics to standard error as `file:line:column: severity: message [code]`.
 func printRuleDiagnostics(_ catalog: RuleCatalog, to errors: BufferedOutput, minimum: SigmaDiagnostic.Severity) {
     for diagnostic in catalog.diagnostics where diagnostic.severity >= minimum {
-        errors.write(diagnostic.description + "\n")
+        errors.writeLine(diagnostic.description)
     }
 }
 
@@ -98,7 +98,7 @@ struct HuntCommand: ParsableCommand {
         printRuleDiagnostics(catalog, to: errors, minimum: .warning)
         let hunt = Hunt(catalog: catalog)
         let engine = hunt.engine
-        for problem in hunt.problems { errors.write(problem.description + "\n") }
+        for problem in hunt.problems { errors.writeLine(problem.description) }
         errors.flush()
 
         var table = MatchTable()
@@ -116,7 +116,7 @@ struct HuntCommand: ParsableCommand {
                         }
                     }
                 },
-                onDiagnostic: { diagnostic in errors.write(diagnostic.description + "\n") }))
+                onDiagnostic: { diagnostic in errors.writeLine(diagnostic.description) }))
         importer.importPaths(paths)
         let alerts = hunt.finish()
         for alert in alerts {
@@ -167,12 +167,20 @@ enum DetectionJSON {
 }
 
 /// Matches collected for the aligned table output.
+///
+/// Every cell comes from a rule or an event, so each is made terminal-safe (``TerminalSafe``)
+/// before the column widths are measured: no escape sequence, bidi override or newline reaches
+/// the terminal, and the columns stay aligned.
 struct MatchTable {
     private var rows: [[String]] = []
     private static let header = ["TIME", "LEVEL", "RULE", "COMPUTER", "EVENT", "ORIGIN"]
 
+    private mutating func append(_ cells: [String]) {
+        rows.append(cells.map { TerminalSafe.line($0) })
+    }
+
     mutating func append(rule: SigmaRule, event: WinEvent) {
-        rows.append([
+        append([
             event.time.iso8601(fractionDigits: 3), rule.level ?? "-", rule.title, event.computer,
             "\(event.channel) \(event.eventID)", event.origin.description,
         ])
@@ -180,7 +188,7 @@ struct MatchTable {
 
     mutating func append(alert: CorrelationAlert) {
         let group = alert.group.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        rows.append([
+        append([
             alert.time.iso8601(fractionDigits: 3), alert.level ?? "-", "\(alert.title) [\(alert.type)\(group.isEmpty ? "" : " " + group)]",
             alert.events.first?.computer ?? "-", "\(alert.events.count) event(s)", alert.events.first?.origin.description ?? "-",
         ])

@@ -80,7 +80,7 @@ struct RulesListCommand: ParsableCommand {
                 rule.id ?? "-", rule.level ?? "-", rule.status ?? "-", kind, rule.logSource.description, rule.title,
                 rule.locator,
             ]
-            output.write(cells.joined(separator: "\t") + "\n")
+            output.write(cells.map { TerminalSafe.line($0) }.joined(separator: "\t") + "\n")
         }
         if catalog.errorCount > 0 {
             throw ExitCode(1)

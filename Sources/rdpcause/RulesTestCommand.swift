@@ -36,10 +36,12 @@ struct RulesTestCommand: ParsableCommand {
             throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
         }
         let pack = RulePack.load(directory: directory)
-        for diagnostic in pack.causeDiagnostics { errors.write(diagnostic.description + "\n") }
+        for diagnostic in pack.causeDiagnostics { errors.writeLine(diagnostic.description) }
         let folder = samples ?? ((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("SampleLogs")
         let cases = SampleCase.find(in: folder)
-        guard !cases.isEmpty else { throw ValidationError("no sample cases (folders or archives with expected.json) in \(folder)") }
+        guard !cases.isEmpty else {
+            throw ValidationError(TerminalSafe.line("no sample cases (folders or archives with expected.json) in \(folder)"))
+        }
         var failures = 0
         for sample in cases {
             let index = CaseIndex.build(paths: [sample.path], engine: pack.engine)
@@ -52,14 +54,14 @@ struct RulesTestCommand: ParsableCommand {
                     let supporting = Set(cause.evidence.flatMap(\.ruleNames))
                     let seen = supporting.filter { index.hits[$0]?.isEmpty == false }
                     if seen.isEmpty && !cause.evidence.contains(where: { if case .code = $0.test { true } else { false } }) {
-                        errors.write("\(sample.path): FAIL: no rule of its expected cause \(cause.id) matched any event\n")
+                        errors.writeLine("\(sample.path): FAIL: no rule of its expected cause \(cause.id) matched any event")
                         failures += 1
                     } else {
                         cells[cells.count - 1] += " (expected; matched: \(seen.sorted().joined(separator: ", ")))"
                     }
                 }
             }
-            output.write("\(sample.name): " + cells.joined(separator: "  ") + "\n")
+            output.writeLine("\(sample.name): " + cells.joined(separator: "  "))
         }
         output.write("rules test: \(cases.count) cases, \(failures) failed\n")
         if failures > 0 || pack.causeDiagnostics.contains(where: { $0.severity == "error" }) || pack.catalog.errorCount > 0 {

@@ -3,6 +3,7 @@ import Diagnosis
 import DropFolder
 import Foundation
 import Logging
+import SigmaKit
 import Tickets
 
 #if canImport(Glibc)
@@ -17,12 +18,17 @@ struct WatchCommand: ParsableCommand {
         discussion: """
             Watches DROP-DIR with inotify (files closed after writing and files moved in) and rescans it at
             start and after an inotify overflow. A file is taken once it was moved in, or once its size and
-            time stayed unchanged for --grace seconds; *.part, *.tmp and dot-files are ignored. Each input is
+            time stayed unchanged for --grace seconds, and never while another process still has it open
+            for writing (asked with a Linux read lease; with --once such a file is left for the next run);
+            *.part, *.tmp and dot-files are ignored. Each input is
             identified by the SHA-256 of its content, so a renamed or re-copied archive is not analysed
             again. Findings are written atomically to OUTPUT/<case>/findings.{md,json,html}; analysed inputs
             move to DROP-DIR/.processed, unreadable or hostile ones to DROP-DIR/.quarantine with a
-            <name>.reason.txt. Every step is recorded in an fsynced ledger (OUTPUT/.rdpcause-ledger.jsonl),
-            so after a crash or kill -9 a restart finishes the work without doing anything twice.
+            <name>.reason.txt, as are FIFOs and other special files (never opened) and an input during whose
+            analysis the service died --analysis-attempts times (default 2), so one input cannot stop the
+            service. Every step is recorded in an fsynced ledger (OUTPUT/.rdpcause-ledger.jsonl), so after
+            a crash or kill -9 a restart finishes the work without doing anything twice. Findings, reason
+            files (0640) and the ledger (0600) are never readable by others, whatever the umask.
 
             Delivery to a ticket system is configured by environment (RDPCAUSE_TICKET_SYSTEM,
             RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or by --config FILE (YAML); credentials are never taken
@@ -50,6 +56,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Seconds a file must stay unchanged before it is taken (moved-in files are taken at once).")
     var grace: Double = 2
 
+    @Option(help: "Unfinished analyses of one input (the service died during them) before it is quarantined.")
+    var analysisAttempts = 2
+
     @Option(help: ArgumentHelp("Quarantine folder (default: DROP-DIR/.quarantine).", valueName: "dir"))
     var quarantine: String?
 
@@ -70,17 +79,23 @@ struct WatchCommand: ParsableCommand {
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
-        if grace < 0 { throw ValidationError("--grace must not be negative") }
+        if grace < 0 || !grace.isFinite { throw ValidationError("--grace must be a number of seconds, not negative") }
+        if analysisAttempts < 1 { throw ValidationError("--analysis-attempts must be at least 1") }
     }
 
     func run() throws {
-        var configured = Logger(label: "rdpcause.watch") { label in StreamLogHandler.standardError(label: label) }
+        var configured = Logger(label: "rdpcause.watch") { label in TerminalSafeLogHandler(StreamLogHandler.standardError(label: label)) }
         configured.logLevel = quiet ? .warning : .info
         let logger = configured
         guard let directory = RulePack.locate(explicit: rules) else {
             throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
         }
         let pack = RulePack.load(directory: directory)
+        // Rule problems are logged as analyze prints them: a rule left out must not go unnoticed.
+        for diagnostic in pack.catalog.diagnostics where diagnostic.severity >= .warning {
+            logger.warning("\(diagnostic.description)")
+        }
+        for diagnostic in pack.causeDiagnostics { logger.warning("\(diagnostic.description)") }
         let ticketing: TicketingConfiguration?
         let target: DeliveryTarget?
         let finder: TicketFinder
@@ -95,7 +110,8 @@ struct WatchCommand: ParsableCommand {
         logger.info("delivery: \(ticketing?.description ?? "none configured")")
         let options = WatchOptions(
             dropDirectory: dropDir, outputDirectory: output, quarantineDirectory: quarantine,
-            processedDirectory: processed, ledgerPath: ledger, workers: workers, grace: grace, once: once)
+            processedDirectory: processed, ledgerPath: ledger, workers: workers, grace: grace, once: once,
+            analysisAttempts: analysisAttempts)
         let service: DropFolderService
         do {
             service = try DropFolderService(

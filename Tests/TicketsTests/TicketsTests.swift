@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Tickets
@@ -262,23 +263,82 @@ struct RequestTrackerTests {
         try findings.markdown.write(to: URL(fileURLWithPath: folder + "/findings.md"))
         try findings.json.write(to: URL(fileURLWithPath: folder + "/findings.json"))
         try findings.html.write(to: URL(fileURLWithPath: folder + "/findings.html"))
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rdpcause").path
-        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the rdpcause executable first: \(binary)")
         for expected in ["posted to rt ticket \(ticket)", "already on rt ticket \(ticket)"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["attach", "--ticket", "RT-\(ticket)", folder]
-            process.environment = ["RDPCAUSE_RT_URL": rt.url, "RDPCAUSE_RT_TOKEN": rt.token, "PATH": "/usr/bin:/bin"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            process.waitUntilExit()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.terminationStatus == 0)
-            #expect(text.contains(expected), "\(text)")
-            #expect(!text.contains(rt.token))
+            let run = try RDPCauseCommand.run(
+                ["attach", "--ticket", "RT-\(ticket)", folder], environment: ["RDPCAUSE_RT_URL": rt.url, "RDPCAUSE_RT_TOKEN": rt.token])
+            #expect(run.status == 0)
+            #expect(run.outputText.contains(expected), "\(run.outputText)")
+            #expect(!run.outputText.contains(rt.token) && !run.errorText.contains(rt.token))
         }
         let marker = try Findings.load(directory: folder).marker
         #expect(try rt.comments(ticket: ticket, marker: marker).count == 1)
+    }
+}
+
+struct CredentialSafetyTests {
+    private func configuration(_ text: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-\(UUID()).yaml").path
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// YAML errors quote the offending line; the configuration's errors must name the file, line
+    /// and column and the reason, but never echo a line (the line may hold the token). The line
+    /// expected is where the construct in error starts (libyaml's context), the problem's own
+    /// position follows in the message.
+    @Test(arguments: [
+        ("system: rt\nurl: http://127.0.0.1:1\ntoken: \"1-14-S3CRET-T0KEN\n", 3),  // unterminated quote
+        ("system: rt\nurl: http://127.0.0.1:1\ntoken: 1-14-S3CRET: T0KEN\n", 3),  // a colon in a plain scalar
+        ("system: rt\nurl: http://127.0.0.1:1\ntoken: [1-14-S3CRET-T0KEN\n", 3),  // unclosed flow sequence
+        ("system: rt\nurl: http://127.0.0.1:1\n\ttoken: 1-14-S3CRET-T0KEN\n", 2),  // a tab continuing line 2's scalar
+        ("system: rt\nurl: http://127.0.0.1:1\ntoken: {1-14-S3CRET-T0KEN: x}\n", 3),  // not a string
+        ("system: rt\nurl: http://127.0.0.1:1\ntoken: 1-14-S3CRET-T0KEN\ntoken: 1-14-S3CRET-T0KEN\n", 3),  // given twice
+        ("system: rt\nurl: http://127.0.0.1:1\ntimeout: 1-14-S3CRET-T0KEN\n", 3),  // not a number
+    ])
+    func configurationErrorsNameThePlaceButNeverEchoTheLine(text: String, line: Int) throws {
+        let file = try configuration(text)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        do {
+            _ = try TicketingConfiguration.load(file: file, environment: [:])
+            Issue.record("the configuration was accepted")
+        } catch {
+            #expect(!error.description.contains("S3CRET") && !error.description.contains("T0KEN"), "\(error)")
+            #expect(error.description.contains("\(file):\(line):"), "\(error)")
+        }
+    }
+
+    /// A key rdpcause does not know (a typo such as `tokne:`) is an error with its place, not ignored.
+    @Test func unknownKeysAreReported() throws {
+        let file = try configuration("system: rt\nurl: http://127.0.0.1:1\ntokne: 1-14-S3CRET\n")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(throws: TicketError.self) { try TicketingConfiguration.load(file: file, environment: [:]) }
+    }
+
+    /// User information in a URL is masked wherever the configuration is described.
+    @Test func describedURLsHaveTheirUserInformationMasked() throws {
+        let configuration = TicketingConfiguration(system: "rt", url: "https://alice:hunter2@rt.example:8443/rt?x=1", token: "t")
+        #expect(!configuration.description.contains("hunter2") && !configuration.description.contains("alice"))
+        #expect(configuration.description.contains("https://") && configuration.description.contains("@rt.example:8443/rt"))
+        #expect(RedactedURL("https://alice:hunter2@rt.example:8443/rt").description == "https://***@rt.example:8443/rt")
+        #expect(RedactedURL("http://rt.example/a@b").description == "http://rt.example/a@b")
+        #expect(RedactedURL("not a url at all").description == "not a url at all")
+    }
+
+    /// A server that echoes the request (as some error pages do) must not put the credentials
+    /// into the error message, which is logged and written to the ledger.
+    @Test func errorsNeverCarryTheAuthorization() throws {
+        let server = try LocalHTTPServer { request in
+            (401, Data("denied for \(request.headers["authorization"] ?? "")".utf8))
+        }
+        for authorization in ["token 1-14-S3CRET", "Bearer S3CRET", "Basic " + Data("bob:S3CRET".utf8).base64EncodedString()] {
+            let client = HTTPClient(baseURL: server.url, authorization: authorization)
+            do {
+                _ = try client.expectSuccess("GET", "/x", retry: fast)
+                Issue.record("a 401 must fail")
+            } catch {
+                #expect(error.status == 401)
+                #expect(!error.description.contains("S3CRET") && !error.description.contains(authorization), "\(error)")
+            }
+        }
     }
 }

@@ -66,8 +66,12 @@ public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertib
     }
 
     /// `source:line:column: severity: message`, the form compilers use, so editors can jump to it.
+    ///
+    /// One line, safe for a terminal or a log: file and member names and quoted content come from
+    /// the input, so control characters, bidirectional overrides and newlines in them are shown as
+    /// visible escapes (``TerminalSafe``) and cannot forge a line of their own.
     public var description: String {
-        "\(sourceLocation(source, line: line, column: column)): \(severity.rawValue): \(message)"
+        TerminalSafe.line("\(sourceLocation(source, line: line, column: column)): \(severity.rawValue): \(message)")
     }
 }
 

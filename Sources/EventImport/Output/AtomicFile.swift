@@ -1,13 +1,20 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #endif
 
 /// Writes files so that a reader (or a crash) never sees a partial one: the bytes go to a
 /// temporary file in the same folder, which is flushed to disk (`fsync`) and renamed over the
 /// destination, and the folder itself is synced so the rename survives a power cut.
+///
+/// What rdpcause writes (findings, quarantine reasons) names users, addresses and hosts, so files
+/// are created owner/group-only (0640) whatever the umask; the temporary file has that mode from
+/// the start, so the content is never readable by others, not even for a moment.
 public enum AtomicFile {
+    /// The mode of files written: read-write for the owner, read-only for the group, nothing for others.
+    public static let ownerAndGroup: mode_t = 0o640
+
     /// A failure to write, with the path and the system's reason.
     public struct WriteError: Error, CustomStringConvertible, Sendable {
         /// The file being written.
@@ -18,8 +25,9 @@ public enum AtomicFile {
         public var description: String { "\(path): cannot write: \(reason)" }
     }
 
-    /// Replaces `path` with `bytes` atomically, creating the folder when needed.
-    public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+    /// Replaces `path` with `bytes` atomically, creating the folder when needed. The file gets
+    /// exactly `permissions` (default ``ownerAndGroup``), regardless of the process umask.
+    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = ownerAndGroup) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
@@ -27,8 +35,15 @@ public enum AtomicFile {
             throw WriteError(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
         let temporary = (folder.isEmpty ? "." : folder) + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, permissions)
         guard descriptor >= 0 else { throw WriteError(path: path, reason: "open: \(String(cString: strerror(errno)))") }
+        // The umask may have removed bits (or a left-over temporary file had other ones): set the mode exactly.
+        if fchmod(descriptor, permissions) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            unlink(temporary)
+            throw WriteError(path: path, reason: "fchmod: \(reason)")
+        }
         var offset = 0
         let failure: String? = bytes.withUnsafeBytes { raw in
             while offset < raw.count {

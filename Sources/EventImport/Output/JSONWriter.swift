@@ -109,22 +109,44 @@ public struct JSONWriter: Sendable {
 
     private mutating func writeString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        let utf8 = value.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            case 0..<0x20, 0x7F: appendEscape(UInt32(byte))
             case UInt8(ascii: "<"):
                 // Keeps JSON embedded in HTML <script> blocks from closing them.
                 bytes.append(contentsOf: Array("\\u003c".utf8))
+            case 0xC2, 0xD8, 0xE2, 0xEF:
+                // Lead bytes of the C1 controls, U+061C and the U+2000 and U+FE00/FF00 blocks: the
+                // characters a terminal acts on or that reorder text are written as \u escapes
+                // (the same string for a JSON reader), so NDJSON on a terminal is safe too.
+                let scalarEnd = utf8.index(index, offsetBy: byte < 0xE0 ? 2 : 3, limitedBy: utf8.endIndex) ?? utf8.endIndex
+                let scalar = value.unicodeScalars[index]
+                if TerminalSafe.isUnsafe(scalar) {
+                    appendEscape(scalar.value)
+                } else {
+                    bytes.append(contentsOf: utf8[index..<scalarEnd])
+                }
+                index = scalarEnd
+                continue
             default: bytes.append(byte)
             }
+            index = utf8.index(after: index)
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `\uXXXX` for a character in the Basic Multilingual Plane.
+    private mutating func appendEscape(_ value: UInt32) {
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) { bytes.append(hex[Int((value >> UInt32(shift)) & 0xF)]) }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -6,14 +6,16 @@ import Foundation
 
 /// The local Request Tracker 5 brought up by `scripts/rt5-up.sh` (connection details in
 /// `/var/lib/rt5-up/env`), or `nil` with the reason it is not usable.
-struct RTEnvironment: Sendable {
-    var url: String
-    var token: String
+public struct RTEnvironment: Sendable {
+    /// The server's base URL.
+    public var url: String
+    /// An auth token of the root user.
+    public var token: String
 
     static let envFile = "/var/lib/rt5-up/env"
 
     /// The running RT, when `rt5-up.sh` ran and the server answers with the token.
-    static let current: RTEnvironment? = {
+    public static let current: RTEnvironment? = {
         guard let text = try? String(contentsOfFile: envFile, encoding: .utf8) else {
             print("RT5 integration tests SKIPPED: \(envFile) not found — run scripts/rt5-up.sh (as root) first")
             return nil
@@ -35,9 +37,11 @@ struct RTEnvironment: Sendable {
         return environment
     }()
 
-    static var isAvailable: Bool { current != nil }
+    /// Whether RT5 is up.
+    public static var isAvailable: Bool { current != nil }
 
-    func request(_ method: String, _ path: String, json: Any? = nil) throws -> (Int, Any?) {
+    /// One REST2 request: (status, parsed JSON).
+    public func request(_ method: String, _ path: String, json: Any? = nil) throws -> (Int, Any?) {
         guard let target = URL(string: url + "/REST/2.0" + path) else { throw URLError(.badURL) }
         var request = URLRequest(url: target, timeoutInterval: 60)
         request.httpMethod = method
@@ -57,14 +61,15 @@ struct RTEnvironment: Sendable {
         return (status, try? JSONSerialization.jsonObject(with: data))
     }
 
-    func get(_ path: String) throws -> Any? {
+    /// A GET that must answer 200.
+    public func get(_ path: String) throws -> Any? {
         let (status, body) = try request("GET", path)
         guard status == 200 else { throw URLError(.badServerResponse) }
         return body
     }
 
     /// Creates a ticket in General and returns its id.
-    func createTicket(subject: String) throws -> String {
+    public func createTicket(subject: String) throws -> String {
         let (status, body) = try request(
             "POST", "/ticket", json: ["Queue": "General", "Subject": subject, "Content": "test", "ContentType": "text/plain"])
         guard status == 201, let id = (body as? [String: Any])?["id"] else { throw URLError(.badServerResponse) }
@@ -72,7 +77,7 @@ struct RTEnvironment: Sendable {
     }
 
     /// The Comment transactions of a ticket whose data (subject) holds `marker`.
-    func comments(ticket: String, marker: String) throws -> [String] {
+    public func comments(ticket: String, marker: String) throws -> [String] {
         let body = try get("/ticket/\(ticket)/history?per_page=100&fields=Type,Data") as? [String: Any]
         let items = body?["items"] as? [[String: Any]] ?? []
         return items.filter { ($0["Type"] as? String) == "Comment" && (($0["Data"] as? String)?.contains(marker) ?? false) }
@@ -80,7 +85,7 @@ struct RTEnvironment: Sendable {
     }
 
     /// The attachments of one transaction: filename → bytes (the body part has an empty name).
-    func attachments(transaction: String) throws -> [(name: String, type: String, data: Data)] {
+    public func attachments(transaction: String) throws -> [(name: String, type: String, data: Data)] {
         let list = try get("/transaction/\(transaction)/attachments?per_page=100&fields=Filename,ContentType") as? [String: Any]
         var result: [(String, String, Data)] = []
         for item in list?["items"] as? [[String: Any]] ?? [] {
@@ -99,5 +104,6 @@ private final class Box: @unchecked Sendable {
     private let lock = NSLock()
     private var value: (Int, Data) = (0, Data())
     func set(_ status: Int, _ data: Data) { lock.lock(); value = (status, data); lock.unlock() }
-    func get() -> (Int, Data) { lock.lock(); defer { lock.unlock() }; return value }
+    /// A GET that must answer 200.
+    public func get() -> (Int, Data) { lock.lock(); defer { lock.unlock() }; return value }
 }

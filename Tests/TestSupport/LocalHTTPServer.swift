@@ -1,20 +1,25 @@
-import Foundation
-import Synchronization
+public import Foundation
+public import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// A request as the test server received it.
-struct RecordedRequest: Sendable {
-    var method: String
-    var path: String
-    var query: String
-    var headers: [String: String]
-    var body: Data
+public struct RecordedRequest: Sendable {
+    /// The method, e.g. `POST`.
+    public var method: String
+    /// The path without the query.
+    public var path: String
+    /// The query, percent-decoded.
+    public var query: String
+    /// The headers, names lower-cased.
+    public var headers: [String: String]
+    /// The body.
+    public var body: Data
 
     /// The `multipart/form-data` parts: (name, filename, content type, bytes).
-    var multipartParts: [(name: String, fileName: String?, contentType: String?, content: Data)] {
+    public var multipartParts: [(name: String, fileName: String?, contentType: String?, content: Data)] {
         guard let type = headers["content-type"], let range = type.range(of: "boundary=") else { return [] }
         let boundary = Data(("--" + type[range.upperBound...]).utf8)
         var parts: [(String, String?, String?, Data)] = []
@@ -40,20 +45,24 @@ struct RecordedRequest: Sendable {
         return parts.map { (name: $0.0, fileName: $0.1, contentType: $0.2, content: $0.3) }
     }
 
-    var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
+    /// The body parsed as a JSON object.
+    public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
 }
 
 /// A ~150-line HTTP/1.1 server on 127.0.0.1 (an ephemeral port), one thread per connection,
 /// `Connection: close`. The handler answers (status, JSON body); every request is recorded.
-final class LocalHTTPServer: @unchecked Sendable {
+public final class LocalHTTPServer: @unchecked Sendable {
     // @unchecked: `listener` and `handler` are immutable; `recorded` is a Mutex.
-    typealias Handler = @Sendable (RecordedRequest) -> (Int, Data)
+    /// Answers one request with (status, JSON body).
+    public typealias Handler = @Sendable (RecordedRequest) -> (Int, Data)
     private let listener: Int32
-    let port: Int
+    /// The port it listens on.
+    public let port: Int
     private let handler: Handler
     private let recorded = Mutex<[RecordedRequest]>([])
 
-    init(handler: @escaping Handler) throws {
+    /// Starts listening on 127.0.0.1 (an ephemeral port).
+    public init(handler: @escaping Handler) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
@@ -83,8 +92,10 @@ final class LocalHTTPServer: @unchecked Sendable {
 
     deinit { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
 
-    var url: String { "http://127.0.0.1:\(port)" }
-    var requests: [RecordedRequest] { recorded.withLock { $0 } }
+    /// `http://127.0.0.1:<port>`.
+    public var url: String { "http://127.0.0.1:\(port)" }
+    /// Every request received so far.
+    public var requests: [RecordedRequest] { recorded.withLock { $0 } }
 
     private func acceptLoop() {
         while true {
@@ -146,24 +157,32 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 }
 
-func jsonBody(_ object: Any) -> Data {
+/// `object` as JSON (or `{}`).
+public func jsonBody(_ object: Any) -> Data {
     (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
 }
 
 /// A fake Jira (REST v2) that keeps comments and attachments per issue and checks request shapes.
-final class FakeJira: @unchecked Sendable {
+public final class FakeJira: @unchecked Sendable {
     // @unchecked: all state is in `issues` (a Mutex).
-    struct Issue {
-        var comments: [String] = []
-        var attachments: [(name: String, data: Data)] = []
+    /// What one issue holds.
+    public struct Issue: Sendable {
+        /// The comment bodies, oldest first.
+        public var comments: [String] = []
+        /// The attachments, oldest first.
+        public var attachments: [(name: String, data: Data)] = []
     }
-    let issues = Mutex<[String: Issue]>([:])
-    let violations = Mutex<[String]>([])
+    /// The issues by key.
+    public let issues = Mutex<[String: Issue]>([:])
+    /// Requests that did not follow the Jira API.
+    public let violations = Mutex<[String]>([])
     let delay: Double
 
-    init(delay: Double = 0) { self.delay = delay }
+    /// Creates a fake answering each request after `delay` seconds.
+    public init(delay: Double = 0) { self.delay = delay }
 
-    func handle(_ request: RecordedRequest) -> (Int, Data) {
+    /// Answers one request.
+    public func handle(_ request: RecordedRequest) -> (Int, Data) {
         if delay > 0 { usleep(useconds_t(delay * 1_000_000)) }
         let parts = request.path.split(separator: "/").map(String.init)
         guard parts.count >= 5, parts[0] == "rest", parts[1] == "api", parts[2] == "2", parts[3] == "issue" else {

@@ -1,1 +1,0 @@
-../../DropFolderTests/Support/LocalHTTPServer.swift
