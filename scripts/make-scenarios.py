@@ -31,6 +31,7 @@ import os
 import shutil
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import scenario_causes as sc  # noqa: E402

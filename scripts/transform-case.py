@@ -43,6 +43,7 @@ import sys
 import tarfile
 import zipfile
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import scenario_kit as kit  # noqa: E402
