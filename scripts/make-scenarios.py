@@ -28,6 +28,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import random
 import shutil
 import sys
 
@@ -35,7 +36,7 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the repos
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import scenario_causes as sc  # noqa: E402
-from scenario_kit import ED, S, TICKS, Gen, People, Scenario, busy_host, die, failing_others, msl, scanner_burst  # noqa: E402
+from scenario_kit import S, Gen, People, Scenario, busy_host, die, failing_others, msl, scanner_burst  # noqa: E402
 
 DEFAULT_SEED = "2026"
 
@@ -103,15 +104,15 @@ def json_report(last, client, target, act):
                        "activityId": act}, indent=2) + "\n"
 
 
-def ticket_en(c, tid, person, client, target_line, zone, prose, show_ip=True):
+def ticket_en(tid, person, client, target_line, zone, prose):
     lines = ["%s | Remote access" % tid, "Caller: %s%s" % (person.full, (" (time zone %s)" % zone) if zone else ""),
              "User: %s\\%s" % (person.domain, person.sam),
-             "Client: %s%s" % (client.computer, (" (%s)" % client.ip) if show_ip else ""),
+             "Client: %s (%s)" % (client.computer, client.ip),
              "Target: %s" % target_line, "", prose]
     return "\n".join(lines) + "\n"
 
 
-def ticket_de(c, tid, person, client, target_line, zone, prose):
+def ticket_de(tid, person, client, target_line, zone, prose):
     lines = ["Ticket %s – Fernzugriff" % tid, "Benutzer: %s (%s)" % (person.full, person.sam),
              "Rechner: %s, IP %s" % (client.computer, client.ip), "Ziel: %s" % target_line, "", prose]
     if zone:
@@ -119,7 +120,7 @@ def ticket_de(c, tid, person, client, target_line, zone, prose):
     return "\n".join(lines) + "\n"
 
 
-def ticket_fr(c, tid, person, client, target_line, zone, prose):
+def ticket_fr(tid, person, client, target_line, zone, prose):
     lines = ["Ticket %s – Accès distant" % tid, "Utilisateur : %s (%s)" % (person.full, person.sam),
              "Poste : %s (%s)" % (client.computer, client.ip), "Serveur : %s" % target_line, "", prose]
     if zone:
@@ -202,9 +203,14 @@ SINGLE = [
 ]
 
 
-def pick_time(c, zone_key, ambiguous=False):
-    """A failure time (true UTC) in a season where the zone's offset is unambiguous."""
-    r = c.rng("time")
+def new_case(gen, seed, case_id, zone_key, ambiguous=False):
+    """A scenario whose failure time (true UTC) falls on a working day hour of the zone, in a season
+    where the zone's offset is unambiguous (with `ambiguous`, on a day that is also a month number)."""
+    r = random.Random("rdpcause-scenarios:%s:%s:time" % (seed, case_id))
+    return Scenario(gen, case_id, pick_time(r, zone_key, ambiguous), seed)
+
+
+def pick_time(r, zone_key, ambiguous=False):
     season = r.choice((WINTER, SUMMER))
     month = r.choice(season)
     day = r.randrange(1, 13) if ambiguous else r.randrange(1, 29)
@@ -243,17 +249,17 @@ def typed_target(host, kind):
     return short.lower()
 
 
-def target_label(host, typed, lang):
+def target_label(host, typed):
+    """What the ticket names as the target: the address the user typed, else the host's short name."""
     if typed == host.ip:
         return typed
     return host.computer.split(".")[0]
 
 
 def build_single(gen, spec, seed):
-    probe = Scenario(gen, spec.id, "2026-01-01T00:00:00Z", seed)
     zone_key = spec.zone
     ambiguous = "ambiguous-date" in spec.tags
-    c = Scenario(gen, spec.id, pick_time(probe, zone_key, ambiguous), seed)
+    c = new_case(gen, seed, spec.id, zone_key, ambiguous)
     c.tags = list(spec.tags)
     T = c.T
     month = msl.dt_of(T).month
@@ -298,13 +304,13 @@ def build_single(gen, spec, seed):
         c.write_text("message.txt", fr_note(person, typed, t_local))
     tid = "INC%07d" % r.randrange(10000, 9999999)
     zone_text = zone_abbr if spec.ticket_zone else None
-    label = target_label(host, typed, spec.ticket)
+    label = target_label(host, typed)
     if spec.ticket == "de":
-        text = ticket_de(c, tid, person, cl, label, zone_text, PROSE["de"])
+        text = ticket_de(tid, person, cl, label, zone_text, PROSE["de"])
     elif spec.ticket == "fr":
-        text = ticket_fr(c, tid, person, cl, label, zone_text, PROSE["fr"])
+        text = ticket_fr(tid, person, cl, label, zone_text, PROSE["fr"])
     else:
-        text = ticket_en(c, tid, person, cl, label, zone_text, PROSE["en"])
+        text = ticket_en(tid, person, cl, label, zone_text, PROSE["en"])
     c.write_text("ticket.txt", text)
     notes = story.notes
     if spec.busy:
@@ -342,9 +348,8 @@ def expect(c, verdict, cause, host, failure_t, notes, host_time=None, failures=N
 # --------------------------------------------------------------------------- hearsay: the log says nothing failed
 
 def build_hearsay(gen, seed, id, lang, busy, reasons, typed_kind="short"):
-    probe = Scenario(gen, id, "2026-01-01T00:00:00Z", seed)
     zone_key = {"de": "de", "fr": "fr"}.get(lang, "eu")
-    c = Scenario(gen, id, pick_time(probe, zone_key), seed)
+    c = new_case(gen, seed, id, zone_key)
     c.tags = ["hearsay"] + (["busy"] if busy else []) + (["localized"] if lang != "en" else []) + \
         (["ip-only"] if typed_kind == "ip" else [])
     T = c.T
@@ -366,7 +371,7 @@ def build_hearsay(gen, seed, id, lang, busy, reasons, typed_kind="short"):
     c.export_host(host, "host-" + host.computer.split(".")[0], logs)
     c.noise(cl, "Client", "SZ-Client", 9, T - S(26 * 3600), T - S(25 * 3600))
     c.export_client(cl, "client-" + cl.computer)
-    label = target_label(host, typed, lang)
+    label = target_label(host, typed)
     hour = msl.dt_of(msl.local_of(T, zone_of(zone_key, msl.dt_of(T).month)[1])).hour
     if lang == "de":
         text = ("Ticket %d – Remotedesktop\nBenutzer: %s (%s)\nRechner: %s\nZiel: %s\n\n"
@@ -393,9 +398,8 @@ def build_hearsay(gen, seed, id, lang, busy, reasons, typed_kind="short"):
 # --------------------------------------------------------------------------- no client artefact at all
 
 def build_no_artefact(gen, seed, id, lang, variant):
-    probe = Scenario(gen, id, "2026-01-01T00:00:00Z", seed)
     zone_key = "de" if lang == "de" else "eu"
-    c = Scenario(gen, id, pick_time(probe, zone_key), seed)
+    c = new_case(gen, seed, id, zone_key)
     c.tags = ["no-client-artefact"] + (["localized"] if lang == "de" else [])
     T = c.T
     r = c.rng("site")
@@ -443,8 +447,7 @@ def build_no_artefact(gen, seed, id, lang, variant):
 
 
 def build_no_host_logs(gen, seed, id):
-    probe = Scenario(gen, id, "2026-01-01T00:00:00Z", seed)
-    c = Scenario(gen, id, pick_time(probe, "eu"), seed)
+    c = new_case(gen, seed, id, "eu")
     c.tags = ["ip-only", "no-host-logs"]
     T = c.T
     r = c.rng("site")
@@ -460,7 +463,7 @@ def build_no_host_logs(gen, seed, id):
     c.export_client(cl, cl.computer)
     zone_abbr, off = zone_of("eu", msl.dt_of(T).month)
     c.write_text("error.txt", msl.mstsc_report(msl.local_of(last.t, off)))
-    c.write_text("ticket.txt", ticket_en(c, "INC%07d" % r.randrange(10000, 9999999), person, cl, host.ip, zone_abbr,
+    c.write_text("ticket.txt", ticket_en("INC%07d" % r.randrange(10000, 9999999), person, cl, host.ip, zone_abbr,
                                          "Cannot connect to the vendor-managed server at %s; the vendor has not sent "
                                          "any server logs yet." % host.ip))
     expect(c, "inconclusive", None, host.ip, last.t,
@@ -476,8 +479,7 @@ def _failure_entry(host_name, cause, verdict, last, user):
 
 
 def build_multi_two(gen, seed, id="multi-two-hosts"):
-    probe = Scenario(gen, id, "2026-01-01T00:00:00Z", seed)
-    c = Scenario(gen, id, pick_time(probe, "eu"), seed)
+    c = new_case(gen, seed, id, "eu")
     c.tags = ["multi"]
     T1 = c.T
     T2 = T1 + S(17 * 60 + 12.4)
@@ -521,8 +523,7 @@ def build_multi_two(gen, seed, id="multi-two-hosts"):
 
 
 def build_multi_three(gen, seed, id="multi-three-hosts"):
-    probe = Scenario(gen, id, "2026-01-01T00:00:00Z", seed)
-    c = Scenario(gen, id, pick_time(probe, "uk"), seed)
+    c = new_case(gen, seed, id, "uk")
     c.tags = ["multi", "no-host-logs", "two-reports"]
     T1 = c.T
     T2, T3 = T1 + S(6 * 60 + 3.3), T1 + S(31 * 60 + 40.1)
@@ -576,8 +577,7 @@ def build_multi_three(gen, seed, id="multi-three-hosts"):
 
 
 def build_multi_de_ip(gen, seed, id="multi-de-ip"):
-    probe = Scenario(gen, id, "2026-01-01T00:00:00Z", seed)
-    c = Scenario(gen, id, pick_time(probe, "de"), seed)
+    c = new_case(gen, seed, id, "de")
     c.tags = ["multi", "localized", "ip-only", "busy"]
     T1 = c.T
     T2 = T1 + S(42 * 60 + 7.7)
@@ -622,8 +622,7 @@ def build_multi_de_ip(gen, seed, id="multi-de-ip"):
 
 
 def build_multi_one_fails(gen, seed, id="multi-one-fails"):
-    probe = Scenario(gen, id, "2026-01-01T00:00:00Z", seed)
-    c = Scenario(gen, id, pick_time(probe, "eu"), seed)
+    c = new_case(gen, seed, id, "eu")
     c.tags = ["multi-host", "busy"]
     T = c.T
     r = c.rng("site")
@@ -644,7 +643,7 @@ def build_multi_one_fails(gen, seed, id="multi-one-fails"):
     zone_abbr, off = zone_of("eu", msl.dt_of(T).month)
     c.write_text("error.txt", msl.mstsc_report(msl.local_of(s.last.t, off), framed=True))
     c.write_text("ticket.txt", ticket_en(
-        c, "INC%07d" % r.randrange(10000, 9999999), person, cl,
+        "INC%07d" % r.randrange(10000, 9999999), person, cl,
         "%s works, %s does not" % (hb.computer.split(".")[0], ha.computer.split(".")[0]), zone_abbr,
         "User can work on %s but gets the attached error on %s; logs of both servers attached." % (
             hb.computer.split(".")[0], ha.computer.split(".")[0])))

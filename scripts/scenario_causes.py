@@ -8,7 +8,7 @@ case needs to stay consistent with it: which host logs must be exported, the int
 blocking rule), and how another user's attempt fails while the cause holds.
 """
 
-from scenario_kit import ED, S, TICKS, UD, msl
+from scenario_kit import ED, S, UD, msl
 
 INF = float("inf")
 HOST_LOGS = ("System", "Security", "RCM", "Core", "LSM")
