@@ -116,8 +116,9 @@ class Log:
             self.encoding, text = "utf-8-sig", data[3:].decode("utf-8")
         else:
             self.encoding, text = "utf-8", data.decode("utf-8")
+        first = EVENT_RE.search(text)
         self.events = EVENT_RE.findall(text)
-        head = text[:text.find("<Event")] if self.events else text
+        head = text[:first.start()] if first else text
         self.form = "ev" if "<Events" in head else "wevtutil"
         self.declaration = bool(DECL_RE.match(text))
         self.rendered = bool(self.events) and "<RenderingInfo" in self.events[0]

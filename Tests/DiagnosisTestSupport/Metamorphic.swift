@@ -5,12 +5,19 @@ public import Foundation
 /// the evidence that decided it). The first seven are applied by `scripts/transform-case.py` (see
 /// its header for what each does); the log removals are decided here from the diagnosis itself.
 public enum Transformation: String, CaseIterable, Sendable {
+    /// Other users' healthy sessions on the failing host around the failure.
     case otherSessions = "other-sessions"
+    /// An internet scanner's burst a whole number of hours from the failure.
     case scannerBurst = "scanner-burst"
+    /// Every event log re-encoded as UTF-16 with a BOM.
     case utf16
+    /// Every file and folder renamed.
     case rename
+    /// Every log split into two files.
     case split
+    /// The records of every log in the opposite order.
     case reverseOrder = "reverse-order"
+    /// Every log in the other export form (wevtutil / Event Viewer).
     case exportForm = "export-form"
     /// Every event-log file no evidence came from is removed.
     case withoutUnusedLogs = "without-unused-logs"

@@ -40,6 +40,71 @@ struct MetamorphicTests {
         }
     }
 
+    /// A variant is only worth comparing if the transformation did what it says: the format changes
+    /// keep every record and change their form, the additions keep every record and only add new ones.
+    @Test(.enabled(if: SharedCorpus.isAvailable, "needs ../shared/corpus/real, python3 and zstd"))
+    func everyScriptedTransformationKeepsTheRecordsAndChangesWhatItSays() throws {
+        let cases = try Self.allCases().filter { ["sample:healthy", "sample:tls-mismatch", "client-busy"].contains($0.id) }
+        try #require(cases.count == 3)
+        let work = CaseCatalog.scratch.appendingPathComponent("transform-check-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let scripted = Transformation.allCases.filter(\.isScripted).map(\.rawValue)
+        var jobs: [TransformJob] = []
+        for c in cases {
+            for name in ["identity"] + scripted {
+                let out = work.appendingPathComponent(c.id.replacingOccurrences(of: ":", with: "_") + "--" + name).path
+                jobs.append(TransformJob(case: c.path, out: out, transform: name, expected: c.expectedPath))
+            }
+        }
+        let results = try CaseTransformer.run(jobs, scratch: CaseCatalog.scratch)
+        for job in jobs {
+            let result = try #require(results[job.out])
+            #expect(result.applied && result.error == nil, "\(job.out): \(result.reason) \(result.error ?? "")")
+        }
+        for c in cases {
+            let base = work.appendingPathComponent(c.id.replacingOccurrences(of: ":", with: "_")).path
+            let identity = CaseRecords(folder: base + "--identity")
+            try #require(!identity.records.isEmpty)
+            let byPath = Dictionary(uniqueKeysWithValues: identity.files.map { ($0.path, $0) })
+            for transformation in Transformation.allCases where transformation.isScripted {
+                let variant = CaseRecords(folder: base + "--" + transformation.rawValue)
+                let label = "\(c.id)|\(transformation.rawValue)"
+                switch transformation {
+                case .otherSessions, .scannerBurst:
+                    #expect(identity.records.allSatisfy { variant.records[$0.key, default: 0] >= $0.value }, "\(label) lost records")
+                    let added = variant.records.values.reduce(0, +) - identity.records.values.reduce(0, +)
+                    #expect(added >= (transformation == .scannerBurst ? 240 : 5 * 8), "\(label) added only \(added) records")
+                    let known = Set(identity.records.keys.map(\.activityID)).subtracting([""])
+                    let reused = variant.records.keys.filter { identity.records[$0] == nil && known.contains($0.activityID) }
+                    #expect(reused.isEmpty, "\(label) added records with the case's own ActivityIDs")
+                    #expect(Set(variant.files.map(\.path)) == Set(byPath.keys), "\(label) changed the set of files")
+                default:
+                    #expect(variant.records == identity.records, "\(label) changed the records")
+                }
+                switch transformation {
+                case .utf16:
+                    let utf8 = variant.files.filter { !$0.utf16 }.map(\.path)
+                    #expect(utf8.isEmpty, "\(label) left logs in UTF-8: \(utf8)")
+                case .rename:
+                    #expect(Set(variant.files.map(\.path)).isDisjoint(with: byPath.keys), "\(label) kept a name")
+                case .split:
+                    #expect(variant.files.count == identity.files.count + identity.files.filter { $0.records >= 2 }.count, "\(label)")
+                case .reverseOrder:
+                    for file in variant.files {
+                        guard let before = byPath[file.path]?.newestFirst, let after = file.newestFirst else { continue }
+                        #expect(before != after, "\(label): \(file.path) kept its order")
+                    }
+                case .exportForm:
+                    for file in variant.files {
+                        #expect(byPath[file.path].map { $0.eventViewerForm != file.eventViewerForm } == true, "\(label): \(file.path) kept its form")
+                    }
+                default:
+                    break
+                }
+            }
+        }
+    }
+
     @Test(.enabled(if: SharedCorpus.isAvailable, "needs ../shared/corpus/real, python3 and zstd"))
     func transformationsKeepOrWeakenTheAnswer() throws {
         let cases = try Self.allCases()
