@@ -142,13 +142,14 @@ class Spec:
 
     def __init__(self, id, story, tags=(), busy=0, others_fail=0, host_skew=0.0, client_skew=0.0, target="short",
                  report="mstsc", zone="eu", ticket="en", ticket_zone=True, client_log=True, scanner=None, os="2019",
-                 host_kind="server", scanner_kind="mixed"):
+                 host_kind="server", scanner_kind="mixed", season=None):
         self.id, self.story, self.tags = id, story, list(tags)
         self.busy, self.others_fail = busy, others_fail
         self.host_skew, self.client_skew = host_skew, client_skew
         self.target, self.report, self.zone = target, report, zone
         self.ticket, self.ticket_zone, self.client_log = ticket, ticket_zone, client_log
         self.scanner, self.os, self.host_kind, self.scanner_kind = scanner, os, host_kind, scanner_kind
+        self.season = season
 
 
 SINGLE = [
@@ -184,6 +185,8 @@ SINGLE = [
     Spec("tls-skew-two-reports", "tls-mismatch", ["skew", "localized", "two-reports"], host_skew=-240,
          report="winapp+json", ticket="fr", zone="fr"),
     Spec("tls-scanner", "tls-mismatch", ["scanner"], scanner=-1, report="winapp", scanner_kind="spray"),
+    Spec("tls-fr-nolog", "tls-mismatch", ["localized", "no-client-log", "busy"], busy=8, ticket="fr", zone="fr",
+         client_log=False, season="summer"),
     Spec("nla-busy-skew", "nla-credssp", ["busy", "skew"], busy=22, host_skew=300, zone="in"),
     Spec("nla-scanner-nolog", "nla-credssp", ["scanner", "zone-inferred", "no-client-log"], scanner=1,
          ticket_zone=False, client_log=False, scanner_kind="tls"),
@@ -193,6 +196,9 @@ SINGLE = [
     Spec("rights-scanner-nolog", "logon-rights", ["scanner", "zone-inferred", "no-client-log"], scanner=-2,
          ticket_zone=False, client_log=False),
     Spec("rights-de", "logon-rights", ["localized", "skew"], host_skew=120, ticket="de", zone="de"),
+    # German "ist" and French "Cet" are words, not zones: the ticket states the zone further down.
+    Spec("rights-de-nolog", "logon-rights", ["localized", "no-client-log", "busy"], busy=6, ticket="de", zone="de",
+         client_log=False),
     Spec("profile-busy-skew", "profile-corrupt", ["busy", "skew"], busy=16, host_skew=240, zone="eu", os="2022"),
     Spec("profile-ip", "profile-corrupt", ["ip-only"], target="ip", report="winapp", os="2022"),
     Spec("profile-scanner", "profile-corrupt", ["scanner"], scanner=3, zone="uk", os="2022"),
@@ -203,16 +209,19 @@ SINGLE = [
 ]
 
 
-def new_case(gen, seed, case_id, zone_key, ambiguous=False):
+def new_case(gen, seed, case_id, zone_key, ambiguous=False, season=None):
     """A scenario whose failure time (true UTC) falls on a working day hour of the zone, in a season
-    where the zone's offset is unambiguous (with `ambiguous`, on a day that is also a month number)."""
+    where the zone's offset is unambiguous (`season`: "summer" or "winter" to choose it; with
+    `ambiguous`, on a day that is also a month number)."""
     r = random.Random("rdpcause-scenarios:%s:%s:time" % (seed, case_id))
-    return Scenario(gen, case_id, pick_time(r, zone_key, ambiguous), seed)
+    return Scenario(gen, case_id, pick_time(r, zone_key, ambiguous, season), seed)
 
 
-def pick_time(r, zone_key, ambiguous=False):
-    season = r.choice((WINTER, SUMMER))
-    month = r.choice(season)
+def pick_time(r, zone_key, ambiguous=False, season=None):
+    months = r.choice((WINTER, SUMMER))
+    if season is not None:
+        months = SUMMER if season == "summer" else WINTER
+    month = r.choice(months)
     day = r.randrange(1, 13) if ambiguous else r.randrange(1, 29)
     if ambiguous and day == month:
         day = day % 12 + 1
@@ -259,7 +268,7 @@ def target_label(host, typed):
 def build_single(gen, spec, seed):
     zone_key = spec.zone
     ambiguous = "ambiguous-date" in spec.tags
-    c = new_case(gen, seed, spec.id, zone_key, ambiguous)
+    c = new_case(gen, seed, spec.id, zone_key, ambiguous, spec.season)
     c.tags = list(spec.tags)
     T = c.T
     month = msl.dt_of(T).month
