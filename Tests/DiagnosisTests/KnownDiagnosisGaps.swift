@@ -29,8 +29,8 @@ enum KnownDiagnosisGaps {
         "hearsay-en": "a ticket that only mentions 0x904 is anchored on the host's latest connection although the client log covers the day with clean disconnects only: client-side",
         "hearsay-de-busy": "a German ticket that only mentions 0x904 is anchored on the host's latest connection: inconclusive instead of no-failure-found",
         "hearsay-fwd-ip": "a forwarded mail quoting the error is anchored on the host's latest connection: client-side instead of no-failure-found",
-        "multi-three-hosts": "the text and JSON reports of one attempt are two failures; the failure on the host without logs gets the client's name (WKS-…) as its host instead of crm-ts",
-        "multi-de-ip": "the failure on the first host is given the client's name (WKS-…) as its host, so the profile failure on it is never assessed: inconclusive",
+        "multi-three-hosts": "the text and JSON reports of one attempt are two failures; the failure on crm-ts, which has no logs, gets another user's workstation (named in that user's JSON report) as its host instead of the name typed",
+        "multi-de-ip": "the failure whose target was typed as an IP address gets another user's workstation (the first name in the ticket) as its host instead of the host behind the address, so its client-side cause is never assessed and the case is inconclusive",
     ]
 
     /// `case|transformation` → what today's diagnoser does wrong.
