@@ -104,9 +104,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "DiagnosisTestSupport",
+            dependencies: ["Diagnosis", "EventImport"],
+            path: "Tests/DiagnosisTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DiagnosisTests",
-            dependencies: ["Diagnosis", "EventImport", "SigmaKit"],
+            dependencies: ["Diagnosis", "EventImport", "SigmaKit", "DiagnosisTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,48 @@
+import Diagnosis
+import EventImport
+
+/// Which event-log files of an analysed case the diagnosis drew on.
+///
+/// A file is *used* when a record cited as evidence (for or against any cause, or as the failure
+/// itself) came from it, or when it covers a log whose silence was evidence (an expected record
+/// that is missing, or an absence that supports a cause). The *deciding* files are those that hold
+/// the likely top cause's supporting evidence.
+public struct EvidenceLogs: Sendable {
+    /// Every event-log file the case's index read.
+    public var all: Set<String>
+    /// The files evidence came from.
+    public var used: Set<String>
+    /// The files holding the likely top cause's supporting evidence (empty when no cause is likely).
+    public var deciding: Set<String>
+
+    /// The evidence files of an analysed case.
+    public init(_ analysis: CaseAnalysis) {
+        let coverage = analysis.index.coverage.values.flatMap(\.values)
+        let all = Set(coverage.flatMap(\.sources))
+        func files(of item: EvidenceItem) -> Set<String> {
+            if item.role != .missing, all.contains(item.origin.source) { return [item.origin.source] }
+            guard !item.channel.isEmpty else { return [] }
+            // Silence as evidence: the logs of that channel on that machine.
+            return Set(
+                coverage.filter { $0.channel.lowercased() == item.channel.lowercased() && AnswerCheck.sameMachine($0.displayName, item.computer) }
+                    .flatMap(\.sources))
+        }
+        var used = Set<String>()
+        var deciding = Set<String>()
+        for (position, failure) in analysis.diagnosis.failures.enumerated() {
+            for item in failure.anchors { used.formUnion(files(of: item)) }
+            for cause in failure.causes {
+                for item in cause.evidence { used.formUnion(files(of: item)) }
+            }
+            if position == 0, let top = failure.causes.first, top.status == .likely {
+                for item in top.evidence where item.role == .supports { deciding.formUnion(files(of: item)) }
+            }
+        }
+        self.all = all
+        self.used = used
+        self.deciding = deciding
+    }
+
+    /// The files no evidence came from.
+    public var unused: Set<String> { all.subtracting(used) }
+}
