@@ -1,3 +1,4 @@
+public import Diagnosis
 import EventImport
 import Foundation
 
@@ -7,9 +8,9 @@ public enum TextReport {
     /// Renders the diagnosis as plain text (control characters in event content are made visible).
     public static func render(_ diagnosis: Diagnosis, caseName: String) -> String {
         var lines: [String] = []
-        lines.append("Case \(caseName): \(headline(diagnosis.verdict))")
+        lines.append("Case \(caseName): \(Wording.verdict(diagnosis.verdict))")
         if diagnosis.failures.isEmpty {
-            lines.append("  No failed Remote Desktop connection was found: no client error report and no client disconnect with an error reason.")
+            lines.append("  \(Wording.noFailure)")
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             lines.append("")
@@ -49,14 +50,6 @@ public enum TextReport {
             for warning in diagnosis.warnings { lines.append("  \(visible(warning))") }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func headline(_ verdict: Diagnosis.Verdict) -> String {
-        switch verdict {
-        case .causeFound: "cause found"
-        case .inconclusive: "inconclusive"
-        case .noFailureFound: "no failure found"
-        }
     }
 
     static func evidenceLine(_ item: EvidenceItem) -> String {

@@ -1,0 +1,139 @@
+import Correlation
+import EventImport
+
+/// Decides the context of a failed attempt: the client, the target host, the UTC time (through
+/// `--utc-offset`, a zone in a ticket note, or the host's records), the clock skew between client
+/// and host, and the client's address as the host saw it. Each decision is noted.
+struct ContextResolver {
+    let index: CaseIndex
+    let hints: TicketHints
+    let options: DiagnosisOptions
+
+    /// The context of `failure`.
+    func resolve(_ failure: FailedAttempt) -> AttemptContext {
+        var notes: [String] = []
+        let (clientMachine, clientDisplay) = client(of: failure, notes: &notes)
+        let (hostMachine, hostDisplay) = host(of: failure, client: clientMachine, notes: &notes)
+        let time = utcTime(of: failure, host: hostMachine, notes: &notes)
+        let skew = hostMachine.flatMap { ClockSkew.measure(failure, host: $0, index: index) }
+        if let skew { notes.append(skew.note) }
+        var context = AttemptContext(
+            time: time, hostMachine: hostMachine, hostDisplay: hostDisplay, clientMachine: clientMachine,
+            clientDisplay: clientDisplay, clientAddress: nil, skew: skew?.ticks ?? 0, skewKnown: skew != nil, code: failure.code,
+            notes: notes)
+        if let hostMachine, let (address, record) = clientAddress(host: hostMachine, context: context) {
+            context.clientAddress = address
+            context.notes.append("client address \(address), from \(record.event.locator)")
+        }
+        return context
+    }
+
+    private func client(of failure: FailedAttempt, notes: inout [String]) -> (machine: String?, display: String?) {
+        let clientMachines = index.machines.filter { index.isClient($0) }
+        if let given = options.client {
+            notes.append("client given with --client: \(given)")
+            return (HostName.normalized(given), given)
+        }
+        if let machine = failure.clientMachine {
+            return (machine, index.coverage[machine] != nil ? index.displayName(machine) : failure.report?.clientComputer ?? machine)
+        }
+        if let named = hints.names.first(where: { clientMachines.contains(HostName.normalized($0.name)) }) {
+            notes.append("client \(named.name) named in \(named.source)")
+            return (HostName.normalized(named.name), named.name)
+        }
+        if clientMachines.count == 1, let only = clientMachines.first {
+            let display = index.displayName(only)
+            notes.append("client \(display): the only machine in the case with a Remote Desktop client log")
+            return (only, display)
+        }
+        return (nil, nil)
+    }
+
+    private func host(of failure: FailedAttempt, client: String?, notes: inout [String]) -> (machine: String?, display: String?) {
+        let hostMachines = index.machines.filter { index.isHost($0) || !index.isClient($0) }
+        var display: String?
+        let candidates: [(String, String)] =
+            [options.host.map { ($0, "given with --host") }, failure.target.map { ($0, "the server name the client used") },
+             failure.serverAddress.map { ($0, "the server address the client used") }].compactMap { $0 }
+            + hints.names.map { ($0.name, "named in \($0.source)") }
+        for (name, why) in candidates {
+            let normalized = HostName.normalized(name)
+            if normalized == client { continue }
+            if index.coverage[normalized] != nil {
+                let shown = index.displayName(normalized)
+                notes.append("host \(shown): \(why) (\(name))")
+                return (normalized, shown)
+            }
+            if display == nil && options.host != nil { display = name }
+        }
+        let others = hostMachines.filter { $0 != client }
+        if others.count == 1, let only = others.first {
+            let shown = index.displayName(only)
+            let named = failure.target ?? failure.serverAddress
+            notes.append(
+                "host \(shown): the only other machine whose logs are in the case"
+                    + (named.map { " (the client connected to \($0))" } ?? ""))
+            return (only, shown)
+        }
+        if display == nil {
+            display = failure.target ?? failure.serverAddress
+            if let display {
+                notes.append("host \(display) has no logs in this case")
+            } else {
+                notes.append("the target host is unknown: give it with --host")
+            }
+        }
+        return (nil, display)
+    }
+
+    private func utcTime(of failure: FailedAttempt, host: String?, notes: inout [String]) -> EventTimestamp {
+        guard !failure.timeIsUTC else { return failure.time }
+        let local = failure.time
+        let shifted = { (offset: Int) in EventTimestamp(ticks: local.ticks - Int64(offset) * EventTimestamp.ticksPerSecond) }
+        if let offset = options.utcOffsetSeconds {
+            notes.append("the report's local time was converted with --utc-offset \(formatOffset(offset))")
+            return shifted(offset)
+        }
+        if let zone = hints.utcOffset {
+            notes.append("the report's local time was converted with the zone \(zone.text) (\(formatOffset(zone.seconds))) stated in \(zone.source)")
+            return shifted(zone.seconds)
+        }
+        if let aligned = ZoneAlignment(index: index).offset(for: local, host: host) {
+            notes.append(
+                "the report's time is local with no zone; UTC\(formatOffset(aligned.seconds)) aligns it with \(aligned.records) connection record(s) on the host")
+            return shifted(aligned.seconds)
+        }
+        notes.append("the report's time is local with no zone and nothing aligns it; it was taken as UTC (give --utc-offset)")
+        return local
+    }
+
+    /// The client's address from the host's records of this connection: a record naming the
+    /// client's workstation, else the address-bearing record nearest the failure.
+    private func clientAddress(host: String, context: AttemptContext) -> (String, CaseIndex.Hit)? {
+        let hostTime = context.hostTime
+        let span = 180 * EventTimestamp.ticksPerSecond
+        let records = index.hits(
+            Diagnoser.RuleName.hostClientAddress, on: host,
+            from: EventTimestamp(ticks: hostTime.ticks - span), to: EventTimestamp(ticks: hostTime.ticks + span))
+        let byName = records.first { hit in
+            guard let clientDisplay = context.clientDisplay, let workstation = hit.event.field(caseInsensitive: "WorkstationName") else {
+                return false
+            }
+            return HostName.normalized(workstation) == HostName.normalized(clientDisplay)
+        }
+        let chosen = byName ?? records.min { abs($0.event.time.ticks - hostTime.ticks) < abs($1.event.time.ticks - hostTime.ticks) }
+        guard let chosen, let ip = Self.clientAddress(of: chosen.event) else { return nil }
+        return (ip, chosen)
+    }
+
+    static func clientAddress(of event: WinEvent) -> String? {
+        for field in ["ClientIP", "IpAddress", "Param3", "Address", "IPString"] {
+            if let value = event.field(caseInsensitive: field), let ip = HostName.ipAddress(value.lowercased()),
+                ip != "-", ip != "0.0.0.0", ip != "127.0.0.1"
+            {
+                return ip
+            }
+        }
+        return nil
+    }
+}
