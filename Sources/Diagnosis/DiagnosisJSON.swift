@@ -49,6 +49,7 @@ public enum DiagnosisJSON {
         json.member("host", failure.host)
         json.member("client", failure.client)
         json.member("time", failure.time.iso8601(fractionDigits: 3))
+        json.member("hostTime", failure.hostTime?.iso8601(fractionDigits: 3))
         json.member("code", DisconnectCodes.hex(failure.code))
         json.member("extendedCode", failure.extendedCode.map(DisconnectCodes.hex))
         json.member("verdict", failure.verdict.rawValue)

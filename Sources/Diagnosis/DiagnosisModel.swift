@@ -30,8 +30,10 @@ public struct FailureDiagnosis: Sendable {
     public var host: String?
     /// The client machine as best known.
     public var client: String?
-    /// The failure time (UTC, client clock).
+    /// The failure time as the user saw it: the client's clock, converted to UTC.
     public var time: EventTimestamp
+    /// The failure time on the host's clock (UTC), when the clock skew is known.
+    public var hostTime: EventTimestamp?
     /// The primary disconnect code.
     public var code: UInt32
     /// The extended code, when the report gives it.

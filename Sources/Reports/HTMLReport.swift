@@ -107,7 +107,7 @@ public enum HTMLReport {
             "<dt>Connection</dt><dd>\(HTMLText.escape(Wording.client(failure))) → \(host) at <time>\(Wording.time(failure.time))</time></dd>")
         out.append("<dt>Error</dt><dd><b>\(Wording.codes(failure))</b> — \(HTMLText.escape(failure.codeMeaning))</dd>")
         if let skew = failure.clockSkewSeconds {
-            out.append("<dt>Clock skew</dt><dd>host − client: <b>\(Wording.skew(skew))</b></dd>")
+            out.append("<dt>Clock skew</dt><dd>host − client: <b>\(Wording.skew(skew))</b>\(HTMLText.escape(Wording.hostClock(failure)))</dd>")
         }
         if let next = Wording.nextStep(failure, logsToCollect: logsToCollect) {
             out.append("<dt>Next step</dt><dd>\(next)</dd>")

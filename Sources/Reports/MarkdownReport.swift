@@ -73,7 +73,7 @@ public enum MarkdownReport {
         var what = "**\(MarkdownText.escape(Wording.client(failure))) → \(host)** at `\(Wording.time(failure.time))`, "
         what += "**\(Wording.codes(failure))** — \(MarkdownText.escape(failure.codeMeaning))"
         if let skew = failure.clockSkewSeconds {
-            what += "  \nClock skew (host − client): **\(Wording.skew(skew))**"
+            what += "  \nClock skew (host − client): **\(Wording.skew(skew))**" + MarkdownText.escape(Wording.hostClock(failure), atLineStart: false)
         }
         if let next = Wording.nextStep(failure, logsToCollect: logsToCollect) {
             what += "  \n**Next step:** \(next)"

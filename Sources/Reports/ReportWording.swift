@@ -94,6 +94,13 @@ enum Wording {
     /// A time as ISO 8601 in whole seconds, UTC.
     static func time(_ time: EventTimestamp) -> String { time.iso8601(fractionDigits: 0) }
 
+    /// "; on the host's clock 2026-04-07T12:26:31Z" when the host's clock reads the failure
+    /// differently from the client's (a whole second or more), else "".
+    static func hostClock(_ failure: FailureDiagnosis) -> String {
+        guard let hostTime = failure.hostTime, time(hostTime) != time(failure.time) else { return "" }
+        return "; on the host's clock \(time(hostTime))"
+    }
+
     /// The causes a report details (likely and possible), in the model's order.
     static func detailed(_ failure: FailureDiagnosis) -> [CauseAssessment] {
         failure.causes.filter { $0.status == .likely || $0.status == .possible }

@@ -18,7 +18,9 @@ public enum TextReport {
             title += ", \(DisconnectCodes.hex(failure.code))" + (failure.extendedCode.map { "/\(DisconnectCodes.hex($0))" } ?? "")
             lines.append(title)
             lines.append("  \(failure.codeMeaning)")
-            if let skew = failure.clockSkewSeconds { lines.append("  clock skew (host − client): \(String(format: "%+.1f", skew)) s") }
+            if let skew = failure.clockSkewSeconds {
+                lines.append("  clock skew (host − client): \(String(format: "%+.1f", skew)) s" + Wording.hostClock(failure))
+            }
             for note in failure.context { lines.append("  · \(visible(note))") }
             for anchor in failure.anchors { lines.append("  failure: \(evidenceLine(anchor))") }
             let likely = failure.causes.filter { $0.status == .likely || $0.status == .possible }

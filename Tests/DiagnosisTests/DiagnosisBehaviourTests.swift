@@ -39,6 +39,16 @@ struct DiagnosisBehaviourTests {
         #expect(failure.context.contains { $0.contains("clock skew") })
     }
 
+    @Test func theFailureTimeIsTheClientsClockAndTheHostsReadingIsBesideIt() throws {
+        // The host's clock runs 4 minutes ahead: the user saw the error at 19:41:53 (client clock).
+        let diagnosis = diagnose(events: Self.tlsCase(skewSeconds: 240))
+        let failure = try #require(diagnosis.failures.first)
+        #expect(failure.time.iso8601(fractionDigits: 0) == "2026-06-12T19:41:53Z")
+        #expect(failure.hostTime?.iso8601(fractionDigits: 0) == "2026-06-12T19:45:53Z")
+        let json = DiagnosisJSON.document(diagnosis)
+        #expect(json.contains(#""time":"2026-06-12T19:41:53.000Z","hostTime":"2026-06-12T19:45:53.123Z""#))
+    }
+
     @Test func targetTypedAsIPIsMatchedToTheHostNamedInTheTicket() throws {
         var all = Self.tlsCase(skewSeconds: 0)
         all = all.map { event in

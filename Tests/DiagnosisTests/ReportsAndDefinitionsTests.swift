@@ -109,7 +109,7 @@ struct ReportsAndDefinitionsTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         for key in ["verdict", "failures", "missingLogs", "warnings", "inputs"] { #expect(object[key] != nil, "\(key)") }
         let failure = try #require((object["failures"] as? [[String: Any]])?.first)
-        for key in ["host", "client", "time", "code", "extendedCode", "verdict", "clockSkewSeconds", "causes"] {
+        for key in ["host", "client", "time", "hostTime", "code", "extendedCode", "verdict", "clockSkewSeconds", "causes"] {
             #expect(failure.keys.contains(key), "\(key)")
         }
         #expect(failure["code"] as? String == "0x904")
@@ -123,5 +123,8 @@ struct ReportsAndDefinitionsTests {
         let schemaURL = repositoryRoot.appendingPathComponent("Schemas/diagnosis.schema.json")
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
         #expect(Set(schema["required"] as? [String] ?? []) == ["verdict", "failures", "missingLogs", "warnings", "inputs"])
+        let failureSchema = try #require((schema["$defs"] as? [String: Any])?["failure"] as? [String: Any])
+        #expect(Set(failureSchema["required"] as? [String] ?? []) == Set(failure.keys).intersection(failureSchema["required"] as? [String] ?? []))
+        #expect((failureSchema["required"] as? [String])?.contains("hostTime") == true)
     }
 }

@@ -18,19 +18,13 @@ struct VerdictBuilder {
         for log in missing where !unique.contains(where: { $0.machine == log.machine && $0.channel == log.channel }) {
             unique.append(log)
         }
-        var notes = failure.context + context.notes
-        // With the skew known, the failure is placed on the host's clock (servers are the ones
-        // kept in time by the domain); the client's own reading stays in the context.
-        var reportedTime = context.time
-        if context.skewKnown && context.skew != 0 {
-            reportedTime = context.hostTime
-            notes.append("the failure time is given on the host's clock; the client's clock read \(context.time.iso8601(fractionDigits: 3))")
-        }
+        // The failure's time is what the user saw (the client's clock); the host's reading is beside it.
         let result = FailureDiagnosis(
-            host: context.hostDisplay, client: context.clientDisplay, time: reportedTime, code: failure.code,
+            host: context.hostDisplay, client: context.clientDisplay, time: context.time,
+            hostTime: context.skewKnown ? context.hostTime : nil, code: failure.code,
             extendedCode: failure.extendedCode, verdict: verdict,
             clockSkewSeconds: context.skewKnown ? Double(context.skew) / Double(EventTimestamp.ticksPerSecond) : nil,
-            codeMeaning: failure.codeMeaning, context: notes, anchors: failure.anchors(in: context),
+            codeMeaning: failure.codeMeaning, context: failure.context + context.notes, anchors: failure.anchors(in: context),
             causes: weighed.map(\.assessment))
         return (result, unique)
     }
