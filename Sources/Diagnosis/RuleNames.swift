@@ -18,5 +18,21 @@ extension Diagnoser {
             ]
         /// Host records of a connection that went well.
         static let successTraces: Set<String> = ["rdp_user_authenticated", "rdp_session_logon", "rdp_logon_success"]
+        /// Host records that show a session went well (a success trace, or its shell starting).
+        static let sessionSuccess: Set<String> = successTraces.union(["rdp_shell_start"])
+        /// Host records that open a connection, or show one being handled (the first record of a
+        /// connection seen in the host's logs is one of these).
+        static let connectionOpening: Set<String> = [
+            "rdp_listener_connection", "rdp_stack_connection", "rdp_tcp_established", "rdp_security_layer_error",
+            "rdp_nla_bad_credentials", "rdp_user_authenticated", "rdp_session_logon", "rdp_session_reconnected",
+            "rdp_logon_success", "logon_failure_credentials", "logon_failure_rights", "logon_failure_infrastructure",
+            "wfp_rdp_blocked", "termdd_protocol_error",
+        ]
+        /// Host records of a session being logged on.
+        static let sessionStarted: Set<String> = ["rdp_session_logon", "rdp_shell_start", "rdp_session_reconnected", "rdp_logon_success"]
+        /// Host records of a session ending (logoff, disconnect, denial).
+        static let sessionEnded: Set<String> = ["rdp_session_logoff", "rdp_session_disconnected", "rdp_session_denied"]
+        /// Every host record that belongs to one connection.
+        static let connectionTraces: [String] = Array(connectionOpening.union(sessionStarted).union(sessionEnded)).sorted()
     }
 }

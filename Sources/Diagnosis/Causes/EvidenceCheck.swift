@@ -14,11 +14,6 @@ struct EvidenceCheck {
         case notAssessable(String)
     }
 
-    /// How much host-side windows widen on each side when the client–host clock skew is unknown.
-    static let unknownSkewSlack: Int64 = 5 * 60 * EventTimestamp.ticksPerSecond
-    /// Address fields tried when an item says `same-client: yes`.
-    static let addressFields = ["ClientIP", "IpAddress", "Param3", "Address", "IPString", "SourceAddress"]
-
     let index: CaseIndex
     let failure: FailedAttempt
     let context: AttemptContext
@@ -32,10 +27,8 @@ struct EvidenceCheck {
         let text = EvidenceText(context: context)
         let machine = context.machine(item.machine)
         let base = context.time(on: item.machine)
-        // Without a measured skew the host's clock may differ from the report's by minutes: widen.
-        let slack = item.machine == .host && !context.skewKnown ? Self.unknownSkewSlack : 0
-        let from = EventTimestamp(ticks: base.ticks + item.window.start - slack)
-        let to = EventTimestamp(ticks: base.ticks + item.window.end + slack)
+        let from = EventTimestamp(ticks: base.ticks + item.window.start)
+        let to = EventTimestamp(ticks: base.ticks + item.window.end)
         switch item.test {
         case .code(let codes):
             guard codes.contains(failure.code) else { return .notFound }
@@ -49,7 +42,7 @@ struct EvidenceCheck {
             ])
         case .present(let rules):
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
-            let hits = index.hits(rules, on: machine, from: from, to: to).filter { sameClient($0, item) }
+            let hits = index.hits(rules, on: machine, from: from, to: to).filter { counts($0, for: item, from: from, to: to) }
             guard !hits.isEmpty else { return .notFound }
             let nearest = hits.sorted { abs($0.event.time.ticks - base.ticks) < abs($1.event.time.ticks - base.ticks) }.prefix(3)
             return .matched(nearest.map { hit in EvidenceItem(role, rule: hit.rule, hit: hit, meaning: text.render(item.says, event: hit.event)) })
@@ -60,8 +53,21 @@ struct EvidenceCheck {
             guard covered else {
                 return .notAssessable("\(channels.sorted().joined(separator: " or ")) from \(index.displayName(machine)) do not cover the failure")
             }
-            guard index.hits(rules, on: machine, from: from, to: to).filter({ sameClient($0, item) }).isEmpty else {
-                return .notFound
+            let present = index.hits(rules, on: machine, from: from, to: to).filter { relation(of: $0, item: item) != .other }
+            guard present.allSatisfy({ !counts($0, for: item, from: from, to: to) }) else { return .notFound }
+            if item.sameClientField != nil, item.machine == .host {
+                // Connections that name nobody may be this client's (unless they ran on past the
+                // failure, which the attempt did not): then its absence is not shown.
+                let untied = present.filter { hit in
+                    guard relation(of: hit, item: item) == .unknown else { return false }
+                    guard let position = context.connections.connection(of: hit) else { return true }
+                    return !context.connections[position].keptRunning(after: context.hostTime, slack: AttemptMatcher.endSlack)
+                }
+                    .map { context.connections.connection(of: $0).map(String.init) ?? $0.event.locator }
+                if !untied.isEmpty {
+                    return .notAssessable(
+                        "\(Set(untied).count) connection(s) reached \(index.displayName(machine)) around the failure and none can be tied to this attempt or to another client")
+                }
             }
             return .matched([
                 EvidenceItem(
@@ -92,17 +98,68 @@ struct EvidenceCheck {
         }
     }
 
-    /// False only when the hit names a client address and it is not the failing client's.
-    private func sameClient(_ hit: CaseIndex.Hit, _ item: CauseDefinition.Evidence) -> Bool {
-        guard let field = item.sameClientField, let address = context.clientAddress else { return true }
-        let fields = ["yes", "true", "any"].contains(field.lowercased()) ? Self.addressFields : [field]
-        for name in fields {
-            guard let value = hit.event.field(caseInsensitive: name), let ip = HostName.ipAddress(value.lowercased()),
-                ip != "-", ip != "0.0.0.0"
-            else { continue }
-            return ip == address
+    /// How a record relates to the attempt: host records are compared by identity (a record of the
+    /// attempt's own connection is the attempt's); the client's own log is the client's.
+    private func relation(of hit: CaseIndex.Hit, item: CauseDefinition.Evidence) -> Relation {
+        guard item.machine == .host else { return .attempt }
+        let position = context.connections.connection(of: hit)
+        if let position, position == context.attempt { return .attempt }
+        let record = position.map { context.connections[$0].identity } ?? RecordIdentity(event: hit.event, host: context.hostMachine)
+        let activity = position.map { context.connections[$0].activityID } ?? hit.event.activityID
+        switch context.identity.relation(to: record, activityID: activity) {
+        case .same: return .sameClient
+        case .other: return .other
+        case .unknown: return .unknown
         }
-        return true
+    }
+
+    /// How a record relates to the attempt.
+    private enum Relation {
+        /// A record of the attempt's own connection, or of the client's own log.
+        case attempt
+        /// A record that names the attempt's client.
+        case sameClient
+        /// A record that names another client: never evidence for or against the attempt.
+        case other
+        /// A record that names nobody the attempt can be compared with.
+        case unknown
+    }
+
+    /// Whether a hit counts for `item`. A record of another client never does. An item that asks
+    /// for the same client takes a record of the attempt's connection, or of its client in a
+    /// connection that did not run on past the failure; a record that names nobody only when its
+    /// connection is the only one opened in the window (and, for a sign of success, it ended with
+    /// the failure).
+    private func counts(_ hit: CaseIndex.Hit, for item: CauseDefinition.Evidence, from: EventTimestamp, to: EventTimestamp) -> Bool {
+        let relation = relation(of: hit, item: item)
+        guard relation != .other else { return false }
+        guard item.sameClientField != nil, item.machine == .host else { return true }
+        let connections = context.connections
+        let failure = context.hostTime
+        let slack = AttemptMatcher.endSlack
+        switch relation {
+        case .attempt:
+            return true
+        case .sameClient:
+            guard let position = connections.connection(of: hit) else { return true }
+            return !connections[position].keptRunning(after: failure, slack: slack)
+        case .unknown:
+            guard let position = connections.connection(of: hit) else { return false }
+            let open = connections.opened(from: from, to: to).filter { candidate in
+                let connection = connections[candidate]
+                let related = context.identity.relation(to: connection.identity, activityID: connection.activityID)
+                return !isOther(related) && !connection.keptRunning(after: failure, slack: slack)
+            }
+            guard open == [position] else { return false }
+            return !Diagnoser.RuleName.sessionSuccess.contains(hit.rule) || connections[position].ended(near: failure, slack: slack)
+        case .other:
+            return false
+        }
+    }
+
+    private func isOther(_ relation: AttemptIdentity.Relation) -> Bool {
+        if case .other = relation { return true }
+        return false
     }
 }
 

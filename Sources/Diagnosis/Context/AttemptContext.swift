@@ -21,6 +21,12 @@ struct AttemptContext {
     var skewKnown: Bool
     /// The failure's primary disconnect code.
     var code: UInt32
+    /// Everything that names the attempt.
+    var identity = AttemptIdentity()
+    /// The host's connections around the failure.
+    var connections = HostConnections()
+    /// The host connection that was the attempt, when one is.
+    var attempt: Int?
     /// How each of these was decided.
     var notes: [String]
 

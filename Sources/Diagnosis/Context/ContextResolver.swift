@@ -14,18 +14,41 @@ struct ContextResolver {
         var notes: [String] = []
         let (clientMachine, clientDisplay) = client(of: failure, notes: &notes)
         let (hostMachine, hostDisplay) = host(of: failure, client: clientMachine, notes: &notes)
-        let time = utcTime(of: failure, host: hostMachine, notes: &notes)
-        let skew = hostMachine.flatMap { ClockSkew.measure(failure, host: $0, index: index) }
-        if let skew { notes.append(skew.note) }
+        let (time, timeIsReliable) = utcTime(of: failure, host: hostMachine, notes: &notes)
         var context = AttemptContext(
             time: time, hostMachine: hostMachine, hostDisplay: hostDisplay, clientMachine: clientMachine,
-            clientDisplay: clientDisplay, clientAddress: nil, skew: skew?.ticks ?? 0, skewKnown: skew != nil, code: failure.code,
-            notes: notes)
-        if let hostMachine, let (address, record) = clientAddress(host: hostMachine, context: context) {
+            clientDisplay: clientDisplay, clientAddress: nil, skew: 0, skewKnown: false, code: failure.code, notes: notes)
+        context.identity = seedIdentity(failure, clientDisplay: clientDisplay)
+        guard let hostMachine else { return context }
+        let match = AttemptMatcher(index: index, failure: failure).match(
+            host: hostMachine, time: time, timeIsReliable: timeIsReliable, seed: context.identity)
+        context.identity = match.identity
+        context.connections = match.connections
+        context.attempt = match.attempt
+        context.notes += match.notes
+        if let skew = match.skew {
+            context.skew = skew.ticks
+            context.skewKnown = true
+            context.notes.append(skew.note)
+        }
+        if let (address, record) = clientAddress(host: hostMachine, context: context) {
             context.clientAddress = address
             context.notes.append("client address \(address), from \(record.event.locator)")
+        } else {
+            context.clientAddress = context.identity.client.addresses.sorted().first
         }
         return context
+    }
+
+    /// What names the attempt before the host's records are read: its ActivityID and the client's name.
+    private func seedIdentity(_ failure: FailedAttempt, clientDisplay: String?) -> AttemptIdentity {
+        var identity = AttemptIdentity()
+        for activity in [failure.activityID, failure.report?.activityID].compactMap({ $0 }) { identity.activityIDs.insert(activity) }
+        if let clientDisplay {
+            let source = failure.disconnect != nil && failure.clientMachine != nil ? "the client's own log" : "the case"
+            identity.addMachine(clientDisplay, from: source)
+        }
+        return identity
     }
 
     private func client(of failure: FailedAttempt, notes: inout [String]) -> (machine: String?, display: String?) {
@@ -86,54 +109,35 @@ struct ContextResolver {
         return (nil, display)
     }
 
-    private func utcTime(of failure: FailedAttempt, host: String?, notes: inout [String]) -> EventTimestamp {
-        guard !failure.timeIsUTC else { return failure.time }
+    /// The failure's UTC time, and whether it is reliable (UTC, or a zone that was stated).
+    private func utcTime(of failure: FailedAttempt, host: String?, notes: inout [String]) -> (EventTimestamp, Bool) {
+        guard !failure.timeIsUTC else { return (failure.time, true) }
         let local = failure.time
         let shifted = { (offset: Int) in EventTimestamp(ticks: local.ticks - Int64(offset) * EventTimestamp.ticksPerSecond) }
         if let offset = options.utcOffsetSeconds {
             notes.append("the report's local time was converted with --utc-offset \(formatOffset(offset))")
-            return shifted(offset)
+            return (shifted(offset), true)
         }
         if let zone = hints.utcOffset {
             notes.append("the report's local time was converted with the zone \(zone.text) (\(formatOffset(zone.seconds))) stated in \(zone.source)")
-            return shifted(zone.seconds)
+            return (shifted(zone.seconds), true)
         }
         if let aligned = ZoneAlignment(index: index).offset(for: local, host: host) {
             notes.append(
                 "the report's time is local with no zone; UTC\(formatOffset(aligned.seconds)) aligns it with \(aligned.records) connection record(s) on the host")
-            return shifted(aligned.seconds)
+            return (shifted(aligned.seconds), false)
         }
         notes.append("the report's time is local with no zone and nothing aligns it; it was taken as UTC (give --utc-offset)")
-        return local
+        return (local, false)
     }
 
-    /// The client's address from the host's records of this connection: a record naming the
-    /// client's workstation, else the address-bearing record nearest the failure.
+    /// The client's address: from the attempt's connection on the host, else one the identity holds.
     private func clientAddress(host: String, context: AttemptContext) -> (String, CaseIndex.Hit)? {
-        let hostTime = context.hostTime
-        let span = 180 * EventTimestamp.ticksPerSecond
-        let records = index.hits(
-            Diagnoser.RuleName.hostClientAddress, on: host,
-            from: EventTimestamp(ticks: hostTime.ticks - span), to: EventTimestamp(ticks: hostTime.ticks + span))
-        let byName = records.first { hit in
-            guard let clientDisplay = context.clientDisplay, let workstation = hit.event.field(caseInsensitive: "WorkstationName") else {
-                return false
-            }
-            return HostName.normalized(workstation) == HostName.normalized(clientDisplay)
-        }
-        let chosen = byName ?? records.min { abs($0.event.time.ticks - hostTime.ticks) < abs($1.event.time.ticks - hostTime.ticks) }
-        guard let chosen, let ip = Self.clientAddress(of: chosen.event) else { return nil }
-        return (ip, chosen)
-    }
-
-    static func clientAddress(of event: WinEvent) -> String? {
-        for field in ["ClientIP", "IpAddress", "Param3", "Address", "IPString"] {
-            if let value = event.field(caseInsensitive: field), let ip = HostName.ipAddress(value.lowercased()),
-                ip != "-", ip != "0.0.0.0", ip != "127.0.0.1"
-            {
-                return ip
-            }
+        guard let attempt = context.attempt else { return nil }
+        for record in context.connections[attempt].records {
+            if let address = RecordIdentity(event: record.event, host: host).addresses.sorted().first { return (address, record) }
         }
         return nil
     }
+
 }
