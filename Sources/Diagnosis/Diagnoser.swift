@@ -45,7 +45,7 @@ public struct Diagnoser: Sendable {
         }
         var failures = FailureCollector(index: index, reports: reports, options: options).collect(warnings: &warnings)
         if failures.isEmpty {
-            return Diagnosis(verdict: .noFailureFound, failures: [], missingLogs: [], warnings: warnings, inputs: index.inputs.sorted())
+            return NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
         }
         // The reported failure first, then 0x904 over other codes, then the latest.
         failures.sort { a, b in

@@ -41,6 +41,9 @@ public enum DiagnosisJSON {
         json.endArray()
         stringArray("warnings", diagnosis.warnings, &json)
         stringArray("inputs", diagnosis.inputs, &json)
+        stringArray("notes", diagnosis.notes, &json)
+        json.key("candidates")
+        evidenceArray(diagnosis.candidates, &json)
         json.endObject()
     }
 

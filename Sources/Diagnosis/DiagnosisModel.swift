@@ -6,7 +6,8 @@ public struct Diagnosis: Sendable {
     public enum Verdict: String, Sendable, Hashable {
         /// A cause is likely for the (primary) failure.
         case causeFound = "cause-found"
-        /// A failure was found but the evidence does not single out a cause.
+        /// A failure was found but the evidence does not single out a cause, or a failure is
+        /// reported but could not be located in the case (see ``Diagnosis/notes``).
         case inconclusive
         /// No failed connection was found.
         case noFailureFound = "no-failure-found"
@@ -22,6 +23,12 @@ public struct Diagnosis: Sendable {
     public var warnings: [String]
     /// The files and archive members read.
     public var inputs: [String]
+    /// When no failure is diagnosed: which logs cover which period, and why no failure was found
+    /// or where it could not be located.
+    public var notes: [String] = []
+    /// When a reported failure could not be located: host records of failed attempts near the
+    /// ticket's date, as candidates for the engineer to check.
+    public var candidates: [EvidenceItem] = []
 }
 
 /// One failed connection and the assessment of every cause.

@@ -47,7 +47,16 @@ public enum HTMLReport {
         out.append("</header>")
         out.append("<main>")
         if diagnosis.failures.isEmpty {
-            out.append("<p class=\"no-failure\">\(HTMLText.escape(Wording.noFailure))</p>")
+            out.append("<p class=\"no-failure\">\(HTMLText.escape(Wording.withoutFailures(diagnosis)))</p>")
+            if !diagnosis.notes.isEmpty {
+                out.append("<ul class=\"case-notes\">")
+                for note in diagnosis.notes { out.append("<li>\(HTMLText.escape(note))</li>") }
+                out.append("</ul>")
+            }
+            if !diagnosis.candidates.isEmpty {
+                out.append("<h2>\(HTMLText.escape(Wording.candidates))</h2>")
+                evidenceTable(diagnosis.candidates, into: &out)
+            }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             render(failure, number: number + 1, logsToCollect: diagnosis.missingLogs.count, into: &out)

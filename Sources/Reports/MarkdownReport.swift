@@ -27,7 +27,15 @@ public enum MarkdownReport {
         lines.append("## RDP failure diagnosis: \(MarkdownText.escape(caseName)) — \(Wording.verdict(diagnosis.verdict))")
         if diagnosis.failures.isEmpty {
             lines.append("")
-            lines.append(Wording.noFailure)
+            lines.append(Wording.withoutFailures(diagnosis))
+            if !diagnosis.notes.isEmpty { lines.append("") }
+            for note in diagnosis.notes { lines.append("- \(MarkdownText.escape(note))") }
+            if !diagnosis.candidates.isEmpty {
+                lines.append("")
+                lines.append("**\(Wording.candidates)**")
+                lines.append("")
+                for item in diagnosis.candidates { lines.append("- \(evidenceLine(item))") }
+            }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             lines.append("")

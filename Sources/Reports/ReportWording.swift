@@ -51,6 +51,18 @@ enum Wording {
     static let noFailure =
         "No failed Remote Desktop connection was found: no client error report and no client disconnect with an error reason."
 
+    /// The sentence shown when a failure is reported but could not be located in the case.
+    static let notLocated =
+        "The failure could not be located: the case holds no error report and no client log of the attempt."
+
+    /// The sentence for a case without diagnosed failures.
+    static func withoutFailures(_ diagnosis: Diagnosis) -> String {
+        diagnosis.verdict == .noFailureFound ? noFailure : notLocated
+    }
+
+    /// The heading of the candidates listed when a failure could not be located.
+    static let candidates = "Candidates: host records of failed attempts"
+
     /// The sentence shown when no cause is likely.
     static let inconclusive = "inconclusive — no cause is likely on the evidence in this case"
 

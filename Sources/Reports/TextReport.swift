@@ -8,16 +8,19 @@ public enum TextReport {
     /// Renders the diagnosis as plain text (control characters in event content are made visible).
     public static func render(_ diagnosis: Diagnosis, caseName: String) -> String {
         var lines: [String] = []
-        lines.append("Case \(caseName): \(Wording.verdict(diagnosis.verdict))")
+        lines.append("Case \(visible(caseName)): \(Wording.verdict(diagnosis.verdict))")
         if diagnosis.failures.isEmpty {
-            lines.append("  \(Wording.noFailure)")
+            lines.append("  \(Wording.withoutFailures(diagnosis))")
+            for note in diagnosis.notes { lines.append("  · \(visible(note))") }
+            if !diagnosis.candidates.isEmpty { lines.append("  \(Wording.candidates):") }
+            for item in diagnosis.candidates { lines.append("    candidate: \(evidenceLine(item))") }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             lines.append("")
-            var title = "Failure \(number + 1): \(failure.client ?? "client") → \(failure.host ?? "unknown host") at \(failure.time.iso8601(fractionDigits: 0))"
+            var title = "Failure \(number + 1): \(visible(Wording.client(failure))) → \(visible(Wording.host(failure))) at \(failure.time.iso8601(fractionDigits: 0))"
             title += ", \(DisconnectCodes.hex(failure.code))" + (failure.extendedCode.map { "/\(DisconnectCodes.hex($0))" } ?? "")
             lines.append(title)
-            lines.append("  \(failure.codeMeaning)")
+            lines.append("  \(visible(failure.codeMeaning))")
             if let skew = failure.clockSkewSeconds {
                 lines.append("  clock skew (host − client): \(String(format: "%+.1f", skew)) s" + Wording.hostClock(failure))
             }
@@ -25,25 +28,25 @@ public enum TextReport {
             for anchor in failure.anchors { lines.append("  failure: \(evidenceLine(anchor))") }
             let likely = failure.causes.filter { $0.status == .likely || $0.status == .possible }
             if let top = failure.causes.first, top.status == .likely {
-                lines.append("  ⇒ \(failure.host ?? "host"): \(top.title) — likely (confidence \(String(format: "%.2f", top.confidence)))")
+                lines.append("  ⇒ \(visible(failure.host ?? "host")): \(visible(top.title)) — likely (confidence \(String(format: "%.2f", top.confidence)))")
             } else {
                 lines.append("  ⇒ inconclusive: no cause is likely on the evidence in this case")
             }
             for cause in likely {
-                lines.append("  [\(cause.status.rawValue)] \(cause.id) (\(String(format: "%.2f", cause.confidence))): \(visible(cause.summary))")
+                lines.append("  [\(cause.status.rawValue)] \(visible(cause.id)) (\(String(format: "%.2f", cause.confidence))): \(visible(cause.summary))")
                 for item in cause.evidence { lines.append("      \(item.role == .refutes ? "against" : "evidence"): \(evidenceLine(item))") }
-                for step in cause.remediation.prefix(cause.status == .likely ? 10 : 1) { lines.append("      fix: \(step)") }
+                for step in cause.remediation.prefix(cause.status == .likely ? 10 : 1) { lines.append("      fix: \(visible(step))") }
             }
             let other = failure.causes.filter { $0.status == .ruledOut || $0.status == .notAssessable }
             if !other.isEmpty { lines.append("  Ruled out or not assessable:") }
-            for cause in other { lines.append("    \(cause.id) [\(cause.status.rawValue)]: \(visible(cause.summary))") }
+            for cause in other { lines.append("    \(visible(cause.id)) [\(cause.status.rawValue)]: \(visible(cause.summary))") }
         }
         if !diagnosis.missingLogs.isEmpty {
             lines.append("")
             lines.append("Logs to collect:")
             for log in diagnosis.missingLogs {
-                lines.append("  \(log.machine): \(log.channel) — \(log.reason)")
-                lines.append("    \(log.command)")
+                lines.append("  \(visible(log.machine)): \(visible(log.channel)) — \(visible(log.reason))")
+                lines.append("    \(visible(log.command))")
             }
         }
         if !diagnosis.warnings.isEmpty {
@@ -58,7 +61,7 @@ public enum TextReport {
         var location = item.origin.source.isEmpty ? "" : " [\(item.origin.source):\(item.origin.line)"
         if let record = item.recordID { location += " record \(record)" }
         if !location.isEmpty { location += "]" }
-        let event = item.eventID == 0 ? "" : " \(item.channel) \(item.eventID)"
+        let event = item.eventID == 0 ? "" : " \(visible(item.channel)) \(item.eventID)"
         return "\(item.time.iso8601(fractionDigits: 0)) \(visible(item.computer))\(event): \(visible(item.meaning))\(visible(location))"
     }
 

@@ -14,12 +14,15 @@ struct FailureCollector {
         let logged = foldRetries(clientLogFailures())
         var failures: [FailedAttempt] = []
         var used = Set<Int>()
-        for report in reports {
+        for (report, copies) in Self.attempts(of: reports) {
             var failure = FailedAttempt(
                 time: report.time ?? .epoch, timeIsUTC: report.timeIsUTC, code: report.code ?? 0, extendedCode: report.extendedCode,
                 activityID: report.activityID, clientMachine: report.clientComputer.map(HostName.normalized),
                 target: report.remoteComputer, report: report)
             failure.context.append("failure reported in \(report.source) (line \(report.line))")
+            for copy in copies {
+                failure.context.append("\(copy.source) (line \(copy.line)) reports the same attempt (\(copy.activityID.map { "ActivityID \($0)" } ?? "same code and time"))")
+            }
             if let match = clientRecord(of: report, failure: failure, in: logged, excluding: used) {
                 used.insert(match)
                 join(&failure, report: report, to: logged[match])
@@ -39,19 +42,8 @@ struct FailureCollector {
             }
             failures.append(failure)
         }
-        if failures.isEmpty, options.time == nil, let mention = mentionOf0x904() {
-            // A ticket or e-mail names the error but gives no report and the client log is absent:
-            // anchor on the host's latest connection record, and say so.
-            let traces = index.hits.filter { Diagnoser.RuleName.hostConnection.contains($0.key) }.values.flatMap { $0 }
-            if let latest = traces.max(by: { $0.event.time < $1.event.time }) {
-                var failure = FailedAttempt(time: latest.event.time, timeIsUTC: true, code: DisconnectCodes.socketClosed, extendedCode: nil)
-                failure.context.append(
-                    "\(mention) mentions 0x904 but gives no error report with a time; the failure is placed at the host's latest connection record, \(latest.event.locator) (give --time to set it)")
-                failures.append(failure)
-            } else {
-                warnings.append("\(mention) mentions 0x904, but the case has no report with a time, no client log and no host connection record; give --time")
-            }
-        }
+        // A ticket that only mentions the error locates nothing: a failure is never placed on a
+        // host record of a connection that may well have succeeded (see NoFailureFinding).
         if failures.isEmpty, let text = options.time {
             let isUTC = text.hasSuffix("Z") || text.contains("+") || text.dropFirst(10).contains("-")
             if let time = ClientReport.parseReportTime(text) {
@@ -63,6 +55,38 @@ struct FailureCollector {
             }
         }
         return failures
+    }
+
+    /// The reports grouped by attempt: reports with the same ActivityID (a text and a JSON form
+    /// of one error), or without one the same code at the same time on the same kind of clock, are
+    /// one attempt. The report with the most to say leads (a UTC time, a named host, a client).
+    static func attempts(of reports: [ClientReport]) -> [(report: ClientReport, copies: [ClientReport])] {
+        var groups: [[ClientReport]] = []
+        for report in reports {
+            let same = groups.firstIndex { group in
+                group.contains { other in
+                    if let activity = report.activityID, let otherActivity = other.activityID { return activity == otherActivity }
+                    guard report.code == other.code, report.timeIsUTC == other.timeIsUTC, let a = report.time, let b = other.time else { return false }
+                    return abs(a.ticks - b.ticks) <= 2 * EventTimestamp.ticksPerSecond
+                }
+            }
+            if let same { groups[same].append(report) } else { groups.append([report]) }
+        }
+        return groups.map { group in
+            let score = { (report: ClientReport) in
+                (report.timeIsUTC ? 4 : 0) + (report.remoteComputer != nil ? 2 : 0) + (report.clientComputer != nil ? 1 : 0)
+            }
+            let lead = group.enumerated().max { a, b in score(a.element) != score(b.element) ? score(a.element) < score(b.element) : a.offset > b.offset }
+            var report = lead?.element ?? group[0]
+            let copies = group.enumerated().filter { $0.offset != lead?.offset }.map(\.element)
+            for copy in copies {
+                report.extendedCode = report.extendedCode ?? copy.extendedCode
+                report.activityID = report.activityID ?? copy.activityID
+                report.remoteComputer = report.remoteComputer ?? copy.remoteComputer
+                report.clientComputer = report.clientComputer ?? copy.clientComputer
+            }
+            return (report, copies)
+        }
     }
 
     /// Client log failures: 1026 with an error reason, joined to its 1024 and 1102 by ActivityID.
@@ -135,13 +159,6 @@ struct FailureCollector {
         failure.disconnect = log.disconnect
         failure.connectAttempt = log.connectAttempt
         failure.context.append("matched to the client's disconnect record \(log.disconnect?.event.locator ?? "")")
-    }
-
-    /// The first document (not an answer key) that mentions the 0x904 error code.
-    private func mentionOf0x904() -> String? {
-        index.documents.first { document in
-            !Diagnoser.isAnswerKey(document.source) && document.text.lowercased().contains("0x904")
-        }?.source
     }
 
     /// Seconds between a report time and a log time, allowing any whole quarter-hour UTC offset when local.

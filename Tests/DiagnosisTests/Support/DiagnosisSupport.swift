@@ -184,5 +184,24 @@ enum Make {
                 data: [("Name", "Disconnect Reason"), ("Value", String(reason)), ("CustomLevel", "Info")], activity: activity))
         return records
     }
+
+    /// User Profile Service 1502: the user's registry hive could not be loaded (Application log).
+    static func profileError(host: String, at time: String) -> String {
+        event(provider: "Microsoft-Windows-User Profiles Service", id: 1502, channel: "Application", computer: host, time: time,
+            record: record(time, 3), data: [("Error", "The process cannot access the file because it is being used by another process.")],
+            level: 2)
+    }
+
+    /// LSM 23: a session logged off.
+    static func logoff(host: String, at time: String, user: String, activity: String) -> String {
+        event(provider: lsmProvider, id: 23, channel: lsmChannel, computer: host, time: time, record: record(time, 4),
+            userData: [("User", "CORP\\\(user)"), ("SessionID", "7")], activity: activity)
+    }
+
+    /// SCM 7034: Remote Desktop Services terminated unexpectedly (English display name in param1).
+    static func termServiceCrashed(host: String, at time: String) -> String {
+        event(provider: "Service Control Manager", id: 7034, channel: "System", computer: host, time: time, record: record(time, 5),
+            data: [("param1", "Remote Desktop Services"), ("param2", "1")], qualifiers: "49152", level: 2)
+    }
 }
 
