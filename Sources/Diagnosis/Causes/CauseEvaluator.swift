@@ -57,7 +57,8 @@ struct CauseEvaluator {
                 against = 1 - (1 - against) * (1 - item.weight)
             }
         }
-        var score = support * (1 - against)
+        // A time whose zone was only inferred may place every window wrongly.
+        var score = support * (1 - against) * context.timeConfidence
         if cause.residual { score *= 1 - otherBest }
 
         // Coverage of what the cause needs.

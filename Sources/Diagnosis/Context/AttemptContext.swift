@@ -27,6 +27,9 @@ struct AttemptContext {
     var connections = HostConnections()
     /// The host connection that was the attempt, when one is.
     var attempt: Int?
+    /// How far the failure time can be trusted: 1 for a UTC time or a stated zone, less when the
+    /// zone was inferred (cause confidences are scaled by it).
+    var timeConfidence = 1.0
     /// How each of these was decided.
     var notes: [String]
 

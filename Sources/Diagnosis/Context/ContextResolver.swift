@@ -1,5 +1,6 @@
 import Correlation
 import EventImport
+import Foundation
 
 /// Decides the context of a failed attempt: the client, the target host, the UTC time (through
 /// `--utc-offset`, a zone in a ticket note, or the host's records), the clock skew between client
@@ -14,11 +15,14 @@ struct ContextResolver {
         var notes: [String] = []
         let (clientMachine, clientDisplay) = client(of: failure, notes: &notes)
         let (hostMachine, hostDisplay) = host(of: failure, client: clientMachine, notes: &notes)
-        let (time, timeIsReliable) = utcTime(of: failure, host: hostMachine, notes: &notes)
+        let seed = seedIdentity(failure, clientDisplay: clientDisplay)
+        let (time, timeConfidence) = utcTime(of: failure, host: hostMachine, identity: seed, notes: &notes)
+        let timeIsReliable = timeConfidence == 1
         var context = AttemptContext(
             time: time, hostMachine: hostMachine, hostDisplay: hostDisplay, clientMachine: clientMachine,
             clientDisplay: clientDisplay, clientAddress: nil, skew: 0, skewKnown: false, code: failure.code, notes: notes)
-        context.identity = seedIdentity(failure, clientDisplay: clientDisplay)
+        context.identity = seed
+        context.timeConfidence = timeConfidence
         guard let hostMachine else { return context }
         let match = AttemptMatcher(index: index, failure: failure).match(
             host: hostMachine, time: time, timeIsReliable: timeIsReliable, seed: context.identity)
@@ -109,26 +113,43 @@ struct ContextResolver {
         return (nil, display)
     }
 
-    /// The failure's UTC time, and whether it is reliable (UTC, or a zone that was stated).
-    private func utcTime(of failure: FailedAttempt, host: String?, notes: inout [String]) -> (EventTimestamp, Bool) {
-        guard !failure.timeIsUTC else { return (failure.time, true) }
+    /// How far a time is trusted whose zone was inferred from a clear alignment, from a close
+    /// one, or not at all (taken as UTC).
+    static let clearAlignment = 0.85
+    static let closeAlignment = 0.7
+    static let unaligned = 0.7
+
+    /// The failure's UTC time, and how far it is trusted (1 for UTC or a zone that was stated).
+    private func utcTime(
+        of failure: FailedAttempt, host: String?, identity: AttemptIdentity, notes: inout [String]
+    ) -> (EventTimestamp, Double) {
+        guard !failure.timeIsUTC else { return (failure.time, 1) }
         let local = failure.time
         let shifted = { (offset: Int) in EventTimestamp(ticks: local.ticks - Int64(offset) * EventTimestamp.ticksPerSecond) }
         if let offset = options.utcOffsetSeconds {
             notes.append("the report's local time was converted with --utc-offset \(formatOffset(offset))")
-            return (shifted(offset), true)
+            return (shifted(offset), 1)
         }
         if let zone = hints.utcOffset {
             notes.append("the report's local time was converted with the zone \(zone.text) (\(formatOffset(zone.seconds))) stated in \(zone.source)")
-            return (shifted(zone.seconds), true)
+            return (shifted(zone.seconds), 1)
         }
-        if let aligned = ZoneAlignment(index: index).offset(for: local, host: host) {
+        if let aligned = ZoneAlignment(index: index).offset(for: local, host: host, identity: identity) {
+            var said = "the report's time is local with no zone; UTC\(formatOffset(aligned.seconds)) aligns it with \(aligned.sequences) connection sequence(s) on the host"
+            if aligned.matched > 0 { said += " (\(aligned.matched) naming the client)" }
+            said += String(format: ", score %.2f", aligned.score)
+            if let runnerUp = aligned.runnerUp {
+                said += String(format: "; the next best, UTC%@, scores %.2f", formatOffset(runnerUp.seconds), runnerUp.score)
+            }
+            let confidence = aligned.isClear ? Self.clearAlignment : Self.closeAlignment
+            notes.append(said)
             notes.append(
-                "the report's time is local with no zone; UTC\(formatOffset(aligned.seconds)) aligns it with \(aligned.records) connection record(s) on the host")
-            return (shifted(aligned.seconds), false)
+                "the zone is inferred" + (aligned.isClear ? "" : " and the alignment is close") + String(format: ": cause confidences are scaled by %.2f (give --utc-offset to settle it)", confidence))
+            return (shifted(aligned.seconds), confidence)
         }
-        notes.append("the report's time is local with no zone and nothing aligns it; it was taken as UTC (give --utc-offset)")
-        return (local, false)
+        notes.append(
+            String(format: "the report's time is local with no zone and nothing aligns it; it was taken as UTC and cause confidences are scaled by %.2f (give --utc-offset)", Self.unaligned))
+        return (local, Self.unaligned)
     }
 
     /// The client's address: from the attempt's connection on the host, else one the identity holds.
