@@ -62,7 +62,7 @@ struct DiagnosisBehaviourTests {
         let diagnosis = diagnose(events: all, documents: [ticket])
         let failure = try #require(diagnosis.failures.first)
         #expect(failure.host == Self.host, "short name from the ticket matches the FQDN the host logs as")
-        #expect(failure.context.contains { $0.contains("named in ticket.txt") })
+        #expect(failure.context.contains { $0.contains("named as the target in ticket.txt") }, "\(failure.context)")
         #expect(failure.causes.first?.id == "tls-mismatch")
     }
 

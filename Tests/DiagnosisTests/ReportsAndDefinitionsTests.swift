@@ -43,13 +43,23 @@ struct ReportsAndDefinitionsTests {
     }
 
     @Test(arguments: [
-        ("user is in UTC+2 today", 7200), ("tz: UTC-05:30", -19800), ("(CEST)", 7200), ("EDT, New York", -14400),
-        ("GMT+1", 3600), ("UTC", 0),
+        ("user is in UTC+2 today", 7200), ("tz: UTC-05:30", -19800), ("(CEST)", 7200), ("since 21:40 EDT, New York", -14400),
+        ("GMT+1", 3600), ("UTC", 0), ("time zone IST", 19800), ("Caller in Munich (UTC+2).", 7200),
     ])
     func ticketZonesAreRead(text: String, seconds: Int) {
         var hints = TicketHints()
         hints.read(TextDocument(source: "ticket.txt", text: text))
         #expect(hints.utcOffset?.seconds == seconds)
+    }
+
+    @Test(arguments: [
+        "Cet après-midi la connexion échoue.", "Das ist seit heute kaputt.", "The est. restore time is unknown.", "EDT, New York",
+        "Ticket IN-55302: cannot connect",
+    ])
+    func wordsThatSpellAZoneAreNotAZone(text: String) {
+        var hints = TicketHints()
+        hints.read(TextDocument(source: "ticket.txt", text: text))
+        #expect(hints.utcOffset == nil, "\(text)")
     }
 
     @Test func ticketNamesMachinesButNotWordsOrCodes() {

@@ -10,13 +10,32 @@ struct ContextResolver {
     let hints: TicketHints
     let options: DiagnosisOptions
 
+    /// Where the case's machines' own addresses are shown.
+    let addresses: MachineAddresses
+
+    init(index: CaseIndex, hints: TicketHints, options: DiagnosisOptions) {
+        self.index = index
+        self.hints = hints
+        self.options = options
+        addresses = MachineAddresses(index: index)
+    }
+
     /// The context of `failure`.
     func resolve(_ failure: FailedAttempt) -> AttemptContext {
         var notes: [String] = []
-        let (clientMachine, clientDisplay) = client(of: failure, notes: &notes)
-        let (hostMachine, hostDisplay) = host(of: failure, client: clientMachine, notes: &notes)
-        let seed = seedIdentity(failure, clientDisplay: clientDisplay)
+        // The ticket line that goes with this failure: the one naming its report's file, or its client.
+        let line = failure.report.flatMap { hints.line(mentioning: $0.source) } ?? failure.clientMachine.flatMap { hints.line(withClient: $0) }
+        if let line { notes.append("ticket line \(line.number) of \(line.source) goes with this failure") }
+        let (clientMachine, clientDisplay) = client(of: failure, line: line, notes: &notes)
+        let hosts = HostResolver(index: index, hints: hints, options: options, addresses: addresses)
+        let decision = hosts.decide(failure, line: line, client: clientMachine, notes: &notes)
+        var (hostMachine, hostDisplay) = (decision.machine, decision.display)
+        let seed = seedIdentity(failure, clientDisplay: clientDisplay, line: line)
         let (time, timeConfidence) = utcTime(of: failure, host: hostMachine, identity: seed, notes: &notes)
+        if !decision.toRank.isEmpty, let ranked = hosts.rank(decision.toRank, at: time, identity: seed, notes: &notes) {
+            hostMachine = ranked
+            hostDisplay = index.displayName(ranked)
+        }
         let timeIsReliable = timeConfidence == 1
         var context = AttemptContext(
             time: time, hostMachine: hostMachine, hostDisplay: hostDisplay, clientMachine: clientMachine,
@@ -44,18 +63,31 @@ struct ContextResolver {
         return context
     }
 
-    /// What names the attempt before the host's records are read: its ActivityID and the client's name.
-    private func seedIdentity(_ failure: FailedAttempt, clientDisplay: String?) -> AttemptIdentity {
+    /// What names the attempt before the host's records are read: its ActivityID, the client's
+    /// name, and the user and client address the ticket gives (its line for this failure, or the
+    /// ticket as a whole when it names only one).
+    private func seedIdentity(_ failure: FailedAttempt, clientDisplay: String?, line: TicketHints.Line?) -> AttemptIdentity {
         var identity = AttemptIdentity()
         for activity in [failure.activityID, failure.report?.activityID].compactMap({ $0 }) { identity.activityIDs.insert(activity) }
         if let clientDisplay {
             let source = failure.disconnect != nil && failure.clientMachine != nil ? "the client's own log" : "the case"
             identity.addMachine(clientDisplay, from: source)
         }
+        if let line {
+            for user in line.users { identity.addUser(user, from: "\(line.source), line \(line.number)") }
+            for address in line.addresses { identity.addAddress(address, from: "\(line.source), line \(line.number)") }
+        } else {
+            let users = Set(hints.users.compactMap { RecordIdentity.user($0.value) })
+            if users.count == 1, let user = hints.users.first { identity.addUser(user.value, from: "\(user.source), line \(user.line)") }
+            let addresses = Set(hints.clientAddresses.map(\.value))
+            if addresses.count == 1, let address = hints.clientAddresses.first {
+                identity.addAddress(address.value, from: "\(address.source), line \(address.line)")
+            }
+        }
         return identity
     }
 
-    private func client(of failure: FailedAttempt, notes: inout [String]) -> (machine: String?, display: String?) {
+    private func client(of failure: FailedAttempt, line: TicketHints.Line?, notes: inout [String]) -> (machine: String?, display: String?) {
         let clientMachines = index.machines.filter { index.isClient($0) }
         if let given = options.client {
             notes.append("client given with --client: \(given)")
@@ -63,6 +95,18 @@ struct ContextResolver {
         }
         if let machine = failure.clientMachine {
             return (machine, index.coverage[machine] != nil ? index.displayName(machine) : failure.report?.clientComputer ?? machine)
+        }
+        if let named = line?.clients.first {
+            notes.append("client \(named) named on that line")
+            return (HostName.normalized(named), index.coverage[HostName.normalized(named)] != nil ? index.displayName(HostName.normalized(named)) : named)
+        }
+        let labelled = hints.clients.map(\.value)
+        if let named = labelled.first(where: { clientMachines.contains(HostName.normalized($0)) })
+            ?? (Set(labelled.map(HostName.normalized)).count == 1 ? labelled.first : nil)
+        {
+            let machine = HostName.normalized(named)
+            notes.append("client \(named) named as the client in the ticket")
+            return (machine, index.coverage[machine] != nil ? index.displayName(machine) : named)
         }
         if let named = hints.names.first(where: { clientMachines.contains(HostName.normalized($0.name)) }) {
             notes.append("client \(named.name) named in \(named.source)")
@@ -74,43 +118,6 @@ struct ContextResolver {
             return (only, display)
         }
         return (nil, nil)
-    }
-
-    private func host(of failure: FailedAttempt, client: String?, notes: inout [String]) -> (machine: String?, display: String?) {
-        let hostMachines = index.machines.filter { index.isHost($0) || !index.isClient($0) }
-        var display: String?
-        let candidates: [(String, String)] =
-            [options.host.map { ($0, "given with --host") }, failure.target.map { ($0, "the server name the client used") },
-             failure.serverAddress.map { ($0, "the server address the client used") }].compactMap { $0 }
-            + hints.names.map { ($0.name, "named in \($0.source)") }
-        for (name, why) in candidates {
-            let normalized = HostName.normalized(name)
-            if normalized == client { continue }
-            if index.coverage[normalized] != nil {
-                let shown = index.displayName(normalized)
-                notes.append("host \(shown): \(why) (\(name))")
-                return (normalized, shown)
-            }
-            if display == nil && options.host != nil { display = name }
-        }
-        let others = hostMachines.filter { $0 != client }
-        if others.count == 1, let only = others.first {
-            let shown = index.displayName(only)
-            let named = failure.target ?? failure.serverAddress
-            notes.append(
-                "host \(shown): the only other machine whose logs are in the case"
-                    + (named.map { " (the client connected to \($0))" } ?? ""))
-            return (only, shown)
-        }
-        if display == nil {
-            display = failure.target ?? failure.serverAddress
-            if let display {
-                notes.append("host \(display) has no logs in this case")
-            } else {
-                notes.append("the target host is unknown: give it with --host")
-            }
-        }
-        return (nil, display)
     }
 
     /// How far a time is trusted whose zone was inferred from a clear alignment, from a close
