@@ -39,11 +39,20 @@ public struct Diagnoser: Sendable {
         var warnings = index.importDiagnostics.map(\.description)
         var hints = TicketHints()
         var reports: [ClientReport] = []
+        var readByShape = Set<String>()
         for document in index.documents where !Self.isAnswerKey(document.source) {
-            reports += ClientReport.parse(document)
+            let found = ClientReport.parse(document)
+            if found.isEmpty, let shaped = ReportReading.byShape(document) {
+                // Labels in a language not known: the codes and the timestamp's shape tell.
+                reports.append(shaped)
+                readByShape.insert(document.source)
+            } else {
+                reports += found
+            }
             hints.read(document)
         }
-        var failures = FailureCollector(index: index, reports: reports, options: options).collect(warnings: &warnings)
+        var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape)
+            .collect(warnings: &warnings)
         if failures.isEmpty {
             return NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
         }

@@ -159,3 +159,63 @@ struct TicketReadingTests {
         #expect(!top.evidence.contains { $0.meaning.contains("jdoe") })
     }
 }
+
+/// The user's report: dates that read both ways, and labels in a language rdpcause does not know.
+@Suite("Reading error reports")
+struct ReportReadingTests {
+    static let clientLog = Make.clientAttempt(
+        computer: "WKS-042", target: "rdsh-01", connect: "2026-06-12T19:41:51.0000000Z", disconnect: "2026-06-12T19:41:53.0000000Z")
+
+    static func hostOnly() -> [WinEvent] { DiagnosisBehaviourTests.tlsCase(skewSeconds: 0).filter { $0.computer == DiagnosisBehaviourTests.host } }
+
+    @Test func theClientsOwnLogSettlesADateThatReadsBothWays() throws {
+        // A 24-hour mstsc time stamp from a day-first locale: 12 June, not 6 December.
+        let report = TextDocument(source: "error.txt", text: "Error code: 0x904\nExtended error code: 0x7\nTimestamp: 12/06/26 21:41:53\n")
+        let diagnosis = diagnose(events: events(Self.clientLog, source: "WKS-042/RDPClient.xml") + Self.hostOnly(), documents: [report])
+        #expect(diagnosis.failures.count == 1, "the report and the client's 1026 are one failure")
+        let failure = try #require(diagnosis.failures.first)
+        #expect(failure.context.contains { $0.contains("reads both ways") && $0.contains("holds the failure day first") }, "\(failure.context)")
+        #expect(failure.time.iso8601(fractionDigits: 0) == "2026-06-12T19:41:53Z")
+    }
+
+    @Test(arguments: [
+        ("Timestamp: 12/06/26 21:41:53", "read day first", "2026-06-12T19:41:53Z"),
+        ("Timestamp: 06/12/26 09:41:53 PM", "read month first", "2026-06-12T19:41:53Z"),
+    ])
+    func withoutAClientLogTheClockDecidesAndTheAmbiguityIsSaid(line: String, reading: String, utc: String) throws {
+        let report = TextDocument(source: "error.txt", text: "Error code: 0x904\nExtended error code: 0x7\n\(line)\n")
+        let ticket = TextDocument(source: "ticket.txt", text: "Caller in Paris (CEST).")
+        let failure = try #require(diagnose(events: Self.hostOnly(), documents: [report, ticket]).failures.first)
+        #expect(failure.context.contains { $0.contains(reading) && $0.contains("the date is ambiguous") }, "\(failure.context)")
+        #expect(failure.time.iso8601(fractionDigits: 0) == utc)
+    }
+
+    @Test func aReportInAnUnknownLanguageIsRecognisedByItsCodesAndTimestamp() throws {
+        // The labels stand for any language rdpcause has no authentic strings for (they are not
+        // claimed to be Windows' own translation); the codes, the UTC time stamp and the activity
+        // id are what every language shares.
+        let text = """
+            No se puede conectar al equipo remoto.
+
+            Código de error: 0x904
+            Código de error extendido: 0x7
+            Marca de tiempo (UTC): 2026-06-12T19:41:53.000Z
+            Id. de actividad: {6f0c3a55-1e2b-4c4d-9e1f-0a1b2c3d4e5f}
+            """
+        let diagnosis = diagnose(
+            events: events(Self.clientLog, source: "WKS-042/RDPClient.xml") + Self.hostOnly(),
+            documents: [TextDocument(source: "error.txt", text: text)])
+        #expect(diagnosis.failures.count == 1)
+        let failure = try #require(diagnosis.failures.first)
+        #expect(failure.code == 0x904)
+        #expect(failure.extendedCode == 7)
+        #expect(failure.context.contains { $0.contains("read by its codes and timestamp") })
+        #expect(failure.context.contains { $0.contains("matched to the client's disconnect record") })
+    }
+
+    @Test func aTicketThatMentionsTheCodesInProseIsNotAReport() {
+        let ticket = TextDocument(source: "ticket.txt", text: "User gets 0x904 / 0x7 since 21:40.\nSee attached logs.")
+        let diagnosis = diagnose(events: Self.hostOnly(), documents: [ticket])
+        #expect(diagnosis.failures.isEmpty)
+    }
+}

@@ -8,18 +8,26 @@ struct FailureCollector {
     let index: CaseIndex
     let reports: [ClientReport]
     let options: DiagnosisOptions
+    /// Documents whose report was recognised by its codes and timestamp shape alone.
+    var readByShape: Set<String> = []
 
     /// The failed attempts, and warnings about client records that are not diagnosed.
     func collect(warnings: inout [String]) -> [FailedAttempt] {
         let logged = foldRetries(clientLogFailures())
         var failures: [FailedAttempt] = []
         var used = Set<Int>()
-        for (report, copies) in Self.attempts(of: reports) {
+        for (written, copies) in Self.attempts(of: reports) {
+            var notes: [String] = []
+            let report = settleDate(of: written, against: logged, notes: &notes)
             var failure = FailedAttempt(
                 time: report.time ?? .epoch, timeIsUTC: report.timeIsUTC, code: report.code ?? 0, extendedCode: report.extendedCode,
                 activityID: report.activityID, clientMachine: report.clientComputer.map(HostName.normalized),
                 target: report.remoteComputer, report: report)
             failure.context.append("failure reported in \(report.source) (line \(report.line))")
+            if readByShape.contains(report.source) {
+                failure.context.append("\(report.source) is read by its codes and timestamp; its labels are in a language rdpcause does not know")
+            }
+            failure.context += notes
             for copy in copies {
                 failure.context.append("\(copy.source) (line \(copy.line)) reports the same attempt (\(copy.activityID.map { "ActivityID \($0)" } ?? "same code and time"))")
             }
@@ -87,6 +95,36 @@ struct FailureCollector {
             }
             return (report, copies)
         }
+    }
+
+    /// A report whose date reads both ways (`06/12/26`) is settled by the client's own log when it
+    /// holds the failure on one reading only, otherwise by the report's clock: a 12-hour (AM/PM)
+    /// clock is the US format, month first; a 24-hour one is read day first. Either way the
+    /// ambiguity is said.
+    private func settleDate(of report: ClientReport, against logged: [FailedAttempt], notes: inout [String]) -> ClientReport {
+        guard let document = index.documents.first(where: { $0.source == report.source }),
+            let date = ReportReading.ambiguousDate(of: report, in: document)
+        else { return report }
+        let matches = { (time: EventTimestamp) in
+            logged.contains { $0.code == report.code && Self.offsetDistance(time, $0.time, isUTC: report.timeIsUTC) <= 120 }
+        }
+        var settled = report
+        let said = "the report's date \(date.written) reads both ways (month first \(date.monthFirst.iso8601(fractionDigits: 0).prefix(10)), day first \(date.dayFirst.iso8601(fractionDigits: 0).prefix(10)))"
+        switch (matches(date.monthFirst), matches(date.dayFirst)) {
+        case (true, false):
+            settled.time = date.monthFirst
+            notes.append(said + "; the client's own log holds the failure month first")
+        case (false, true):
+            settled.time = date.dayFirst
+            notes.append(said + "; the client's own log holds the failure day first")
+        default:
+            settled.time = date.twelveHour ? date.monthFirst : date.dayFirst
+            notes.append(
+                said + (date.twelveHour
+                    ? "; read month first, as the US format with its AM/PM clock writes it" : "; read day first, as formats with a 24-hour clock write it")
+                    + " — the date is ambiguous")
+        }
+        return settled
     }
 
     /// Client log failures: 1026 with an error reason, joined to its 1024 and 1102 by ActivityID.
