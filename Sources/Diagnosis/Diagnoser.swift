@@ -6,11 +6,14 @@ import Foundation
 /// The diagnosis runs in stages, each handing a value to the next:
 /// 1. ``FailureCollector`` finds the failed attempts (the users' error reports and the client's
 ///    own log, joined) — `Attempts/`;
-/// 2. ``ContextResolver`` decides each attempt's client, target host, UTC time and clock skew —
-///    `Context/`;
+/// 2. ``ContextResolver`` decides each attempt's client and target host (``TicketHints``,
+///    ``HostResolver``) and UTC time (``ZoneAlignment``); ``AttemptMatcher`` ties the host's
+///    records to the attempt by its ``AttemptIdentity`` and measures the clock skew from the
+///    attempt's own connection — `Context/`, `Attempts/`;
 /// 3. ``CauseEvaluator`` weighs every ``CauseDefinition`` on the evidence around the attempt, in
 ///    the host's or the client's clock — `Causes/`;
-/// 4. ``VerdictBuilder`` states the verdict and the logs still to collect — `Verdict/`.
+/// 4. ``VerdictBuilder`` states the verdict and the logs still to collect; with no failed attempt,
+///    ``NoFailureFinding`` tells "no failure" from "failure not located" — `Verdict/`.
 /// Every decision is recorded in ``FailureDiagnosis/context``.
 public struct Diagnoser: Sendable {
     /// The causes weighed.

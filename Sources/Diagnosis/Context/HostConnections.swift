@@ -51,6 +51,10 @@ struct HostConnections {
     /// Every connection found, in order of their first record.
     private(set) var connections: [HostConnection] = []
     private var connectionOfRecord: [EventOrigin: Int] = [:]
+    /// Connections by the addresses and users they name (so a record finds its connection
+    /// without a scan of every connection).
+    private var byAddress: [String: Set<Int>] = [:]
+    private var byUser: [String: Set<Int>] = [:]
 
     /// How long a Security, TermDD or WFP record may lie outside a connection's span and still join it.
     static let joinSlack: Int64 = 10 * EventTimestamp.ticksPerSecond
@@ -84,6 +88,7 @@ struct HostConnections {
                 connections.append(HostConnection(records: [hit], identity: identity, activityID: activity))
             }
         }
+        for position in connections.indices { register(position, connections[position].identity) }
         for hit in standalone where connectionOfRecord[hit.event.origin] == nil {
             join(hit, identity: RecordIdentity(event: hit.event, host: host))
         }
@@ -94,23 +99,33 @@ struct HostConnections {
     /// standalone connection of the same client, else as a connection of its own.
     private mutating func join(_ hit: CaseIndex.Hit, identity: RecordIdentity) {
         let time = hit.event.time.ticks
-        let names = { (connection: HostConnection) -> Bool in
-            if !identity.addresses.isEmpty { return !connection.identity.addresses.isDisjoint(with: identity.addresses) }
-            return !identity.users.isEmpty && !connection.identity.users.isDisjoint(with: identity.users)
-        }
-        let open = connections.indices.filter { position in
+        // The connections that name the record's address (or, without one, its user).
+        let named = identity.addresses.isEmpty
+            ? Set(identity.users.flatMap { byUser[$0] ?? [] }) : Set(identity.addresses.flatMap { byAddress[$0] ?? [] })
+        let open = named.filter { position in
             let connection = connections[position]
             let closes = connection.activityID.isEmpty ? Self.retrySlack : Self.joinSlack
-            return names(connection) && connection.start.ticks - Self.joinSlack <= time && time <= connection.last.ticks + closes
+            return connection.start.ticks - Self.joinSlack <= time && time <= connection.last.ticks + closes
         }
-        if let nearest = open.min(by: { abs(connections[$0].start.ticks - time) < abs(connections[$1].start.ticks - time) }) {
+        let nearest = open.min { a, b in
+            let (da, db) = (abs(connections[a].start.ticks - time), abs(connections[b].start.ticks - time))
+            return da != db ? da < db : a < b
+        }
+        let position = nearest ?? connections.count
+        if let nearest {
             connections[nearest].records.append(hit)
             connections[nearest].identity.formUnion(identity)
-            connectionOfRecord[hit.event.origin] = nearest
-            return
+        } else {
+            connections.append(HostConnection(records: [hit], identity: identity, activityID: ""))
         }
-        connectionOfRecord[hit.event.origin] = connections.count
-        connections.append(HostConnection(records: [hit], identity: identity, activityID: ""))
+        connectionOfRecord[hit.event.origin] = position
+        register(position, identity)
+    }
+
+    /// Files `position` under the addresses and users `identity` names.
+    private mutating func register(_ position: Int, _ identity: RecordIdentity) {
+        for address in identity.addresses { byAddress[address, default: []].insert(position) }
+        for user in identity.users { byUser[user, default: []].insert(position) }
     }
 
     /// The connection `hit` belongs to, when it lies in the span these connections were built over.
