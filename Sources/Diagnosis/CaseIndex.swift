@@ -224,6 +224,15 @@ public struct CaseIndex: Sendable {
         coverage[machine]?.first { $0.key.lowercased() == channel.lowercased() }?.value
     }
 
+    /// Whether `channel` of `machine` covers `from`…`through`: its first record is no later than
+    /// `from` and its last is at most `slack` ticks before `through`.
+    public func covers(
+        _ channel: String, on machine: String?, from: EventTimestamp, through: EventTimestamp, slack: Int64
+    ) -> Bool {
+        guard let machine, let coverage = coverage(of: channel, on: machine) else { return false }
+        return coverage.first <= from && coverage.last.ticks + slack >= through.ticks
+    }
+
     /// The display name of a machine (as first written).
     public func displayName(_ machine: String) -> String {
         coverage[machine]?.values.map(\.displayName).sorted().first ?? machine

@@ -41,6 +41,9 @@ public enum DiagnosisJSON {
         json.endArray()
         stringArray("warnings", diagnosis.warnings, &json)
         stringArray("inputs", diagnosis.inputs, &json)
+        stringArray("notes", diagnosis.notes, &json)
+        json.key("candidates")
+        evidenceArray(diagnosis.candidates, &json)
         json.endObject()
     }
 
@@ -49,6 +52,7 @@ public enum DiagnosisJSON {
         json.member("host", failure.host)
         json.member("client", failure.client)
         json.member("time", failure.time.iso8601(fractionDigits: 3))
+        json.member("hostTime", failure.hostTime?.iso8601(fractionDigits: 3))
         json.member("code", DisconnectCodes.hex(failure.code))
         json.member("extendedCode", failure.extendedCode.map(DisconnectCodes.hex))
         json.member("verdict", failure.verdict.rawValue)

@@ -6,7 +6,8 @@ public struct Diagnosis: Sendable {
     public enum Verdict: String, Sendable, Hashable {
         /// A cause is likely for the (primary) failure.
         case causeFound = "cause-found"
-        /// A failure was found but the evidence does not single out a cause.
+        /// A failure was found but the evidence does not single out a cause, or a failure is
+        /// reported but could not be located in the case (see ``Diagnosis/notes``).
         case inconclusive
         /// No failed connection was found.
         case noFailureFound = "no-failure-found"
@@ -22,6 +23,12 @@ public struct Diagnosis: Sendable {
     public var warnings: [String]
     /// The files and archive members read.
     public var inputs: [String]
+    /// When no failure is diagnosed: which logs cover which period, and why no failure was found
+    /// or where it could not be located.
+    public var notes: [String] = []
+    /// When a reported failure could not be located: host records of failed attempts near the
+    /// ticket's date, as candidates for the engineer to check.
+    public var candidates: [EvidenceItem] = []
 }
 
 /// One failed connection and the assessment of every cause.
@@ -30,8 +37,10 @@ public struct FailureDiagnosis: Sendable {
     public var host: String?
     /// The client machine as best known.
     public var client: String?
-    /// The failure time (UTC, client clock).
+    /// The failure time as the user saw it: the client's clock, converted to UTC.
     public var time: EventTimestamp
+    /// The failure time on the host's clock (UTC), when the clock skew is known.
+    public var hostTime: EventTimestamp?
     /// The primary disconnect code.
     public var code: UInt32
     /// The extended code, when the report gives it.

@@ -47,7 +47,16 @@ public enum HTMLReport {
         out.append("</header>")
         out.append("<main>")
         if diagnosis.failures.isEmpty {
-            out.append("<p class=\"no-failure\">\(HTMLText.escape(Wording.noFailure))</p>")
+            out.append("<p class=\"no-failure\">\(HTMLText.escape(Wording.withoutFailures(diagnosis)))</p>")
+            if !diagnosis.notes.isEmpty {
+                out.append("<ul class=\"case-notes\">")
+                for note in diagnosis.notes { out.append("<li>\(HTMLText.escape(note))</li>") }
+                out.append("</ul>")
+            }
+            if !diagnosis.candidates.isEmpty {
+                out.append("<h2>\(HTMLText.escape(Wording.candidates))</h2>")
+                evidenceTable(diagnosis.candidates, into: &out)
+            }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             render(failure, number: number + 1, logsToCollect: diagnosis.missingLogs.count, into: &out)
@@ -107,7 +116,7 @@ public enum HTMLReport {
             "<dt>Connection</dt><dd>\(HTMLText.escape(Wording.client(failure))) → \(host) at <time>\(Wording.time(failure.time))</time></dd>")
         out.append("<dt>Error</dt><dd><b>\(Wording.codes(failure))</b> — \(HTMLText.escape(failure.codeMeaning))</dd>")
         if let skew = failure.clockSkewSeconds {
-            out.append("<dt>Clock skew</dt><dd>host − client: <b>\(Wording.skew(skew))</b></dd>")
+            out.append("<dt>Clock skew</dt><dd>host − client: <b>\(Wording.skew(skew))</b>\(HTMLText.escape(Wording.hostClock(failure)))</dd>")
         }
         if let next = Wording.nextStep(failure, logsToCollect: logsToCollect) {
             out.append("<dt>Next step</dt><dd>\(next)</dd>")

@@ -27,7 +27,15 @@ public enum MarkdownReport {
         lines.append("## RDP failure diagnosis: \(MarkdownText.escape(caseName)) — \(Wording.verdict(diagnosis.verdict))")
         if diagnosis.failures.isEmpty {
             lines.append("")
-            lines.append(Wording.noFailure)
+            lines.append(Wording.withoutFailures(diagnosis))
+            if !diagnosis.notes.isEmpty { lines.append("") }
+            for note in diagnosis.notes { lines.append("- \(MarkdownText.escape(note))") }
+            if !diagnosis.candidates.isEmpty {
+                lines.append("")
+                lines.append("**\(Wording.candidates)**")
+                lines.append("")
+                for item in diagnosis.candidates { lines.append("- \(evidenceLine(item))") }
+            }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             lines.append("")
@@ -73,7 +81,7 @@ public enum MarkdownReport {
         var what = "**\(MarkdownText.escape(Wording.client(failure))) → \(host)** at `\(Wording.time(failure.time))`, "
         what += "**\(Wording.codes(failure))** — \(MarkdownText.escape(failure.codeMeaning))"
         if let skew = failure.clockSkewSeconds {
-            what += "  \nClock skew (host − client): **\(Wording.skew(skew))**"
+            what += "  \nClock skew (host − client): **\(Wording.skew(skew))**" + MarkdownText.escape(Wording.hostClock(failure), atLineStart: false)
         }
         if let next = Wording.nextStep(failure, logsToCollect: logsToCollect) {
             what += "  \n**Next step:** \(next)"

@@ -38,6 +38,18 @@ enum Wording {
     static let noFailure =
         "No failed Remote Desktop connection was found: no client error report and no client disconnect with an error reason."
 
+    /// The sentence shown when a failure is reported but could not be located in the case.
+    static let notLocated =
+        "The failure could not be located: the case holds no error report and no client log of the attempt."
+
+    /// The sentence for a case without diagnosed failures.
+    static func withoutFailures(_ diagnosis: Diagnosis) -> String {
+        diagnosis.verdict == .noFailureFound ? noFailure : notLocated
+    }
+
+    /// The heading of the candidates listed when a failure could not be located.
+    static let candidates = "Candidates: host records of failed attempts"
+
     /// The sentence shown when no cause is likely.
     static let inconclusive = "inconclusive — no cause is likely on the evidence in this case"
 
@@ -80,6 +92,13 @@ enum Wording {
 
     /// A time as ISO 8601 in whole seconds, UTC.
     static func time(_ time: EventTimestamp) -> String { time.iso8601(fractionDigits: 0) }
+
+    /// "; on the host's clock 2026-04-07T12:26:31Z" when the host's clock reads the failure
+    /// differently from the client's (a whole second or more), else "".
+    static func hostClock(_ failure: FailureDiagnosis) -> String {
+        guard let hostTime = failure.hostTime, time(hostTime) != time(failure.time) else { return "" }
+        return "; on the host's clock \(time(hostTime))"
+    }
 
     /// The causes a report details (likely and possible), in the model's order.
     static func detailed(_ failure: FailureDiagnosis) -> [CauseAssessment] {

@@ -87,7 +87,7 @@ struct Timeline {
                 items[key] = (item, item.role, [use])
             }
         }
-        let failureOnClient = failure.time.secondsSinceEpoch - (failure.clockSkewSeconds ?? 0)
+        let failureOnClient = failure.time.secondsSinceEpoch
         var marks: [Mark] = []
         for key in order {
             guard let entry = items[key] else { continue }
@@ -315,9 +315,10 @@ struct Timeline {
 
     /// "failure 12:25:44Z client · 12:26:31Z host clock".
     func failureCaption() -> String {
-        let hostTime = failure.time
-        guard let skew = failure.clockSkewSeconds, !Self.inSync(skew) else { return "failure \(Wording.time(hostTime))" }
-        let clientTime = hostTime.adding(seconds: -skew)
+        let clientTime = failure.time
+        guard let skew = failure.clockSkewSeconds, !Self.inSync(skew), let hostTime = failure.hostTime else {
+            return "failure \(Wording.time(clientTime))"
+        }
         return "failure \(Self.clock(clientTime)) client · \(Self.clock(hostTime)) host clock"
     }
 

@@ -34,6 +34,14 @@ public enum AnswerCheck {
         }
         guard expected.verdict != "no-failure-found" else { return problems }
         guard let primary = diagnosis.failures.first else {
+            // A failure that cannot be located (no report, no client log) is inconclusive with no
+            // failure: the findings must then say what to collect.
+            if expected.verdict == "inconclusive" && expected.topCause == nil {
+                if diagnosis.missingLogs.isEmpty && diagnosis.notes.isEmpty {
+                    problems.append("inconclusive without a located failure, but the findings ask for nothing")
+                }
+                return problems
+            }
             problems.append("no failure found")
             return problems
         }

@@ -39,6 +39,16 @@ struct DiagnosisBehaviourTests {
         #expect(failure.context.contains { $0.contains("clock skew") })
     }
 
+    @Test func theFailureTimeIsTheClientsClockAndTheHostsReadingIsBesideIt() throws {
+        // The host's clock runs 4 minutes ahead: the user saw the error at 19:41:53 (client clock).
+        let diagnosis = diagnose(events: Self.tlsCase(skewSeconds: 240))
+        let failure = try #require(diagnosis.failures.first)
+        #expect(failure.time.iso8601(fractionDigits: 0) == "2026-06-12T19:41:53Z")
+        #expect(failure.hostTime?.iso8601(fractionDigits: 0) == "2026-06-12T19:45:53Z")
+        let json = DiagnosisJSON.document(diagnosis)
+        #expect(json.contains(#""time":"2026-06-12T19:41:53.000Z","hostTime":"2026-06-12T19:45:53.123Z""#))
+    }
+
     @Test func targetTypedAsIPIsMatchedToTheHostNamedInTheTicket() throws {
         var all = Self.tlsCase(skewSeconds: 0)
         all = all.map { event in
@@ -52,7 +62,7 @@ struct DiagnosisBehaviourTests {
         let diagnosis = diagnose(events: all, documents: [ticket])
         let failure = try #require(diagnosis.failures.first)
         #expect(failure.host == Self.host, "short name from the ticket matches the FQDN the host logs as")
-        #expect(failure.context.contains { $0.contains("named in ticket.txt") })
+        #expect(failure.context.contains { $0.contains("named as the target in ticket.txt") }, "\(failure.context)")
         #expect(failure.causes.first?.id == "tls-mismatch")
     }
 
@@ -100,15 +110,20 @@ struct DiagnosisBehaviourTests {
         #expect(failure.host == Self.host, "the case holds the logs of a single host")
     }
 
-    @Test func withoutAClientLogTheSkewIsUnknownAndHostWindowsWiden() throws {
-        // The host's clock runs 6m40s behind the report (a UTC report, no client log to measure the
-        // skew with): the host's 36874 is outside tls-mismatch's window unless windows widen.
+    @Test func withoutAClientLogTheSkewIsMeasuredFromTheOnlyConnectionAgainstTheReportsTime() throws {
+        // The host's clock runs 6m40s behind the report (a UTC report, no client log): the only
+        // connection the host opened within ten minutes ended at 19:35:11 on its clock, so the
+        // skew is about −400 s (to within the report's precision) and the host's 36874 falls in
+        // tls-mismatch's window on the host's clock.
         let hostOnly = Self.tlsCase(skewSeconds: -400).filter { $0.computer == Self.host }
         let report = TextDocument(
             source: "error.txt", text: "Error code: 0x904\nExtended error code: 0x7\nTimestamp (UTC): 2026-06-12T19:41:53Z\n")
         let diagnosis = diagnose(events: hostOnly, documents: [report])
         let failure = try #require(diagnosis.failures.first)
-        #expect(failure.clockSkewSeconds == nil)
+        let skew = try #require(failure.clockSkewSeconds)
+        #expect(abs(skew + 400) < 5)
+        #expect(failure.context.contains { $0.contains("the reported failure time") && $0.contains("to within ±5 s") })
+        #expect(failure.time.iso8601(fractionDigits: 0) == "2026-06-12T19:41:53Z", "the time stays the client's")
         #expect(failure.causes.first?.id == "tls-mismatch")
         #expect(failure.causes.first?.status == .likely)
     }

@@ -43,13 +43,23 @@ struct ReportsAndDefinitionsTests {
     }
 
     @Test(arguments: [
-        ("user is in UTC+2 today", 7200), ("tz: UTC-05:30", -19800), ("(CEST)", 7200), ("EDT, New York", -14400),
-        ("GMT+1", 3600), ("UTC", 0),
+        ("user is in UTC+2 today", 7200), ("tz: UTC-05:30", -19800), ("(CEST)", 7200), ("since 21:40 EDT, New York", -14400),
+        ("GMT+1", 3600), ("UTC", 0), ("time zone IST", 19800), ("Caller in Munich (UTC+2).", 7200),
     ])
     func ticketZonesAreRead(text: String, seconds: Int) {
         var hints = TicketHints()
         hints.read(TextDocument(source: "ticket.txt", text: text))
         #expect(hints.utcOffset?.seconds == seconds)
+    }
+
+    @Test(arguments: [
+        "Cet après-midi la connexion échoue.", "Das ist seit heute kaputt.", "The est. restore time is unknown.", "EDT, New York",
+        "Ticket IN-55302: cannot connect",
+    ])
+    func wordsThatSpellAZoneAreNotAZone(text: String) {
+        var hints = TicketHints()
+        hints.read(TextDocument(source: "ticket.txt", text: text))
+        #expect(hints.utcOffset == nil, "\(text)")
     }
 
     @Test func ticketNamesMachinesButNotWordsOrCodes() {
@@ -109,7 +119,7 @@ struct ReportsAndDefinitionsTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         for key in ["verdict", "failures", "missingLogs", "warnings", "inputs"] { #expect(object[key] != nil, "\(key)") }
         let failure = try #require((object["failures"] as? [[String: Any]])?.first)
-        for key in ["host", "client", "time", "code", "extendedCode", "verdict", "clockSkewSeconds", "causes"] {
+        for key in ["host", "client", "time", "hostTime", "code", "extendedCode", "verdict", "clockSkewSeconds", "causes"] {
             #expect(failure.keys.contains(key), "\(key)")
         }
         #expect(failure["code"] as? String == "0x904")
@@ -123,5 +133,8 @@ struct ReportsAndDefinitionsTests {
         let schemaURL = repositoryRoot.appendingPathComponent("Schemas/diagnosis.schema.json")
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
         #expect(Set(schema["required"] as? [String] ?? []) == ["verdict", "failures", "missingLogs", "warnings", "inputs"])
+        let failureSchema = try #require((schema["$defs"] as? [String: Any])?["failure"] as? [String: Any])
+        #expect(Set(failureSchema["required"] as? [String] ?? []) == Set(failure.keys).intersection(failureSchema["required"] as? [String] ?? []))
+        #expect((failureSchema["required"] as? [String])?.contains("hostTime") == true)
     }
 }

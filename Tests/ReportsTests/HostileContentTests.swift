@@ -47,6 +47,38 @@ struct HostileContentTests {
 
     static let caseName = "SampleLogs/<script>alert(1)</script> | `x` [a](javascript:b)"
 
+    /// A case whose failure could not be located: notes and candidates instead of failures.
+    static func notLocated(prefix: String) throws -> Diagnosis {
+        var diagnosis = try #require(sampleDiagnoses["healthy"])
+        diagnosis.verdict = .inconclusive
+        diagnosis.notes = ["failure not located: the case holds no error report", "RDSH-05: Security covers A to B"]
+        diagnosis.candidates = try #require(sampleDiagnoses["private-key-inaccessible"]?.failures.first?.causes.first?.evidence)
+        return mapStrings(diagnosis) { $0.isEmpty ? $0 : "\(prefix)\(payload) \($0) \(payload)" }
+    }
+
+    @Test(arguments: prefixes)
+    func textMakesEveryControlCharacterVisible(prefix: String) throws {
+        let text = TextReport.render(try Self.hostile(prefix: prefix), caseName: Self.caseName + "\u{1B}[2J")
+        let bad = text.unicodeScalars.filter { $0 != "\n" && ($0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value)) }
+        #expect(bad.isEmpty, "\(bad.map { String($0.value, radix: 16) })")
+    }
+
+    @Test(arguments: prefixes)
+    func notesAndCandidatesOfAFailureNotLocatedAreEscaped(prefix: String) throws {
+        let diagnosis = try Self.notLocated(prefix: prefix)
+        let html = HTMLReport.render(diagnosis, caseName: Self.caseName)
+        for needle in ["<script", "<img", "<b>bold", "\u{1B}", "\u{202E}"] {
+            #expect(!html.lowercased().contains(needle), "raw \(needle.debugDescription) in the HTML")
+        }
+        #expect(scanHTML(html).problems.isEmpty)
+        let markdown = MarkdownReport.render(diagnosis, caseName: Self.caseName)
+        #expect(markdownInjectionProblems(markdown).isEmpty, "\(markdownInjectionProblems(markdown))")
+        #expect(markdown.contains("Candidates: host records of failed attempts"))
+        let text = TextReport.render(diagnosis, caseName: Self.caseName)
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0 })
+        #expect(text.contains("candidate: "))
+    }
+
     @Test(arguments: prefixes)
     func htmlEscapesEverythingAndKeepsItsStructure(prefix: String) throws {
         let benign = HTMLReport.render(try Self.baseline(), caseName: "SampleLogs/private-key-inaccessible")

@@ -69,6 +69,8 @@ func mapStrings(_ diagnosis: Diagnosis, _ transform: (String) -> String) -> Diag
     }
     diagnosis.warnings = diagnosis.warnings.map(transform)
     diagnosis.inputs = diagnosis.inputs.map(transform)
+    diagnosis.notes = diagnosis.notes.map(transform)
+    diagnosis.candidates = diagnosis.candidates.map(item)
     return diagnosis
 }
 

@@ -1,3 +1,4 @@
+public import Diagnosis
 import EventImport
 import Foundation
 
@@ -10,17 +11,22 @@ public enum TextReport {
     /// inside a value is shown as `\n` instead of starting a line.
     public static func render(_ diagnosis: Diagnosis, caseName: String) -> String {
         var lines: [String] = []
-        lines.append("Case \(caseName): \(headline(diagnosis.verdict))")
+        lines.append("Case \(caseName): \(Wording.verdict(diagnosis.verdict))")
         if diagnosis.failures.isEmpty {
-            lines.append("  No failed Remote Desktop connection was found: no client error report and no client disconnect with an error reason.")
+            lines.append("  \(Wording.withoutFailures(diagnosis))")
+            for note in diagnosis.notes { lines.append("  · \(note)") }
+            if !diagnosis.candidates.isEmpty { lines.append("  \(Wording.candidates):") }
+            for item in diagnosis.candidates { lines.append("    candidate: \(evidenceLine(item))") }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             lines.append("")
-            var title = "Failure \(number + 1): \(failure.client ?? "client") → \(failure.host ?? "unknown host") at \(failure.time.iso8601(fractionDigits: 0))"
+            var title = "Failure \(number + 1): \(Wording.client(failure)) → \(Wording.host(failure)) at \(failure.time.iso8601(fractionDigits: 0))"
             title += ", \(DisconnectCodes.hex(failure.code))" + (failure.extendedCode.map { "/\(DisconnectCodes.hex($0))" } ?? "")
             lines.append(title)
             lines.append("  \(failure.codeMeaning)")
-            if let skew = failure.clockSkewSeconds { lines.append("  clock skew (host − client): \(String(format: "%+.1f", skew)) s") }
+            if let skew = failure.clockSkewSeconds {
+                lines.append("  clock skew (host − client): \(String(format: "%+.1f", skew)) s" + Wording.hostClock(failure))
+            }
             for note in failure.context { lines.append("  · \(note)") }
             for anchor in failure.anchors { lines.append("  failure: \(evidenceLine(anchor))") }
             let likely = failure.causes.filter { $0.status == .likely || $0.status == .possible }
@@ -52,14 +58,6 @@ public enum TextReport {
             for warning in diagnosis.warnings { lines.append("  \(warning)") }
         }
         return lines.map { TerminalSafe.line($0) }.joined(separator: "\n") + "\n"
-    }
-
-    static func headline(_ verdict: Diagnosis.Verdict) -> String {
-        switch verdict {
-        case .causeFound: "cause found"
-        case .inconclusive: "inconclusive"
-        case .noFailureFound: "no failure found"
-        }
     }
 
     static func evidenceLine(_ item: EvidenceItem) -> String {

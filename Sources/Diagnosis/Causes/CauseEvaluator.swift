@@ -1,0 +1,101 @@
+import EventImport
+
+/// Weighs every cause for one failed attempt: support and refutation from the evidence found,
+/// the logs each cause needs, and the status that follows.
+struct CauseEvaluator {
+    /// One cause weighed: its assessment, its score, and the logs that would let it be assessed.
+    struct Weighed {
+        var assessment: CauseAssessment
+        var score: Double
+        var missing: [MissingLog]
+    }
+
+    let causes: [CauseDefinition]
+    let check: EvidenceCheck
+    let advisor: MissingLogAdvisor
+
+    /// Every cause, most likely first (residual causes weighed after the others, against the best of them).
+    func weigh() -> [Weighed] {
+        var weighed = causes.filter { !$0.residual }.map { evaluate($0, otherBest: 0) }
+        let bestOther = weighed.map(\.score).max() ?? 0
+        weighed += causes.filter(\.residual).map { evaluate($0, otherBest: bestOther) }
+        return weighed.sorted { a, b in
+            if a.score != b.score { return a.score > b.score }
+            return Self.rank(a.assessment.status) < Self.rank(b.assessment.status)
+        }
+    }
+
+    private static func rank(_ status: CauseAssessment.Status) -> Int {
+        switch status {
+        case .likely: 0
+        case .possible: 1
+        case .ruledOut: 2
+        case .notAssessable: 3
+        }
+    }
+
+    private func evaluate(_ cause: CauseDefinition, otherBest: Double) -> Weighed {
+        let context = check.context
+        var evidence: [EvidenceItem] = []
+        var support = 0.0
+        var against = 0.0
+        var unassessed: [String] = []
+        for item in cause.evidence {
+            switch check.check(item, role: .supports) {
+            case .matched(let found):
+                evidence += found
+                support = 1 - (1 - support) * (1 - item.weight)
+            case .notFound:
+                break
+            case .notAssessable(let why):
+                unassessed.append(why)
+            }
+        }
+        for item in cause.against {
+            if case .matched(let found) = check.check(item, role: .refutes) {
+                evidence += found
+                against = 1 - (1 - against) * (1 - item.weight)
+            }
+        }
+        // A time whose zone was only inferred may place every window wrongly.
+        var score = support * (1 - against) * context.timeConfidence
+        if cause.residual { score *= 1 - otherBest }
+
+        // Coverage of what the cause needs.
+        let uncovered = cause.needs.filter { !advisor.covers($0.channel, on: context.machine($0.machine), at: context.time(on: $0.machine)) }
+        let status: CauseAssessment.Status
+        var summary: String
+        let top = evidence.first { $0.role == .supports || $0.role == .missing }
+        if score >= 0.6 {
+            status = .likely
+            summary = "\(cause.title)" + (top.map { ": \($0.meaning)" } ?? "")
+        } else if score >= 0.25 {
+            status = .possible
+            summary = "\(cause.title)" + (top.map { ": \($0.meaning)" } ?? "")
+        } else if support == 0 && !uncovered.isEmpty {
+            status = .notAssessable
+            summary = uncovered.map { need in
+                let machine = context.display(need.machine) ?? need.machine.rawValue
+                return "no \(need.channel) log from \(machine) covers \(context.time.iso8601(fractionDigits: 0))"
+            }.joined(separator: "; ")
+        } else {
+            status = .ruledOut
+            if let refuting = evidence.first(where: { $0.role == .refutes }) {
+                summary = "ruled out: \(refuting.meaning)"
+            } else if support > 0 {
+                summary = "weak evidence only" + (top.map { ": \($0.meaning)" } ?? "")
+            } else if cause.residual && otherBest >= 0.6 {
+                summary = "ruled out: a host-side cause explains the failure"
+            } else {
+                let logs = cause.needs.map(\.channel).joined(separator: ", ")
+                summary = "no sign of it" + (logs.isEmpty ? "" : " in the \(logs) log(s) covering the failure")
+            }
+        }
+        if !unassessed.isEmpty && status != .likely { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
+        let assessment = CauseAssessment(
+            id: cause.id, title: cause.title, status: status, confidence: (score * 100).rounded() / 100, summary: summary,
+            evidence: evidence.sorted { $0.time < $1.time }, remediation: cause.remediation, references: cause.references)
+        return Weighed(
+            assessment: assessment, score: score, missing: status == .notAssessable ? uncovered.map { advisor.missingLog($0) } : [])
+    }
+}

@@ -1,0 +1,171 @@
+import Correlation
+import EventImport
+import Foundation
+
+/// Decides the context of a failed attempt: the client, the target host, the UTC time (through
+/// `--utc-offset`, a zone in a ticket note, or the host's records), the clock skew between client
+/// and host, and the client's address as the host saw it. Each decision is noted.
+struct ContextResolver {
+    let index: CaseIndex
+    let hints: TicketHints
+    let options: DiagnosisOptions
+
+    /// Where the case's machines' own addresses are shown.
+    let addresses: MachineAddresses
+
+    init(index: CaseIndex, hints: TicketHints, options: DiagnosisOptions) {
+        self.index = index
+        self.hints = hints
+        self.options = options
+        addresses = MachineAddresses(index: index)
+    }
+
+    /// The context of `failure`.
+    func resolve(_ failure: FailedAttempt) -> AttemptContext {
+        var notes: [String] = []
+        // The ticket line that goes with this failure: the one naming its report's file, or its client.
+        let line = failure.report.flatMap { hints.line(mentioning: $0.source) } ?? failure.clientMachine.flatMap { hints.line(withClient: $0) }
+        if let line { notes.append("ticket line \(line.number) of \(line.source) goes with this failure") }
+        let (clientMachine, clientDisplay) = client(of: failure, line: line, notes: &notes)
+        let hosts = HostResolver(index: index, hints: hints, options: options, addresses: addresses)
+        let decision = hosts.decide(failure, line: line, client: clientMachine, notes: &notes)
+        var (hostMachine, hostDisplay) = (decision.machine, decision.display)
+        let seed = seedIdentity(failure, clientDisplay: clientDisplay, line: line)
+        let (time, timeConfidence) = utcTime(of: failure, host: hostMachine, identity: seed, notes: &notes)
+        if !decision.toRank.isEmpty, let ranked = hosts.rank(decision.toRank, at: time, identity: seed, notes: &notes) {
+            hostMachine = ranked
+            hostDisplay = index.displayName(ranked)
+        }
+        let timeIsReliable = timeConfidence == 1
+        var context = AttemptContext(
+            time: time, hostMachine: hostMachine, hostDisplay: hostDisplay, clientMachine: clientMachine,
+            clientDisplay: clientDisplay, clientAddress: nil, skew: 0, skewKnown: false, code: failure.code, notes: notes)
+        context.identity = seed
+        context.timeConfidence = timeConfidence
+        guard let hostMachine else { return context }
+        let match = AttemptMatcher(index: index, failure: failure).match(
+            host: hostMachine, time: time, timeIsReliable: timeIsReliable, seed: context.identity)
+        context.identity = match.identity
+        context.connections = match.connections
+        context.attempt = match.attempt
+        context.notes += match.notes
+        if let skew = match.skew {
+            context.skew = skew.ticks
+            context.skewKnown = true
+            context.notes.append(skew.note)
+        }
+        if let (address, record) = clientAddress(host: hostMachine, context: context) {
+            context.clientAddress = address
+            context.notes.append("client address \(address), from \(record.event.locator)")
+        } else {
+            context.clientAddress = context.identity.client.addresses.sorted().first
+        }
+        return context
+    }
+
+    /// What names the attempt before the host's records are read: its ActivityID, the client's
+    /// name, and the user and client address the ticket gives (its line for this failure, or the
+    /// ticket as a whole when it names only one).
+    private func seedIdentity(_ failure: FailedAttempt, clientDisplay: String?, line: TicketHints.Line?) -> AttemptIdentity {
+        var identity = AttemptIdentity()
+        for activity in [failure.activityID, failure.report?.activityID].compactMap({ $0 }) { identity.activityIDs.insert(activity) }
+        if let clientDisplay {
+            let source = failure.disconnect != nil && failure.clientMachine != nil ? "the client's own log" : "the case"
+            identity.addMachine(clientDisplay, from: source)
+        }
+        if let line {
+            for user in line.users { identity.addUser(user, from: "\(line.source), line \(line.number)") }
+            for address in line.addresses { identity.addAddress(address, from: "\(line.source), line \(line.number)") }
+        } else {
+            let users = Set(hints.users.compactMap { RecordIdentity.user($0.value) })
+            if users.count == 1, let user = hints.users.first { identity.addUser(user.value, from: "\(user.source), line \(user.line)") }
+            let addresses = Set(hints.clientAddresses.map(\.value))
+            if addresses.count == 1, let address = hints.clientAddresses.first {
+                identity.addAddress(address.value, from: "\(address.source), line \(address.line)")
+            }
+        }
+        return identity
+    }
+
+    private func client(of failure: FailedAttempt, line: TicketHints.Line?, notes: inout [String]) -> (machine: String?, display: String?) {
+        let clientMachines = index.machines.filter { index.isClient($0) }
+        if let given = options.client {
+            notes.append("client given with --client: \(given)")
+            return (HostName.normalized(given), given)
+        }
+        if let machine = failure.clientMachine {
+            return (machine, index.coverage[machine] != nil ? index.displayName(machine) : failure.report?.clientComputer ?? machine)
+        }
+        if let named = line?.clients.first {
+            notes.append("client \(named) named on that line")
+            return (HostName.normalized(named), index.coverage[HostName.normalized(named)] != nil ? index.displayName(HostName.normalized(named)) : named)
+        }
+        let labelled = hints.clients.map(\.value)
+        if let named = labelled.first(where: { clientMachines.contains(HostName.normalized($0)) })
+            ?? (Set(labelled.map(HostName.normalized)).count == 1 ? labelled.first : nil)
+        {
+            let machine = HostName.normalized(named)
+            notes.append("client \(named) named as the client in the ticket")
+            return (machine, index.coverage[machine] != nil ? index.displayName(machine) : named)
+        }
+        if let named = hints.names.first(where: { clientMachines.contains(HostName.normalized($0.name)) }) {
+            notes.append("client \(named.name) named in \(named.source)")
+            return (HostName.normalized(named.name), named.name)
+        }
+        if clientMachines.count == 1, let only = clientMachines.first {
+            let display = index.displayName(only)
+            notes.append("client \(display): the only machine in the case with a Remote Desktop client log")
+            return (only, display)
+        }
+        return (nil, nil)
+    }
+
+    /// How far a time is trusted whose zone was inferred from a clear alignment, from a close
+    /// one, or not at all (taken as UTC).
+    static let clearAlignment = 0.85
+    static let closeAlignment = 0.7
+    static let unaligned = 0.7
+
+    /// The failure's UTC time, and how far it is trusted (1 for UTC or a zone that was stated).
+    private func utcTime(
+        of failure: FailedAttempt, host: String?, identity: AttemptIdentity, notes: inout [String]
+    ) -> (EventTimestamp, Double) {
+        guard !failure.timeIsUTC else { return (failure.time, 1) }
+        let local = failure.time
+        let shifted = { (offset: Int) in EventTimestamp(ticks: local.ticks - Int64(offset) * EventTimestamp.ticksPerSecond) }
+        if let offset = options.utcOffsetSeconds {
+            notes.append("the report's local time was converted with --utc-offset \(formatOffset(offset))")
+            return (shifted(offset), 1)
+        }
+        if let zone = hints.utcOffset {
+            notes.append("the report's local time was converted with the zone \(zone.text) (\(formatOffset(zone.seconds))) stated in \(zone.source)")
+            return (shifted(zone.seconds), 1)
+        }
+        if let aligned = ZoneAlignment(index: index).offset(for: local, host: host, identity: identity) {
+            var said = "the report's time is local with no zone; UTC\(formatOffset(aligned.seconds)) aligns it with \(aligned.sequences) connection sequence(s) on the host"
+            if aligned.matched > 0 { said += " (\(aligned.matched) naming the client)" }
+            said += String(format: ", score %.2f", aligned.score)
+            if let runnerUp = aligned.runnerUp {
+                said += String(format: "; the next best, UTC%@, scores %.2f", formatOffset(runnerUp.seconds), runnerUp.score)
+            }
+            let confidence = aligned.isClear ? Self.clearAlignment : Self.closeAlignment
+            notes.append(said)
+            notes.append(
+                "the zone is inferred" + (aligned.isClear ? "" : " and the alignment is close") + String(format: ": cause confidences are scaled by %.2f (give --utc-offset to settle it)", confidence))
+            return (shifted(aligned.seconds), confidence)
+        }
+        notes.append(
+            String(format: "the report's time is local with no zone and nothing aligns it; it was taken as UTC and cause confidences are scaled by %.2f (give --utc-offset)", Self.unaligned))
+        return (local, Self.unaligned)
+    }
+
+    /// The client's address: from the attempt's connection on the host, else one the identity holds.
+    private func clientAddress(host: String, context: AttemptContext) -> (String, CaseIndex.Hit)? {
+        guard let attempt = context.attempt else { return nil }
+        for record in context.connections[attempt].records {
+            if let address = RecordIdentity(event: record.event, host: host).addresses.sorted().first { return (address, record) }
+        }
+        return nil
+    }
+
+}
