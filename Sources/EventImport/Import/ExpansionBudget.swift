@@ -1,0 +1,64 @@
+/// The decompression allowance of one input (a path given to the importer, or bytes given to
+/// ``EventImporter/importData(_:source:chunkSize:)``), shared by every compressed stream and
+/// archive member inside it, at every nesting level.
+///
+/// Every stage that decompresses (zstd, and libarchive's filters and compressed members)
+/// counts what it produces here. Past ``ImportLimits/maxExpandedBytes`` in total, or past
+/// ``ImportLimits/maxExpansionRatio`` times the input's own bytes once the total exceeds
+/// ``ImportLimits/ratioGraceBytes``, the budget is exhausted for good: no stage of this input
+/// decompresses anything more, so a bomb built from many small members costs bounded work.
+final class ExpansionBudget {
+    /// The input the budget belongs to, for messages.
+    let input: String
+    private let limits: ImportLimits
+    /// Distinct bytes of the input itself read so far (not counting re-reads after a seek).
+    private(set) var rawBytes = 0
+    /// Bytes produced by every decompression stage of the input so far.
+    private(set) var expandedBytes = 0
+    /// True once a limit was passed; it stays true.
+    private(set) var isExhausted = false
+    /// True once the exhaustion was reported, so that it is reported once per input.
+    private var reported = false
+
+    init(input: String, limits: ImportLimits) {
+        self.input = input
+        self.limits = limits
+    }
+
+    /// Counts bytes of the input itself.
+    func countRaw(_ count: Int) {
+        rawBytes = rawBytes.addingReportingOverflow(max(count, 0)).partialValue
+    }
+
+    /// Counts `count` decompressed bytes; false when they pass a limit (the budget is then exhausted).
+    func admit(_ count: Int) -> Bool {
+        guard !isExhausted else { return false }
+        let (sum, overflow) = expandedBytes.addingReportingOverflow(max(count, 0))
+        expandedBytes = overflow ? Int.max : sum
+        if overflow || expandedBytes > limits.maxExpandedBytes
+            || (expandedBytes > limits.ratioGraceBytes && expandedBytes / max(rawBytes, 1) > limits.maxExpansionRatio)
+        {
+            isExhausted = true
+        }
+        return !isExhausted
+    }
+
+    /// Reports the exhaustion once, naming the place where decompression stopped; later callers
+    /// get a short note that the member was skipped for the same reason.
+    func reportExhausted(at source: String, context: ImportContext) {
+        let message: String
+        if !reported {
+            reported = true
+            let limit =
+                expandedBytes > limits.maxExpandedBytes
+                ? "more than \(limits.maxExpandedBytes) bytes, the size limit"
+                : "more than \(limits.maxExpansionRatio) times its own \(rawBytes) bytes"
+            message =
+                "decompression stopped: \(input) expands to \(limit) (a decompression bomb, summed over all its "
+                + "members); nothing more of it is decompressed"
+        } else {
+            message = "skipped: \(input) already reached its decompression limit"
+        }
+        context.report(ImportDiagnostic(.error, .decompressionLimit, source: source, message: message))
+    }
+}
