@@ -59,6 +59,8 @@ final class ArchiveReader {
     private var holeRemaining = 0
     /// The offset in the member just after the last block.
     private var memberOffset = 0
+    /// True when the current member's data ended at damage or at the budget (reported).
+    fileprivate private(set) var memberEndedEarly = false
     private var fatal = false
     private var fatalInMemberData = false
     /// Set by the read callback when the budget ran out while libarchive was decompressing.
@@ -172,6 +174,9 @@ final class ArchiveReader {
             startMember(display)
             body(display, member)
             guard passOver(display) else { return stopped() }
+            // A member's own decompression exhausted the budget: this archive cannot go on
+            // if it decompresses too.
+            if budget.isExhausted && (countsMemberBytes || archive_filter_count(archive) > 1) { return stopped() }
         }
         return stopped()
     }
@@ -221,6 +226,7 @@ final class ArchiveReader {
             memberOffset = Int(clamping: offset).addingReportingOverflow(size).partialValue
             let counted = (countsMemberBytes ? size : 0).addingReportingOverflow(hole).partialValue
             guard accountFilterOutput(), counted == 0 || budget.admit(counted) else {
+                memberEndedEarly = true
                 stopForBudget(at: memberName)
                 return false
             }
@@ -231,6 +237,7 @@ final class ArchiveReader {
         }
         memberOpen = false
         if status == ARCHIVE_EOF { return false }
+        memberEndedEarly = true
         if budgetStoppedRead {
             stopForBudget(at: memberName)
             return false
@@ -261,6 +268,7 @@ final class ArchiveReader {
         memberOpen = true
         memberName = display
         memberOffset = 0
+        memberEndedEarly = false
         block = nil
         blockRemaining = 0
         holeRemaining = 0
@@ -322,7 +330,13 @@ final class ArchiveReader {
             return Int(ARCHIVE_FATAL)
         }
         pointer.pointee = UnsafeRawPointer(buffer)
-        return source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: bufferCapacity))
+        let count = source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: bufferCapacity))
+        if count == 0 && budget.isExhausted {
+            // The source stopped at the budget (reported there), not at the archive's end.
+            budgetStoppedRead = true
+            return Int(ARCHIVE_FATAL)
+        }
+        return count
     }
 
     fileprivate func seek(to offset: Int64, whence: Int32) -> Int64 {
@@ -373,6 +387,8 @@ private final class ArchiveMemberSource: ByteSource {
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         reader.readMemberData(into: buffer)
     }
+
+    var endedEarly: Bool { reader.memberEndedEarly }
 }
 
 private func archiveReaderRead(

@@ -22,6 +22,7 @@ final class ZstdSource: ByteSource {
     private var lastResult = 0
     private var ended = false
     private var pendingDamage: String?
+    private(set) var endedEarly = false
 
     init(inner: any ByteSource, name: String, context: ImportContext, budget: ExpansionBudget, chunkSize: Int) {
         self.inner = inner
@@ -87,6 +88,7 @@ final class ZstdSource: ByteSource {
     private func finish() -> Int {
         ended = true
         if lastResult != 0 {
+            endedEarly = true
             context.report(
                 ImportDiagnostic(
                     .error, .truncated, source: name,
@@ -99,12 +101,14 @@ final class ZstdSource: ByteSource {
 
     private func stop() -> Int {
         ended = true
+        endedEarly = true
         budget.reportExhausted(at: name, context: context)
         return 0
     }
 
     private func fail(_ kind: ImportDiagnostic.Kind, _ message: String) {
         ended = true
+        endedEarly = true
         context.report(ImportDiagnostic(.error, kind, source: name, message: message))
     }
 }

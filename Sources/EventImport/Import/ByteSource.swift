@@ -16,11 +16,14 @@ protocol ByteSource: AnyObject {
     func seek(to offset: Int64, whence: Int32) -> Int64?
     /// True when ``seek(to:whence:)`` works: files and bytes in memory, not streams.
     var isSeekable: Bool { get }
+    /// True when the source ended early because of damage or a limit, which it reported.
+    var endedEarly: Bool { get }
 }
 
 extension ByteSource {
     func seek(to offset: Int64, whence: Int32) -> Int64? { nil }
     var isSeekable: Bool { false }
+    var endedEarly: Bool { false }
 
     /// Reads until `count` bytes are in hand or the source ends.
     func readHead(_ count: Int) -> [UInt8] {

@@ -43,22 +43,21 @@ final class ExpansionBudget {
         return !isExhausted
     }
 
-    /// Reports the exhaustion once, naming the place where decompression stopped; later callers
-    /// get a short note that the member was skipped for the same reason.
+    /// Reports the exhaustion, once per input, naming the place where decompression stopped.
+    /// Later stages that find the budget exhausted stop without a word: the one report says
+    /// that nothing more of the input is decompressed.
     func reportExhausted(at source: String, context: ImportContext) {
-        let message: String
-        if !reported {
-            reported = true
-            let limit =
-                expandedBytes > limits.maxExpandedBytes
-                ? "more than \(limits.maxExpandedBytes) bytes, the size limit"
-                : "more than \(limits.maxExpansionRatio) times its own \(rawBytes) bytes"
-            message =
-                "decompression stopped: \(input) expands to \(limit) (a decompression bomb, summed over all its "
-                + "members); nothing more of it is decompressed"
-        } else {
-            message = "skipped: \(input) already reached its decompression limit"
-        }
-        context.report(ImportDiagnostic(.error, .decompressionLimit, source: source, message: message))
+        guard !reported else { return }
+        reported = true
+        let limit =
+            expandedBytes > limits.maxExpandedBytes
+            ? "more than \(limits.maxExpandedBytes) bytes, the size limit"
+            : "more than \(limits.maxExpansionRatio) times its own \(rawBytes) bytes"
+        context.report(
+            ImportDiagnostic(
+                .error, .decompressionLimit, source: source,
+                message:
+                    "decompression stopped: \(input) expands to \(limit) (a decompression bomb, summed over all its "
+                    + "members); nothing more of it is decompressed"))
     }
 }

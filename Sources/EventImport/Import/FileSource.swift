@@ -48,6 +48,7 @@ final class FileSource: ByteSource {
     }
 
     var isSeekable: Bool { true }
+    var endedEarly: Bool { failed }
 }
 
 /// `read(2)` that retries on `EINTR`; returns the byte count, 0 at end of file, -1 on error.

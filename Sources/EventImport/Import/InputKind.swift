@@ -10,6 +10,8 @@ enum InputKind: Equatable {
     case text
     /// No bytes at all.
     case empty
+    /// A zip archive with no members (only its end record).
+    case emptyZip
     /// Something rdpcause does not read; the message says what and what to do.
     case unsupported(String)
 
@@ -25,7 +27,8 @@ enum InputKind: Equatable {
         if head.count >= 4 && head[0] & 0xF0 == 0x50 && head[1] == 0x2A && head[2] == 0x4D && head[3] == 0x18 {
             return .zstd  // skippable frame
         }
-        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .archive(.zipCentralDirectory) }
+        if starts([0x50, 0x4B, 0x03, 0x04]) { return .archive(.zipCentralDirectory) }
+        if starts([0x50, 0x4B, 0x05, 0x06]) { return .emptyZip }
         if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .archive(.sevenZip) }
         if starts([0x1F, 0x8B, 0x08]) || starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) || isBzip2(head) {
             return .archive(.compressedStream)

@@ -38,7 +38,12 @@ final class InputRouter {
             context.statistics.inputs += 1
             pump(source, head: head, into: TextDocumentCollector(source: name, context: context))
         case .empty:
-            context.report(ImportDiagnostic(.warning, .noEvents, source: name, message: "the file is empty"))
+            // A source cut off by damage has said so already: it is not an empty file.
+            if !source.endedEarly {
+                context.report(ImportDiagnostic(.warning, .noEvents, source: name, message: "the file is empty"))
+            }
+        case .emptyZip:
+            context.report(ImportDiagnostic(.warning, .noEvents, source: name, message: "the archive holds no files"))
         case .unsupported(let message):
             context.report(ImportDiagnostic(.error, .unsupportedType, source: name, message: message))
         case .zstd:
