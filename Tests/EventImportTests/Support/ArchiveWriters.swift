@@ -125,3 +125,13 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
     }
     return ~crc
 }
+
+/// Replaces the size field (bytes 124..<136) of the tar header at `offset` and fixes its checksum.
+func rewriteTarSize(_ tar: inout [UInt8], headerAt offset: Int, field: [UInt8]) {
+    for (index, byte) in field.prefix(12).enumerated() { tar[offset + 124 + index] = byte }
+    for index in 148..<156 { tar[offset + index] = 0x20 }
+    let sum = tar[offset..<(offset + 512)].reduce(0) { $0 + Int($1) }
+    let digits = Array(String(sum, radix: 8).utf8)
+    let checksum = [UInt8](repeating: 0x30, count: 6 - digits.count) + digits + [0, 0x20]
+    for (index, byte) in checksum.enumerated() { tar[offset + 148 + index] = byte }
+}
