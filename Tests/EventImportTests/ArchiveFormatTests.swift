@@ -96,6 +96,14 @@ struct ArchiveFormatTests {
         #expect(result.events.contains { $0.origin.source == "case.7z!b.xml" })
     }
 
+    @Test func membersUnderDotSlashAreReadAndDotFilesUnderThemSkipped() {
+        let tar = tarArchive([("./host/System.xml", Self.log), ("./host/.hidden.xml", Self.log), ("./._System.xml", Self.log)])
+        let result = importBytes(tar, source: "case.tar")
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.events.count == 6)
+        #expect(result.events.first?.origin.source == "case.tar!./host/System.xml")
+    }
+
     @Test func emptyZipIsAWarning() {
         let result = importBytes(writeArchive(.zip, []), source: "empty.zip")
         #expect(result.errors.isEmpty)

@@ -358,8 +358,9 @@ final class ArchiveReader {
         return "(unnamed member)"
     }
 
+    /// A dot-file, or a member under a dot-folder or `__MACOSX` (`./` and `../` are not hidden).
     private func isHidden(_ path: String) -> Bool {
-        path.split(separator: "/").contains { $0.hasPrefix(".") || $0 == "__MACOSX" }
+        path.split(separator: "/").contains { ($0.hasPrefix(".") && $0 != "." && $0 != "..") || $0 == "__MACOSX" }
     }
 
     private func libraryMessage() -> String {
