@@ -86,14 +86,27 @@ struct ArchiveFormatTests {
         #expect(error.message.contains("7-Zip"))
     }
 
-    @Test func damagedSevenZipMemberIsReportedAndTheOthersAreRead() throws {
-        // Stored members (no compression) are not solid, so damage stays inside one member.
-        var archive = writeArchive(.sevenZip, [("a.xml", Self.log), ("b.xml", Self.log)], options: "7zip:compression=store")
+    @Test func damagedStoredSevenZipMemberIsReportedAndTheOthersAreRead() throws {
+        // Stored members (no compression): the damage stays inside one member, caught by its CRC.
+        var archive = writeArchive(
+            .sevenZip, [("a.xml", Self.log), ("b.xml", Self.log), ("c.xml", Self.log)], options: "7zip:compression=store")
         let start = try #require(archive.indices.first { archive[$0...].starts(with: Array("<Event".utf8)) })
         archive[start + 300] ^= 0x55
         let result = importBytes(archive, source: "case.7z")
-        #expect(result.errors.contains { $0.source == "case.7z!a.xml" || $0.source == "case.7z" })
-        #expect(result.events.contains { $0.origin.source == "case.7z!b.xml" })
+        let error = try #require(result.errors.first)
+        #expect(result.errors.count == 1)
+        #expect(error.source == "case.7z!a.xml")
+        #expect(error.message.contains("CRC"))
+        #expect(result.events.filter { $0.origin.source != "case.7z!a.xml" }.count == 12)
+    }
+
+    @Test func damagedSolidSevenZipIsReportedOnceAndNotRetriedForever() throws {
+        var archive = writeArchive(.sevenZip, [("a.xml", Self.log), ("b.xml", Self.log), ("c.xml", Self.log)])
+        archive[100] ^= 0x55
+        let result = importBytes(archive, source: "case.7z")
+        #expect(result.errors.filter { $0.source == "case.7z!a.xml" }.count == 1)
+        #expect(result.errors.contains { $0.source == "case.7z" && $0.message.contains("not read") })
+        #expect(result.errors.count <= 3)
     }
 
     @Test func membersUnderDotSlashAreReadAndDotFilesUnderThemSkipped() {

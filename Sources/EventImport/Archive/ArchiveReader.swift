@@ -38,6 +38,9 @@ final class ArchiveReader {
         case memberDamaged
         /// The input's decompression budget ran out (reported).
         case budgetExhausted
+        /// Resuming after a damaged member failed: libarchive cannot pass over it (a 7-Zip member
+        /// in a solid block must be decompressed to reach the next one).
+        case cannotResume
     }
 
     private let archive: OpaquePointer
@@ -61,6 +64,8 @@ final class ArchiveReader {
     private var memberOffset = 0
     /// True when the current member's data ended at damage or at the budget (reported).
     fileprivate private(set) var memberEndedEarly = false
+    /// True while passing over a member whose damage was reported by an earlier reader.
+    private var quietDamage = false
     private var fatal = false
     private var fatalInMemberData = false
     /// Set by the read callback when the budget ran out while libarchive was decompressing.
@@ -130,10 +135,11 @@ final class ArchiveReader {
                 // A damaged header: libarchive tries the next block. Say so once per damaged run.
                 if !resynchronizing {
                     resynchronizing = true
+                    let position = archive_read_header_position(archive)
                     report(
                         ARCHIVE_FAILED, source: name,
-                        "damaged header at byte \(archive_read_header_position(archive)) (libarchive: \(libraryMessage())); the data up to the "
-                            + "next intact member was skipped")
+                        "damaged header at byte \(position) (libarchive: \(libraryMessage())); the data up to the next "
+                            + "intact member was skipped")
                 }
                 continue
             }
@@ -147,10 +153,20 @@ final class ArchiveReader {
             let isRaw = archive_format(archive) & ARCHIVE_FORMAT_BASE_MASK == ARCHIVE_FORMAT_RAW
             let display = isRaw ? name : name + "!" + path
             guard ordinal >= resumeAfter, !skipping.contains(path) else {
-                guard passOver(display) else { return stopped() }
+                // Already handled by an earlier reader: its damage was reported then.
+                guard passOver(display, quietly: true) else { return fatalInMemberData ? .cannotResume : stopped() }
                 continue
             }
             reachedPaths.insert(path)
+            if archive_entry_is_encrypted(entry) != 0 {
+                context.report(
+                    ImportDiagnostic(
+                        .error, .unreadable, source: display,
+                        message:
+                            "the member is encrypted (password-protected) and was not read; add it to the case "
+                            + "unencrypted"))
+                continue
+            }
             if status == ARCHIVE_FAILED {
                 report(status, source: display, "the member cannot be read (libarchive: \(libraryMessage())); it was skipped")
                 continue
@@ -160,15 +176,6 @@ final class ArchiveReader {
             }
             guard carchive_entry_is_regular_file(entry) != 0, !isHidden(path) else {
                 guard passOver(display) else { return stopped() }
-                continue
-            }
-            if archive_entry_is_encrypted(entry) != 0 {
-                context.report(
-                    ImportDiagnostic(
-                        .error, .unreadable, source: display,
-                        message:
-                            "the member is encrypted (password-protected) and was not read; add it to the case "
-                            + "unencrypted"))
                 continue
             }
             startMember(display)
@@ -223,8 +230,8 @@ final class ArchiveReader {
         if status == ARCHIVE_OK {
             // A sparse member's hole is data that the archive does not hold: it counts as expanded.
             let hole = max(0, Int(clamping: offset) - memberOffset)
-            memberOffset = Int(clamping: offset).addingReportingOverflow(size).partialValue
-            let counted = (countsMemberBytes ? size : 0).addingReportingOverflow(hole).partialValue
+            memberOffset = Int(clamping: offset).addingSaturated(size)
+            let counted = (countsMemberBytes ? size : 0).addingSaturated(hole)
             guard accountFilterOutput(), counted == 0 || budget.admit(counted) else {
                 memberEndedEarly = true
                 stopForBudget(at: memberName)
@@ -242,9 +249,11 @@ final class ArchiveReader {
             stopForBudget(at: memberName)
             return false
         }
-        report(
-            status == ARCHIVE_WARN ? ARCHIVE_FAILED : status, source: memberName,
-            "the member is damaged (libarchive: \(libraryMessage())); what came before the damage was read")
+        if !quietDamage {
+            report(
+                status == ARCHIVE_WARN ? ARCHIVE_FAILED : status, source: memberName,
+                "the member is damaged (libarchive: \(libraryMessage())); what came before the damage was read")
+        }
         if status <= ARCHIVE_FATAL {
             fatal = true
             fatalInMemberData = true
@@ -254,12 +263,17 @@ final class ArchiveReader {
 
     /// Leaves the current member: what is left of it is decompressed and counted when skipping
     /// it would make libarchive decompress unseen (7-Zip, and anything under a gzip, bzip2 or xz
-    /// filter); a zip or tar member is skipped by libarchive itself. False when reading must stop.
-    private func passOver(_ display: String) -> Bool {
-        defer { memberOpen = false }
+    /// filter); a zip or tar member is skipped by libarchive itself. Damage met on the way is
+    /// reported unless `quietly`. False when reading must stop.
+    private func passOver(_ display: String, quietly: Bool = false) -> Bool {
+        defer {
+            memberOpen = false
+            quietDamage = false
+        }
         guard !fatal else { return false }
         guard layout == .sevenZip || archive_filter_count(archive) > 1 else { return true }
         if !memberOpen { startMember(display) }
+        quietDamage = quietly
         while nextBlock() {}
         return !fatal
     }

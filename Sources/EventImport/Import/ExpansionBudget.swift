@@ -27,15 +27,14 @@ final class ExpansionBudget {
 
     /// Counts bytes of the input itself.
     func countRaw(_ count: Int) {
-        rawBytes = rawBytes.addingReportingOverflow(max(count, 0)).partialValue
+        rawBytes = rawBytes.addingSaturated(max(count, 0))
     }
 
     /// Counts `count` decompressed bytes; false when they pass a limit (the budget is then exhausted).
     func admit(_ count: Int) -> Bool {
         guard !isExhausted else { return false }
-        let (sum, overflow) = expandedBytes.addingReportingOverflow(max(count, 0))
-        expandedBytes = overflow ? Int.max : sum
-        if overflow || expandedBytes > limits.maxExpandedBytes
+        expandedBytes = expandedBytes.addingSaturated(max(count, 0))
+        if expandedBytes > limits.maxExpandedBytes
             || (expandedBytes > limits.ratioGraceBytes && expandedBytes / max(rawBytes, 1) > limits.maxExpansionRatio)
         {
             isExhausted = true
@@ -59,5 +58,14 @@ final class ExpansionBudget {
                 message:
                     "decompression stopped: \(input) expands to \(limit) (a decompression bomb, summed over all its "
                     + "members); nothing more of it is decompressed"))
+    }
+}
+
+extension Int {
+    /// The sum, or `Int.max` / `Int.min` where it would overflow (sizes from untrusted headers).
+    func addingSaturated(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other > 0 ? Int.max : Int.min
     }
 }

@@ -166,6 +166,8 @@ final class InputRouter {
             let outcome = reader.readMembers(resumeAfter: resumeAfter, skipping: skipping) { member, data in
                 importSource(data, name: member, depth: depth + 1, budget: budget)
             }
+            let reached = reader.lastOrdinal >= 0 || resumeAfter > 0 || !skipping.isEmpty
+            skipping.formUnion(reader.reachedPaths)
             switch outcome {
             case .complete:
                 if reader.lastOrdinal < 0 && resumeAfter == 0 && skipping.isEmpty {
@@ -174,17 +176,19 @@ final class InputRouter {
                 return
             case .budgetExhausted:
                 return
+            case .cannotResume:
+                reportStuckAtDamagedMember(name)
+                return
             case .damaged(let message):
-                let reached = reader.lastOrdinal >= 0 || resumeAfter > 0 || !skipping.isEmpty
                 if layout == .zipCentralDirectory, source.seek(to: 0, whence: SEEK_SET) == 0 {
                     context.report(
                         ImportDiagnostic(
                             .error, .corruptArchive, source: name,
                             message:
-                                "the zip's central directory (its table of contents) is damaged (libarchive: \(message)); "
-                                + (reached ? "the members it did not list were" : "the members were")
+                                "the zip cannot be read through its central directory (its table of contents) "
+                                + "(libarchive: \(message)); "
+                                + (reached ? "the members not yet read were" : "the members were")
                                 + " read from their local headers instead"))
-                    skipping.formUnion(reader.reachedPaths)
                     resumeAfter = 0
                     layout = .zipLocalHeaders
                     continue
@@ -197,15 +201,19 @@ final class InputRouter {
                 return
             case .memberDamaged:
                 guard reopenings < Self.maxReopenings, source.seek(to: 0, whence: SEEK_SET) == 0 else {
-                    context.report(
-                        ImportDiagnostic(
-                            .error, .corruptArchive, source: name,
-                            message: "the archive cannot be read past its damaged member; the members after it were not read"))
+                    reportStuckAtDamagedMember(name)
                     return
                 }
                 reopenings += 1
                 resumeAfter = reader.lastOrdinal + 1
             }
         }
+    }
+
+    private func reportStuckAtDamagedMember(_ name: String) {
+        context.report(
+            ImportDiagnostic(
+                .error, .corruptArchive, source: name,
+                message: "the archive cannot be read past its damaged member; the members after it were not read"))
     }
 }
