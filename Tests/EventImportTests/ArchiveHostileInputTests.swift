@@ -139,6 +139,17 @@ struct ArchiveHostileInputTests {
         #expect(result.errors.count == 1, "reported once, not once per member")
     }
 
+    @Test func issueScenarioSmallTarZstOfAThousandBombsStopsAtTheDefaultLimits() throws {
+        // The case from issue 12: a few kilobytes that expanded to 64 GB, 64 MiB per member.
+        let member = zstdCompress([UInt8](repeating: 0x20, count: 64 << 20), level: 1)
+        let input = zstdCompress(tarArchive((0..<1000).map { ("note-\($0).txt.zst", member) }), level: 19)
+        #expect(input.count < 64 << 10)
+        let finished = withinDeadline(seconds: 60) { importBytes(input, source: "bombs.tar.zst") }
+        let result = try #require(finished, "decompression did not stop")
+        #expect(result.errors.map(\.kind) == [.decompressionLimit])
+        #expect(result.documents.count <= 2)
+    }
+
     @Test func manyDeflatedMembersInOneZipShareOneBudget() throws {
         let spaces = [UInt8](repeating: 0x20, count: 1 << 20)
         let zip = writeArchive(.zip, (0..<40).map { ("note-\($0).txt", spaces) })
