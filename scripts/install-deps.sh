@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the C libraries rdpcause links (libexpat, libzstd, zlib for zip) when they are missing.
+# Installs the C libraries rdpcause links (libexpat, libzstd, libarchive) when they are missing.
 # Uses apt-get as root, or through sudo; otherwise says exactly what to install.
 set -euo pipefail
-packages=(libexpat1-dev libzstd-dev zlib1g-dev pkg-config)
+packages=(libexpat1-dev libzstd-dev libarchive-dev pkg-config)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,7 +1,6 @@
 import EventImport
 import Foundation
 import Testing
-import ZIPFoundation
 
 /// Each kind of damage gets a clear diagnostic, and everything readable is still delivered.
 @Suite("Bad input")
@@ -144,7 +143,6 @@ struct BadInputTests {
     static let unknownInputs: [(bytes: [UInt8], expected: String)] = [
         ([UInt8](repeating: 0x9C, count: 64) + [0, 1, 2, 0xFF, 0], "unknown binary"),
         (Array("ElfFile\0".utf8) + [UInt8](repeating: 0, count: 120), "wevtutil qe"),
-        ([0x1F, 0x8B, 0x08, 0x00] + [UInt8](repeating: 0, count: 32), "gzip"),
     ]
 
     @Test(arguments: unknownInputs)
@@ -156,39 +154,49 @@ struct BadInputTests {
         #expect(error.message.contains(expected))
     }
 
-    @Test func damagedTarHeaderStopsTheArchiveWithItsOffset() throws {
-        var tar = tarArchive([("a.xml", Self.join(Self.lines)), ("b.xml", Self.join(Self.lines))])
+    @Test func damagedTarHeaderIsReportedWithItsOffsetAndTheNextIntactMemberIsRead() throws {
+        let members = ["a.xml", "b.xml", "c.xml"].map { ($0, Self.join(Self.lines)) }
+        var tar = tarArchive(members)
         let second = 512 + (Self.join(Self.lines).count + 511) / 512 * 512
         tar[second + 150] ^= 0x01
         let result = importBytes(tar, source: "case.tar")
-        #expect(result.events.count == 6)
+        #expect(result.events.count == 12)
+        #expect(result.events.last?.origin.source == "case.tar!c.xml")
         let error = try #require(result.errors.first)
+        #expect(result.errors.count == 1)
         #expect(error.kind == .corruptArchive)
+        #expect(error.source == "case.tar")
         #expect(error.message.contains("byte \(second)"))
+        #expect(error.message.contains("Damaged tar archive"), "libarchive's own message")
     }
 
     @Test func truncatedTarReportsTheCutMember() throws {
         let tar = tarArchive([("host/System.xml", Self.join(Self.lines))])
         let result = importBytes(Array(tar.prefix(512 + 1500)), source: "case.tar")
-        #expect(result.errors.contains { $0.kind == .truncated && $0.message.contains("host/System.xml") })
+        #expect(result.errors.contains { $0.kind == .truncated && $0.source == "case.tar!host/System.xml" })
         #expect(result.events.count == 1)
+    }
+
+    @Test func truncatedGzipKeepsWhatCameBeforeAndReportsLibarchivesMessage() throws {
+        let log = Self.join(Array(Array(repeating: Self.lines, count: 400).joined()))
+        let gzip = writeArchive(.gzip, [("System.xml", log)])
+        let result = importBytes(Array(gzip.prefix(gzip.count - 40)), source: "System.xml.gz")
+        let error = try #require(result.errors.first)
+        #expect(error.source == "System.xml.gz")
+        #expect(error.message.contains("libarchive:"))
+        #expect(result.events.count > 100 && result.events.count < 2400)
     }
 
     @Test func zipMembersAreStreamedAndADamagedMemberDoesNotStopTheOthers() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let zipURL = folder.appendingPathComponent("case.zip")
-        let archive = try Archive(url: zipURL, accessMode: .create)
-        let members: [(String, [UInt8])] = [
+        let members: [(name: String, bytes: [UInt8])] = [
             ("client/RDPClient.xml", Self.join(Self.lines)),
             ("host/System.xml.zst", zstdCompress(Array(Fixtures.eventViewer.utf8))),
             ("report.txt", Array("Error code: 0x904".utf8)),
         ]
-        for (path, bytes) in members {
-            try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate,
-                provider: { position, size in Data(bytes[Int(position)..<(Int(position) + size)]) })
-        }
+        try Data(writeArchive(.zip, members)).write(to: zipURL)
         let good = importPaths([zipURL.path])
         #expect(good.diagnostics.isEmpty, "\(good.diagnostics)")
         #expect(good.events.count == 8)
@@ -209,11 +217,7 @@ struct BadInputTests {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let zipURL = folder.appendingPathComponent("b-host.zip")
-        let archive = try Archive(url: zipURL, accessMode: .create)
-        let system = Array(Fixtures.eventViewer.utf8)
-        try archive.addEntry(
-            with: "System.xml", type: .file, uncompressedSize: Int64(system.count), compressionMethod: .deflate,
-            provider: { position, size in Data(system[Int(position)..<(Int(position) + size)]) })
+        try Data(writeArchive(.zip, [("System.xml", Array(Fixtures.eventViewer.utf8))])).write(to: zipURL)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("a-client"), withIntermediateDirectories: true)
         try Data(Self.join(Self.lines)).write(to: folder.appendingPathComponent("a-client/RDPClient.xml"))
         try Data("ignored".utf8).write(to: folder.appendingPathComponent(".DS_Store"))

@@ -30,6 +30,8 @@ public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertib
         case corruptArchive = "corrupt-archive"
         /// Decompression stopped by the size or ratio limit.
         case decompressionLimit = "decompression-limit"
+        /// An archive or compressed stream nested deeper than the limit, which was not opened.
+        case nestingLimit = "nesting-limit"
         /// A file whose type is not one rdpcause reads.
         case unsupportedType = "unsupported-type"
         /// A file or folder that could not be opened or read.
@@ -83,9 +85,9 @@ public func sourceLocation(_ source: String, line: Int?, column: Int?) -> String
 
 /// Counters describing one import run.
 public struct ImportStatistics: Sendable, Hashable {
-    /// Files and archive members whose content was read.
+    /// Files and archive members read as event XML or as text documents.
     public var inputs: Int = 0
-    /// Bytes read from disk (compressed size for compressed input).
+    /// Bytes of the inputs themselves read (compressed size for compressed input).
     public var bytesRead: Int = 0
     /// Bytes of XML text parsed (after decompression and decoding).
     public var xmlBytes: Int = 0
@@ -101,10 +103,16 @@ public struct ImportStatistics: Sendable, Hashable {
 }
 
 /// Limits that protect the importer from hostile or broken input.
+///
+/// The decompression limits hold per input: a path given to ``EventImporter/importPath(_:)``
+/// (a file, or a whole folder) or the bytes given to
+/// ``EventImporter/importData(_:source:chunkSize:)``, summed over every compressed stream and
+/// archive member inside it at every nesting level.
 public struct ImportLimits: Sendable, Hashable {
-    /// Largest number of bytes one compressed stream or archive member may expand to.
+    /// Largest number of bytes all decompression inside one input may produce.
     public var maxExpandedBytes: Int
-    /// Largest expansion ratio (output ÷ input) accepted once the output exceeds ``ratioGraceBytes``.
+    /// Largest expansion ratio (bytes produced by decompression ÷ the input's own bytes) accepted
+    /// once the output exceeds ``ratioGraceBytes``.
     public var maxExpansionRatio: Int
     /// Output size below which the ratio is not checked (small, highly repetitive files are normal).
     public var ratioGraceBytes: Int
@@ -112,6 +120,14 @@ public struct ImportLimits: Sendable, Hashable {
     public var maxDocumentBytes: Int
     /// Diagnostics of one kind reported per input before they are summarized.
     public var maxDiagnosticsPerInput: Int
+    /// How many archives and compressed streams may wrap one another: a `.xml.zst` inside a
+    /// `.tar.zst` inside a `.zip` is 4 deep (zip, zstd, tar, zstd). Deeper ones are reported and
+    /// not opened.
+    public var maxNestingDepth: Int
+    /// Largest zip or 7-Zip archive found inside another archive or compressed stream that is
+    /// held in memory to be read through its directory. A larger zip is read from its local
+    /// headers; a larger 7-Zip archive (which cannot be read that way) is reported.
+    public var maxBufferedArchiveBytes: Int
 
     /// Creates limits; the defaults suit event-log archives of many gigabytes.
     public init(
@@ -119,13 +135,17 @@ public struct ImportLimits: Sendable, Hashable {
         maxExpansionRatio: Int = 1000,
         ratioGraceBytes: Int = 64 << 20,
         maxDocumentBytes: Int = 4 << 20,
-        maxDiagnosticsPerInput: Int = 50
+        maxDiagnosticsPerInput: Int = 50,
+        maxNestingDepth: Int = 5,
+        maxBufferedArchiveBytes: Int = 64 << 20
     ) {
         self.maxExpandedBytes = maxExpandedBytes
         self.maxExpansionRatio = maxExpansionRatio
         self.ratioGraceBytes = ratioGraceBytes
         self.maxDocumentBytes = maxDocumentBytes
         self.maxDiagnosticsPerInput = maxDiagnosticsPerInput
+        self.maxNestingDepth = maxNestingDepth
+        self.maxBufferedArchiveBytes = maxBufferedArchiveBytes
     }
 }
 
