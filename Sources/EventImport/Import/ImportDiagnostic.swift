@@ -38,6 +38,10 @@ public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertib
         case noEvents = "no-events"
         /// A record whose System part lacks a field rules depend on.
         case incompleteRecord = "incomplete-record"
+        /// A value or tag longer than ``ImportLimits/maxFieldBytes``: a value is cut, a tag's record skipped.
+        case fieldLimit = "field-limit"
+        /// An `Event` element of another namespace, which is not read as a record.
+        case foreignEvent = "foreign-event"
     }
 
     /// How bad the problem is.
@@ -108,6 +112,11 @@ public struct ImportLimits: Sendable, Hashable {
     public var maxDocumentBytes: Int
     /// Diagnostics of one kind reported per input before they are summarized.
     public var maxDiagnosticsPerInput: Int
+    /// Largest value kept for one field of a record (element text, `Data`, an attribute value);
+    /// longer text is cut at this size with a warning, and a tag, comment or processing
+    /// instruction still open past it is reported as damage, so one field never costs more memory
+    /// (values under 4 KiB are raised to 4 KiB).
+    public var maxFieldBytes: Int
 
     /// Creates limits; the defaults suit event-log archives of many gigabytes.
     public init(
@@ -115,13 +124,15 @@ public struct ImportLimits: Sendable, Hashable {
         maxExpansionRatio: Int = 1000,
         ratioGraceBytes: Int = 64 << 20,
         maxDocumentBytes: Int = 4 << 20,
-        maxDiagnosticsPerInput: Int = 50
+        maxDiagnosticsPerInput: Int = 50,
+        maxFieldBytes: Int = 1 << 20
     ) {
         self.maxExpandedBytes = maxExpandedBytes
         self.maxExpansionRatio = maxExpansionRatio
         self.ratioGraceBytes = ratioGraceBytes
         self.maxDocumentBytes = maxDocumentBytes
         self.maxDiagnosticsPerInput = maxDiagnosticsPerInput
+        self.maxFieldBytes = maxFieldBytes
     }
 }
 
