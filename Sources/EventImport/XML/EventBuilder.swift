@@ -533,7 +533,8 @@ struct EventBuilder: ~Copyable {
                     + "namespace (\(EventNamespacePrefixes.namespace)); it was skipped")
             return
         }
-        recordPrefix = Array(UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: length))
+        let prefix = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: length)
+        if !recordPrefix.elementsEqual(prefix) { recordPrefix = Array(prefix) }
         recordPrefixLength = length
         beginEvent()
     }
@@ -664,6 +665,11 @@ func attribute(_ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ key:
         index += 2
     }
     return nil
+}
+
+/// The bytes of a NUL-terminated C string (for messages, not for the per-element path).
+func cBytes(_ text: UnsafePointer<CChar>) -> [UInt8] {
+    Array(UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
 }
 
 /// The part of a qualified name after its prefix (`auto-ns2:Foo` → `Foo`).

@@ -26,9 +26,13 @@ struct EventNamespacePrefixes {
         while let name = attributes[index], let value = attributes[index + 1] {
             index += 2
             guard strncmp(name, "xmlns:", 6) == 0, strcmp(value, Self.namespace) == 0 else { continue }
-            let prefix = cBytes(name + 6) + [UInt8(ascii: ":")]
-            if prefix.count > 1 && !known.contains(prefix) && known.count < Self.maxRemembered {
-                known.append(prefix)
+            let declared = name + 6
+            let prefix = UnsafeBufferPointer(start: UnsafeRawPointer(declared).assumingMemoryBound(to: UInt8.self), count: strlen(declared))
+            // Most files declare the same prefix on every record: compare before allocating.
+            if !prefix.isEmpty && !known.contains(where: { $0.dropLast().elementsEqual(prefix) })
+                && known.count < Self.maxRemembered
+            {
+                known.append(Array(prefix) + [UInt8(ascii: ":")])
             }
         }
     }
@@ -41,9 +45,4 @@ struct EventNamespacePrefixes {
         let prefix = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: length)
         return known.contains { $0.elementsEqual(prefix) } ? length : 0
     }
-}
-
-/// The bytes of a NUL-terminated C string.
-func cBytes(_ text: UnsafePointer<CChar>) -> [UInt8] {
-    Array(UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
 }

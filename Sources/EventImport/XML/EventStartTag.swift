@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Recognizes the start of a record's tag in raw text, where reading resumes after damage:
 /// `<Event` or `<Events` followed by whitespace, `>` or `/`, with or without a namespace prefix
 /// (`<e:Event`).
@@ -33,6 +37,14 @@ enum EventStartTag {
         }
         let after = bytes[cursor]
         return after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || isXMLWhitespace(after) ? .match : .noMatch
+    }
+
+    /// The index of the next `<` in `bytes` at or after `start` (one `memchr`), or `bytes.count`.
+    static func nextOpening(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count,
+            let found = memchr(base + start, Int32(UInt8(ascii: "<")), bytes.count - start)
+        else { return bytes.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     /// ASCII letters, digits, `-`, `_` and `.`: what real namespace prefixes are made of.

@@ -630,20 +630,21 @@ final class EventXMLReader: StreamSink {
         buffer.withUnsafeBufferPointer { all in
             var index = 0
             while index < all.count {
-                if all[index] == UInt8(ascii: "<") {
-                    switch EventStartTag.match(all, at: index) {
-                    case .needMore:
-                        resyncStash = Array(all[index...])
-                        return
-                    case .match:
-                        restartParser(at: index, of: all, streamOffset: startOffset)
-                        return
-                    case .noMatch:
-                        break
-                    }
+                let opening = EventStartTag.nextOpening(in: all, from: index)
+                _ = resyncPosition.advance(overText: UnsafeBufferPointer(rebasing: all[index..<opening]))
+                index = opening
+                guard index < all.count else { return }
+                switch EventStartTag.match(all, at: index) {
+                case .needMore:
+                    resyncStash = Array(all[index...])
+                    return
+                case .match:
+                    restartParser(at: index, of: all, streamOffset: startOffset)
+                    return
+                case .noMatch:
+                    resyncPosition.advance(over: all[index])
+                    index += 1
                 }
-                resyncPosition.advance(over: all[index])
-                index += 1
             }
         }
     }

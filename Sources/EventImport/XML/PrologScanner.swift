@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Finds where an XML document's first element starts, one chunk at a time.
 ///
 /// Before its first element a document holds whitespace, comments and processing instructions
@@ -83,7 +79,7 @@ struct PrologScanner {
         while index < bytes.count {
             if state == .text {
                 // Text up to the next `<` in one step: a long prolog is nearly all text.
-                let end = Self.index(of: UInt8(ascii: "<"), in: bytes, from: index)
+                let end = EventStartTag.nextOpening(in: bytes, from: index)
                 if position.advance(overText: UnsafeBufferPointer(rebasing: bytes[index..<end])) { sawContent = true }
                 offset += end - index
                 index = end
@@ -159,14 +155,6 @@ struct PrologScanner {
         }
         // Any other `<!` (a CDATA section, a damaged comment) goes to expat, which reports it.
         return .element
-    }
-
-    /// The index of the first `byte` in `bytes` at or after `start`, or `bytes.count`.
-    private static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        guard let base = bytes.baseAddress, start < bytes.count,
-            let found = memchr(base + start, Int32(byte), bytes.count - start)
-        else { return bytes.count }
-        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     /// True for `<?xml` followed by whitespace: the declaration, which says nothing about content.

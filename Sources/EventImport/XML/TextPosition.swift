@@ -35,8 +35,9 @@ struct TextPosition: Equatable {
         }
     }
 
-    /// Moves past a run of text and says whether it holds anything but whitespace. Runs of
-    /// spaces (a padded prolog is made of them) are taken eight bytes at a time.
+    /// Moves past a run of text and says whether it holds anything but whitespace. Eight bytes
+    /// are taken at a time when they are spaces (a padded prolog is made of them), or ASCII
+    /// without a line break once the run is known to hold content (text skipped after damage).
     mutating func advance(overText run: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = run.baseAddress else { return false }
         let raw = UnsafeRawPointer(base)
@@ -44,11 +45,14 @@ struct TextPosition: Equatable {
         var content = false
         var index = 0
         while index < run.count {
-            if index + 8 <= run.count && raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) == spaces {
-                afterCarriageReturn = false
-                column += 8
-                index += 8
-                continue
+            if index + 8 <= run.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word == spaces || (content && Self.isASCIIWithoutLineBreak(word)) {
+                    afterCarriageReturn = false
+                    column += 8
+                    index += 8
+                    continue
+                }
             }
             let byte = run[index]
             if !isXMLWhitespace(byte) { content = true }
@@ -56,6 +60,16 @@ struct TextPosition: Equatable {
             index += 1
         }
         return content
+    }
+
+    /// True when none of the eight bytes of `word` has its high bit set or is a CR or LF.
+    @inline(__always)
+    private static func isASCIIWithoutLineBreak(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // A byte of `x` is zero exactly when `(x - ones) & ~x & highBits` has its high bit.
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highBits != 0 }
+        return word & highBits == 0 && !hasZeroByte(word ^ (ones &* 0x0A)) && !hasZeroByte(word ^ (ones &* 0x0D))
     }
 
     /// Moves past each byte of `bytes`.
