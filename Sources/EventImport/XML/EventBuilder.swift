@@ -112,6 +112,10 @@ struct EventBuilder: ~Copyable {
     /// The decoded-text offset of a parser-stream index: the parser's stream starts with the
     /// synthetic root's tag, and each control character replaced with U+FFFD before `index` took
     /// 3 bytes instead of 1.
+    ///
+    /// Small non-mutating helpers called from the callbacks are inlined on purpose: called out of
+    /// line from a mutating method, the compiler copies the whole builder (704 bytes) per call.
+    @inline(__always)
     func decodedOffset(ofParserIndex index: Int) -> Int {
         var repairs = attributedRepairs
         for position in pendingRepairs where position < index { repairs += 1 }
@@ -232,6 +236,7 @@ struct EventBuilder: ~Copyable {
     }
 
     /// Keeps what still fits under ``fieldLimit`` and counts the rest, which is dropped.
+    @inline(never)
     private mutating func keepWithinLimit(_ bytes: UnsafePointer<CChar>, _ count: Int) {
         let room = max(0, fieldLimit - text.count)
         text.append(bytes, count: min(room, count))
@@ -385,6 +390,7 @@ struct EventBuilder: ~Copyable {
     }
 
     /// The captured text verbatim, or empty when it is only whitespace (pretty-printing).
+    @inline(__always)
     private func valueText() -> String {
         let buffer = text.bytes
         for byte in buffer where !isXMLWhitespace(byte) {
@@ -419,6 +425,7 @@ struct EventBuilder: ~Copyable {
         interner.intern(trimWhitespace(text.bytes))
     }
 
+    @inline(__always)
     private func trimmedUnsigned() -> UInt64? {
         parseUnsignedDecimal(trimWhitespace(text.bytes))
     }
@@ -517,6 +524,7 @@ struct EventBuilder: ~Copyable {
 
     /// An element outside any record: remembers the namespace prefixes it declares, and starts a
     /// record when it is a prefixed `Event` of the event namespace (`<e:Event>`).
+    @inline(never)
     private mutating func startOutsideRecord(
         _ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>
     ) {
@@ -540,6 +548,7 @@ struct EventBuilder: ~Copyable {
     }
 
     /// True when `name` starts with the current record's prefix (and has a local name after it).
+    @inline(__always)
     private func hasRecordPrefix(_ name: UnsafePointer<CChar>) -> Bool {
         for index in 0..<recordPrefixLength where UInt8(bitPattern: name[index]) != recordPrefix[index] { return false }
         return name[recordPrefixLength] != 0
@@ -548,6 +557,7 @@ struct EventBuilder: ~Copyable {
     // MARK: - Field size limit
 
     /// Cuts the captured text, which went past ``fieldLimit``, at a character boundary and warns.
+    @inline(never)
     private mutating func cutCapturedText() {
         let total = text.count + overflowBytes
         text.truncate(to: utf8CutLength(text.bytes, maxCount: fieldLimit))
@@ -589,13 +599,22 @@ struct EventBuilder: ~Copyable {
     ///
     /// expat holds a tag whole, so only a tag that arrived within one read gets here with a value
     /// this long; one still open past the limit is reported by the reader as damage.
+    @inline(__always)
     private mutating func attributeBytes(
         _ value: UnsafePointer<CChar>, _ attribute: StaticString, of element: StaticString
     ) -> UnsafeBufferPointer<UInt8> {
         let length = strlen(value)
         // CChar and UInt8 are the signed and unsigned forms of one type; see localName(_:).
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: length)
-        guard length > fieldLimit else { return bytes }
+        return length > fieldLimit ? cutAttribute(bytes, attribute, of: element) : bytes
+    }
+
+    /// ``attributeBytes(_:_:of:)`` for a value past the limit: its first ``fieldLimit`` bytes, and a warning.
+    @inline(never)
+    private mutating func cutAttribute(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ attribute: StaticString, of element: StaticString
+    ) -> UnsafeBufferPointer<UInt8> {
+        let length = bytes.count
         let kept = utf8CutLength(bytes, maxCount: fieldLimit)
         report(
             .warning, .fieldLimit, line: eventDepth != 0 ? event.origin.line : currentLine(),
