@@ -40,6 +40,10 @@ public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertib
         case noEvents = "no-events"
         /// A record whose System part lacks a field rules depend on.
         case incompleteRecord = "incomplete-record"
+        /// A value or tag longer than ``ImportLimits/maxFieldBytes``: a value is cut, a tag's record skipped.
+        case fieldLimit = "field-limit"
+        /// An `Event` element of another namespace, which is not read as a record.
+        case foreignEvent = "foreign-event"
     }
 
     /// How bad the problem is.
@@ -128,6 +132,11 @@ public struct ImportLimits: Sendable, Hashable {
     /// held in memory to be read through its directory. A larger zip is read from its local
     /// headers; a larger 7-Zip archive (which cannot be read that way) is reported.
     public var maxBufferedArchiveBytes: Int
+    /// Largest value kept for one field of a record (element text, `Data`, an attribute value);
+    /// longer text is cut at this size with a warning, and a tag, comment or processing
+    /// instruction still open past it is reported as damage, so one field never costs more memory
+    /// (values under 4 KiB are raised to 4 KiB).
+    public var maxFieldBytes: Int
 
     /// Creates limits; the defaults suit event-log archives of many gigabytes.
     public init(
@@ -137,7 +146,8 @@ public struct ImportLimits: Sendable, Hashable {
         maxDocumentBytes: Int = 4 << 20,
         maxDiagnosticsPerInput: Int = 50,
         maxNestingDepth: Int = 5,
-        maxBufferedArchiveBytes: Int = 64 << 20
+        maxBufferedArchiveBytes: Int = 64 << 20,
+        maxFieldBytes: Int = 1 << 20
     ) {
         self.maxExpandedBytes = maxExpandedBytes
         self.maxExpansionRatio = maxExpansionRatio
@@ -146,6 +156,7 @@ public struct ImportLimits: Sendable, Hashable {
         self.maxDiagnosticsPerInput = maxDiagnosticsPerInput
         self.maxNestingDepth = maxNestingDepth
         self.maxBufferedArchiveBytes = maxBufferedArchiveBytes
+        self.maxFieldBytes = maxFieldBytes
     }
 }
 

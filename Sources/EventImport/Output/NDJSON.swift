@@ -4,8 +4,9 @@ public enum NDJSON {
     ///
     /// Always present: `time` (ISO 8601 UTC, 7 fractional digits), `computer`, `channel`,
     /// `provider`, `eventId`, `recordId` (or null), `level` (or null), `data` (an object in
-    /// document order; unnamed classic `<Data>` become `Data[1]`, `Data[2]`, …; a repeated name
-    /// gets `#2`, `#3`) and `origin` (`source`, `line`, `offset`). Present when the record has
+    /// document order; unnamed classic `<Data>` become `Data[1]`, `Data[2]`, …; a key already used
+    /// gets the lowest free `#2`, `#3`…, so keys never repeat) and `origin` (`source`, `line`,
+    /// `offset`). Present when the record has
     /// them: `qualifiers`, `version`, `task`, `opcode`, `keywords`, `activityId`, `processId`,
     /// `threadId`, `userId`, `providerGuid`, `eventSourceName`, `eventDataName`, `binary`,
     /// `rendering`.
@@ -40,20 +41,9 @@ public enum NDJSON {
         optional(&json, "eventDataName", event.eventDataName)
         json.key("data")
         json.beginObject()
-        var unnamed = 0
-        var seen: [String: Int] = [:]
+        var keys = DataKeys()
         for field in event.fields {
-            var name = field.name
-            if name.isEmpty {
-                unnamed += 1
-                name = "Data[\(unnamed)]"
-            } else if let count = seen[name] {
-                seen[name] = count + 1
-                name += "#\(count + 1)"
-            } else {
-                seen[name] = 1
-            }
-            json.member(name, field.value)
+            json.member(keys.next(for: field.name), field.value)
         }
         json.endObject()
         optional(&json, "binary", event.binary)
@@ -87,5 +77,34 @@ public enum NDJSON {
 
     private static func optional(_ json: inout JSONWriter, _ key: String, _ value: String) {
         if !value.isEmpty { json.member(key, value) }
+    }
+}
+
+/// The keys of an NDJSON event's `data` object, one per field in document order, never the same twice.
+///
+/// A field is keyed by its name; an unnamed classic `<Data>` by `Data[n]`, counting unnamed ones.
+/// A key already used in the object gets the lowest `#2`, `#3`, … suffix not used yet, so that a
+/// crafted name (`Data[1]` beside an unnamed `Data`, or `A#2` beside two `A`) can never repeat, and
+/// so shadow, another field's key.
+struct DataKeys {
+    private var used: Set<String> = []
+    private var nextSuffix: [String: Int] = [:]
+    private var unnamed = 0
+
+    /// Creates an empty key set, for one object.
+    init() {}
+
+    /// The key for the next field, whose name is `name` (empty for an unnamed `<Data>`).
+    mutating func next(for name: String) -> String {
+        var base = name
+        if base.isEmpty {
+            unnamed += 1
+            base = "Data[\(unnamed)]"
+        }
+        if used.insert(base).inserted { return base }
+        var suffix = nextSuffix[base, default: 2]
+        while !used.insert("\(base)#\(suffix)").inserted { suffix += 1 }
+        nextSuffix[base] = suffix + 1
+        return "\(base)#\(suffix)"
     }
 }

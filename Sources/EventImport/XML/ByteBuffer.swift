@@ -37,6 +37,11 @@ struct ByteBuffer: ~Copyable {
         count = 0
     }
 
+    /// Keeps only the first `newCount` bytes (a count at or above ``count`` changes nothing).
+    mutating func truncate(to newCount: Int) {
+        count = max(0, min(count, newCount))
+    }
+
     /// The bytes held. The view is valid only until the buffer is next changed, so callers use it
     /// at once and never store it.
     var bytes: UnsafeBufferPointer<UInt8> {

@@ -30,6 +30,8 @@ struct EventBuilder: ~Copyable {
     var parser: XML_Parser?
     let source: String
     unowned(unsafe) let context: ImportContext
+    /// The longest text kept for one field (``ImportLimits/maxFieldBytes``, at least 4 KiB).
+    let fieldLimit: Int
 
     // Position bookkeeping for origins (see EventXMLReader).
     var lineBase = 0
@@ -45,6 +47,8 @@ struct EventBuilder: ~Copyable {
     /// What the current text capture is for; change it only through ``setCapture(_:)``.
     private(set) var capture = Capture.none
     var text = ByteBuffer(capacity: 4096)
+    /// Bytes of the current capture past ``fieldLimit``, which were not kept.
+    private var overflowBytes = 0
     var fieldName = ""
     var event = WinEvent(time: .epoch, computer: "", channel: "", provider: "", eventID: 0)
     var hasTime = false
@@ -54,8 +58,17 @@ struct EventBuilder: ~Copyable {
     var guids = NormalizedCache()
     var interruption: Interruption?
 
+    // Namespace prefixes (see EventNamespacePrefixes).
+    private var prefixes = EventNamespacePrefixes()
+    /// The current record's prefix with its colon (`e:`); empty for the usual unprefixed record.
+    private var recordPrefix: [UInt8] = []
+    /// `recordPrefix.count`, tested on every element of a record.
+    private var recordPrefixLength = 0
+
     // Repaired control characters, as parser-stream offsets not yet attributed to a record.
     var pendingRepairs: [Int] = []
+    /// Repairs of this parser already attributed to a record (each made the stream 2 bytes longer).
+    private var attributedRepairs = 0
     var eventStartIndex = 0
     var eventsEmitted = 0
     var diagnosticsReported = 0
@@ -63,6 +76,7 @@ struct EventBuilder: ~Copyable {
     init(source: String, context: ImportContext) {
         self.source = source
         self.context = context
+        fieldLimit = max(context.limits.maxFieldBytes, 4096)
         event.origin = EventOrigin(source: source, line: 0)
     }
 
@@ -76,6 +90,7 @@ struct EventBuilder: ~Copyable {
         capture = .none
         interruption = nil
         pendingRepairs.removeAll(keepingCapacity: true)
+        attributedRepairs = 0
     }
 
     // MARK: - Positions
@@ -94,15 +109,38 @@ struct EventBuilder: ~Copyable {
         return parserLine == 1 ? max(1, column - prefixLength + firstLineColumnBase) : column
     }
 
+    /// The decoded-text offset of a parser-stream index: the parser's stream starts with the
+    /// synthetic root's tag, and each control character replaced with U+FFFD before `index` took
+    /// 3 bytes instead of 1.
+    ///
+    /// Small non-mutating helpers called from the callbacks are inlined on purpose: called out of
+    /// line from a mutating method, the compiler copies the whole builder (704 bytes) per call.
+    @inline(__always)
+    func decodedOffset(ofParserIndex index: Int) -> Int {
+        var repairs = attributedRepairs
+        for position in pendingRepairs where position < index { repairs += 1 }
+        return streamBase + index - prefixLength - 2 * repairs
+    }
+
     // MARK: - Callbacks
 
-    mutating func startElement(_ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>) {
+    mutating func startElement(_ qualifiedName: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>) {
         depth += 1
         if eventDepth == 0 {
-            if cNameEquals(name, "Event") { beginEvent() }
+            if cNameEquals(qualifiedName, "Event") {
+                recordPrefixLength = 0
+                beginEvent()
+            } else {
+                startOutsideRecord(qualifiedName, attributes)
+            }
             return
         }
-        if cNameEquals(name, "Event") && (section != .leafFields || attribute(attributes, "xmlns") != nil) {
+        // In a prefixed record, elements with the record's prefix are matched by their local name.
+        var name = qualifiedName
+        if recordPrefixLength != 0 && hasRecordPrefix(qualifiedName) { name += recordPrefixLength }
+        if cNameEquals(name, "Event")
+            && (section != .leafFields || recordPrefixLength != 0 || attribute(attributes, "xmlns") != nil)
+        {
             nestedEventStart()
             return
         }
@@ -115,7 +153,7 @@ struct EventBuilder: ~Copyable {
                 section = .system
             } else if cNameEquals(name, "EventData") {
                 section = .eventData
-                if let value = attribute(attributes, "Name") { event.eventDataName = intern(value) }
+                if let value = attribute(attributes, "Name") { event.eventDataName = intern(value, "Name", of: "EventData") }
             } else if cNameEquals(name, "UserData") || cNameEquals(name, "ProcessingErrorData")
                 || cNameEquals(name, "DebugData")
             {
@@ -123,7 +161,7 @@ struct EventBuilder: ~Copyable {
             } else if cNameEquals(name, "RenderingInfo") {
                 section = .rendering
                 var rendering = RenderingInfo()
-                if let culture = attribute(attributes, "Culture") { rendering.culture = intern(culture) }
+                if let culture = attribute(attributes, "Culture") { rendering.culture = intern(culture, "Culture", of: "RenderingInfo") }
                 event.rendering = rendering
             } else {
                 section = .ignored
@@ -134,7 +172,7 @@ struct EventBuilder: ~Copyable {
         case .eventData:
             if relative == 2 && cNameEquals(name, "Data") {
                 if let value = attribute(attributes, "Name") {
-                    fieldName = intern(value)
+                    fieldName = intern(value, "Name", of: "Data")
                 } else {
                     fieldName = ""
                 }
@@ -190,7 +228,19 @@ struct EventBuilder: ~Copyable {
     /// Called only while a capture is open: the handler is unregistered otherwise.
     @inline(__always)
     mutating func characters(_ bytes: UnsafePointer<CChar>, _ count: Int) {
-        text.append(bytes, count: count)
+        if text.count + count <= fieldLimit {
+            text.append(bytes, count: count)
+        } else {
+            keepWithinLimit(bytes, count)
+        }
+    }
+
+    /// Keeps what still fits under ``fieldLimit`` and counts the rest, which is dropped.
+    @inline(never)
+    private mutating func keepWithinLimit(_ bytes: UnsafePointer<CChar>, _ count: Int) {
+        let room = max(0, fieldLimit - text.count)
+        text.append(bytes, count: min(room, count))
+        overflowBytes += count - min(room, count)
     }
 
     // MARK: - System
@@ -199,9 +249,11 @@ struct EventBuilder: ~Copyable {
         switch UInt8(bitPattern: name[0]) {
         case UInt8(ascii: "P"):
             if cNameEquals(name, "Provider") {
-                if let value = attribute(attributes, "Name") { event.provider = intern(value) }
-                if let value = attribute(attributes, "Guid") { event.providerGUID = normalizedGUID(value) }
-                if let value = attribute(attributes, "EventSourceName") { event.eventSourceName = intern(value) }
+                if let value = attribute(attributes, "Name") { event.provider = intern(value, "Name", of: "Provider") }
+                if let value = attribute(attributes, "Guid") { event.providerGUID = normalizedGUID(value, "Guid", of: "Provider") }
+                if let value = attribute(attributes, "EventSourceName") {
+                    event.eventSourceName = intern(value, "EventSourceName", of: "Provider")
+                }
             }
         case UInt8(ascii: "E"):
             if cNameEquals(name, "EventID") {
@@ -248,11 +300,13 @@ struct EventBuilder: ~Copyable {
             } else if cNameEquals(name, "Computer") {
                 beginCapture(.computer)
             } else if cNameEquals(name, "Correlation") {
-                if let value = attribute(attributes, "ActivityID") { event.activityID = normalizedGUID(value) }
+                if let value = attribute(attributes, "ActivityID") {
+                    event.activityID = normalizedGUID(value, "ActivityID", of: "Correlation")
+                }
             }
         case UInt8(ascii: "S"):
             if cNameEquals(name, "Security") {
-                if let value = attribute(attributes, "UserID") { event.userID = intern(value) }
+                if let value = attribute(attributes, "UserID") { event.userID = intern(value, "UserID", of: "Security") }
             }
         default:
             return
@@ -264,6 +318,7 @@ struct EventBuilder: ~Copyable {
     private mutating func beginCapture(_ kind: Capture) {
         setCapture(kind)
         text.removeAll()
+        overflowBytes = 0
     }
 
     /// Opens or closes a text capture. expat only reports character data while a handler is set,
@@ -280,6 +335,7 @@ struct EventBuilder: ~Copyable {
     }
 
     private mutating func storeCapture() {
+        if overflowBytes != 0 { cutCapturedText() }
         switch capture {
         case .none:
             return
@@ -334,6 +390,7 @@ struct EventBuilder: ~Copyable {
     }
 
     /// The captured text verbatim, or empty when it is only whitespace (pretty-printing).
+    @inline(__always)
     private func valueText() -> String {
         let buffer = text.bytes
         for byte in buffer where !isXMLWhitespace(byte) {
@@ -368,6 +425,7 @@ struct EventBuilder: ~Copyable {
         interner.intern(trimWhitespace(text.bytes))
     }
 
+    @inline(__always)
     private func trimmedUnsigned() -> UInt64? {
         parseUnsignedDecimal(trimWhitespace(text.bytes))
     }
@@ -385,7 +443,7 @@ struct EventBuilder: ~Copyable {
         eventStartIndex = index
         var fresh = WinEvent(
             time: .epoch, computer: "", channel: "", provider: "", eventID: 0,
-            origin: EventOrigin(source: source, line: line, byteOffset: streamBase + index - prefixLength))
+            origin: EventOrigin(source: source, line: line, byteOffset: decodedOffset(ofParserIndex: index)))
         // Reuse the previous record's field storage when the handler did not keep it (an empty
         // array with capacity; a kept one is left alone and a new buffer is allocated instead).
         swap(&fresh.fields, &event.fields)
@@ -397,20 +455,17 @@ struct EventBuilder: ~Copyable {
         eventDepth = 0
         section = .none
         setCapture(.none)
-        // Built only when a warning needs it: most records have nothing to report.
-        func recordText(_ event: WinEvent) -> String {
-            event.recordID.map { "record \($0)" } ?? "the record"
-        }
         if !pendingRepairs.isEmpty, let parser {
             let end = Int(XML_GetCurrentByteIndex(parser))
             var repaired = 0
             while repaired < pendingRepairs.count && pendingRepairs[repaired] <= end { repaired += 1 }
             if repaired > 0 {
                 pendingRepairs.removeFirst(repaired)
+                attributedRepairs += repaired
                 report(
                     .warning, .repairedCharacters, line: event.origin.line,
                     message:
-                        "\(recordText(event)) holds \(repaired) control character(s) that XML 1.0 forbids; "
+                        "\(recordLabel) holds \(repaired) control character(s) that XML 1.0 forbids; "
                         + "each was replaced with U+FFFD and the record was read")
             }
         }
@@ -419,7 +474,7 @@ struct EventBuilder: ~Copyable {
                 .compactMap { $0 }.joined(separator: " and ")
             report(
                 .warning, .incompleteRecord, line: event.origin.line,
-                message: "\(recordText(event)) has no readable \(missing); it is kept with time \(event.time)")
+                message: "\(recordLabel) has no readable \(missing); it is kept with time \(event.time)")
         }
         fieldCapacity = max(fieldCapacity, event.fields.count)
         eventsEmitted += 1
@@ -453,21 +508,137 @@ struct EventBuilder: ~Copyable {
         }
     }
 
+    /// "record 8812", or "the record" before its EventRecordID is read; built only for messages.
+    var recordLabel: String {
+        event.recordID.map { "record \($0)" } ?? "the record that starts at line \(event.origin.line)"
+    }
+
+    /// ", inside the record that starts at line 12 (record 8812)" while a record is open, else "".
+    var openRecordClause: String {
+        guard eventDepth != 0 else { return "" }
+        let identity = event.recordID.map { " (record \($0))" } ?? ""
+        return ", inside the record that starts at line \(event.origin.line)\(identity)"
+    }
+
+    // MARK: - Outside records
+
+    /// An element outside any record: remembers the namespace prefixes it declares, and starts a
+    /// record when it is a prefixed `Event` of the event namespace (`<e:Event>`).
+    @inline(never)
+    private mutating func startOutsideRecord(
+        _ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>
+    ) {
+        prefixes.learn(from: attributes)
+        let local = localName(name)
+        guard local.count < strlen(name), local.elementsEqual("Event".utf8) else { return }
+        let length = prefixes.boundPrefixLength(of: name)
+        guard length > 0 else {
+            let printable = DiagnosticText.printable(bytes: cBytes(name))
+            report(
+                .warning, .foreignEvent, line: currentLine(), column: currentColumn(),
+                message:
+                    "the element <\(printable)> is not an event record: its prefix is not bound to the Windows event "
+                    + "namespace (\(EventNamespacePrefixes.namespace)); it was skipped")
+            return
+        }
+        let prefix = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: length)
+        if !recordPrefix.elementsEqual(prefix) { recordPrefix = Array(prefix) }
+        recordPrefixLength = length
+        beginEvent()
+    }
+
+    /// True when `name` starts with the current record's prefix (and has a local name after it).
+    @inline(__always)
+    private func hasRecordPrefix(_ name: UnsafePointer<CChar>) -> Bool {
+        for index in 0..<recordPrefixLength where UInt8(bitPattern: name[index]) != recordPrefix[index] { return false }
+        return name[recordPrefixLength] != 0
+    }
+
+    // MARK: - Field size limit
+
+    /// Cuts the captured text, which went past ``fieldLimit``, at a character boundary and warns.
+    @inline(never)
+    private mutating func cutCapturedText() {
+        let total = text.count + overflowBytes
+        text.truncate(to: utf8CutLength(text.bytes, maxCount: fieldLimit))
+        report(
+            .warning, .fieldLimit, line: event.origin.line,
+            message:
+                "\(recordLabel): the value of \(captureDescription) is \(total) bytes, more than the \(fieldLimit)-byte "
+                + "limit for one field; only its first \(text.count) bytes were kept")
+        overflowBytes = 0
+    }
+
+    /// The element whose text is being captured, for messages.
+    private var captureDescription: String {
+        switch capture {
+        case .data: fieldName.isEmpty ? "an unnamed <Data>" : "<Data Name='\(DiagnosticText.printable(fieldName))'>"
+        case .leaf: "<\(DiagnosticText.printable(fieldName))>"
+        case .binary: "<Binary>"
+        case .eventID: "<EventID>"
+        case .version: "<Version>"
+        case .level: "<Level>"
+        case .task: "<Task>"
+        case .opcode: "<Opcode>"
+        case .keywords: "<Keywords>"
+        case .recordID: "<EventRecordID>"
+        case .channel: "<Channel>"
+        case .computer: "<Computer>"
+        case .renderMessage: "<RenderingInfo><Message>"
+        case .renderLevel: "<RenderingInfo><Level>"
+        case .renderTask: "<RenderingInfo><Task>"
+        case .renderOpcode: "<RenderingInfo><Opcode>"
+        case .renderChannel: "<RenderingInfo><Channel>"
+        case .renderProvider: "<RenderingInfo><Provider>"
+        case .renderKeyword: "<RenderingInfo><Keyword>"
+        case .none: "an element"
+        }
+    }
+
+    /// An attribute value's bytes, cut at ``fieldLimit`` (at a character boundary) with a warning.
+    ///
+    /// expat holds a tag whole, so only a tag that arrived within one read gets here with a value
+    /// this long; one still open past the limit is reported by the reader as damage.
+    @inline(__always)
+    private mutating func attributeBytes(
+        _ value: UnsafePointer<CChar>, _ attribute: StaticString, of element: StaticString
+    ) -> UnsafeBufferPointer<UInt8> {
+        let length = strlen(value)
+        // CChar and UInt8 are the signed and unsigned forms of one type; see localName(_:).
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: length)
+        return length > fieldLimit ? cutAttribute(bytes, attribute, of: element) : bytes
+    }
+
+    /// ``attributeBytes(_:_:of:)`` for a value past the limit: its first ``fieldLimit`` bytes, and a warning.
+    @inline(never)
+    private mutating func cutAttribute(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ attribute: StaticString, of element: StaticString
+    ) -> UnsafeBufferPointer<UInt8> {
+        let length = bytes.count
+        let kept = utf8CutLength(bytes, maxCount: fieldLimit)
+        report(
+            .warning, .fieldLimit, line: eventDepth != 0 ? event.origin.line : currentLine(),
+            message:
+                "\(recordLabel): the \(attribute) attribute of <\(element)> is \(length) bytes, more than the "
+                + "\(fieldLimit)-byte limit for one field; only its first \(kept) bytes were kept")
+        return UnsafeBufferPointer(rebasing: bytes[0..<kept])
+    }
+
     // MARK: - Helpers
 
-    private mutating func intern(_ value: UnsafePointer<CChar>) -> String {
-        let length = strlen(value)
-        return value.withMemoryRebound(to: UInt8.self, capacity: length) {
-            interner.intern(UnsafeBufferPointer(start: $0, count: length))
-        }
+    private mutating func intern(_ value: UnsafePointer<CChar>, _ attribute: StaticString, of element: StaticString) -> String {
+        let bytes = attributeBytes(value, attribute, of: element)
+        return interner.intern(bytes)
     }
 
     /// Upper-cases a GUID and removes its braces, so the three forms real exports use compare equal.
     ///
     /// Results are cached by raw spelling: a log repeats its providers' GUIDs on every record, so
     /// most calls are one hash and one `memcmp`. Others normalize into a stack buffer and intern.
-    private mutating func normalizedGUID(_ value: UnsafePointer<CChar>) -> String {
-        let input = UnsafeRawBufferPointer(start: value, count: strlen(value))
+    private mutating func normalizedGUID(
+        _ value: UnsafePointer<CChar>, _ attribute: StaticString, of element: StaticString
+    ) -> String {
+        let input = UnsafeRawBufferPointer(attributeBytes(value, attribute, of: element))
         guard !input.isEmpty else { return "" }
         let slot = NormalizedCache.slot(for: input)
         if let cached = guids.value(for: input, in: slot) { return cached }
@@ -513,6 +684,11 @@ func attribute(_ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ key:
         index += 2
     }
     return nil
+}
+
+/// The bytes of a NUL-terminated C string (for messages, not for the per-element path).
+func cBytes(_ text: UnsafePointer<CChar>) -> [UInt8] {
+    Array(UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
 }
 
 /// The part of a qualified name after its prefix (`auto-ns2:Foo` → `Foo`).

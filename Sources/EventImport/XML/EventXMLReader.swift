@@ -8,17 +8,20 @@ import CExpat
 ///
 /// Accepts every shape Windows produces: `wevtutil qe /f:xml` (root-less `<Event>` elements),
 /// Event Viewer "Save as XML" (declaration, `<Events>` root, `RenderingInfo`), pretty-printed
-/// copies (including old viewers' `- ` markers), single or double quotes, UTF-8 with or without
-/// BOM and UTF-16 LE/BE. The stages, all streaming and all safe at any chunk boundary:
+/// copies (including old viewers' `- ` markers), single or double quotes, a namespace prefix on
+/// every element (`<e:Event xmlns:e=…>`), UTF-8 with or without BOM and UTF-16 LE/BE. The stages,
+/// all streaming and all safe at any chunk boundary:
 ///
 /// 1. **Decode**: sniff a BOM (or the NUL pattern of UTF-16 without one) and transcode to UTF-8.
-/// 2. **Prolog**: blank the XML declaration (the text is UTF-8 now, whatever it declared),
+/// 2. **Prolog**: find the first element (``PrologScanner``: each byte once, bounded memory),
 ///    reject a DOCTYPE (no entities, external or internal, are ever defined or expanded), then
 ///    open a synthetic root element so that root-less concatenations parse as one document.
 /// 3. **Repair**: replace C0 control characters that XML 1.0 forbids (Windows writes them when
 ///    event data holds them) with U+FFFD, and warn naming the record.
 /// 4. **Parse** with expat; on damage, report file, line, column and reason, then resynchronize
-///    at the next `<Event` so the rest of the file is still read.
+///    at the next `<Event` so the rest of the file is still read. Damage includes markup that
+///    never ends: a comment, processing instruction or tag still open after
+///    ``ImportLimits/maxFieldBytes`` (expat would hold it whole), or at the end of the input.
 final class EventXMLReader: StreamSink {
     private enum Phase {
         case detectEncoding, prolog, parsing, resync, done
@@ -30,7 +33,6 @@ final class EventXMLReader: StreamSink {
 
     private static let rootOpen: StaticString = "<rdpcause-input>"
     private static let rootClose: StaticString = "</rdpcause-input>"
-    private static let retainLimit = 1 << 16
 
     private let context: ImportContext
     private let source: String
@@ -38,6 +40,8 @@ final class EventXMLReader: StreamSink {
     private var parser: XML_Parser?
     private var phase = Phase.detectEncoding
     private var encoding = Encoding.utf8
+    /// The longest markup expat may hold open (``EventBuilder/fieldLimit``).
+    private let fieldLimit: Int
 
     // Decode stage.
     private var head: [UInt8] = []
@@ -46,12 +50,11 @@ final class EventXMLReader: StreamSink {
     private var decoded: [UInt8] = []
 
     // Prolog stage.
-    private var prolog: [UInt8] = []
+    private var prolog: PrologScanner
 
-    // Parse stage: bytes fed to the current parser, for resynchronization after damage.
+    // Parse stage.
+    /// Bytes fed to the current parser, its synthetic root tag included: expat's byte indexes.
     private var fedCount = 0
-    private var retained: [UInt8] = []
-    private var retainedStart = 0
     private var repaired: [UInt8] = []
     private var createdByResync = false
     /// Parser-stream index of the last resynchronization point (-1 when the parser started there).
@@ -59,22 +62,37 @@ final class EventXMLReader: StreamSink {
 
     // Resync stage.
     private var resyncStash: [UInt8] = []
-    private var resyncLine = 0
-    private var resyncColumn = 0
+    private var resyncPosition = TextPosition()
     /// Decoded-stream offset of the first byte not yet handled by the phase machine.
     private var decodedOffset = 0
     private var resyncStreamOffset = 0
+    /// Where, in the bytes being rescanned after damage, control characters were already
+    /// replaced with U+FFFD (3 bytes for the 1 they replaced).
+    private var windowRepairs: [Int] = []
+
+    // Work a stage change leaves for ``drain()``.
+    /// Bytes already counted and fed to a parser that damage stopped, to rescan for `<Event`.
+    private var pendingWindow: [UInt8]?
+    /// Bytes for the parser just restarted at an `<Event`.
+    private var pendingFeed: [UInt8]?
 
     /// The buffer last handed out by ``directBuffer(capacity:)`` (inside expat's own buffer).
     private var directStart: UnsafeMutableRawPointer?
 
     private(set) var isDone = false
 
+    /// Bytes the prolog stage holds: only markup still open, never the text before it.
+    var prologBytesHeld: Int { prolog.held.count }
+    /// Bytes the prolog stage has examined: each byte before the first element, once.
+    var prologBytesExamined: Int { prolog.bytesExamined }
+
     init(source: String, context: ImportContext) {
         self.source = source
         self.context = context
         state = UnsafeMutablePointer<EventBuilder>.allocate(capacity: 1)
         state.initialize(to: EventBuilder(source: source, context: context))
+        fieldLimit = state.pointee.fieldLimit
+        prolog = PrologScanner(limit: fieldLimit)
         decoded.reserveCapacity(1 << 16)
     }
 
@@ -124,6 +142,7 @@ final class EventXMLReader: StreamSink {
             let chunk = Array(bytes)
             chunk.withUnsafeBufferPointer { feed($0) }
         }
+        drain()
     }
 
     func finish() {
@@ -138,18 +157,11 @@ final class EventXMLReader: StreamSink {
             highSurrogate = nil
         }
         switch phase {
-        case .detectEncoding, .done:
-            break
         case .prolog:
-            if prolog.allSatisfy(isXMLWhitespace) {
-                state.pointee.report(.warning, .noEvents, line: nil, message: "the file is empty")
-            } else {
-                startParser()
-                if phase == .parsing { finishParser() }
-            }
+            finishProlog()
         case .parsing:
             finishParser()
-        case .resync:
+        case .detectEncoding, .resync, .done:
             break
         }
         if state.pointee.eventsEmitted == 0 && state.pointee.diagnosticsReported == 0 {
@@ -242,76 +254,128 @@ final class EventXMLReader: StreamSink {
     private func route(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard !bytes.isEmpty else { return }
         context.statistics.xmlBytes += bytes.count
+        decodedOffset += bytes.count
         switch phase {
         case .detectEncoding, .done:
             return
         case .prolog:
-            prolog.append(contentsOf: bytes)
-            decodedOffset += bytes.count
-            scanProlog()
+            scanProlog(bytes)
         case .parsing:
-            decodedOffset += bytes.count
             feed(bytes)
         case .resync:
-            decodedOffset += bytes.count
             resync(in: bytes)
         }
+        drain()
     }
 
-    /// Looks for the first element in the buffered prolog; rejects DOCTYPE; starts the parser.
-    private func scanProlog() {
-        var index = 0
-        let count = prolog.count
-        while index < count {
-            guard prolog[index] == UInt8(ascii: "<") else {
-                index += 1
-                continue
-            }
-            guard index + 1 < count else { return }
-            let next = prolog[index + 1]
-            if next == UInt8(ascii: "?") {
-                guard let end = find(Array("?>".utf8), in: prolog, from: index + 2) else { return }
-                if hasPrefix(Array("<?xml".utf8), in: prolog, at: index) {
-                    for position in index..<(end + 2) where prolog[position] != 0x0A && prolog[position] != 0x0D {
-                        prolog[position] = 0x20
-                    }
-                }
-                index = end + 2
-            } else if next == UInt8(ascii: "!") {
-                guard index + 9 <= count else { return }
-                if hasPrefix(Array("<!--".utf8), in: prolog, at: index) {
-                    guard let end = find(Array("-->".utf8), in: prolog, from: index + 4) else { return }
-                    index = end + 3
-                } else {
-                    let line = 1 + prolog[0..<index].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                    state.pointee.report(
-                        .error, .forbiddenDeclaration, line: line,
-                        message:
-                            "the file declares a DOCTYPE; rdpcause never reads document type or entity "
-                            + "declarations (no entity expansion, no external entities), so the file was not read")
-                    prolog = []
-                    phase = .done
-                    isDone = true
-                    return
-                }
+    /// Hands the rest of a chunk (already counted) to whichever stage is current now.
+    private func handOn(_ bytes: UnsafeBufferPointer<UInt8>) {
+        switch phase {
+        case .parsing: feed(bytes)
+        case .resync: resync(in: bytes)
+        case .detectEncoding, .prolog, .done: return
+        }
+        drain()
+    }
+
+    /// Does the work stage changes left, in order: rescanning bytes already fed when damage
+    /// stopped a parser, and feeding the parser restarted at the next `<Event`. A loop, not
+    /// recursion, so that a chunk full of damaged records costs no stack.
+    private func drain() {
+        while true {
+            if let window = pendingWindow {
+                pendingWindow = nil
+                window.withUnsafeBufferPointer { resync(in: $0, alreadyCounted: true) }
+                windowRepairs = []
+            } else if let remainder = pendingFeed {
+                pendingFeed = nil
+                remainder.withUnsafeBufferPointer { feed($0) }
             } else {
-                startParser()
                 return
             }
         }
     }
 
-    private func startParser() {
-        let buffered = prolog
-        prolog = []
-        createParser(lineBase: 0, columnBase: 0, streamBase: 0)
-        buffered.withUnsafeBufferPointer { feed($0) }
+    // MARK: - Prolog
+
+    private func scanProlog(_ bytes: UnsafeBufferPointer<UInt8>) {
+        switch prolog.scan(bytes) {
+        case .needMore:
+            return
+        case .element(let restIndex):
+            startParser(rest: UnsafeBufferPointer(rebasing: bytes[restIndex...]))
+        case .documentType:
+            state.pointee.report(
+                .error, .forbiddenDeclaration, line: prolog.heldPosition.line, column: prolog.heldPosition.column,
+                message:
+                    "the file declares a DOCTYPE; rdpcause never reads document type or entity "
+                    + "declarations (no entity expansion, no external entities), so the file was not read")
+            prolog.release()
+            phase = .done
+            isDone = true
+        case .oversizedMarkup:
+            let start = prolog.heldPosition
+            state.pointee.report(
+                .error, .fieldLimit, line: start.line, column: start.column,
+                message:
+                    "\(prologMarkupName) that starts here is still open after \(prolog.held.count) bytes, more than the "
+                    + "\(fieldLimit)-byte limit for one field; reading resumes at the next <Event> after its start")
+            resyncInProlog()
+        }
     }
 
-    private func createParser(lineBase: Int, columnBase: Int, streamBase: Int) {
+    /// What the markup left open in the prolog is, for messages.
+    private var prologMarkupName: String {
+        prolog.openMarkup == .processingInstruction ? "a processing instruction (<?)" : "a comment (<!--)"
+    }
+
+    /// Skips the open markup the prolog scanner holds, looking for the next `<Event` inside it.
+    private func resyncInProlog() {
+        phase = .resync
+        resyncStash = []
+        resyncPosition = prolog.heldPosition
+        resyncStreamOffset = prolog.heldOffset
+        windowRepairs = []
+        pendingWindow = prolog.held
+        prolog.release()
+    }
+
+    private func finishProlog() {
+        switch prolog.openMarkup {
+        case nil:
+            if !prolog.sawContent { state.pointee.report(.warning, .noEvents, line: nil, message: "the file is empty") }
+        case .undecided:
+            // A lone `<` (or `<!`) at the very end: expat says what is wrong with it.
+            startParser(rest: UnsafeBufferPointer(start: nil, count: 0))
+            finishParser()
+        case .comment, .processingInstruction:
+            let start = prolog.heldPosition
+            state.pointee.report(
+                .error, .malformedXML, line: start.line, column: start.column,
+                message: "\(prologMarkupName) that starts here is never closed; reading resumes at the next <Event> after its start")
+            resyncInProlog()
+            drain()
+            if phase == .parsing { finishParser() }
+        }
+    }
+
+    /// Starts parsing at the first element: the prolog scanner holds its first bytes, `rest` follows them.
+    private func startParser(rest: UnsafeBufferPointer<UInt8>) {
+        let first = prolog.held
+        createParser(at: prolog.heldPosition, streamBase: prolog.heldOffset)
+        prolog.release()
+        first.withUnsafeBufferPointer { feed($0) }
+        drain()
+        handOn(rest)
+    }
+
+    // MARK: - Parsing
+
+    private func createParser(at position: TextPosition, streamBase: Int) {
         if let old = parser { XML_ParserFree(old) }
         guard let created = XML_ParserCreate("UTF-8") else {
             state.pointee.report(.error, .unreadable, line: nil, message: "the XML parser could not be created (out of memory)")
+            parser = nil
             phase = .done
             isDone = true
             return
@@ -325,22 +389,16 @@ final class EventXMLReader: StreamSink {
         _ = XML_SetParamEntityParsing(created, XML_PARAM_ENTITY_PARSING_NEVER)
         state.pointee.parser = created
         state.pointee.resetForNewParser()
-        state.pointee.lineBase = lineBase
-        state.pointee.firstLineColumnBase = columnBase
+        state.pointee.lineBase = position.line - 1
+        state.pointee.firstLineColumnBase = position.column - 1
         state.pointee.prefixLength = Self.rootOpen.utf8CodeUnitCount
         state.pointee.streamBase = streamBase
         fedCount = 0
-        retained.removeAll(keepingCapacity: true)
-        retainedStart = 0
         phase = .parsing
-        feedLiteral(Self.rootOpen)
+        Self.rootOpen.withUTF8Buffer { feed($0) }
     }
 
-    private func feedLiteral(_ literal: StaticString) {
-        literal.withUTF8Buffer { feed($0) }
-    }
-
-    /// Repairs forbidden control characters, remembers the bytes for resynchronization, parses.
+    /// Repairs forbidden control characters and parses.
     ///
     /// Clean chunks (nearly all) are copied straight into expat's own buffer while they are
     /// checked, and parsed there with `XML_ParseBuffer`: `XML_Parse` would scan them here and then
@@ -381,48 +439,48 @@ final class EventXMLReader: StreamSink {
         parsed(bytes, status: status, parser: parser)
     }
 
-    /// Bookkeeping after expat has parsed `bytes`: count them, keep the tail, or resynchronize.
+    /// Bookkeeping after expat has parsed `bytes`: count them, then handle damage, or markup that
+    /// expat has been holding open for longer than the field limit.
     private func parsed(_ bytes: UnsafeBufferPointer<UInt8>, status: XML_Status, parser: XML_Parser) {
+        fedCount += bytes.count
         if status == XML_STATUS_ERROR {
-            // Rare: join the kept tail and this chunk into one window to resynchronize in.
-            retained.append(contentsOf: bytes)
-            fedCount += bytes.count
             handleParseError(parser: parser)
             return
         }
-        fedCount += bytes.count
-        keepTail(bytes)
-    }
-
-    /// Keeps the last ``retainLimit`` bytes fed (copying at most that much per chunk), so a token
-    /// that started in an earlier chunk can still be rescanned after damage.
-    private func keepTail(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if bytes.count >= Self.retainLimit {
-            retained.removeAll(keepingCapacity: true)
-            retained.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(bytes.count - Self.retainLimit)...]))
-            retainedStart = fedCount - Self.retainLimit
-            return
-        }
-        retained.append(contentsOf: bytes)
-        if retained.count > 2 * Self.retainLimit {
-            let drop = retained.count - Self.retainLimit
-            retained.removeFirst(drop)
-            retainedStart += drop
+        // expat stops before a token it has not seen the end of (a tag, comment or processing
+        // instruction) and keeps it whole; -1 when its buffer just moved and it has not looked yet.
+        let openToken = Int(XML_GetCurrentByteIndex(parser))
+        if openToken >= 0 && fedCount - openToken > fieldLimit {
+            handleOversizedToken(at: openToken, parser: parser)
         }
     }
 
+    /// Closes the synthetic root with expat's final call. Damage found only then (markup never
+    /// closed, or tokens expat deferred to the final call) resumes like any other, so a restarted
+    /// parser is finished in turn.
     private func finishParser() {
-        guard let parser else { return }
-        // Close the synthetic root with the final call first: expat (2.6+, and Debian's security
-        // updates of 2.5) may defer tokens fed in small pieces until the final call, so whether a
-        // record was cut short is only known afterwards.
-        let status = Self.rootClose.withUTF8Buffer { closing in
-            closing.withMemoryRebound(to: CChar.self) {
-                XML_Parse(parser, $0.baseAddress, Int32($0.count), 1)
+        while phase == .parsing, let parser {
+            // expat (2.6+, and Debian's security updates of 2.5) may defer tokens fed in small
+            // pieces until the final call, so whether a record was cut short is only known afterwards.
+            let status = Self.rootClose.withUTF8Buffer { closing in
+                closing.withMemoryRebound(to: CChar.self) {
+                    XML_Parse(parser, $0.baseAddress, Int32($0.count), 1)
+                }
             }
+            guard status == XML_STATUS_ERROR else { break }
+            let index = Int(XML_GetCurrentByteIndex(parser))
+            guard index >= 0 && index < fedCount else {
+                reportEndOfInput(parser: parser)
+                break
+            }
+            handleParseError(parser: parser, atEnd: true)
+            drain()
         }
-        defer { phase = .done }
-        guard status == XML_STATUS_ERROR else { return }
+        if phase == .parsing { phase = .done }
+    }
+
+    /// Reports what is wrong when the input ends: a record cut short, a missing `</Events>`.
+    private func reportEndOfInput(parser: XML_Parser) {
         if state.pointee.eventDepth != 0 {
             let line = state.pointee.event.origin.line
             state.pointee.report(
@@ -446,11 +504,8 @@ final class EventXMLReader: StreamSink {
 
     // MARK: - Damage and resynchronization
 
-    private func handleParseError(parser: XML_Parser) {
+    private func handleParseError(parser: XML_Parser, atEnd: Bool = false) {
         // The builder is non-copyable: read its fields in place (reports only change its counters).
-        var scanFrom: Int
-        var line: Int
-        var column: Int
         if let interruption = state.pointee.interruption {
             switch interruption {
             case .nestedEvent(let parserIndex, let eventLine, let eventColumn, let truncatedLine):
@@ -459,46 +514,113 @@ final class EventXMLReader: StreamSink {
                     message:
                         "the record that starts at line \(truncatedLine) is cut short: a new <Event> starts at "
                         + "line \(eventLine) before it ends; the cut record was skipped and reading went on")
-                scanFrom = parserIndex
-                line = eventLine
-                column = eventColumn
+                resume(from: parserIndex, at: TextPosition(line: eventLine, column: eventColumn), parser: parser)
             }
-        } else {
-            let code = XML_GetErrorCode(parser)
-            let index = Int(XML_GetCurrentByteIndex(parser))
-            line = state.pointee.currentLine()
-            column = state.pointee.currentColumn()
-            let benignWrapperEnd =
-                createdByResync && code == XML_ERROR_TAG_MISMATCH && state.pointee.eventDepth == 0
-                && hasPrefix(Array("</Events".utf8), in: retained, at: index - retainedStart)
-            if !benignWrapperEnd {
-                let reason = String(cString: XML_ErrorString(code))
-                let within =
-                    state.pointee.eventDepth != 0
-                    ? " inside the record that starts at line \(state.pointee.event.origin.line); that record was skipped"
-                    : ""
-                state.pointee.report(
-                    .error, .malformedXML, line: line, column: column,
-                    message: "not well-formed XML (\(reason))\(within); reading resumes at the next <Event>")
-            }
-            // Resume at the damage itself: a record cut short is often followed directly by the
-            // next `<Event`, which must not be skipped. Never restart twice at the same place.
-            scanFrom = index > lastRestartIndex ? index : index + 1
+            return
         }
-        // Move to the resync phase and scan what was already fed after the damage.
-        let relative = max(0, scanFrom - retainedStart)
-        let streamOffsetAtScan = state.pointee.streamBase + (retainedStart + relative) - state.pointee.prefixLength
-        let pending = relative < retained.count ? Array(retained[relative...]) : []
-        phase = .resync
-        resyncStash = []
-        resyncLine = line
-        resyncColumn = column
-        resyncStreamOffset = streamOffsetAtScan
-        if scanFrom > retainedStart + retained.count { return }
-        pending.withUnsafeBufferPointer { resync(in: $0, alreadyCounted: true) }
+        let code = XML_GetErrorCode(parser)
+        let index = Int(XML_GetCurrentByteIndex(parser))
+        let position = TextPosition(line: state.pointee.currentLine(), column: state.pointee.currentColumn())
+        let token = fedBytes(from: index, parser: parser).map { Array($0.prefix(64)) } ?? []
+        if atEnd && (code == XML_ERROR_UNCLOSED_TOKEN || code == XML_ERROR_PARTIAL_CHAR) {
+            guard let markup = OpenMarkup(token), markup != .tag else {
+                // A tag cut by the end of the input holds no later record.
+                reportEndOfInput(parser: parser)
+                phase = .done
+                return
+            }
+            state.pointee.report(
+                .error, .malformedXML, line: position.line, column: position.column,
+                message:
+                    "\(markup.name) that starts here is never closed\(state.pointee.openRecordClause)\(skippedClause); "
+                    + "reading resumes at the next <Event> after its start")
+            resume(from: index, skipping: 1, at: position, parser: parser)
+            return
+        }
+        let benignWrapperEnd =
+            createdByResync && code == XML_ERROR_TAG_MISMATCH && state.pointee.eventDepth == 0
+            && Self.isEventsEndTag(token)
+        if !benignWrapperEnd {
+            let reason = String(cString: XML_ErrorString(code))
+            let within =
+                state.pointee.eventDepth != 0
+                ? " inside the record that starts at line \(state.pointee.event.origin.line); that record was skipped"
+                : ""
+            state.pointee.report(
+                .error, .malformedXML, line: position.line, column: position.column,
+                message: "not well-formed XML (\(reason))\(within); reading resumes at the next <Event>")
+        }
+        // Resume at the damage itself: a record cut short is often followed directly by the
+        // next `<Event`, which must not be skipped. Never restart twice at the same place.
+        resume(from: index, skipping: index > lastRestartIndex ? 0 : 1, at: position, parser: parser)
     }
 
-    /// Skips bytes until `<Event` or `<Events` (followed by a delimiter) and restarts parsing there.
+    /// "; that record was skipped" while a record is open, else "".
+    private var skippedClause: String {
+        state.pointee.eventDepth != 0 ? "; that record was skipped" : ""
+    }
+
+    /// Markup expat has held open for longer than the field limit: a tag with a huge attribute
+    /// value, or a comment or processing instruction that never ends. Holding more would cost
+    /// memory without bound, so it is treated as damage.
+    private func handleOversizedToken(at index: Int, parser: XML_Parser) {
+        let token = fedBytes(from: index, parser: parser).map { Array($0.prefix(64)) } ?? []
+        let position = TextPosition(line: state.pointee.currentLine(), column: state.pointee.currentColumn())
+        let name = OpenMarkup(token)?.name(of: token) ?? "markup"
+        state.pointee.report(
+            .error, .fieldLimit, line: position.line, column: position.column,
+            message:
+                "\(name) that starts here is still open after \(fedCount - index) bytes, more than the "
+                + "\(fieldLimit)-byte limit for one field\(state.pointee.openRecordClause)\(skippedClause); "
+                + "reading resumes at the next <Event> after its start")
+        resume(from: index, skipping: 1, at: position, parser: parser)
+    }
+
+    /// The bytes fed to the current parser from parser-stream index `start` to the last one fed,
+    /// read in expat's own buffer, which keeps everything from the token it is working on; nil
+    /// when `start` is no longer there. Valid until expat is next called.
+    private func fedBytes(from start: Int, parser: XML_Parser) -> UnsafeBufferPointer<UInt8>? {
+        var offset: Int32 = 0
+        var size: Int32 = 0
+        guard let base = XML_GetInputContext(parser, &offset, &size) else { return nil }
+        let current = Int(XML_GetCurrentByteIndex(parser))
+        guard current >= 0 else { return nil }
+        let first = Int(offset) - (current - start)
+        let last = Int(offset) + (fedCount - current)
+        guard first >= 0, first <= last, last <= Int(size) else { return nil }
+        return UnsafeBufferPointer(start: UnsafeRawPointer(base).assumingMemoryBound(to: UInt8.self) + first, count: last - first)
+    }
+
+    /// Leaves the current parser after damage at parser-stream index `index` (which is at
+    /// `position`): skips `skipping` bytes, then rescans what was already fed for the next
+    /// `<Event`, and goes on with the input that follows.
+    private func resume(from index: Int, skipping: Int = 0, at position: TextPosition, parser: XML_Parser) {
+        let window = fedBytes(from: index, parser: parser).map { Array($0) } ?? []
+        if window.isEmpty && index < fedCount {
+            state.pointee.report(
+                .warning, .malformedXML, line: position.line, column: position.column,
+                message: "the \(fedCount - index) bytes read after the damage could not be rescanned; they were skipped")
+        }
+        let skipped = min(skipping, window.count)
+        var start = position
+        start.advance(over: window[0..<skipped])
+        let scanFrom = index + skipped
+        // Control characters in the window were already replaced; keep their positions so the
+        // offsets of later records stay those of the decoded text.
+        windowRepairs = state.pointee.pendingRepairs.filter { $0 >= scanFrom }.map { $0 - scanFrom }
+        phase = .resync
+        resyncStash = []
+        resyncPosition = start
+        resyncStreamOffset = state.pointee.decodedOffset(ofParserIndex: scanFrom)
+        pendingWindow = Array(window[skipped...])
+        // The window is copied: free the parser now, with whatever markup its buffer still holds.
+        XML_ParserFree(parser)
+        self.parser = nil
+        state.pointee.parser = nil
+    }
+
+    /// Skips bytes until `<Event` or `<Events` (with or without a prefix, followed by a
+    /// delimiter) and restarts parsing there.
     private func resync(in bytes: UnsafeBufferPointer<UInt8>, alreadyCounted: Bool = false) {
         var buffer = resyncStash
         buffer.append(contentsOf: bytes)
@@ -508,169 +630,82 @@ final class EventXMLReader: StreamSink {
         buffer.withUnsafeBufferPointer { all in
             var index = 0
             while index < all.count {
-                let byte = all[index]
-                if byte == UInt8(ascii: "<") {
-                    // "<Event" + delimiter, or "<Events" + delimiter.
-                    let need = index + 8
-                    if need > all.count {
-                        resyncStash = Array(all[index...])
-                        return
-                    }
-                    if matchesEventStart(all, at: index) {
-                        let remainder = UnsafeBufferPointer(rebasing: all[index...])
-                        restartParser(at: startOffset + index, remainder: remainder)
-                        return
-                    }
+                let opening = EventStartTag.nextOpening(in: all, from: index)
+                _ = resyncPosition.advance(overText: UnsafeBufferPointer(rebasing: all[index..<opening]))
+                index = opening
+                guard index < all.count else { return }
+                switch EventStartTag.match(all, at: index) {
+                case .needMore:
+                    resyncStash = Array(all[index...])
+                    return
+                case .match:
+                    restartParser(at: index, of: all, streamOffset: startOffset)
+                    return
+                case .noMatch:
+                    resyncPosition.advance(over: all[index])
+                    index += 1
                 }
-                if byte == 0x0A {
-                    resyncLine += 1
-                    resyncColumn = 1
-                } else {
-                    resyncColumn += 1
-                }
-                index += 1
             }
         }
-        resyncStreamOffset = startOffset + buffer.count - resyncStash.count
     }
 
-    private func matchesEventStart(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        let word: [UInt8] = Array("<Event".utf8)
-        for (offset, expected) in word.enumerated() where bytes[index + offset] != expected {
-            return false
-        }
-        var after = bytes[index + 6]
-        if after == UInt8(ascii: "s") { after = bytes[index + 7] }
-        return after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || isXMLWhitespace(after)
-    }
-
-    private func restartParser(at streamOffset: Int, remainder: UnsafeBufferPointer<UInt8>) {
-        createParser(
-            lineBase: resyncLine - 1, columnBase: resyncColumn - 1, streamBase: streamOffset)
+    /// Starts a new parser at `bytes[index]`, the `<` of an event tag found by ``resync(in:alreadyCounted:)``.
+    private func restartParser(at index: Int, of bytes: UnsafeBufferPointer<UInt8>, streamOffset: Int) {
+        let repairsBefore = windowRepairs.count(where: { $0 < index })
+        let carried = windowRepairs.filter { $0 >= index }.map { $0 - index + Self.rootOpen.utf8CodeUnitCount }
+        createParser(at: resyncPosition, streamBase: streamOffset + index - 2 * repairsBefore)
         guard parser != nil else { return }
         createdByResync = true
         lastRestartIndex = Self.rootOpen.utf8CodeUnitCount
-        feed(remainder)
+        state.pointee.pendingRepairs = carried
+        windowRepairs = []
+        pendingFeed = Array(bytes[index...])
     }
 
-    // MARK: - Small byte helpers
+    /// True when `token` is the end tag of the `<Events>` wrapper (with or without a prefix), from
+    /// its `</` or from its name, where expat places a mismatch: a parser restarted inside the
+    /// wrapper meets that tag without having seen its start.
+    private static func isEventsEndTag(_ token: [UInt8]) -> Bool {
+        var rest = token[...]
+        if rest.starts(with: "</".utf8) { rest = rest.dropFirst(2) }
+        var name = rest.prefix { $0 != UInt8(ascii: ">") && !isXMLWhitespace($0) }
+        if let colon = name.firstIndex(of: UInt8(ascii: ":")) { name = name[(colon + 1)...] }
+        return name.elementsEqual("Events".utf8)
+    }
+}
 
-    private func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        for index in start...(haystack.count - needle.count) where haystack[index] == needle[0] {
-            if hasPrefix(needle, in: haystack, at: index) { return index }
+/// What kind of markup an open token is, from its first bytes, for messages.
+private enum OpenMarkup: Equatable {
+    case comment, processingInstruction, cdata, tag
+
+    init?(_ token: [UInt8]) {
+        guard token.count >= 2, token[0] == UInt8(ascii: "<") else { return nil }
+        if token.starts(with: "<!--".utf8) {
+            self = .comment
+        } else if token[1] == UInt8(ascii: "?") {
+            self = .processingInstruction
+        } else if token.starts(with: "<![CDATA[".utf8) {
+            self = .cdata
+        } else {
+            self = .tag
         }
-        return nil
     }
 
-    private func hasPrefix(_ needle: [UInt8], in haystack: [UInt8], at index: Int) -> Bool {
-        guard index >= 0, index + needle.count <= haystack.count else { return false }
-        for offset in 0..<needle.count where haystack[index + offset] != needle[offset] {
-            return false
+    /// "a comment (<!--)", "a processing instruction (<?)", "a CDATA section", "a tag".
+    var name: String {
+        switch self {
+        case .comment: "a comment (<!--)"
+        case .processingInstruction: "a processing instruction (<?)"
+        case .cdata: "a CDATA section"
+        case .tag: "a tag"
         }
-        return true
     }
-}
 
-/// The index of the first C0 control character other than TAB, LF and CR, or -1.
-///
-/// Tests 64 bytes (four 16-byte vectors) per branch, then 16, then one: this runs over every
-/// input byte, and one branch per 16 bytes was about 1.3% of an import's instructions.
-func firstForbiddenControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    guard let base = bytes.baseAddress else { return -1 }
-    let raw = UnsafeRawPointer(base)
-    let count = bytes.count
-    var index = 0
-    while index + 64 <= count {
-        let bad =
-            forbiddenControls(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))
-            .| forbiddenControls(raw.loadUnaligned(fromByteOffset: index + 16, as: SIMD16<UInt8>.self))
-            .| forbiddenControls(raw.loadUnaligned(fromByteOffset: index + 32, as: SIMD16<UInt8>.self))
-            .| forbiddenControls(raw.loadUnaligned(fromByteOffset: index + 48, as: SIMD16<UInt8>.self))
-        if anyLane(bad) { break }
-        index += 64
-    }
-    while index + 16 <= count {
-        if anyLane(forbiddenControls(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))) { break }
-        index += 16
-    }
-    while index < count {
-        let byte = base[index]
-        if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return index }
-        index += 1
-    }
-    return -1
-}
-
-/// Copies `bytes` to `target` while checking them as ``firstForbiddenControl(_:)`` does, in one
-/// pass. Returns false as soon as a forbidden control character is seen; `target` then holds an
-/// unspecified prefix of `bytes`.
-func copyRejectingForbiddenControls(_ bytes: UnsafeBufferPointer<UInt8>, to target: UnsafeMutableRawPointer) -> Bool {
-    guard let base = bytes.baseAddress else { return true }
-    let raw = UnsafeRawPointer(base)
-    let count = bytes.count
-    var index = 0
-    while index + 64 <= count {
-        let first = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-        let second = raw.loadUnaligned(fromByteOffset: index + 16, as: SIMD16<UInt8>.self)
-        let third = raw.loadUnaligned(fromByteOffset: index + 32, as: SIMD16<UInt8>.self)
-        let fourth = raw.loadUnaligned(fromByteOffset: index + 48, as: SIMD16<UInt8>.self)
-        let bad = forbiddenControls(first) .| forbiddenControls(second) .| forbiddenControls(third) .| forbiddenControls(fourth)
-        if anyLane(bad) { return false }
-        target.storeBytes(of: first, toByteOffset: index, as: SIMD16<UInt8>.self)
-        target.storeBytes(of: second, toByteOffset: index + 16, as: SIMD16<UInt8>.self)
-        target.storeBytes(of: third, toByteOffset: index + 32, as: SIMD16<UInt8>.self)
-        target.storeBytes(of: fourth, toByteOffset: index + 48, as: SIMD16<UInt8>.self)
-        index += 64
-    }
-    while index < count {
-        let byte = base[index]
-        if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
-        target.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
-        index += 1
-    }
-    return true
-}
-
-/// Lanes holding a C0 control character other than TAB (0x09), LF (0x0A) and CR (0x0D).
-///
-/// A byte is below 0x20 exactly when its top three bits are clear; testing that with a mask
-/// avoids the unsigned comparison that SSE2 lacks.
-@inline(__always)
-private func forbiddenControls(_ vector: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
-    let topBits = SIMD16<UInt8>(repeating: 0xE0)
-    let tab = SIMD16<UInt8>(repeating: 0x09)
-    let lineFeed = SIMD16<UInt8>(repeating: 0x0A)
-    let carriageReturn = SIMD16<UInt8>(repeating: 0x0D)
-    return ((vector & topBits) .== SIMD16<UInt8>()) .& (vector .!= tab) .& (vector .!= lineFeed) .& (vector .!= carriageReturn)
-}
-
-/// True when any lane of `mask` is set. The standard library's `any(_:)` reduces through an
-/// unspecialized call that cost about 200 instructions per test here; two 64-bit words do not.
-@inline(__always)
-private func anyLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
-    let lanes = SIMD16<UInt8>().replacing(with: 0xFF, where: mask)
-    let words = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
-    return words[0] | words[1] != 0
-}
-
-/// Appends the UTF-8 form of a Unicode scalar value.
-func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
-    switch scalar {
-    case 0..<0x80:
-        output.append(UInt8(scalar))
-    case 0x80..<0x800:
-        output.append(UInt8(0xC0 | (scalar >> 6)))
-        output.append(UInt8(0x80 | (scalar & 0x3F)))
-    case 0x800..<0x10000:
-        output.append(UInt8(0xE0 | (scalar >> 12)))
-        output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-        output.append(UInt8(0x80 | (scalar & 0x3F)))
-    default:
-        output.append(UInt8(0xF0 | (scalar >> 18)))
-        output.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-        output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-        output.append(UInt8(0x80 | (scalar & 0x3F)))
+    /// ``name``, naming the element for a tag: "the tag <Data …>".
+    func name(of token: [UInt8]) -> String {
+        guard self == .tag else { return name }
+        let element = token.dropFirst().prefix { $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "/") && !isXMLWhitespace($0) }
+        return "the tag <\(DiagnosticText.printable(bytes: element)) …>"
     }
 }
 

@@ -149,3 +149,18 @@ func fingerprint(_ events: [WinEvent]) -> [String] {
         return String(describing: copy)
     }
 }
+
+/// Events reduced to what they say, without where they came from (source, line, offset), for
+/// comparing the same records read from inputs of different shapes or lengths.
+func contentFingerprint(_ events: [WinEvent]) -> [String] {
+    events.map { event in
+        var copy = event
+        copy.origin = EventOrigin(source: "", line: 0)
+        return String(describing: copy)
+    }
+}
+
+/// The folder `SampleLogs` of this repository.
+let sampleLogsFolder: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("SampleLogs")
