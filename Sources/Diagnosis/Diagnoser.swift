@@ -76,12 +76,10 @@ public struct Diagnoser: Sendable {
     public func diagnose(_ index: CaseIndex, options: DiagnosisOptions = DiagnosisOptions()) -> Diagnosis {
         var warnings = index.importDiagnostics.map(\.description)
         var hints = TicketHints()
-        var reports: [ClientReport] = []
-        for document in index.documents where !Self.isAnswerKey(document.source) {
-            let found = ClientReport.parse(document)
-            reports += found
-            hints.read(document)
-        }
+        let documents = index.documents.filter { !Self.isAnswerKey($0.source) }
+        let (reports, reportProblems) = ClientReport.read(documents)
+        warnings += reportProblems
+        for document in documents { hints.read(document) }
         var failures = collectFailures(index, reports: reports, hints: hints, options: options, warnings: &warnings)
         if failures.isEmpty {
             return Diagnosis(
