@@ -51,7 +51,7 @@ extension CorrelationSpec {
         case "rdpcause_absent":
             guard let before = parseTimespan(correlation.window["before"] ?? "0s"),
                 let after = parseTimespan(correlation.window["after"] ?? "0s")
-            else { return fail("rdpcause_absent needs window.before and window.after such as 30s or 5m") }
+            else { return fail("rdpcause_absent needs window.before and window.after such as 30s or 5m (at most 3650d)") }
             guard !correlation.absent.isEmpty else { return fail("rdpcause_absent needs `absent:` rules") }
             kind = .absent(before: before, after: after)
         case let other:
@@ -62,7 +62,7 @@ extension CorrelationSpec {
             timespan = 0
         } else {
             guard let text = correlation.timespan, let parsed = parseTimespan(text) else {
-                return fail("timespan must be a number and a unit (s, m, h, d), e.g. 5m")
+                return fail("timespan must be a number and a unit (s, m, h, d, w) of at most 3650d (10 years), e.g. 5m")
             }
             timespan = parsed
         }
