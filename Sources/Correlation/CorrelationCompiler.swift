@@ -91,6 +91,8 @@ public final class Hunt {
     public let problems: [CorrelationProblem]
     private let suppressed: Set<Int>
     private var merger = HitMerger()
+    /// The detection rules that could not be evaluated on some of the events fed so far.
+    public private(set) var gaps = EvaluationGaps()
 
     /// Compiles the catalog's detection and correlation rules.
     public init(catalog: RuleCatalog) {
@@ -130,7 +132,7 @@ public final class Hunt {
     public func process(_ event: WinEvent, detection: (Int) -> Void) {
         merger.observe(event.time)
         var referenced: [Int] = []
-        engine.forEachMatchIndex(in: event) { index in
+        engine.forEachMatchIndex(in: event, gaps: &gaps) { index in
             if let correlations, correlations.isReferenced(detection: index) { referenced.append(index) }
             if !suppressed.contains(index) { detection(index) }
         }

@@ -74,7 +74,7 @@ public struct Diagnoser: Sendable {
 
     /// Diagnoses a case.
     public func diagnose(_ index: CaseIndex, options: DiagnosisOptions = DiagnosisOptions()) -> Diagnosis {
-        var warnings = index.importDiagnostics.map(\.description)
+        var warnings = index.importDiagnostics.map(\.description) + index.ruleDiagnostics.map(\.description)
         var hints = TicketHints()
         let documents = index.documents.filter { !Self.isAnswerKey($0.source) }
         let (reports, reportProblems) = ClientReport.read(documents)

@@ -134,6 +134,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             logger.info("case analysed", metadata: metadata)
             for diagnostic in result.importDiagnostics { logger.warning("\(diagnostic.description)") }
+            for diagnostic in result.ruleDiagnostics { logger.warning("\(diagnostic.description)") }
         }
         progress.finish()
 
@@ -149,6 +150,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             if !quiet && output != nil {
                 for diagnostic in result.importDiagnostics where !verbose { errors.write(diagnostic.description + "\n") }
+                for diagnostic in result.ruleDiagnostics where !verbose { errors.write(diagnostic.description + "\n") }
             }
         }
         if inputErrors > 0 || ruleErrors > 0 { throw ExitCode(2) }

@@ -330,7 +330,18 @@ struct DetectionParser {
                             return nil
                         }
                         do {
-                            group.append(.regex(try RegexMatcher(pattern: pattern, options: options)))
+                            let position = value.node.mark.map { SourcePosition(line: $0.line, column: $0.column) }
+                            let matcher = try RegexMatcher(pattern: pattern, options: options, position: position)
+                            group.append(.regex(matcher))
+                            if matcher.backtracking.nestedQuantifier {
+                                collector.report(
+                                    .warning, .regexBacktracking, at: value.node,
+                                    "\(label): the regular expression '\(pattern)' repeats a group that itself repeats (nested "
+                                        + "quantifiers), so matching can take exponential time; "
+                                        + "it runs under a budget of \(matcher.tickBudget * 10_000) backtracking steps and the rule goes "
+                                        + "unevaluated where it runs out (rewrite it without the repetition, or with an atomic group '(?>…)' "
+                                        + "or a possessive quantifier such as 'a++')")
+                            }
                         } catch {
                             collector.report(
                                 .error, .invalidRegex, at: value.node,
