@@ -54,4 +54,15 @@ struct TimestampRangeTests {
         #expect(try #require(EventTimestamp(year: 1, month: 1, day: 1)).description == "0001-01-01T00:00:00.0000000Z")
         #expect(try #require(EventTimestamp(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)).description == "9999-12-31T23:59:59.0000000Z")
     }
+
+    @Test(arguments: ["2026-06-12T21:41:53+99:99", "2026-06-12T21:41:53+14:30", "2026-06-12T21:41:53-15:00", "2026-06-12T21:41:53+02:60"])
+    func offsetsBeyondAnyZoneAreRefused(text: String) {
+        #expect(EventTimestamp(iso8601: text) == nil)
+    }
+
+    @Test func offsetsOfRealZonesAreRead() throws {
+        #expect(try #require(EventTimestamp(iso8601: "2026-06-12T21:41:53+14:00")).description == "2026-06-12T07:41:53.0000000Z")
+        #expect(try #require(EventTimestamp(iso8601: "2026-06-12T21:41:53-12:00")).description == "2026-06-13T09:41:53.0000000Z")
+        #expect(try #require(EventTimestamp(iso8601: "2026-06-12T21:41:53+05:45")).description == "2026-06-12T15:56:53.0000000Z")
+    }
 }

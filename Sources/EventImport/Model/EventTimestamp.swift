@@ -121,7 +121,8 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
     /// Parses an ISO 8601 UTC timestamp as found in `SystemTime` attributes.
     ///
     /// Accepts `YYYY-MM-DDTHH:MM:SS`, optionally followed by `.` and 1–9 fractional digits
-    /// (digits past the seventh are truncated), then `Z`, `+HH:MM`/`-HH:MM`, or nothing (UTC).
+    /// (digits past the seventh are truncated), then `Z`, `+HH:MM`/`-HH:MM` (at most 14:00), or
+    /// nothing (UTC).
     /// A space may stand for `T`. Returns `nil` for anything else.
     public init?(iso8601 text: String) {
         var copy = text
@@ -180,8 +181,9 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
             if c == 0x5A || c == 0x7A {
                 index += 1
             } else if c == 0x2B || c == 0x2D {
+                // No zone is more than 14 hours from UTC.
                 guard index + 6 <= b.count, let oh = digits(index + 1, 2), b[index + 3] == 0x3A,
-                    let om = digits(index + 4, 2)
+                    let om = digits(index + 4, 2), om < 60, oh * 60 + om <= 14 * 60
                 else { return nil }
                 offsetSeconds = (oh * 3600 + om * 60) * (c == 0x2D ? -1 : 1)
                 index += 6
