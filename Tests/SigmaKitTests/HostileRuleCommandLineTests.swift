@@ -56,5 +56,6 @@ extension CommandLineTests {
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.contains("rules/slow.yml:11:19: warning: field 'Value': the regular expression '^(a+)+$' repeats a group that itself repeats (nested quantifiers)"))
         #expect(result.errors.contains("[regex-backtracking]"))
+        #expect(result.errors.contains("0 errors, 1 warnings (1 regular expression(s) with nested quantifiers)"))
     }
 }
