@@ -38,7 +38,7 @@ public struct ClientReport: Sendable, Hashable {
     public static let maxReportsPerCase = 100
 
     /// Parses every report found in a text document (a document may hold none), at most
-    /// ``maxReportsPerDocument``; ``read(_:)-(TextDocument)`` also says what was not used.
+    /// ``maxReportsPerDocument``; `read(_:)` also says what was not used.
     public static func parse(_ document: TextDocument) -> [ClientReport] {
         read(document).reports
     }

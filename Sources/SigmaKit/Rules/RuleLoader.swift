@@ -48,7 +48,9 @@ public struct RuleCatalog: Sendable {
 /// the project's own cause definitions and is skipped. A rule with an error (unknown modifier, bad
 /// regular expression, undefined identifier in the condition, duplicate id, …) is not loaded; a rule
 /// that loads but cannot be evaluated (unmapped log source, unresolved placeholder) is kept with a
-/// warning. Nothing is skipped without a diagnostic.
+/// warning. Nothing is skipped without a diagnostic. Rule files are untrusted: a file over
+/// ``YAMLInput/maxBytes`` is refused unread, and conditions, values per rule and regular
+/// expressions are bounded (see `Rules/README.md`, "Limits on hostile rules").
 ///
 /// ```swift
 /// let catalog = RuleLoader().load(paths: ["Rules"])
