@@ -51,7 +51,7 @@ extension CorrelationSpec {
         case "rdpcause_absent":
             guard let before = parseTimespan(correlation.window["before"] ?? "0s"),
                 let after = parseTimespan(correlation.window["after"] ?? "0s")
-            else { return fail("rdpcause_absent needs window.before and window.after such as 30s or 5m") }
+            else { return fail("rdpcause_absent needs window.before and window.after such as 30s or 5m (at most 3650d)") }
             guard !correlation.absent.isEmpty else { return fail("rdpcause_absent needs `absent:` rules") }
             kind = .absent(before: before, after: after)
         case let other:
@@ -62,7 +62,7 @@ extension CorrelationSpec {
             timespan = 0
         } else {
             guard let text = correlation.timespan, let parsed = parseTimespan(text) else {
-                return fail("timespan must be a number and a unit (s, m, h, d), e.g. 5m")
+                return fail("timespan must be a number and a unit (s, m, h, d, w) of at most 3650d (10 years), e.g. 5m")
             }
             timespan = parsed
         }
@@ -91,6 +91,8 @@ public final class Hunt {
     public let problems: [CorrelationProblem]
     private let suppressed: Set<Int>
     private var merger = HitMerger()
+    /// The detection rules that could not be evaluated on some of the events fed so far.
+    public private(set) var gaps = EvaluationGaps()
 
     /// Compiles the catalog's detection and correlation rules.
     public init(catalog: RuleCatalog) {
@@ -130,7 +132,7 @@ public final class Hunt {
     public func process(_ event: WinEvent, detection: (Int) -> Void) {
         merger.observe(event.time)
         var referenced: [Int] = []
-        engine.forEachMatchIndex(in: event) { index in
+        engine.forEachMatchIndex(in: event, gaps: &gaps) { index in
             if let correlations, correlations.isReferenced(detection: index) { referenced.append(index) }
             if !suppressed.contains(index) { detection(index) }
         }

@@ -151,17 +151,25 @@ public struct CorrelationSpec: Sendable, Hashable {
     }
 }
 
-/// Parses a Sigma timespan (`30s`, `5m`, `2h`, `1d`, `1w`) into ticks of 100 ns.
+/// The longest timespan accepted, in ticks: 3650 days (10 years). Rules and cause files are
+/// untrusted text: the bound keeps every window computed from a timespan (event time ± span) far
+/// inside the 64-bit tick range.
+public let maximumTimespan: Int64 = 3650 * 86_400 * EventTimestamp.ticksPerSecond
+
+/// Parses a Sigma timespan (`30s`, `5m`, `2h`, `1d`, `1w`) into ticks of 100 ns; `nil` for
+/// anything else, including spans over ``maximumTimespan``.
 public func parseTimespan(_ text: String) -> Int64? {
     guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
-    let seconds: Int64
+    let unitTicks: Int64
     switch unit {
-    case "s": seconds = number
-    case "m": seconds = number * 60
-    case "h": seconds = number * 3600
-    case "d": seconds = number * 86_400
-    case "w": seconds = number * 604_800
+    case "s": unitTicks = 1
+    case "m": unitTicks = 60
+    case "h": unitTicks = 3600
+    case "d": unitTicks = 86_400
+    case "w": unitTicks = 604_800
     default: return nil
     }
-    return seconds * EventTimestamp.ticksPerSecond
+    let (ticks, overflow) = number.multipliedReportingOverflow(by: unitTicks * EventTimestamp.ticksPerSecond)
+    guard !overflow, ticks <= maximumTimespan else { return nil }
+    return ticks
 }

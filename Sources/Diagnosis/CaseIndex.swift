@@ -45,6 +45,9 @@ public struct CaseIndex: Sendable {
     public private(set) var documents: [TextDocument] = []
     /// Problems met while reading the case.
     public private(set) var importDiagnostics: [ImportDiagnostic] = []
+    /// Rules that could not be evaluated on some of the case's events (a regular expression that
+    /// gave up), one warning each; those rules' hits in this case are incomplete.
+    public private(set) var ruleDiagnostics: [SigmaDiagnostic] = []
     /// Files and archive members read.
     public private(set) var inputs: Set<String> = []
     /// Import counters.
@@ -86,6 +89,8 @@ public struct CaseIndex: Sendable {
     private final class Builder {
         let engine: SigmaEngine
         var index = CaseIndex()
+        /// The rules that gave up on this case's events.
+        private var gaps = EvaluationGaps()
 
         /// The events of one computer, channel and file so far.
         private struct Partial {
@@ -133,7 +138,7 @@ public struct CaseIndex: Sendable {
             partials[current].events += 1
             let machine = partials[current].machine
             var kept: WinEvent?
-            engine.forEachMatchIndex(in: event) { rule in
+            engine.forEachMatchIndex(in: event, gaps: &gaps) { rule in
                 if kept == nil { kept = event.storedWithoutRendering() }
                 guard let kept else { return }
                 let name = ruleNames[rule]
@@ -161,6 +166,7 @@ public struct CaseIndex: Sendable {
         }
 
         func finish() {
+            index.ruleDiagnostics = gaps.diagnostics(rules: engine.rules)
             // Partials in first-seen order, so a machine's display name is the spelling seen first.
             for partial in partials {
                 if var entry = index.coverage[partial.machine]?[partial.channel] {

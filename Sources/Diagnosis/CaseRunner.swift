@@ -1,6 +1,7 @@
 import Dispatch
 public import EventImport
 import Foundation
+public import SigmaKit
 
 /// The outcome of analysing one case.
 public struct CaseResult: Sendable {
@@ -12,6 +13,8 @@ public struct CaseResult: Sendable {
     public var diagnosis: Diagnosis
     /// Import problems (also in the diagnosis warnings).
     public var importDiagnostics: [ImportDiagnostic]
+    /// Rules that could not be evaluated on some of the case's events (also in the diagnosis warnings).
+    public var ruleDiagnostics: [SigmaDiagnostic]
     /// Import counters.
     public var statistics: ImportStatistics
     /// Wall-clock seconds spent on the case.
@@ -43,6 +46,7 @@ public struct CaseRunner: Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return CaseResult(
             path: path, name: Self.caseName(path), diagnosis: diagnosis, importDiagnostics: index.importDiagnostics,
+            ruleDiagnostics: index.ruleDiagnostics,
             statistics: index.statistics, seconds: seconds)
     }
 

@@ -1,6 +1,7 @@
 import Correlation
 import EventImport
 import Foundation
+import SigmaKit
 import Yams
 
 /// One candidate cause of a failed connection, as defined in `Rules/causes/<id>.yml`.
@@ -130,8 +131,11 @@ public enum CauseLoader {
         var diagnostics: [CauseDiagnostic] = []
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                diagnostics.append(CauseDiagnostic(severity: "error", source: path, message: "cannot be read as UTF-8 text"))
+            let text: String
+            switch YAMLInput.read(path: path) {
+            case .success(let read): text = read
+            case .failure(let problem):
+                diagnostics.append(CauseDiagnostic(severity: "error", source: path, message: problem.message + "; the cause is not loaded"))
                 continue
             }
             let result = load(yaml: text, source: path)
@@ -158,6 +162,10 @@ public enum CauseLoader {
                     severity: severity, source: source, line: node?.mark.map { $0.line }, column: node?.mark.map { $0.column },
                     message: message))
         }
+        if let tooLarge = YAMLInput.sizeProblem(yaml) {
+            problem(nil, tooLarge.message + "; the cause is not loaded")
+            return ([], diagnostics)
+        }
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
@@ -166,7 +174,11 @@ public enum CauseLoader {
             }
             root = composed
         } catch {
-            diagnostics.append(CauseDiagnostic(severity: "error", source: source, message: "not valid YAML: \(error)"))
+            let invalid = YAMLInput.problem(error, text: yaml)
+            diagnostics.append(
+                CauseDiagnostic(
+                    severity: "error", source: source, line: invalid.line, column: invalid.column,
+                    message: "not valid YAML: \(invalid.message); the cause is not loaded"))
             return ([], diagnostics)
         }
         guard let map = root.mapping else {
@@ -190,98 +202,154 @@ public enum CauseLoader {
             }
             return value
         }
-        func strings(_ key: String) -> [String] {
-            guard let node = map[key] else { return [] }
+        // YAML aliases let a small file repeat a long list many times over: every list entry read
+        // counts against one budget, so the work stays proportional to a file of the size limit.
+        var listEntries = 0
+        var listBudgetExceeded = false
+        func admit(_ sequence: Node.Sequence) -> Bool {
+            listEntries += sequence.count
+            guard listEntries > maxListEntries else { return true }
+            if !listBudgetExceeded {
+                problem(.sequence(sequence), "the cause's lists hold more than \(maxListEntries) entries in all (aliases count each time)")
+                listBudgetExceeded = true
+            }
+            return false
+        }
+        func list(_ node: Node?, _ key: String) -> [Node] {
+            guard let node else { return [] }
             guard let sequence = node.sequence else {
                 problem(node, "`\(key)` must be a list")
                 return []
             }
-            return sequence.compactMap { item in
+            return admit(sequence) ? Array(sequence) : []
+        }
+        func strings(_ key: String) -> [String] {
+            list(map[key], key).compactMap { item in
                 if let text = item.string { return text }
                 problem(item, "each entry of `\(key)` must be text")
                 return nil
             }
         }
+        func names(_ node: Node?, _ key: String) -> [String] {
+            guard let node else { return [] }
+            if let text = node.string { return [text] }
+            return list(node, key).compactMap { item in
+                if let text = item.string { return text }
+                problem(item, "each entry of `\(key)` must be text")
+                return nil
+            }
+        }
+        func machine(_ node: Node?, _ key: String) -> CauseDefinition.Machine {
+            guard let node else { return .host }
+            guard let text = node.string, let machine = CauseDefinition.Machine(rawValue: text) else {
+                problem(node, "`\(key)` is host or client")
+                return .host
+            }
+            return machine
+        }
         let id = string("id") ?? ""
         let title = string("title") ?? ""
-        let side = CauseDefinition.Machine(rawValue: string("side", required: false) ?? "host") ?? .host
-        let residual = map["residual"]?.bool ?? false
+        let side = machine(map["side"], "side")
+        var residual = false
+        if let node = map["residual"] {
+            if let value = node.bool { residual = value } else { problem(node, "`residual` is true or false") }
+        }
         var needs: [CauseDefinition.Need] = []
-        for item in map["needs"]?.sequence ?? [] {
-            guard let channel = item["channel"]?.string else {
-                problem(item, "each `needs` entry names a `channel`")
+        for item in list(map["needs"], "needs") {
+            guard item.mapping != nil, let channel = item["channel"]?.string else {
+                problem(item, "each `needs` entry is a map that names a `channel`")
                 continue
             }
-            let machine = CauseDefinition.Machine(rawValue: item["machine"]?.string ?? "host") ?? .host
-            needs.append(CauseDefinition.Need(machine: machine, channel: channel, why: item["why"]?.string ?? ""))
+            needs.append(
+                CauseDefinition.Need(machine: machine(item["machine"], "machine"), channel: channel, why: item["why"]?.string ?? ""))
         }
-        let evidence = (map["evidence"]?.sequence ?? []).compactMap { parseEvidence($0, source: source, problem: problem) }
-        let against = (map["against"]?.sequence ?? []).compactMap { parseEvidence($0, source: source, problem: problem) }
+        let reader = EvidenceReader(source: source, problem: problem, names: names, machine: machine)
+        let evidence = list(map["evidence"], "evidence").compactMap(reader.read)
+        let against = list(map["against"], "against").compactMap(reader.read)
         if evidence.isEmpty { problem(map["evidence"] ?? root, "a cause needs at least one `evidence` item") }
         let remediation = strings("remediation")
         if remediation.isEmpty { problem(root, "a cause needs `remediation` steps") }
+        let references = strings("references")
         guard diagnostics.allSatisfy({ $0.severity != "error" }) else { return ([], diagnostics) }
         let cause = CauseDefinition(
             id: id, title: title, description: string("description", required: false) ?? "", side: side, residual: residual,
-            needs: needs, evidence: evidence, against: against, remediation: remediation, references: strings("references"),
+            needs: needs, evidence: evidence, against: against, remediation: remediation, references: references,
             source: source)
         return ([cause], diagnostics)
     }
 
-    private static func parseEvidence(
-        _ node: Node, source: String, problem: (Node?, String, String) -> Void
-    ) -> CauseDefinition.Evidence? {
+    /// The most list entries one cause file may hold in all (evidence items, rule names, steps…),
+    /// counting an aliased list each time it is used.
+    public static let maxListEntries = 10_000
+
+    /// Reads evidence items with the checks of the file being loaded.
+    private struct EvidenceReader {
+        let source: String
+        let problem: (Node?, String, String) -> Void
+        let names: (Node?, String) -> [String]
+        let machine: (Node?, String) -> CauseDefinition.Machine
+
         func fail(_ at: Node?, _ message: String) -> CauseDefinition.Evidence? {
             problem(at, message, "error")
             return nil
         }
-        guard node.mapping != nil else { return fail(node, "an evidence item is a mapping") }
-        let names: (Node?) -> [String] = { value in
-            if let text = value?.string { return [text] }
-            return value?.sequence?.compactMap(\.string) ?? []
-        }
-        let test: CauseDefinition.Test
-        if let rule = node["rule"] {
-            test = .present(rules: names(rule))
-        } else if let absent = node["absent"] {
-            test = .absent(rules: names(absent))
-        } else if let latest = node["latest"] {
-            guard let lookbackText = latest["lookback"]?.string, let lookback = parseSignedSpan(lookbackText) else {
-                return fail(latest, "`latest` needs `rules`, `is` and a `lookback` such as 7d")
+
+        func read(_ node: Node) -> CauseDefinition.Evidence? {
+            guard node.mapping != nil else { return fail(node, "an evidence item is a mapping") }
+            let test: CauseDefinition.Test
+            if let rule = node["rule"] {
+                test = .present(rules: names(rule, "rule"))
+            } else if let absent = node["absent"] {
+                test = .absent(rules: names(absent, "absent"))
+            } else if let latest = node["latest"] {
+                guard let lookbackText = latest["lookback"]?.string, let lookback = parseSignedSpan(lookbackText) else {
+                    return fail(latest, "`latest` needs `rules`, `is` and a `lookback` such as 7d (at most \(maxSpanText))")
+                }
+                test = .latest(rules: names(latest["rules"], "rules"), is: names(latest["is"], "is"), lookback: lookback)
+            } else if let interval = node["interval"] {
+                guard let rule = interval["rule"]?.string, let start = interval["start"]?.string, let end = interval["end"]?.string
+                else {
+                    return fail(interval, "`interval` needs `rule`, `start` and `end` fields")
+                }
+                test = .interval(rule: rule, start: start, end: end)
+            } else if let codes = node["code"] {
+                var values: [UInt32] = []
+                for text in names(codes, "code") {
+                    // Decimal as written in the client log (2308) or hexadecimal (0x904).
+                    let code = text.lowercased().hasPrefix("0x") ? UInt32(text.dropFirst(2), radix: 16) : UInt32(text)
+                    guard let code else { return fail(codes, "`code` values are disconnect codes (0 to 4294967295), not '\(text)'") }
+                    values.append(code)
+                }
+                test = .code(Array(Set(values)).sorted())
+            } else {
+                return fail(node, "an evidence item needs one of `rule`, `absent`, `latest`, `interval` or `code`")
             }
-            test = .latest(rules: names(latest["rules"]), is: names(latest["is"]), lookback: lookback)
-        } else if let interval = node["interval"] {
-            guard let rule = interval["rule"]?.string, let start = interval["start"]?.string, let end = interval["end"]?.string else {
-                return fail(interval, "`interval` needs `rule`, `start` and `end` fields")
+            var window: (Int64, Int64) = (0, 0)
+            if let windowNode = node["window"] {
+                guard let bounds = windowNode.sequence, bounds.count == 2, let start = bounds[0].string.flatMap(parseSignedSpan),
+                    let end = bounds[1].string.flatMap(parseSignedSpan), start <= end
+                else {
+                    return fail(windowNode, "`window` is [start, end] relative to the failure, e.g. [-5m, 2m], each at most \(maxSpanText)")
+                }
+                window = (start, end)
+            } else if case .present = test {
+                return fail(node, "a `rule` item needs a `window`")
+            } else if case .absent = test {
+                return fail(node, "an `absent` item needs a `window`")
             }
-            test = .interval(rule: rule, start: start, end: end)
-        } else if let codes = node["code"] {
-            let values = names(codes).compactMap { UInt32($0) } + (codes.sequence ?? []).compactMap { $0.int.map(UInt32.init) }
-            test = .code(Array(Set(values)).sorted())
-        } else {
-            return fail(node, "an evidence item needs one of `rule`, `absent`, `latest`, `interval` or `code`")
+            guard let weight = node["weight"]?.float, weight > 0, weight <= 1 else {
+                return fail(node["weight"] ?? node, "`weight` must be a number in (0, 1]")
+            }
+            return CauseDefinition.Evidence(
+                test: test, machine: machine(node["machine"], "machine"), window: window, weight: weight,
+                says: node["says"]?.string ?? "", sameClientField: node["same-client"]?.string,
+                location: "\(source):\((node.mark?.line ?? 0))")
         }
-        var window: (Int64, Int64) = (0, 0)
-        if let windowNode = node["window"] {
-            guard let bounds = windowNode.sequence, bounds.count == 2, let start = bounds[0].string.flatMap(parseSignedSpan),
-                let end = bounds[1].string.flatMap(parseSignedSpan), start <= end
-            else { return fail(windowNode, "`window` is [start, end] relative to the failure, e.g. [-5m, 2m]") }
-            window = (start, end)
-        } else if case .present = test {
-            return fail(node, "a `rule` item needs a `window`")
-        } else if case .absent = test {
-            return fail(node, "an `absent` item needs a `window`")
-        }
-        guard let weight = node["weight"]?.float, weight > 0, weight <= 1 else {
-            return fail(node["weight"] ?? node, "`weight` must be a number in (0, 1]")
-        }
-        let machine = CauseDefinition.Machine(rawValue: node["machine"]?.string ?? "host")
-        guard let machine else { return fail(node["machine"], "`machine` is host or client") }
-        return CauseDefinition.Evidence(
-            test: test, machine: machine, window: window, weight: weight, says: node["says"]?.string ?? "",
-            sameClientField: node["same-client"]?.string, location: "\(source):\((node.mark?.line ?? 0))")
     }
 }
+
+/// How long a span in a cause file may be, as said in messages.
+private let maxSpanText = "3650d (10 years)"
 
 /// Parses `-5m`, `2m`, `30s`, `7d`, `0` into ticks: a sign, then a Sigma timespan.
 func parseSignedSpan(_ text: String) -> Int64? {

@@ -1,5 +1,6 @@
 import EventImport
 import Foundation
+import SigmaKit
 
 /// Finds failed connections in a case and weighs every cause for each.
 ///
@@ -39,18 +40,21 @@ public struct Diagnoser: Sendable {
 
     /// Diagnoses a case.
     public func diagnose(_ index: CaseIndex, options: DiagnosisOptions = DiagnosisOptions()) -> Diagnosis {
-        var warnings = index.importDiagnostics.map(\.description)
+        var warnings = index.importDiagnostics.map(\.description) + index.ruleDiagnostics.map(\.description)
         var hints = TicketHints()
-        var reports: [ClientReport] = []
+        let documents = index.documents.filter { !Self.isAnswerKey($0.source) }
+        let read = ClientReport.read(documents)
+        var reports = read.reports
+        warnings += read.problems
         var readByShape = Set<String>()
-        for document in index.documents where !Self.isAnswerKey(document.source) {
-            let found = ClientReport.parse(document)
-            if found.isEmpty, let shaped = ReportReading.byShape(document) {
-                // Labels in a language not known: the codes and the timestamp's shape tell.
+        let readSources = Set(reports.map(\.source))
+        for document in documents {
+            // Labels in a language not known: the codes and the timestamp's shape tell.
+            if !readSources.contains(document.source), reports.count < ClientReport.maxReportsPerCase,
+                let shaped = ReportReading.byShape(document)
+            {
                 reports.append(shaped)
                 readByShape.insert(document.source)
-            } else {
-                reports += found
             }
             hints.read(document)
         }

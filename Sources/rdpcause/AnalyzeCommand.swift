@@ -77,7 +77,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let utcOffset, UTCOffset.parse(utcOffset) == nil {
+        if let utcOffset, UTCOffsetText.seconds(utcOffset) == nil {
             throw ValidationError(TerminalSafe.line("--utc-offset \(utcOffset) is not an offset such as +02:00, -05:00 or 5.5"))
         }
         if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
@@ -108,7 +108,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         errors.flush()
         let options = DiagnosisOptions(
-            host: host, client: client, time: time, utcOffsetSeconds: utcOffset.flatMap(UTCOffset.parse))
+            host: host, client: client, time: time, utcOffsetSeconds: utcOffset.flatMap(UTCOffsetText.seconds))
         let runner = CaseRunner(pack: pack, options: options, parallelism: jobs)
         let progress = Progress(enabled: !quiet && isatty(2) == 1, totalBytes: cases.reduce(0) { $0 + CaseRunner.inputSize(of: $1) }, cases: cases.count)
         let output = self.output
@@ -135,6 +135,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             logger.info("case analysed", metadata: metadata)
             for diagnostic in result.importDiagnostics { logger.warning("\(diagnostic.description)") }
+            for diagnostic in result.ruleDiagnostics { logger.warning("\(diagnostic.description)") }
         }
         progress.finish()
 
@@ -150,6 +151,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             if !quiet && output != nil {
                 for diagnostic in result.importDiagnostics where !verbose { errors.writeLine(diagnostic.description) }
+                for diagnostic in result.ruleDiagnostics where !verbose { errors.writeLine(diagnostic.description) }
             }
         }
         if inputErrors > 0 || ruleErrors > 0 { throw ExitCode(2) }
@@ -224,26 +226,5 @@ final class Progress: @unchecked Sendable {
         guard enabled else { return }
         let clear = Array("\r\u{1B}[K".utf8)
         clear.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
-    }
-}
-
-/// Parses `--utc-offset` values.
-enum UTCOffset {
-    /// `+02:00`, `-5`, `5.5`, `UTC+2` → seconds.
-    static func parse(_ text: String) -> Int? {
-        var value = text.uppercased().replacingOccurrences(of: "UTC", with: "").replacingOccurrences(of: "GMT", with: "")
-        var sign = 1
-        if value.hasPrefix("-") {
-            sign = -1
-            value.removeFirst()
-        } else if value.hasPrefix("+") {
-            value.removeFirst()
-        }
-        let parts = value.split(separator: ":")
-        if parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]), hours <= 14, minutes < 60 {
-            return sign * (hours * 3600 + minutes * 60)
-        }
-        if let hours = Double(value), abs(hours) <= 14 { return sign * Int(hours * 3600) }
-        return nil
     }
 }

@@ -54,7 +54,7 @@ struct HuntCommand: ParsableCommand {
 
             In NDJSON, `origin` is the string "file:line" of the event's `<Event` tag (archive members as "archive.zip!member:line"), and absent rule fields are null.
 
-            Rule problems are printed on standard error as `file:line:column: severity: message [code]` (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line.
+            Rule problems are printed on standard error as `file:line:column: severity: message [code]` (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line. A rule whose regular expression runs out of its step budget on some event is not evaluated for the rest of the run: a `regex-not-evaluated` warning names it, with the number of events, and the summary counts it (see Rules/README.md, "Limits on hostile rules").
 
             Exit status: 0 when the run completed (with or without matches); 1 when a rule file has errors (those rules are left out, the others still run) or an input could not be read completely; 64 on a usage error.
             """
@@ -119,6 +119,8 @@ struct HuntCommand: ParsableCommand {
                 onDiagnostic: { diagnostic in errors.writeLine(diagnostic.description) }))
         importer.importPaths(paths)
         let alerts = hunt.finish()
+        let gaps = hunt.gaps.diagnostics(rules: catalog.rules)
+        for diagnostic in gaps { errors.write(diagnostic.description + "\n") }
         for alert in alerts {
             switch format {
             case .ndjson: output.write(CorrelationJSON.line(alert))
@@ -132,7 +134,8 @@ struct HuntCommand: ParsableCommand {
         errors.write(
             "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") and \(alerts.count) correlation alert\(alerts.count == 1 ? "" : "s") in \(statistics.events) events; "
                 + "\(engine.evaluatedRuleCount) of \(catalog.rules.count) rules evaluated, "
-                + "\(catalog.rejectedRules) not loaded (\(catalog.errorCount) errors, \(catalog.warningCount) warnings)\n")
+                + "\(catalog.rejectedRules) not loaded (\(catalog.errorCount) errors, \(catalog.warningCount) warnings)"
+                + (gaps.isEmpty ? "" : "; \(gaps.count) rule(s) not evaluated on some events (see the warnings above)") + "\n")
         if catalog.errorCount > 0 || statistics.errors > 0 || !hunt.problems.isEmpty {
             throw ExitCode(1)
         }

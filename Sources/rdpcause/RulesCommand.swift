@@ -19,6 +19,8 @@ struct RulesLintCommand: ParsableCommand {
         discussion: """
             Prints each diagnostic on standard error as `file:line:column: severity: message [code]` (notes, warnings and errors), then a summary line. Nothing is skipped silently: a rule that is not loaded has an error saying why; a rule that is loaded but not evaluated (unmapped log source, unresolved placeholder, correlation rule) has a warning or note saying why.
 
+            A regular expression with nested quantifiers (`(a+)+`, `(.*)*`, `(\\w+\\s?)*`) gets a `regex-backtracking` warning: matching it can take exponential time, so it runs under a step budget and the rule is reported as not evaluated wherever the budget runs out (`hunt`, `analyze`). Rule files over 1 MiB, conditions nested more than 64 levels and rules of more than 50,000 values are errors (Rules/README.md, "Limits on hostile rules").
+
             Exit status: 0 when no rule has an error (warnings and notes allowed); 1 when any rule or file has an error; 64 on a usage error.
             """
     )
@@ -34,9 +36,11 @@ struct RulesLintCommand: ParsableCommand {
         let catalog = RuleLoader(placeholders: try loading.placeholderValues()).load(paths: paths)
         printRuleDiagnostics(catalog, to: errors, minimum: .note)
         let evaluated = SigmaEngine(rules: catalog.rules).evaluatedRuleCount
+        let backtracking = catalog.diagnostics.count { $0.code == .regexBacktracking }
         errors.write(
             "lint: \(catalog.filesRead) files, \(catalog.rules.count) rules loaded (\(evaluated) evaluated), "
-                + "\(catalog.rejectedRules) not loaded; \(catalog.errorCount) errors, \(catalog.warningCount) warnings\n")
+                + "\(catalog.rejectedRules) not loaded; \(catalog.errorCount) errors, \(catalog.warningCount) warnings"
+                + (backtracking == 0 ? "" : " (\(backtracking) regular expression(s) with nested quantifiers)") + "\n")
         if catalog.errorCount > 0 {
             throw ExitCode(1)
         }

@@ -46,7 +46,8 @@ struct HuntPipelineTests {
 
     static func security(_ id: UInt32, second: Int, host: String, ip: String, record: Int) -> WinEvent {
         var event = WinEvent(
-            time: EventTimestamp(year: 2026, month: 6, day: 12, hour: 19, minute: 40, second: second), computer: host,
+            // 1_781_293_200 is 2026-06-12T19:40:00Z.
+            time: EventTimestamp(secondsSinceEpoch: 1_781_293_200 + Int64(second)), computer: host,
             channel: "Security", provider: "Microsoft-Windows-Security-Auditing", eventID: id,
             fields: [EventField("IpAddress", ip), EventField("LogonType", "3")],
             origin: EventOrigin(source: "Security.xml", line: record))

@@ -45,7 +45,7 @@ struct CommandLineTests {
         var errors: String
     }
 
-    private func run(_ arguments: [String], in folder: URL) throws -> Run {
+    func run(_ arguments: [String], in folder: URL) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(RDPCauseBinary.path))
         process.arguments = arguments

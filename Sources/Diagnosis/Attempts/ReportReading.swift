@@ -40,8 +40,9 @@ enum ReportReading {
                     EventTimestamp(year: year, month: month, day: day, hour: clock[3], minute: clock[4], second: clock[5])
                 }
                 let upper = line.uppercased()
+                guard let monthFirst = at(first, second), let dayFirst = at(second, first) else { return nil }
                 return AmbiguousDate(
-                    written: String(token), monthFirst: at(first, second), dayFirst: at(second, first),
+                    written: String(token), monthFirst: monthFirst, dayFirst: dayFirst,
                     twelveHour: upper.contains(" AM") || upper.contains(" PM"))
             }
         }

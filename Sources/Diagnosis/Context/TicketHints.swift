@@ -298,23 +298,7 @@ public struct TicketHints: Sendable, Hashable {
     private static func explicitOffset(_ token: String) -> Int? {
         let upper = token.uppercased()
         for prefix in ["UTC", "GMT"] where upper.hasPrefix(prefix) && upper.count > prefix.count {
-            let rest = upper.dropFirst(prefix.count)
-            guard let sign = rest.first, sign == "+" || sign == "-" else { continue }
-            let digits = rest.dropFirst()
-            let pieces = digits.split(separator: ":")
-            var hours: Int?
-            var minutes = 0
-            if pieces.count == 2 {
-                hours = Int(pieces[0])
-                minutes = Int(pieces[1]) ?? 0
-            } else if digits.count == 4, let value = Int(digits) {
-                hours = value / 100
-                minutes = value % 100
-            } else {
-                hours = Int(digits)
-            }
-            guard let hours, hours <= 14, minutes < 60 else { return nil }
-            return (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1)
+            if let seconds = UTCOffsetText.signedSeconds(upper.dropFirst(prefix.count)) { return seconds }
         }
         if upper == "UTC" || upper == "GMT", token == upper { return 0 }
         return nil

@@ -18,23 +18,73 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         self.ticks = ticks
     }
 
-    /// Creates a timestamp from whole and fractional seconds since the Unix epoch.
+    /// Creates a timestamp from whole seconds and extra ticks since the Unix epoch.
+    ///
+    /// Saturating: a value past what 64-bit ticks can hold (about ±29,000 years from 1970) becomes
+    /// the nearest representable time instead of trapping.
     public init(secondsSinceEpoch seconds: Int64, ticks fraction: Int64 = 0) {
-        self.ticks = seconds * Self.ticksPerSecond + fraction
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: Self.ticksPerSecond)
+        if overflow {
+            self.ticks = seconds < 0 ? .min : .max
+        } else {
+            self.ticks = scaled.saturatingAdd(fraction)
+        }
     }
 
-    /// Creates a timestamp from a UTC calendar date and time of day.
-    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+    /// Creates a timestamp from a UTC calendar date and time of day, or `nil` when any part is out
+    /// of range (see ``rangeProblem(year:month:day:hour:minute:second:)``).
+    public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        guard Self.rangeProblem(year: year, month: month, day: day, hour: hour, minute: minute, second: second) == nil
+        else { return nil }
+        // Every part is now small, so none of this arithmetic can overflow.
         let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
         self.init(secondsSinceEpoch: days * 86_400 + Int64(hour * 3600 + minute * 60 + second))
+    }
+
+    /// The years a calendar date may have: the four-digit years of ISO 8601.
+    public static let years: ClosedRange<Int> = 1...9999
+
+    /// Why a UTC calendar date and time of day is not a timestamp (a sentence fragment such as
+    /// `year 99999 is outside 1–9999`), or `nil` when every part is in range. Second 60 (a leap
+    /// second, as Windows may write it) is accepted and reads as the next minute's first second.
+    public static func rangeProblem(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> String? {
+        guard years.contains(year) else { return "year \(year) is outside \(years.lowerBound)–\(years.upperBound)" }
+        guard (1...12).contains(month) else { return "month \(month) is outside 1–12" }
+        let length = daysInMonth(year: year, month: month)
+        guard (1...length).contains(day) else { return "day \(day) is outside 1–\(length) for month \(month) of \(year)" }
+        guard (0...23).contains(hour) else { return "hour \(hour) is outside 0–23" }
+        guard (0...59).contains(minute) else { return "minute \(minute) is outside 0–59" }
+        guard (0...60).contains(second) else { return "second \(second) is outside 0–60" }
+        return nil
+    }
+
+    /// The number of days in a month of the proleptic Gregorian calendar (`month` in 1…12).
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Seconds since the epoch as a floating-point number (for display and arithmetic in reports).
     public var secondsSinceEpoch: Double { Double(ticks) / Double(Self.ticksPerSecond) }
 
     /// Returns this time moved by `seconds` (may be negative or fractional).
+    ///
+    /// Saturating: a move past the representable range stops at its end; a NaN move is no move.
     public func adding(seconds: Double) -> EventTimestamp {
-        EventTimestamp(ticks: ticks + Int64((seconds * Double(Self.ticksPerSecond)).rounded()))
+        guard !seconds.isNaN else { return self }
+        let move = (seconds * Double(Self.ticksPerSecond)).rounded()
+        // Int64's range is not exactly representable as a Double: compare against 2^63.
+        guard move < 0x1p63 else { return EventTimestamp(ticks: .max) }
+        guard move >= -0x1p63 else { return EventTimestamp(ticks: .min) }
+        return adding(ticks: Int64(move))
+    }
+
+    /// Returns this time moved by `ticks` (100 ns units), saturating at the representable range.
+    public func adding(ticks move: Int64) -> EventTimestamp {
+        EventTimestamp(ticks: ticks.saturatingAdd(move))
     }
 
     public static func < (lhs: EventTimestamp, rhs: EventTimestamp) -> Bool { lhs.ticks < rhs.ticks }
@@ -71,7 +121,8 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
     /// Parses an ISO 8601 UTC timestamp as found in `SystemTime` attributes.
     ///
     /// Accepts `YYYY-MM-DDTHH:MM:SS`, optionally followed by `.` and 1–9 fractional digits
-    /// (digits past the seventh are truncated), then `Z`, `+HH:MM`/`-HH:MM`, or nothing (UTC).
+    /// (digits past the seventh are truncated), then `Z`, `+HH:MM`/`-HH:MM` (at most 14:00), or
+    /// nothing (UTC).
     /// A space may stand for `T`. Returns `nil` for anything else.
     public init?(iso8601 text: String) {
         var copy = text
@@ -130,8 +181,9 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
             if c == 0x5A || c == 0x7A {
                 index += 1
             } else if c == 0x2B || c == 0x2D {
+                // No zone is more than 14 hours from UTC.
                 guard index + 6 <= b.count, let oh = digits(index + 1, 2), b[index + 3] == 0x3A,
-                    let om = digits(index + 4, 2)
+                    let om = digits(index + 4, 2), om < 60, oh * 60 + om <= 14 * 60
                 else { return nil }
                 offsetSeconds = (oh * 3600 + om * 60) * (c == 0x2D ? -1 : 1)
                 index += 6
@@ -141,6 +193,15 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return seconds * ticksPerSecond + fraction
+    }
+}
+
+extension Int64 {
+    /// `self + other`, or the nearest bound when the sum does not fit.
+    func saturatingAdd(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other < 0 ? .min : .max
     }
 }
 

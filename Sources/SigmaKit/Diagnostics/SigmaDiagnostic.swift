@@ -58,6 +58,12 @@ public struct SigmaDiagnostic: Sendable, Hashable, Error, CustomStringConvertibl
         public static let invalidValue = Code(rawValue: "invalid-value")
         /// A `re` value that is not a valid regular expression.
         public static let invalidRegex = Code(rawValue: "invalid-regex")
+        /// A `re` value whose shape lets matching take exponential time (nested quantifiers such as
+        /// `(a+)+`): it runs under a step budget and may go unevaluated.
+        public static let regexBacktracking = Code(rawValue: "regex-backtracking")
+        /// A rule whose regular expression gave up on an input, so the rule was not evaluated on
+        /// some of its events (reported by `hunt` and `analyze`).
+        public static let regexNotEvaluated = Code(rawValue: "regex-not-evaluated")
         /// A search identifier whose definition has a shape Sigma does not define.
         public static let invalidDetection = Code(rawValue: "invalid-detection")
         /// A condition that cannot be parsed.

@@ -21,7 +21,9 @@ public import EventImport
 /// when that can change the result), and the matchers are enums, not existentials. A `re` value is
 /// tested first for a literal every match must contain; only then does ICU run, which bridges the
 /// value to an `NSString` (measured over SigmaHQ's samples: about 4 allocations per event for all
-/// 2841 rules, all from the few expressions without such a literal).
+/// 2841 rules, all from the few expressions without such a literal). Expressions that can backtrack
+/// heavily run under a step budget; a rule whose expression runs out is recorded in
+/// ``EvaluationGaps`` and not evaluated again on the same input.
 public struct SigmaEngine: Sendable {
     /// Every rule given to the engine, evaluated or not, in load order.
     public let rules: [SigmaRule]
@@ -115,21 +117,36 @@ public struct SigmaEngine: Sendable {
 
     /// Calls `body` with each rule that matches `event`, in rule order within each index bucket.
     ///
+    /// A rule whose regular expression gives up counts as not matching and is not reported
+    /// anywhere: use ``forEachMatchIndex(in:gaps:_:)`` over an input to learn about such rules.
+    ///
     /// - Complexity: Proportional to the rules indexed under the event's channel and event ID.
     public func forEachMatch(in event: WinEvent, _ body: (SigmaRule) throws -> Void) rethrows {
-        try forEachMatchIndex(in: event) { try body(rules[$0]) }
+        var gaps = EvaluationGaps()
+        try forEachMatchIndex(in: event, gaps: &gaps) { try body(rules[$0]) }
     }
 
-    /// Calls `body` with the index (in ``rules``) of each rule that matches `event`.
+    /// Calls `body` with the index (in ``rules``) of each rule that matches `event`; see
+    /// ``forEachMatch(in:_:)`` for rules that cannot be evaluated.
     ///
     /// - Complexity: Proportional to the rules indexed under the event's channel and event ID.
     public func forEachMatchIndex(in event: WinEvent, _ body: (Int) throws -> Void) rethrows {
+        var gaps = EvaluationGaps()
+        try forEachMatchIndex(in: event, gaps: &gaps, body)
+    }
+
+    /// Calls `body` with the index (in ``rules``) of each rule that matches `event`, and records in
+    /// `gaps` the rules that could not be evaluated on it. Pass the same `gaps` for every event of
+    /// one input: a rule that gave up is not evaluated again on that input, only counted.
+    ///
+    /// - Complexity: Proportional to the rules indexed under the event's channel and event ID.
+    public func forEachMatchIndex(in event: WinEvent, gaps: inout EvaluationGaps, _ body: (Int) throws -> Void) rethrows {
         var lastRule = -1
         if let bucket = bucket(for: event.channel) {
-            try run(bucket, event, &lastRule, body)
+            try run(bucket, event, &lastRule, &gaps, body)
         }
         if !anyChannel.isEmpty {
-            try run(anyChannel, event, &lastRule, body)
+            try run(anyChannel, event, &lastRule, &gaps, body)
         }
     }
 
@@ -160,17 +177,17 @@ public struct SigmaEngine: Sendable {
 
     @inline(__always)
     private func run(
-        _ bucket: Bucket, _ event: WinEvent, _ lastRule: inout Int, _ body: (Int) throws -> Void
+        _ bucket: Bucket, _ event: WinEvent, _ lastRule: inout Int, _ gaps: inout EvaluationGaps, _ body: (Int) throws -> Void
     ) rethrows {
         if let list = bucket.byEventID[event.eventID] {
-            for index in list { try test(index, event, &lastRule, body) }
+            for index in list { try test(index, event, &lastRule, &gaps, body) }
         }
-        for index in bucket.anyEventID { try test(index, event, &lastRule, body) }
+        for index in bucket.anyEventID { try test(index, event, &lastRule, &gaps, body) }
     }
 
     @inline(__always)
     private func test(
-        _ variantIndex: Int, _ event: WinEvent, _ lastRule: inout Int, _ body: (Int) throws -> Void
+        _ variantIndex: Int, _ event: WinEvent, _ lastRule: inout Int, _ gaps: inout EvaluationGaps, _ body: (Int) throws -> Void
     ) rethrows {
         let variant = variants[variantIndex]
         if variant.ruleIndex == lastRule { return }
@@ -183,8 +200,18 @@ public struct SigmaEngine: Sendable {
             }
             if !accepted && !provider.utf8.contains(where: { $0 >= 0x80 }) { return }
         }
-        for item in variant.preconditions where !item.holds(in: event) { return }
-        guard variant.condition.holds(variant.searches, in: event) else { return }
+        for item in variant.preconditions where !item.holds(in: event, &gaps) { return }
+        if gaps.hasGivenUp(variant.ruleIndex) {
+            gaps.countSkipped(variant.ruleIndex)
+            lastRule = variant.ruleIndex
+            return
+        }
+        let holds = variant.condition.holds(variant.searches, in: event, &gaps)
+        guard gaps.finishEvaluation(of: variant.ruleIndex, on: event) else {
+            lastRule = variant.ruleIndex
+            return
+        }
+        guard holds else { return }
         lastRule = variant.ruleIndex
         try body(variant.ruleIndex)
     }

@@ -3,20 +3,20 @@ import EventImport
 extension FieldItem {
     /// Whether the event satisfies the item.
     @inline(__always)
-    func holds(in event: WinEvent) -> Bool {
+    func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         switch test {
         case .exists(let expected):
             return (field.anyValue(in: event) { _ in true } != nil) == expected
         case .anyOf(let matchers, let matchesAbsent):
             let result = field.anyValue(in: event) { value in
-                for matcher in matchers where matcher.matches(value, in: event) { return true }
+                for matcher in matchers where matcher.matches(value, in: event, &gaps) { return true }
                 return false
             }
             return result ?? matchesAbsent
         case .allOf(let groups):
             for group in groups {
                 let result = field.anyValue(in: event) { value in
-                    for matcher in group where matcher.matches(value, in: event) { return true }
+                    for matcher in group where matcher.matches(value, in: event, &gaps) { return true }
                     return false
                 }
                 if result != true { return false }
@@ -24,7 +24,7 @@ extension FieldItem {
             return true
         case .noneOf(let matchers):
             let result = field.anyValue(in: event) { value in
-                for matcher in matchers where matcher.matches(value, in: event) { return true }
+                for matcher in matchers where matcher.matches(value, in: event, &gaps) { return true }
                 return false
             }
             guard let result else { return false }
@@ -35,11 +35,11 @@ extension FieldItem {
 
 extension KeywordItem {
     /// Whether the keywords occur in the event's payload values.
-    func holds(in event: WinEvent) -> Bool {
+    func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         for group in groups {
             var found = false
             search: for field in event.fields {
-                for matcher in group where matcher.matches(field.value, in: event) {
+                for matcher in group where matcher.matches(field.value, in: event, &gaps) {
                     found = true
                     break search
                 }
@@ -53,18 +53,18 @@ extension KeywordItem {
 
 extension SearchNode {
     /// Whether the event satisfies the search identifier's definition.
-    func holds(in event: WinEvent) -> Bool {
+    func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         switch self {
         case .fields(let items):
-            for item in items where !item.holds(in: event) { return false }
+            for item in items where !item.holds(in: event, &gaps) { return false }
             return true
         case .keywords(let item):
-            return item.holds(in: event)
+            return item.holds(in: event, &gaps)
         case .anyOf(let nodes):
-            for node in nodes where node.holds(in: event) { return true }
+            for node in nodes where node.holds(in: event, &gaps) { return true }
             return false
         case .allOf(let nodes):
-            for node in nodes where !node.holds(in: event) { return false }
+            for node in nodes where !node.holds(in: event, &gaps) { return false }
             return true
         }
     }
@@ -81,18 +81,19 @@ extension ConditionNode {
         }
     }
 
-    /// Evaluates the condition, short-circuiting `and` and `or`.
-    func holds(_ searches: [SearchNode], in event: WinEvent) -> Bool {
+    /// Evaluates the condition, short-circuiting `and` and `or`. A regular expression that gives
+    /// up counts as not matching here and is noted in `gaps`, which then discards the result.
+    func holds(_ searches: [SearchNode], in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         switch self {
         case .search(let index):
-            return searches[index].holds(in: event)
+            return searches[index].holds(in: event, &gaps)
         case .not(let inner):
-            return !inner.holds(searches, in: event)
+            return !inner.holds(searches, in: event, &gaps)
         case .and(let children):
-            for child in children where !child.holds(searches, in: event) { return false }
+            for child in children where !child.holds(searches, in: event, &gaps) { return false }
             return true
         case .or(let children):
-            for child in children where child.holds(searches, in: event) { return true }
+            for child in children where child.holds(searches, in: event, &gaps) { return true }
             return false
         }
     }

@@ -225,17 +225,62 @@ struct ISOTimeParts {
 ///
 /// Running ICU costs an NSString bridge per call, so a literal that every match must contain (found
 /// by ``RegexLiteral``) is searched first, as bytes; the expression runs only when it is present.
+///
+/// ICU backtracks, so a pattern such as `(a+)+$` can run for seconds on a 41-character value and
+/// then report no match. A run therefore either finishes or gives up, and a run that gives up says
+/// so (``Outcome/gaveUp(_:)``): patterns whose cost can grow faster than quadratically (see
+/// ``RegexBacktracking``), and every pattern on values over ``unguardedLength`` characters, run
+/// under a budget of ICU steps counted through its progress callback. So that the callback counts
+/// only steps, the budgeted form is anchored and searches with a lazy prefix,
+/// `(?s:.*?)(?:pattern)`, which finds the same matches as an unanchored search.
 struct RegexMatcher: Sendable, Hashable {
     let pattern: String
     let options: NSRegularExpression.Options
     let regex: NSRegularExpression
+    /// `(?s:.*?)(?:pattern)`, run anchored under the step budget; `nil` when the pattern cannot be
+    /// wrapped (a `(?x)` comment could swallow the closing parenthesis).
+    let guarded: NSRegularExpression?
     /// A substring every match contains, or `nil` when none of three characters or more is certain.
     let requiredLiteral: StringPattern?
+    /// How costly the pattern can be.
+    let backtracking: RegexBacktracking
+    /// Where the pattern is written in its rule file (for diagnostics).
+    let position: SourcePosition?
+    /// Progress callbacks (each 10,000 ICU backtracking states) a budgeted run may take. ICU ends
+    /// long searches on its own after a number of states that falls as capture groups are added,
+    /// and then reports no match: the budget shrinks with the groups so that it always ends first.
+    let tickBudget: Int
 
-    init(pattern: String, options: NSRegularExpression.Options) throws {
+    /// The largest budget, in ticks of 10,000 ICU states: a million states, tens of milliseconds.
+    static let maxTicks = 100
+    /// Values longer than this (in UTF-16 units) run under the budget whatever the pattern: even a
+    /// single `.*` costs the square of the length when the value repeats what follows it.
+    static let unguardedLength = 1024
+
+    /// Why a run gave up.
+    struct Failure: Sendable, Hashable {
+        /// The length of the value, in UTF-16 units.
+        var valueLength: Int
+        /// True when ICU itself failed (its backtracking stack overflowed); false when the budget ran out.
+        var engineError: Bool
+    }
+
+    /// The result of one run.
+    enum Outcome {
+        case match
+        case noMatch
+        case gaveUp(Failure)
+    }
+
+    init(pattern: String, options: NSRegularExpression.Options, position: SourcePosition? = nil) throws {
         self.pattern = pattern
         self.options = options
+        self.position = position
         regex = try NSRegularExpression(pattern: pattern, options: options)
+        guarded =
+            Self.turnsOnComments(pattern) ? nil : try? NSRegularExpression(pattern: "(?s:.*?)(?:" + pattern + ")", options: options)
+        backtracking = RegexBacktracking(pattern: pattern)
+        tickBudget = max(1, min(Self.maxTicks, 5_000 / (5 + 2 * regex.numberOfCaptureGroups)))
         requiredLiteral = RegexLiteral.required(in: pattern, caseInsensitive: options.contains(.caseInsensitive))
             .map { literal in
                 StringPattern(
@@ -244,15 +289,81 @@ struct RegexMatcher: Sendable, Hashable {
             }
     }
 
-    func matches(_ value: String) -> Bool {
+    /// Whether the pattern has an inline flag group that turns on `x` (comments and free spacing),
+    /// such as `(?x)` or `(?ix:`.
+    static func turnsOnComments(_ pattern: String) -> Bool {
+        let scalars = Array(pattern.unicodeScalars)
+        var index = 0
+        while index + 2 < scalars.count {
+            if scalars[index] == "\\" {
+                index += 2
+                continue
+            }
+            if scalars[index] == "(" && scalars[index + 1] == "?" {
+                var cursor = index + 2
+                var sawX = false
+                while cursor < scalars.count, scalars[cursor].properties.isAlphabetic {
+                    if scalars[cursor] == "x" { sawX = true }
+                    cursor += 1
+                }
+                // Flags after `-` turn off; an `x` before it turns comments on.
+                if sawX, cursor < scalars.count, [":", ")", "-"].contains(scalars[cursor]) { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// Runs the expression on `value`.
+    func evaluate(_ value: String) -> Outcome {
         if let requiredLiteral, !requiredLiteral.matches(value) {
             // Case-sensitive literals are exact. Case-insensitive ones are ASCII, and for ASCII values
             // ASCII folding is exactly ICU's case folding; other values go to ICU.
-            if requiredLiteral.caseSensitive { return false }
+            if requiredLiteral.caseSensitive { return .noMatch }
             let hasNonASCII = value.utf8.withContiguousStorageIfAvailable { containsNonASCII($0) } ?? true
-            if !hasNonASCII { return false }
+            if !hasNonASCII { return .noMatch }
         }
-        return regex.firstMatch(in: value, options: [], range: NSRange(location: 0, length: value.utf16.count)) != nil
+        let length = value.utf16.count
+        let range = NSRange(location: 0, length: length)
+        var found = false
+        var failed = false
+        guard backtracking.needsStepBudget || length > Self.unguardedLength else {
+            regex.enumerateMatches(in: value, options: [.reportCompletion], range: range) { result, flags, stop in
+                if result != nil {
+                    found = true
+                    stop.pointee = true
+                } else if flags.contains(.internalError) {
+                    failed = true
+                }
+            }
+            return found ? .match : failed ? .gaveUp(Failure(valueLength: length, engineError: true)) : .noMatch
+        }
+        // Anchored, the wrapped pattern starts one search only, so every progress call is a tick
+        // of ICU steps. Unwrapped, the search also reports each start position: those are allowed on top.
+        let expression = guarded ?? regex
+        let allowance = guarded == nil ? length + 1 : 0
+        var calls = 0
+        var exhausted = false
+        expression.enumerateMatches(
+            in: value, options: guarded == nil ? [.reportProgress, .reportCompletion] : [.anchored, .reportProgress, .reportCompletion],
+            range: range
+        ) { result, flags, stop in
+            if result != nil {
+                found = true
+                stop.pointee = true
+            } else if flags.contains(.completed) {
+                if flags.contains(.internalError) { failed = true }
+            } else {
+                calls += 1
+                if calls > tickBudget + allowance {
+                    exhausted = true
+                    stop.pointee = true
+                }
+            }
+        }
+        if found { return .match }
+        if exhausted || failed { return .gaveUp(Failure(valueLength: length, engineError: failed && !exhausted)) }
+        return .noMatch
     }
 
     static func == (lhs: RegexMatcher, rhs: RegexMatcher) -> Bool {

@@ -4,7 +4,14 @@
 /// (`them` or an identifier pattern with `*`), parentheses. Keywords are case-insensitive;
 /// identifiers are case-sensitive, as they are YAML keys. `them` leaves out identifiers that start
 /// with `_`.
+///
+/// The parser is recursive, so nesting is limited to ``maxDepth`` levels of parentheses and `not`:
+/// 100,000 nested `(` would otherwise overflow the stack.
 struct ConditionParser {
+    /// The deepest nesting of parentheses and `not` a condition may have.
+    static let maxDepth = 64
+
+
     /// A problem with its offset (in Unicode scalars) from the start of the condition text.
     struct Failure: Error {
         var code: SigmaDiagnostic.Code
@@ -22,6 +29,8 @@ struct ConditionParser {
     private let identifiers: [String]
     private var tokens: [(token: Token, offset: Int)] = []
     private var index = 0
+    /// Parentheses and `not` open around the token being parsed.
+    private var depth = 0
     /// Identifiers the condition referenced.
     private(set) var used: Set<Int> = []
 
@@ -34,6 +43,7 @@ struct ConditionParser {
     mutating func parse(_ text: String) throws(Failure) -> ConditionNode {
         try tokenize(text)
         index = 0
+        depth = 0
         if tokens[0].token == .end {
             throw Failure(code: .conditionSyntax, offset: 0, message: "the condition is empty")
         }
@@ -124,18 +134,33 @@ struct ConditionParser {
 
     private mutating func parseNot() throws(Failure) -> ConditionNode {
         if keyword(tokens[index].token) == "not" {
+            try enter()
             index += 1
-            return .not(try parseNot())
+            let inner = try parseNot()
+            depth -= 1
+            return .not(inner)
         }
         return try parsePrimary()
+    }
+
+    /// Counts one more level of nesting at the current token, or fails past ``maxDepth``.
+    private mutating func enter() throws(Failure) {
+        depth += 1
+        guard depth <= Self.maxDepth else {
+            throw Failure(
+                code: .conditionSyntax, offset: tokens[index].offset,
+                message: "the condition nests parentheses and 'not' more than \(Self.maxDepth) levels deep")
+        }
     }
 
     private mutating func parsePrimary() throws(Failure) -> ConditionNode {
         let (token, offset) = tokens[index]
         switch token {
         case .open:
+            try enter()
             index += 1
             let inner = try parseOr()
+            depth -= 1
             guard tokens[index].token == .close else {
                 throw Failure(
                     code: .conditionSyntax, offset: tokens[index].offset,

@@ -37,6 +37,13 @@ struct DetectionParser {
     var collector: DiagnosticCollector
     /// Placeholders used with `expand` that have no value.
     private(set) var unresolvedPlaceholders: [String] = []
+    /// Values the rule's items hold so far, counted after `windash`, `base64offset` and `expand`.
+    private var valuesInRule = 0
+
+    /// The most values one rule may hold once its modifiers have multiplied them. SigmaHQ's largest
+    /// rule holds about 4,400; without a bound, `windash` on 2,000 dashed values (a 60 KB file)
+    /// expanded to millions of patterns and gigabytes. A rule over the bound is not loaded.
+    static let maxValuesPerRule = 50_000
 
     init(placeholders: [String: [String]], collector: DiagnosticCollector) {
         self.placeholders = placeholders
@@ -323,7 +330,18 @@ struct DetectionParser {
                             return nil
                         }
                         do {
-                            group.append(.regex(try RegexMatcher(pattern: pattern, options: options)))
+                            let position = value.node.mark.map { SourcePosition(line: $0.line, column: $0.column) }
+                            let matcher = try RegexMatcher(pattern: pattern, options: options, position: position)
+                            group.append(.regex(matcher))
+                            if matcher.backtracking.nestedQuantifier {
+                                collector.report(
+                                    .warning, .regexBacktracking, at: value.node,
+                                    "\(label): the regular expression '\(pattern)' repeats a group that itself repeats (nested "
+                                        + "quantifiers), so matching can take exponential time; "
+                                        + "it runs under a budget of \(matcher.tickBudget * 10_000) backtracking steps and the rule goes "
+                                        + "unevaluated where it runs out (rewrite it without the repetition, or with an atomic group '(?>…)' "
+                                        + "or a possessive quantifier such as 'a++')")
+                            }
                         } catch {
                             collector.report(
                                 .error, .invalidRegex, at: value.node,
@@ -333,7 +351,7 @@ struct DetectionParser {
                     }
                     groups.append(group)
                 }
-                return finish(groups, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
+                return finish(groups, at: reportNode, label: label, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
             case .cidr:
                 let allowed: Set<Modifier> = [.cidr, .all, .neq, .expand]
                 if let other = modifiers.first(where: { !allowed.contains($0) }) {
@@ -354,7 +372,7 @@ struct DetectionParser {
                     }
                     groups.append(group)
                 }
-                return finish(groups, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
+                return finish(groups, at: reportNode, label: label, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
             case .exists:
                 if modifiers.count > 1 { return reject("'exists' cannot be combined with other modifiers") }
                 if isKeyword { return reject("'exists' needs a field") }
@@ -395,7 +413,7 @@ struct DetectionParser {
                             FieldReference.resolve(name), FieldComparison(mode: mode, caseSensitive: cased))
                     ])
                 }
-                return finish(groups, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
+                return finish(groups, at: reportNode, label: label, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
             default:
                 // Comparisons and time parts.
                 let comparisons = modifiers.filter(\.isComparison)
@@ -423,7 +441,7 @@ struct DetectionParser {
                     let comparison = NumericComparison(op: op, bound: bound)
                     groups.append([component.map { .time($0, comparison) } ?? .comparison(comparison)])
                 }
-                return finish(groups, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
+                return finish(groups, at: reportNode, label: label, hasNull: false, requireAll: requireAll, negate: negate, fieldName, isKeyword)
             }
         }
 
@@ -459,23 +477,32 @@ struct DetectionParser {
                     values[index].alternatives = transformed
                 }
             case .windash:
+                // Counted before anything is built: the variants multiply.
+                var produced = 0
+                for value in values {
+                    for stage in value.alternatives {
+                        guard let string = sigmaString(stage) else { return reject("'windash' applies to strings") }
+                        guard let count = ValueEncoding.windashVariantCount(string) else {
+                            collector.report(
+                                .error, .invalidValue, at: value.node,
+                                "\(label): the value has too many dashes for 'windash' (more than \(ValueEncoding.maxWindashVariants) variants); the rule is not loaded")
+                            return nil
+                        }
+                        produced += count
+                        guard admitValues(produced, at: value.node, label: label) else { return nil }
+                    }
+                }
                 for index in values.indices {
                     var transformed: [Stage] = []
                     for stage in values[index].alternatives {
-                        guard let string = sigmaString(stage) else {
-                            return reject("'windash' applies to strings")
-                        }
-                        guard let variants = ValueEncoding.windashVariants(string) else {
-                            collector.report(
-                                .error, .invalidValue, at: values[index].node,
-                                "\(label): the value has too many dashes for 'windash' (more than 15625 variants); the rule is not loaded")
-                            return nil
-                        }
+                        guard let string = sigmaString(stage), let variants = ValueEncoding.windashVariants(string) else { continue }
                         transformed += variants.map { .text($0, raw: "", pristine: false) }
                     }
                     values[index].alternatives = transformed
                 }
             case .base64, .base64offset:
+                let produced = values.reduce(0) { $0 + $1.alternatives.count } * (modifier == .base64offset ? 3 : 1)
+                guard admitValues(produced, at: reportNode, label: label) else { return nil }
                 for index in values.indices {
                     var transformed: [Stage] = []
                     for stage in values[index].alternatives {
@@ -552,12 +579,27 @@ struct DetectionParser {
         if hasNull && requireAll {
             return reject("'all' cannot be combined with a null value")
         }
-        return finish(groups, hasNull: hasNull, requireAll: requireAll, negate: negate, fieldName, isKeyword)
+        return finish(groups, at: reportNode, label: label, hasNull: hasNull, requireAll: requireAll, negate: negate, fieldName, isKeyword)
     }
 
-    private func finish(
-        _ groups: [[ValueMatcher]], hasNull: Bool, requireAll: Bool, negate: Bool, _ fieldName: String, _ isKeyword: Bool
+    /// Whether `count` values, beside those the rule already holds, stay within
+    /// ``maxValuesPerRule``; reports the error at `node` when not.
+    private mutating func admitValues(_ count: Int, at node: Node?, label: String) -> Bool {
+        guard count > Self.maxValuesPerRule - valuesInRule else { return true }
+        collector.report(
+            .error, .invalidValue, at: node,
+            "\(label): the rule would hold more than \(Self.maxValuesPerRule) values once 'windash', 'base64offset', "
+                + "'expand' and its value lists are counted; the rule is not loaded")
+        return false
+    }
+
+    private mutating func finish(
+        _ groups: [[ValueMatcher]], at node: Node?, label: String, hasNull: Bool, requireAll: Bool, negate: Bool,
+        _ fieldName: String, _ isKeyword: Bool
     ) -> ParsedItem? {
+        let count = groups.reduce(0) { $0 + $1.count }
+        guard admitValues(count, at: node, label: label) else { return nil }
+        valuesInRule += count
         // Alternatives are OR-ed, so long lists of literals become one-pass literal sets.
         let combine = ValueMatcher.combiningLiterals
         if isKeyword {
@@ -635,6 +677,8 @@ struct DetectionParser {
 
     /// Replaces `%name%` placeholders by their values (several values become alternatives).
     private mutating func expandPlaceholders(_ values: inout [RuleValue], label: String) -> Bool {
+        // Several placeholders in one value multiply: the values are counted before they are built.
+        var produced = 0
         for index in values.indices {
             var expanded: [Stage] = []
             for stage in values[index].alternatives {
@@ -666,6 +710,9 @@ struct DetectionParser {
                             names.append(name)
                             scalars = scalars[scalars.index(after: end)...]
                             if let replacements = placeholders[name], !replacements.isEmpty {
+                                let (product, overflow) = pieces.count.multipliedReportingOverflow(by: replacements.count)
+                                guard !overflow, admitValues(produced + expanded.count + product, at: values[index].node, label: label)
+                                else { return false }
                                 let options = replacements.map { SigmaString(parsing: $0).elements }
                                 pieces = pieces.flatMap { prefix in options.map { prefix + $0 } }
                             } else {
@@ -684,6 +731,7 @@ struct DetectionParser {
                     expanded += pieces.map { .text(SigmaString(elements: $0), raw: "", pristine: false) }
                 }
             }
+            produced += expanded.count
             values[index].alternatives = expanded
         }
         return true

@@ -105,11 +105,50 @@ enum ValueEncoding {
         return bytes
     }
 
+    /// The most `windash` variants one value may expand to (six dashes: 5^6).
+    static let maxWindashVariants = 15_625
+
     /// The `windash` variants: each `-` or `/` that starts a word (preceded by a non-word character or
     /// the start, followed by a word character) becomes each of `-`, `/`, en dash, em dash and
-    /// horizontal bar, in every combination. Returns `nil` past `limit` variants.
-    static func windashVariants(_ string: SigmaString, limit: Int = 15_625) -> [SigmaString]? {
-        let dashes: [Unicode.Scalar] = ["-", "/", "\u{2013}", "\u{2014}", "\u{2015}"]
+    /// horizontal bar, in every combination. Returns `nil` past ``maxWindashVariants``.
+    static func windashVariants(_ string: SigmaString) -> [SigmaString]? {
+        let positions = windashPositions(string)
+        guard windashVariantCount(positions: positions.count) != nil else { return nil }
+        var variants: [SigmaString] = [string]
+        for position in positions {
+            var next: [SigmaString] = []
+            next.reserveCapacity(variants.count * windashes.count)
+            for variant in variants {
+                for dash in windashes {
+                    var copy = variant.elements
+                    copy[position] = .scalar(dash)
+                    next.append(SigmaString(elements: copy))
+                }
+            }
+            variants = next
+        }
+        return variants
+    }
+
+    /// How many variants ``windashVariants(_:)`` makes of `string`, or `nil` past ``maxWindashVariants``.
+    static func windashVariantCount(_ string: SigmaString) -> Int? {
+        windashVariantCount(positions: windashPositions(string).count)
+    }
+
+    private static func windashVariantCount(positions: Int) -> Int? {
+        var total = 1
+        for _ in 0..<positions {
+            total *= windashes.count
+            if total > maxWindashVariants { return nil }
+        }
+        return total
+    }
+
+    /// The dashes `windash` puts at each position.
+    private static let windashes: [Unicode.Scalar] = ["-", "/", "\u{2013}", "\u{2014}", "\u{2015}"]
+
+    /// The positions of the dashes and slashes that start a word.
+    private static func windashPositions(_ string: SigmaString) -> [Int] {
         func isWord(_ element: SigmaString.Element) -> Bool {
             guard case .scalar(let scalar) = element else { return false }
             return scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
@@ -122,24 +161,6 @@ enum ValueEncoding {
             let nextIsWord = index + 1 < elements.count && isWord(elements[index + 1])
             if !previousIsWord && nextIsWord { positions.append(index) }
         }
-        var total = 1
-        for _ in positions {
-            total *= dashes.count
-            if total > limit { return nil }
-        }
-        var variants: [SigmaString] = [string]
-        for position in positions {
-            var next: [SigmaString] = []
-            next.reserveCapacity(variants.count * dashes.count)
-            for variant in variants {
-                for dash in dashes {
-                    var copy = variant.elements
-                    copy[position] = .scalar(dash)
-                    next.append(SigmaString(elements: copy))
-                }
-            }
-            variants = next
-        }
-        return variants
+        return positions
     }
 }

@@ -48,7 +48,9 @@ public struct RuleCatalog: Sendable {
 /// the project's own cause definitions and is skipped. A rule with an error (unknown modifier, bad
 /// regular expression, undefined identifier in the condition, duplicate id, …) is not loaded; a rule
 /// that loads but cannot be evaluated (unmapped log source, unresolved placeholder) is kept with a
-/// warning. Nothing is skipped without a diagnostic.
+/// warning. Nothing is skipped without a diagnostic. Rule files are untrusted: a file over
+/// ``YAMLInput/maxBytes`` is refused unread, and conditions, values per rule and regular
+/// expressions are bounded (see `Rules/README.md`, "Limits on hostile rules").
 ///
 /// ```swift
 /// let catalog = RuleLoader().load(paths: ["Rules"])
@@ -147,24 +149,24 @@ public struct RuleLoader: Sendable {
     }
 
     private func loadFile(_ path: String, into catalog: inout RuleCatalog) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            catalog.diagnostics.append(SigmaDiagnostic(.error, .unreadable, source: path, message: "cannot read the file"))
-            return
-        }
-        catalog.filesRead += 1
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        switch YAMLInput.read(path: path) {
+        case .success(let text):
+            catalog.filesRead += 1
+            loadDocuments(text, source: path, into: &catalog)
+        case .failure(let problem):
             catalog.diagnostics.append(
-                SigmaDiagnostic(.error, .yamlSyntax, source: path, message: "the file is not UTF-8 text; it is not loaded"))
-            return
+                SigmaDiagnostic(.error, .unreadable, source: path, message: problem.message + "; it is not loaded"))
         }
-        loadDocuments(text, source: path, into: &catalog)
     }
 
     // MARK: - Documents
 
     private func loadDocuments(_ text: String, source: String, into catalog: inout RuleCatalog) {
+        if let problem = YAMLInput.sizeProblem(text) {
+            catalog.diagnostics.append(
+                SigmaDiagnostic(.error, .unreadable, source: source, message: problem.message + "; it is not loaded"))
+            return
+        }
         var documents: YamlSequence<Node>
         do {
             documents = try Yams.compose_all(yaml: text)
@@ -186,34 +188,10 @@ public struct RuleLoader: Sendable {
     }
 
     private func yamlDiagnostic(_ error: any Error, text: String, source: String) -> SigmaDiagnostic {
-        var line: Int?
-        var column: Int?
-        var message = "\(error)"
-        if let yamlError = error as? YamlError {
-            switch yamlError {
-            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-                .composer(let context, let problem, let mark, _):
-                line = mark.line
-                column = mark.column
-                message = problem + (context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? "")
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                line = context.mark.line
-                column = context.mark.column
-                message = "duplicate key(s) \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one map"
-            case .reader(let problem, let offset, _, _):
-                message = problem
-                if let offset {
-                    let prefix = text.utf8.prefix(offset)
-                    line = prefix.count { $0 == 0x0A } + 1
-                    column = prefix.count - (prefix.lastIndex(of: 0x0A).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
-                }
-            default:
-                break
-            }
-        }
+        let problem = YAMLInput.problem(error, text: text)
         return SigmaDiagnostic(
-            .error, .yamlSyntax, source: source, line: line, column: column,
-            message: "invalid YAML: \(message); the file is not loaded from here on")
+            .error, .yamlSyntax, source: source, line: problem.line, column: problem.column,
+            message: "invalid YAML: \(problem.message); the file is not loaded from here on")
     }
 
     private func loadDocument(_ document: Node, index: Int, source: String, into catalog: inout RuleCatalog) {
