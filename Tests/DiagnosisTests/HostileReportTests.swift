@@ -104,7 +104,9 @@ struct HostileReportTests {
         #expect(hints.utcOffset == nil)
     }
 
-    @Test(arguments: [("UTC+2", 7200), ("GMT-05:00", -18000), ("UTC+0530", 19800), ("UTC+14", 50400), ("CEST", 7200)])
+    // A zone abbreviation counts only next to a time (a bare "CEST" could be a word), so it is
+    // given with one here; explicit UTC/GMT offsets count anywhere.
+    @Test(arguments: [("UTC+2", 7200), ("GMT-05:00", -18000), ("UTC+0530", 19800), ("UTC+14", 50400), ("10:41 CEST", 7200)])
     func zonesInTicketNotesStillRead(note: String, seconds: Int) {
         var hints = TicketHints()
         hints.read(TextDocument(source: "case/ticket.txt", text: "The user is in \(note)."))
