@@ -43,18 +43,23 @@ public struct Diagnoser: Sendable {
         var hints = TicketHints()
         var reports: [ClientReport] = []
         var readByShape = Set<String>()
+        var readFromProse = Set<String>()
         for document in index.documents where !Self.isAnswerKey(document.source) {
             let found = ClientReport.parse(document)
             if found.isEmpty, let shaped = ReportReading.byShape(document) {
                 // Labels in a language not known: the codes and the timestamp's shape tell.
                 reports.append(shaped)
                 readByShape.insert(document.source)
+            } else if found.isEmpty, let noted = ReportReading.byProse(document) {
+                // A user's note that gives the code and the time the dialog showed.
+                reports.append(noted)
+                readFromProse.insert(document.source)
             } else {
                 reports += found
             }
             hints.read(document)
         }
-        var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape)
+        var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape, readFromProse: readFromProse)
             .collect(warnings: &warnings)
         if failures.isEmpty {
             return NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)

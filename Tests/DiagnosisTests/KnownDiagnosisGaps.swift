@@ -13,9 +13,6 @@ enum KnownDiagnosisGaps {
     static let scenarios: [String: String] = [
         "svc-busy-skew": "the stopped TermService (SCM 7036) is not tied to the attempt on a busy host with a 4-minute skew: the missing listener traces make network-path likely instead of rdp-service-down",
         "svc-scanner-nolog": "a zone-less report time on a host with a scanner's Schannel burst: tls-mismatch is likely instead of rdp-service-down",
-        "svc-fr-note": "the French user note (codes and a dd/MM/yyyy time in prose, no labelled report) is not read as a failure with a time: failure not located, inconclusive",
-        "nla-fr-note": "the French user note (codes and a time in prose) is not read as a failure with a time: failure not located, inconclusive",
-        "key-de-note-nolog": "the German user note (\"Meldung mit den Codes 0x904 und 0x7\", \"Uhrzeit laut Meldung: …\", zone MESZ in the ticket) is not read as a failure with a time: failure not located, although the key failure is listed among the candidates",
         "multi-three-hosts": "the failure on crm-ts, which has no logs, is not kept on the host the user typed: inconclusive on JUMP-19",
     ]
 
@@ -35,7 +32,5 @@ enum KnownDiagnosisGaps {
         "sample:rdp-service-down|without-deciding-log": "without the System log (service crashed) the missing listener traces make network-path likely instead of inconclusive",
         "np-firewall-skew-ip|without-deciding-log": "network-path stays likely (0.60) on the absence of 261/131 in the RCM/RdpCoreTS logs, which the diagnosis does not list among its supporting evidence",
         "svc-busy-skew|without-deciding-log": "the original answer (client-side) rests on other users' records; without them rdp-service-down appears",
-        "svc-fr-note|without-deciding-log": "the failure was placed on another user's host record; without those logs it is lost (no-failure-found) although the user's note reports 0x904",
-        "nla-fr-note|without-deciding-log": "the failure was placed on another user's host record; without those logs it is lost (no-failure-found) although the user's note reports 0x904",
     ]
 }
