@@ -53,4 +53,26 @@ struct ResidualCauseTests {
         #expect(top.id == "client-side")
         #expect(top.status == .likely, "\(top.summary)")
     }
+
+    @Test func anAuthenticatedUserRefutesTheTLSCausesWhenNoSystemLogIsInTheCase() throws {
+        // The host logged the user on over this connection, so its TLS handshake completed: the
+        // certificate, key and TLS causes are refuted by that, not left unchecked for want of a
+        // System log, and client-side stays likely.
+        let client = Make.clientAttempt(computer: "WKS-077", target: "rdsh-01", at: Self.t0, lasts: 4, connected: true)
+        let host = Make.connectionOpens(host: Self.host, at: Make.at(Self.t0, -3000), ip: "185.220.101.47", activity: "F420BF63-3A1C-4C5E-9D10-2B7A40570000")
+            + Make.healthySession(host: Self.host, at: Make.at(Self.t0, 0.3), ip: "10.20.31.77", user: "rsharma", activity: Self.attempt, endsAfter: 4.1)
+            + Make.connectionOpens(host: Self.host, at: Make.at(Self.t0, 2400), ip: "193.238.46.71", activity: "F4209D53-0B2E-4F81-A3C4-994B162F0000")
+            + [Make.at(Self.t0, -3000), Make.at(Self.t0, 2400)].enumerated().map { index, time in
+                Make.event(provider: "Application Error", id: 1001, channel: "Application", computer: Self.host, time: time, record: 70 + index)
+            }
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: client, host: host, documents: [Self.ticket])
+        let failure = try #require(diagnosis.failures.first)
+        for id in ["certificate-expired", "private-key-inaccessible", "tls-mismatch"] {
+            let cause = try #require(failure.causes.first { $0.id == id })
+            #expect(cause.evidence.contains { $0.role == .refutes && $0.meaning.contains("TLS handshake") }, "\(id): \(cause.summary)")
+        }
+        let top = try #require(failure.causes.first)
+        #expect(top.id == "client-side")
+        #expect(top.status == .likely, "\(top.summary)")
+    }
 }
