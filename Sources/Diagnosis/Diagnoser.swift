@@ -47,18 +47,23 @@ public struct Diagnoser: Sendable {
         var reports = read.reports
         warnings += read.problems
         var readByShape = Set<String>()
+        var readFromProse = Set<String>()
         let readSources = Set(reports.map(\.source))
         for document in documents {
-            // Labels in a language not known: the codes and the timestamp's shape tell.
-            if !readSources.contains(document.source), reports.count < ClientReport.maxReportsPerCase,
-                let shaped = ReportReading.byShape(document)
-            {
-                reports.append(shaped)
-                readByShape.insert(document.source)
+            if !readSources.contains(document.source), reports.count < ClientReport.maxReportsPerCase {
+                if let shaped = ReportReading.byShape(document) {
+                    // Labels in a language not known: the codes and the timestamp's shape tell.
+                    reports.append(shaped)
+                    readByShape.insert(document.source)
+                } else if let noted = ReportReading.byProse(document) {
+                    // A user's note that gives the code and the time the dialog showed.
+                    reports.append(noted)
+                    readFromProse.insert(document.source)
+                }
             }
             hints.read(document)
         }
-        var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape)
+        var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape, readFromProse: readFromProse)
             .collect(warnings: &warnings)
         if failures.isEmpty {
             return NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)

@@ -101,3 +101,41 @@ struct FailureLocationTests {
         #expect(diagnosis.failures.contains { $0.context.contains { $0.contains("reports the same attempt (same code and time)") } })
     }
 }
+
+/// A user's note in prose that gives both codes and the time the dialog showed is a failure report.
+@Suite("A user's note as a failure report")
+struct UserNoteReportTests {
+    static let note = """
+        Hallo Service Desk,
+
+        seit heute früh komme ich nicht mehr per Remotedesktop auf rdsh-05. Es erscheint jedes Mal die Meldung mit den Codes 0x904 und 0x7.
+        Uhrzeit laut Meldung: 12.06.2026 21:41:53
+
+        Viele Grüße
+        """
+
+    @Test func aNoteWithBothCodesAndATimeIsAReportAtThatTime() throws {
+        let ticket = TextDocument(source: "ticket.txt", text: "Benutzer: dkim\nZiel: RDSH-05\nGemeldet am 12.06.2026 21:45 MESZ.\n")
+        let diagnosis = diagnose(
+            events: events(FailureLocationTests.hostLogs().joined(separator: "\r\n"), source: "RDSH-05/host.xml"),
+            documents: [TextDocument(source: "Nachricht.txt", text: Self.note), ticket])
+        let failure = try #require(diagnosis.failures.first, "\(diagnosis.notes)")
+        #expect(failure.code == 0x904)
+        #expect(failure.extendedCode == 0x7)
+        #expect(failure.time.iso8601(fractionDigits: 0) == "2026-06-12T19:41:53Z")
+        #expect(failure.context.contains { $0.contains("Nachricht.txt is the user's note") })
+        #expect(!diagnosis.notes.contains { $0.hasPrefix("failure not located") })
+    }
+
+    @Test func aNoteWithoutATimeOrWithoutTheExtendedCodeStaysAMention() {
+        let untimed = Self.note.replacingOccurrences(of: "Uhrzeit laut Meldung: 12.06.2026 21:41:53", with: "")
+        let oneCode = Self.note.replacingOccurrences(of: " und 0x7", with: "")
+        for text in [untimed, oneCode] {
+            let diagnosis = diagnose(
+                events: events(FailureLocationTests.hostLogs().joined(separator: "\r\n"), source: "RDSH-05/host.xml"),
+                documents: [TextDocument(source: "Nachricht.txt", text: text)])
+            #expect(diagnosis.failures.isEmpty, "\(text)")
+            #expect(diagnosis.notes.first?.hasPrefix("failure not located") == true, "\(diagnosis.notes)")
+        }
+    }
+}

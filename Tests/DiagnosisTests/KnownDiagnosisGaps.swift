@@ -13,9 +13,6 @@ enum KnownDiagnosisGaps {
     static let scenarios: [String: String] = [
         "svc-busy-skew": "the stopped TermService (SCM 7036) is not tied to the attempt on a busy host with a 4-minute skew: the missing listener traces make network-path likely instead of rdp-service-down",
         "svc-scanner-nolog": "a zone-less report time on a host with a scanner's Schannel burst: tls-mismatch is likely instead of rdp-service-down",
-        "svc-fr-note": "the French user note (codes and a dd/MM/yyyy time in prose, no labelled report) is not read as a failure with a time: failure not located, inconclusive",
-        "nla-fr-note": "the French user note (codes and a time in prose) is not read as a failure with a time: failure not located, inconclusive",
-        "key-de-note-nolog": "the German user note (\"Meldung mit den Codes 0x904 und 0x7\", \"Uhrzeit laut Meldung: …\", zone MESZ in the ticket) is not read as a failure with a time: failure not located, although the key failure is listed among the candidates",
         "multi-three-hosts": "the failure on crm-ts, which has no logs, is not kept on the host the user typed: inconclusive on JUMP-19",
     ]
 
@@ -30,22 +27,10 @@ enum KnownDiagnosisGaps {
         "hearsay-de-busy|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
         "hearsay-fwd-ip|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
         "multi-three-hosts|without-unused-logs": "without the uncited RCM/RdpCoreTS logs of JUMP-17 its failure becomes network-path likely on their absence; the findings do not cite the logs whose silence decides",
-        "rights-busy-skew|without-deciding-log": "without the Security and RCM logs the RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
-        "rights-de-nolog|without-deciding-log": "without the Security and RCM logs the RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
         "multi-de-ip|without-deciding-log": "without the deciding logs the IP-typed failure's host has no connection records and network-path becomes likely on their absence instead of inconclusive",
-        "sample:logon-rights|without-deciding-log": "without the Security and RCM logs the client's RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
-        "sample:profile-corrupt|without-deciding-log": "without the Application, LSM and Security logs the RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
-        "rights-de|without-deciding-log": "without the Security and RCM logs the RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
-        "profile-ip|without-deciding-log": "without the Application, LSM and Security logs the RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
-        "profile-scanner|without-deciding-log": "without the Application, LSM and Security logs the RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
-        "multi-two-hosts|without-deciding-log": "without the Security and RCM logs the RdpCoreTS 131 alone makes client-side likely instead of inconclusive",
         "sample:distractor|without-deciding-log": "without the System log (service stopped) the missing listener traces make network-path likely instead of inconclusive",
         "sample:rdp-service-down|without-deciding-log": "without the System log (service crashed) the missing listener traces make network-path likely instead of inconclusive",
         "np-firewall-skew-ip|without-deciding-log": "network-path stays likely (0.60) on the absence of 261/131 in the RCM/RdpCoreTS logs, which the diagnosis does not list among its supporting evidence",
         "svc-busy-skew|without-deciding-log": "the original answer (client-side) rests on other users' records; without them rdp-service-down appears",
-        "profile-busy-skew|without-deciding-log": "the original answer (client-side) rests on other users' records; without them profile-corrupt appears",
-        "rights-scanner-nolog|without-deciding-log": "the original answer rests on a scanner's 4625 spray 2 h away; without the Security log the scanner's Schannel records make tls-mismatch likely",
-        "svc-fr-note|without-deciding-log": "the failure was placed on another user's host record; without those logs it is lost (no-failure-found) although the user's note reports 0x904",
-        "nla-fr-note|without-deciding-log": "the failure was placed on another user's host record; without those logs it is lost (no-failure-found) although the user's note reports 0x904",
     ]
 }

@@ -10,6 +10,8 @@ struct FailureCollector {
     let options: DiagnosisOptions
     /// Documents whose report was recognised by its codes and timestamp shape alone.
     var readByShape: Set<String> = []
+    /// Documents whose report is a user's note in prose (the code and the dialog's time in sentences).
+    var readFromProse: Set<String> = []
 
     /// The failed attempts, and warnings about client records that are not diagnosed.
     func collect(warnings: inout [String]) -> [FailedAttempt] {
@@ -26,6 +28,9 @@ struct FailureCollector {
             failure.context.append("failure reported in \(report.source) (line \(report.line))")
             if readByShape.contains(report.source) {
                 failure.context.append("\(report.source) is read by its codes and timestamp; its labels are in a language rdpcause does not know")
+            }
+            if readFromProse.contains(report.source) {
+                failure.context.append("\(report.source) is the user's note: the error code and the time it gives are read from its sentences")
             }
             failure.context += notes
             for copy in copies {

@@ -77,6 +77,35 @@ enum ReportReading {
         return report
     }
 
+    /// A user's note in prose that gives the error code and the time the dialog showed ("die Meldung
+    /// mit den Codes 0x904 und 0x7 … Uhrzeit laut Meldung: 03.08.2026 10:43:18").
+    ///
+    /// The first hex code of a disconnect reason's size (0x100 or more) is the code, the next hex
+    /// code on its line the extended code, as the dialog shows both; the note must hold both and
+    /// exactly one date with a time of day, so a ticket's bare mention of the code, or a note with
+    /// several times, stays a mention.
+    static func byProse(_ document: TextDocument) -> ClientReport? {
+        let lines = document.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        var found: (line: Int, code: UInt32, extended: UInt32)?
+        for (index, line) in lines.enumerated() where found == nil {
+            let codes = line.split(whereSeparator: { !$0.isHexDigit && $0 != "x" && $0 != "X" }).compactMap { token -> UInt32? in
+                let lower = token.lowercased()
+                guard lower.hasPrefix("0x"), (3...10).contains(lower.count) else { return nil }
+                return UInt32(lower.dropFirst(2), radix: 16)
+            }
+            guard let code = codes.first(where: { $0 >= 0x100 }), let position = codes.firstIndex(of: code),
+                let extended = codes.dropFirst(position + 1).first
+            else { continue }
+            found = (index, code, extended)
+        }
+        let times = TicketTime.find(in: document).filter(\.hasClock)
+        guard let found, times.count == 1, let time = times.first else { return nil }
+        let isUTC = time.text.hasSuffix("Z")
+        return ClientReport(
+            source: document.source, code: found.code, extendedCode: found.extended, time: time.local, timeIsUTC: isUTC,
+            activityID: nil, remoteComputer: nil, clientComputer: nil, line: found.line + 1)
+    }
+
     /// The value of `label: value` (the label may be in any language; a time's colon is not a label's).
     private static func labelledValue(_ line: String) -> String? {
         guard let colon = line.firstIndex(of: ":"), line.startIndex < colon else { return nil }

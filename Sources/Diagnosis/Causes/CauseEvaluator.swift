@@ -15,10 +15,16 @@ struct CauseEvaluator {
     let advisor: MissingLogAdvisor
 
     /// Every cause, most likely first (residual causes weighed after the others, against the best of them).
+    ///
+    /// A residual cause is what is left once the others are excluded, so it cannot be likely while
+    /// another cause could not be checked (its log is missing) and nothing in the case refutes it.
     func weigh() -> [Weighed] {
-        var weighed = causes.filter { !$0.residual }.map { evaluate($0, otherBest: 0) }
+        var weighed = causes.filter { !$0.residual }.map { evaluate($0, otherBest: 0, unchecked: []) }
         let bestOther = weighed.map(\.score).max() ?? 0
-        weighed += causes.filter(\.residual).map { evaluate($0, otherBest: bestOther) }
+        let unchecked = weighed.map(\.assessment)
+            .filter { $0.status == .notAssessable && !$0.evidence.contains { $0.role == .refutes } }
+            .map(\.id)
+        weighed += causes.filter(\.residual).map { evaluate($0, otherBest: bestOther, unchecked: unchecked) }
         return weighed.sorted { a, b in
             if a.score != b.score { return a.score > b.score }
             return Self.rank(a.assessment.status) < Self.rank(b.assessment.status)
@@ -34,7 +40,10 @@ struct CauseEvaluator {
         }
     }
 
-    private func evaluate(_ cause: CauseDefinition, otherBest: Double) -> Weighed {
+    /// The highest score a residual cause may reach while other causes are unchecked: below likely.
+    private static let uncheckedResidualCap = 0.59
+
+    private func evaluate(_ cause: CauseDefinition, otherBest: Double, unchecked: [String]) -> Weighed {
         let context = check.context
         var evidence: [EvidenceItem] = []
         var support = 0.0
@@ -60,6 +69,8 @@ struct CauseEvaluator {
         // A time whose zone was only inferred may place every window wrongly.
         var score = support * (1 - against) * context.timeConfidence
         if cause.residual { score *= 1 - otherBest }
+        let cappedByUnchecked = cause.residual && !unchecked.isEmpty && score > Self.uncheckedResidualCap
+        if cappedByUnchecked { score = Self.uncheckedResidualCap }
 
         // Coverage of what the cause needs.
         let uncovered = cause.needs.filter { !advisor.covers($0.channel, on: context.machine($0.machine), at: context.time(on: $0.machine)) }
@@ -92,6 +103,9 @@ struct CauseEvaluator {
             }
         }
         if !unassessed.isEmpty && status != .likely { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
+        if cappedByUnchecked {
+            summary += " (not likely while \(unchecked.joined(separator: ", ")) could not be checked: their logs are missing)"
+        }
         let assessment = CauseAssessment(
             id: cause.id, title: cause.title, status: status, confidence: (score * 100).rounded() / 100, summary: summary,
             evidence: evidence.sorted { $0.time < $1.time }, remediation: cause.remediation, references: cause.references)
