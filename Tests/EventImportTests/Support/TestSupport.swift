@@ -32,7 +32,8 @@ func importBytes(
     _ bytes: [UInt8], source: String = "input.xml", chunkSize: Int = 1 << 20, limits: ImportLimits = ImportLimits()
 ) -> ImportResult {
     let collector = Collector()
-    let importer = collector.makeImporter(limits: limits)
+    // The importer reads at most its own chunk size at a time, so a larger feed needs a larger importer chunk.
+    let importer = collector.makeImporter(limits: limits, chunkSize: max(chunkSize, 1 << 20))
     importer.importData(bytes, source: source, chunkSize: chunkSize)
     collector.result.statistics = importer.statistics
     return collector.result
