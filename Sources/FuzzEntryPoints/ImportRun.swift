@@ -1,0 +1,54 @@
+import EventImport
+
+/// What one import of an in-memory input delivered, for comparing imports of the same bytes.
+struct ImportRun: Equatable {
+    var events: [WinEvent] = []
+    var diagnostics: [ImportDiagnostic] = []
+    var documents: [TextDocument] = []
+
+    /// Limits small enough that a decompression bomb costs a fuzz iteration milliseconds, not seconds.
+    static let limits = ImportLimits(
+        maxExpandedBytes: 16 << 20, maxExpansionRatio: 1000, ratioGraceBytes: 1 << 20, maxDocumentBytes: 1 << 20)
+
+    /// Imports `bytes` through ``EventImporter/importData(_:source:chunkSize:)`` in chunks of `chunkSize`,
+    /// rendering every event and diagnostic the way `rdpcause events` prints them.
+    static func importing(_ bytes: [UInt8], source: String, chunkSize: Int) -> ImportRun {
+        var run = ImportRun()
+        let importer = EventImporter(
+            handlers: ImportHandlers(
+                onEvent: { event in
+                    _ = NDJSON.line(for: event)
+                    run.events.append(event)
+                },
+                onDiagnostic: { diagnostic in
+                    _ = diagnostic.description
+                    run.diagnostics.append(diagnostic)
+                },
+                onDocument: { document in run.documents.append(document) }),
+            limits: limits)
+        importer.importData(bytes, source: source, chunkSize: chunkSize)
+        return run
+    }
+
+    /// Throws unless `other`, an import of the same bytes in other chunks, delivered the same.
+    func expectSame(as other: ImportRun, what: String) throws(FuzzInvariantViolation) {
+        if events != other.events {
+            let index = events.indices.first { $0 >= other.events.count || events[$0] != other.events[$0] } ?? events.count
+            func shown(_ list: [WinEvent]) -> String {
+                index < list.count ? String(decoding: NDJSON.line(for: list[index]), as: UTF8.self) : "no event"
+            }
+            throw FuzzInvariantViolation(
+                description: "\(what): \(events.count) vs \(other.events.count) events; event \(index + 1) differs:\n"
+                    + shown(events) + "vs\n" + shown(other.events))
+        }
+        if diagnostics != other.diagnostics {
+            throw FuzzInvariantViolation(
+                description: "\(what): diagnostics differ:\n"
+                    + diagnostics.map(\.description).joined(separator: "\n") + "\nvs\n"
+                    + other.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        if documents != other.documents {
+            throw FuzzInvariantViolation(description: "\(what): text documents differ")
+        }
+    }
+}
