@@ -31,7 +31,7 @@ public enum ArchiveFuzzEntry {
             handlers: ImportHandlers(
                 onEvent: { _ = NDJSON.line(for: $0) },
                 onDiagnostic: { _ = $0.description }),
-            limits: ImportRun.limits)
+            limits: ImportRun.limits, chunkSize: 1 << 16)
         importer.importPath(path)
     }
 }

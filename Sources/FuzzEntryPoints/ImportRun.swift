@@ -25,7 +25,7 @@ struct ImportRun: Equatable {
                     run.diagnostics.append(diagnostic)
                 },
                 onDocument: { document in run.documents.append(document) }),
-            limits: limits)
+            limits: limits, chunkSize: chunkSize)  // its read buffer, unused here: no 1 MiB allocation per input
         importer.importData(bytes, source: source, chunkSize: chunkSize)
         return run
     }
