@@ -10,6 +10,8 @@
 # also copied to Tests/FuzzRegressions/pending/<target>/, so that it is kept and, once fixed and moved
 # to Tests/FuzzRegressions/<target>/, replayed by the test suite. Exits 1 when anything was found.
 #
+# FUZZ_KEEP_GOING=1 runs libFuzzer in fork mode and keeps fuzzing after a finding (so one run can
+# find several defects); by default a target stops at its first finding.
 # FUZZ_CONFIGURATION=release builds with optimization: 1.5-5x the executions per second, but the
 # first build takes about four times as long as the default debug build (see Fuzz/README.md).
 set -euo pipefail
@@ -29,6 +31,8 @@ max_len_of() { case "$1" in archive) echo 65536 ;; xml) echo 16384 ;; report) ec
 export SWIFT_BACKTRACE=enable=no
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0"
 limits=(-rss_limit_mb=1024 -timeout=10)
+keep_going=()
+[ "${FUZZ_KEEP_GOING:-0}" = 1 ] && keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 
 build() {
   mkdir -p "$findings"
@@ -43,20 +47,24 @@ build() {
   echo "fuzz: built in $((SECONDS - start)) s"
 }
 
-# One line naming where a finding stopped: the sanitizer's or Swift's message and the first frame in
-# this repository's sources.
+# A few lines naming what stopped a run: the sanitizer's or Swift's message (with the details of a
+# broken invariant) and the first stack frame in this repository's libraries.
 summarize() {
   local log=$1
   local what frame
   what=$(grep -m1 -E "Fatal error|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)" "$log" | sed 's/^==[0-9]*== *//' || true)
-  frame=$(grep -m1 -E "#[0-9]+ .* (/[^ ]*)?/(Sources|Fuzz/Sources)/[^ ]*\.swift" "$log" | sed -E 's/^ *#[0-9]+ 0x[0-9a-f]+ in //' || true)
-  echo "    ${what:-no sanitizer message}"
-  [ -n "$frame" ] && echo "    at $frame"
+  echo "    ${what:-no sanitizer message}" | cut -c1-400
+  if [[ "$what" == *"fuzz target"* ]]; then
+    sed -n '/Fatal error: fuzz target/,/^Current stack trace/p' "$log" | sed '1d;$d' | head -n 6 | cut -c1-300 | sed 's/^/      /'
+  fi
+  frame=$({ grep -E "#[0-9]+ .*/Sources/[^ ]*\.swift" "$log" || true; } | grep -v -m1 -E "/Fuzz/Sources/|/Sources/FuzzEntryPoints/" |
+    sed -E 's/^ *#[0-9]+ 0x[0-9a-f]+ in //' || true)
+  [ -n "$frame" ] && echo "    at $frame" | cut -c1-400
   return 0
 }
 
 # The files libFuzzer saved in a target's findings folder, sorted.
-artifacts() { { ls "$1" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || true; } | sort; }
+artifacts() { { ls "$1" | grep -E '^(crash|leak|timeout|oom|slow-unit)-[0-9a-f]+$' || true; } | sort; }
 
 replay_pending() {
   build
@@ -101,10 +109,11 @@ for target in "${targets[@]}"; do
   seeds=("$findings/seeds/$target")
   [ -d "Tests/FuzzRegressions/$target" ] && seeds+=("Tests/FuzzRegressions/$target")
   status=0
-  "$bin/fuzz-$target" "${limits[@]}" -max_total_time="$seconds" -max_len="$(max_len_of "$target")" \
+  "$bin/fuzz-$target" "${limits[@]}" ${keep_going[@]+"${keep_going[@]}"} -max_total_time="$seconds" -max_len="$(max_len_of "$target")" \
     -dict="Fuzz/dict/$(dict_of "$target").dict" -artifact_prefix="$out/" -print_final_stats=1 \
     "$out/corpus" "${seeds[@]}" >"$out/fuzz.log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz.log" | tail -n 1)
+  [ -n "$runs" ] || runs=$({ grep -oE '^#[0-9]+' "$out/fuzz.log" || true; } | tail -n 1 | tr -d '#')
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/fuzz.log" | tail -n 1)
   [ -n "$rate" ] || rate=$({ grep -oE 'exec/s: [0-9]+' "$out/fuzz.log" || true; } | tail -n 1 | cut -d' ' -f2)
   cov=$({ grep -oE 'cov: [0-9]+ ft: [0-9]+' "$out/fuzz.log" || true; } | tail -n 1)
@@ -114,11 +123,14 @@ for target in "${targets[@]}"; do
   if [ "$status" -ne 0 ] || [ -n "$new" ]; then
     found=1
     echo "fuzz: $target: FINDING (libFuzzer exit status $status); log: $out/fuzz.log"
-    summarize "$out/fuzz.log"
+    [ -n "$new" ] || summarize "$out/fuzz.log"
     mkdir -p "Tests/FuzzRegressions/pending/$target"
     for artifact in $new; do
       cp "$out/$artifact" "Tests/FuzzRegressions/pending/$target/$artifact"
-      echo "    kept as Tests/FuzzRegressions/pending/$target/$artifact"
+      echo "  kept as Tests/FuzzRegressions/pending/$target/$artifact"
+      # Replayed alone, so that the summary names this input's failure (fork mode logs elsewhere).
+      "$bin/fuzz-$target" "${limits[@]}" "$out/$artifact" >"$out/$artifact.log" 2>&1 || true
+      summarize "$out/$artifact.log"
     done
   fi
 done

@@ -35,12 +35,11 @@ struct ImportRun: Equatable {
     func expectSame(as other: ImportRun, what: String) throws(FuzzInvariantViolation) {
         if events != other.events {
             let index = events.indices.first { $0 >= other.events.count || events[$0] != other.events[$0] } ?? events.count
-            func shown(_ list: [WinEvent]) -> String {
-                index < list.count ? String(decoding: NDJSON.line(for: list[index]), as: UTF8.self) : "no event"
-            }
+            let detail =
+                index < events.count && index < other.events.count
+                ? Self.differences(events[index], other.events[index]) : "present in one import only"
             throw FuzzInvariantViolation(
-                description: "\(what): \(events.count) vs \(other.events.count) events; event \(index + 1) differs:\n"
-                    + shown(events) + "vs\n" + shown(other.events))
+                description: "\(what): \(events.count) vs \(other.events.count) events; event \(index + 1) differs: \(detail)")
         }
         // Where and how bad, not the wording: a message may say "at end of input" when the last chunk
         // is where the parser noticed.
@@ -56,5 +55,21 @@ struct ImportRun: Equatable {
         if documents != other.documents {
             throw FuzzInvariantViolation(description: "\(what): text documents differ")
         }
+    }
+
+    /// The properties of two events that differ, as `name: value vs value`.
+    static func differences(_ first: WinEvent, _ second: WinEvent) -> String {
+        zip(Mirror(reflecting: first).children, Mirror(reflecting: second).children).compactMap { one, other in
+            let left = Self.fullText(one.value)
+            let right = Self.fullText(other.value)
+            return left == right ? nil : "\(one.label ?? "?"): \(left.prefix(200)) vs \(right.prefix(200))"
+        }.joined(separator: "; ")
+    }
+
+    /// Every stored property of a value, nested ones too (its `description` may leave some out).
+    static func fullText(_ value: Any) -> String {
+        var text = ""
+        dump(value, to: &text)
+        return text.split(separator: "\n").map { $0.drop { " ▿-".contains($0) } }.joined(separator: " ")
     }
 }
