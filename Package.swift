@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Tickets", targets: ["Tickets"]),
         .library(name: "DropFolder", targets: ["DropFolder"]),
+        .library(name: "FuzzEntryPoints", targets: ["FuzzEntryPoints"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +60,13 @@ let package = Package(
             dependencies: [
                 "Diagnosis", "Reports", "EventImport", "Tickets", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // What each fuzz target runs per input: shared by the libFuzzer executables in Fuzz/ and
+        // by the replay of Tests/FuzzRegressions in FuzzRegressionTests.
+        .target(
+            name: "FuzzEntryPoints",
+            dependencies: ["EventImport", "SigmaKit", "Correlation", "Diagnosis"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -128,6 +136,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CommandLineTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzEntryPoints"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

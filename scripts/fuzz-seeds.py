@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Builds the seed corpora of the fuzz targets (see Fuzz/README.md), one folder per target.
+
+Usage: scripts/fuzz-seeds.py OUT_DIR [SHARED_DIR]
+
+Seeds come from the repository (SampleLogs, Rules/sigma, Rules/causes) and, when SHARED_DIR
+(default ../shared, or $RDPCAUSE_SHARED) exists, from a few small real event files in
+corpus/real and a few SigmaHQ rules. Nothing here is committed: the seeds are rebuilt at each
+run, small (event files are cut to their first events) and deterministic.
+"""
+
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_SEED = 8 * 1024  # bytes of XML kept per event-file seed
+EVENTS_PER_SEED = 3
+REAL_FILES = 8  # small real event files taken from shared/corpus/real
+SIGMAHQ_RULES = 24  # SigmaHQ rules taken from shared/sigmahq
+# xml seeds start with the chunk-size selector byte (see XMLFuzzEntry.chunkSize(selector:)).
+SELECTORS = [0x00, 0x06, 0x3F, 0x80]
+
+
+def first_events(data: bytes) -> bytes:
+    """The text up to the end of the EVENTS_PER_SEED-th </Event>, at most MAX_SEED bytes."""
+    end = 0
+    for _ in range(EVENTS_PER_SEED):
+        found = data.find(b"</Event>", end)
+        if found < 0:
+            break
+        end = found + len(b"</Event>")
+    cut = data[: end or MAX_SEED][:MAX_SEED]
+    if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml") and b"<Events>" in cut:
+        cut += b"\n</Events>\n"
+    return cut
+
+
+def zstd(data: bytes) -> bytes:
+    return subprocess.run(["zstd", "-q", "-c", "-3"], input=data, stdout=subprocess.PIPE, check=True).stdout
+
+
+def tar(members: dict) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT) as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 1_781_000_000
+            archive.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def zip_archive(members: dict, method: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 6, 12, 21, 41, 52)), data, compress_type=method)
+    return out.getvalue()
+
+
+def shared_dir() -> Path:
+    if len(sys.argv) > 2:
+        return Path(sys.argv[2])
+    if os.environ.get("RDPCAUSE_SHARED"):
+        return Path(os.environ["RDPCAUSE_SHARED"])
+    return ROOT.parent / "shared"
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    seeds = {target: {} for target in ["xml", "archive", "report", "sigma", "causes"]}
+
+    xml_files = sorted(p for p in (ROOT / "SampleLogs").rglob("*.xml"))
+    shared = shared_dir()
+    real = shared / "corpus" / "real"
+    if real.is_dir():
+        candidates = sorted((p for p in real.glob("*.xml")), key=lambda p: (p.stat().st_size, p.name))
+        xml_files += candidates[:REAL_FILES]
+    else:
+        print(f"fuzz-seeds: {real} not found; seeds from the repository only", file=sys.stderr)
+
+    snippets = {}
+    for index, path in enumerate(xml_files):
+        snippet = first_events(path.read_bytes())
+        snippets[path.name] = snippet
+        selector = SELECTORS[index % len(SELECTORS)]
+        seeds["xml"][f"{index:03d}-{path.stem[:60]}.xml"] = bytes([selector]) + snippet
+    # The encodings and wrappers the reader accepts, on one small snippet.
+    sample = snippets[xml_files[0].name]
+    seeds["xml"]["utf16le.xml"] = bytes([0x05]) + b"\xff\xfe" + sample.decode("utf-8", "replace").encode("utf-16-le")
+    seeds["xml"]["utf16be-nobom.xml"] = bytes([0x80]) + sample.decode("utf-8", "replace").encode("utf-16-be")
+    seeds["xml"]["zstd.xml.zst"] = bytes([0x10]) + zstd(sample)
+
+    for path in sorted((ROOT / "SampleLogs").iterdir()):
+        if path.suffix in (".zip", ".zst"):
+            seeds["archive"][path.name] = path.read_bytes()
+    names = sorted(snippets)[:3]
+    members = {f"host/{name}": snippets[name] for name in names}
+    members["error.txt"] = (ROOT / "SampleLogs" / "network-path" / "error.txt").read_bytes()
+    seeds["archive"]["case.tar"] = tar(members)
+    seeds["archive"]["case.tar.zst"] = zstd(tar(members))
+    seeds["archive"]["case-deflate.zip"] = zip_archive(members, zipfile.ZIP_DEFLATED)
+    seeds["archive"]["case-stored.zip"] = zip_archive(members, zipfile.ZIP_STORED)
+    seeds["archive"]["events.xml.zst"] = zstd(snippets[names[0]])
+    seeds["archive"]["nested.tar"] = tar({"inner.xml.zst": zstd(snippets[names[1]]), "inner.tar": tar(members)})
+
+    for path in sorted((ROOT / "SampleLogs").rglob("*")):
+        if path.name in ("error.txt", "error.json", "ticket.txt"):
+            seeds["report"][f"{path.parent.name}-{path.name}"] = path.read_bytes()
+
+    for path in sorted((ROOT / "Rules" / "sigma").glob("*.yml")):
+        seeds["sigma"][path.name] = path.read_bytes()
+    sigmahq = shared / "sigmahq" / "rules" / "windows"
+    if sigmahq.is_dir():
+        rules = sorted(sigmahq.rglob("*.yml"))
+        step = max(1, len(rules) // SIGMAHQ_RULES)
+        for path in rules[::step][:SIGMAHQ_RULES]:
+            seeds["sigma"]["sigmahq-" + path.name] = path.read_bytes()
+    for path in sorted((ROOT / "Rules" / "causes").glob("*.yml")):
+        seeds["causes"][path.name] = path.read_bytes()
+
+    for target, files in seeds.items():
+        folder = out / target
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        print(f"fuzz-seeds: {target}: {len(files)} seeds")
+
+
+if __name__ == "__main__":
+    main()
