@@ -48,7 +48,7 @@ struct RegexBacktracking: Sendable, Hashable {
                 }
                 index += 2
             case "[":
-                index = Self.indexAfterClass(scalars, from: index)
+                index = RegexLiteral.skipClass(scalars, from: index) ?? scalars.count
             case "(":
                 var group = Group()
                 if index + 2 < scalars.count, scalars[index + 1] == "?", scalars[index + 2] == ">" { group.isAtomic = true }
@@ -124,27 +124,5 @@ struct RegexBacktracking: Sendable, Hashable {
         }
         guard cursor < scalars.count, scalars[cursor] == "}" else { return (nil, index + 1) }
         return (upper.isEmpty ? .max : Int(upper) ?? .max, cursor + 1)
-    }
-
-    /// The index after the `]` that closes the class opened at `start` (or the end of the pattern).
-    private static func indexAfterClass(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
-        var index = start + 1
-        var depth = 1
-        if index < scalars.count && scalars[index] == "^" { index += 1 }
-        if index < scalars.count && scalars[index] == "]" { index += 1 }
-        while index < scalars.count {
-            switch scalars[index] {
-            case "\\": index += 2
-            case "[":
-                depth += 1
-                index += 1
-            case "]":
-                depth -= 1
-                index += 1
-                if depth == 0 { return index }
-            default: index += 1
-            }
-        }
-        return index
     }
 }

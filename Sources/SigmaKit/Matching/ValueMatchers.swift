@@ -477,8 +477,9 @@ enum RegexLiteral {
         return (String(String.UnicodeScalarView(longest)), insensitive)
     }
 
-    /// The index after the `]` that closes the class opened at `start`, or `nil`.
-    private static func skipClass(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+    /// The index after the `]` that closes the character class opened at `start`, or `nil` when
+    /// the pattern ends first (shared with ``RegexBacktracking``).
+    static func skipClass(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
         var index = start + 1
         var depth = 1
         if index < scalars.count && scalars[index] == "^" { index += 1 }
