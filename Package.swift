@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Tickets", targets: ["Tickets"]),
         .library(name: "DropFolder", targets: ["DropFolder"]),
+        .library(name: "Embedded", targets: ["Embedded"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,9 +51,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Correlation", dependencies: ["EventImport", "SigmaKit"], swiftSettings: strict),
+        // The rule pack (Rules/sigma, Rules/causes) and the build's identity, compiled into the binary:
+        // EmbedPlugin runs EmbedTool at build time to generate the sources (never committed).
+        .executableTarget(name: "EmbedTool", swiftSettings: strict),
+        .plugin(name: "EmbedPlugin", capability: .buildTool(), dependencies: ["EmbedTool"]),
+        .target(name: "Embedded", swiftSettings: strict, plugins: ["EmbedPlugin"]),
         .target(
             name: "Diagnosis",
-            dependencies: ["EventImport", "SigmaKit", "Correlation", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "EventImport", "SigmaKit", "Correlation", "Embedded", "Tickets", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "Reports", dependencies: ["Diagnosis", "EventImport"], swiftSettings: strict),
@@ -74,6 +82,7 @@ let package = Package(
                 "Reports",
                 "Tickets",
                 "DropFolder",
+                "Embedded",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

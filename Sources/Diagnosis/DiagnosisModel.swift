@@ -22,6 +22,10 @@ public struct Diagnosis: Sendable {
     public var warnings: [String]
     /// The files and archive members read.
     public var inputs: [String]
+    /// The rdpcause version that made the diagnosis (`0.1.0+<commit>`), set by `RulePack.diagnose`.
+    public var rdpcauseVersion: String? = nil
+    /// The rule pack's version (`RulePackVersion`), set by `RulePack.diagnose`.
+    public var rulesVersion: String? = nil
 }
 
 /// One failed connection and the assessment of every cause.
