@@ -109,13 +109,13 @@ let package = Package(
         .testTarget(
             name: "CorrelationTests",
             dependencies: [
-                "Correlation", "EventImport", .product(name: "PropertyBased", package: "swift-property-based"),
+                "Correlation", "EventImport", "SigmaKit", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DiagnosisTests",
-            dependencies: ["Diagnosis", "EventImport", "SigmaKit"],
+            dependencies: ["Diagnosis", "EventImport", "SigmaKit", "Embedded"],
             swiftSettings: strict
         ),
         .testTarget(
