@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Tickets", targets: ["Tickets"]),
         .library(name: "DropFolder", targets: ["DropFolder"]),
         .library(name: "Embedded", targets: ["Embedded"]),
+        .library(name: "LogCollection", targets: ["LogCollection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Reports", dependencies: ["Diagnosis", "EventImport"], swiftSettings: strict),
+        .target(name: "LogCollection", dependencies: ["Diagnosis", "EventImport", "SigmaKit"], swiftSettings: strict),
         .target(name: "Tickets", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(
             name: "DropFolder",
@@ -83,6 +85,7 @@ let package = Package(
                 "Tickets",
                 "DropFolder",
                 "Embedded",
+                "LogCollection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,11 +123,19 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Diagnosis", "EventImport", "SigmaKit"],
+            dependencies: ["Reports", "Diagnosis", "EventImport", "SigmaKit", "GoldenFiles"],
             exclude: ["Golden"],
             swiftSettings: strict
         ),
+        // Golden-file comparison shared by the test targets (not part of any product).
+        .target(name: "GoldenFiles", path: "Tests/GoldenFiles", swiftSettings: strict),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets"], swiftSettings: strict),
+        .testTarget(
+            name: "LogCollectionTests",
+            dependencies: ["LogCollection", "Diagnosis", "EventImport", "SigmaKit", "GoldenFiles"],
+            exclude: ["Golden"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DropFolderTests",
             dependencies: ["DropFolder", "Tickets", "Diagnosis", "EventImport", .product(name: "Logging", package: "swift-log")],

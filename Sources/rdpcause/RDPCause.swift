@@ -9,7 +9,7 @@ struct RDPCause: ParsableCommand {
         version: VersionText.text,
         subcommands: [
             AnalyzeCommand.self, ExplainCommand.self, EventsCommand.self, HuntCommand.self, RulesCommand.self,
-            WatchCommand.self, AttachCommand.self,
+            WatchCommand.self, AttachCommand.self, CollectScriptCommand.self,
         ]
     )
 }

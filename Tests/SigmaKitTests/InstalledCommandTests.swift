@@ -176,4 +176,24 @@ struct InstalledCommandTests {
         let findings = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(findings["verdict"] as? String == "cause-found")
     }
+
+    @Test func theFindingsPointAtACollectScriptTheBinaryPrints() throws {
+        let installation = try Installation()
+        defer { installation.remove() }
+        let analysed = try installation.run(["analyze", installation.samples.appendingPathComponent("inconclusive").path])
+        #expect(analysed.status == 1)
+        let line = try #require(analysed.output.split(separator: "\n").first { $0.hasPrefix("    rdpcause collect-script ") })
+        let arguments = line.split(separator: " ").dropFirst().map(String.init)
+        let script = try installation.run(arguments + ["--ticket", "RT-1234"])
+        #expect(script.status == 0, "\(script.errors)")
+        #expect(script.output.hasPrefix("# rdpcause log collection for ticket RT-1234\r\n"))
+        #expect(script.output.contains("Export-EventLog 'Microsoft-Windows-TerminalServices-RDPClient/Operational'"))
+        let batch = try installation.run(arguments + ["--cmd"])
+        #expect(batch.output.hasPrefix("@echo off\r\n"))
+        let refused = try installation.run(["collect-script", "--host", "x;y", "--time", "2026-03-24T17:12:40"])
+        #expect(refused.status == 64)
+        let local = try installation.run(["collect-script", "--time", "2026-03-24T17:12:40"])
+        #expect(local.status == 64)
+        #expect(local.errors.contains("has no zone"))
+    }
 }
