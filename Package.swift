@@ -130,6 +130,8 @@ let package = Package(
         // Golden-file comparison shared by the test targets (not part of any product).
         .target(name: "GoldenFiles", path: "Tests/GoldenFiles", swiftSettings: strict),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets"], swiftSettings: strict),
+        // The release binary (ldd), the Debian package and packaging/ (RDPCAUSE_RELEASE_BINARY, RDPCAUSE_DEB).
+        .testTarget(name: "PackagingTests", dependencies: ["Tickets"], swiftSettings: strict),
         .testTarget(
             name: "LogCollectionTests",
             dependencies: ["LogCollection", "Diagnosis", "EventImport", "SigmaKit", "GoldenFiles"],

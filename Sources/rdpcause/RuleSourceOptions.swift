@@ -10,7 +10,8 @@ struct RuleSourceOptions: ParsableArguments {
         name: .customLong("rules"),
         help: ArgumentHelp(
             "A rule folder laid over the built-in pack (repeatable; after RDPCAUSE_RULES): its Sigma rules and causes/ replace built-in ones with the same id or name.",
-            valueName: "dir"))
+            valueName: "dir"),
+        completion: .directory)
     var folders: [String] = []
 
     @Flag(name: .customLong("no-builtin-rules"), help: "Leave out the rule pack built into rdpcause (use only RDPCAUSE_RULES and --rules).")
