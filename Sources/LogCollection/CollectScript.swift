@@ -134,7 +134,7 @@ public struct CollectScript: Sendable {
             for log in role.logs {
                 let command = commands(for: log)
                 lines += [
-                    "    # \(log.channel): read by \(log.causes.joined(separator: ", "))",
+                    "    # \(log.channel): read by \(Self.commentText(log.causes))",
                     "    Export-EventLog '\(log.channel)' '\(command.xmlFile)' '\(Self.powerShellQuoted(command.queryArguments))'",
                     "    # .evtx: wevtutil.exe \(command.exportArguments(to: command.evtxFile))",
                 ]
@@ -150,6 +150,17 @@ public struct CollectScript: Sendable {
             "Write-Host \"Attach $Zip to the ticket ($Failed log(s) could not be exported).\"",
         ]
         return lines
+    }
+
+    /// Cause ids for a comment line: characters a script could read as code (a line break, `%`,
+    /// quotes) come from a rule file, so anything but letters, digits, `.`, `_` and `-` becomes `_`.
+    static func commentText(_ causes: [String]) -> String {
+        causes.map { cause in
+            String(cause.unicodeScalars.map { scalar -> Character in
+                let safe = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)
+                return safe ? Character(scalar) : "_"
+            })
+        }.joined(separator: ", ")
     }
 
     /// Text for a PowerShell single-quoted string (a quote is doubled).
@@ -202,7 +213,7 @@ public struct CollectScript: Sendable {
             for log in role.logs {
                 let command = commands(for: log)
                 lines += [
-                    "rem \(log.channel): read by \(log.causes.joined(separator: ", "))",
+                    "rem \(log.channel): read by \(Self.commentText(log.causes))",
                     "wevtutil.exe \(command.queryArguments) > \"%OUT%\\\(command.xmlFile)\"",
                     "if errorlevel 1 call :failed \"\(log.channel)\" \"\(command.xmlFile)\"",
                     "rem .evtx: wevtutil.exe \(command.exportArguments(to: command.evtxFile))",

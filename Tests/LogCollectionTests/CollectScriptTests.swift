@@ -192,6 +192,32 @@ struct CollectScriptTests {
         #expect(throws: CollectionError.self) { try CollectionPlan(pack: pack) }
     }
 
+    @Test func causeIdsFromRuleFilesReachCommentsOnlyAsSafeText() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-collect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("causes"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cause = """
+            id: "odd\\r\\nRemove-Item C:\\\\ %TEMP%"
+            title: Odd
+            needs:
+              - machine: host
+                channel: System
+            evidence:
+              - code: [2308]
+                weight: 0.5
+            remediation: [fix]
+            """
+        try Data(cause.utf8).write(to: folder.appendingPathComponent("causes/odd.yml"))
+        let pack = RulePack.load(RuleSources(includesBuiltIn: true, folders: [RuleSources.Folder(path: folder.path, origin: .commandLine)]))
+        #expect(pack.causes.contains { $0.id.hasPrefix("odd\r\n") })
+        let script = CollectScript(plan: try CollectionPlan(pack: pack), request: try CollectionRequest(), generator: "test")
+        for shell in [CollectScript.Shell.powerShell, .cmd] {
+            let lines = script.render(shell).components(separatedBy: "\r\n")
+            #expect(!lines.contains { $0.hasPrefix("Remove-Item C:") })
+            #expect(lines.contains { $0.hasSuffix("odd__Remove-Item_C____TEMP_") || $0.contains("odd__Remove-Item_C____TEMP_,") })
+        }
+    }
+
     @Test(arguments: [("collect.ps1", CollectScript.Shell.powerShell, true), ("collect.cmd", .cmd, true), ("collect-recent.ps1", .powerShell, false)])
     func theScriptsMatchTheirGoldenFiles(_ name: String, _ shell: CollectScript.Shell, _ timed: Bool) throws {
         let text = try script(time: timed ? Self.failure : nil, ticket: timed ? "RT-1234" : nil).render(shell)
