@@ -2,8 +2,8 @@
 # Installs a package built by scripts/build-deb.sh, uses it as a support team would, and removes it:
 #   scripts/test-deb.sh dist/rdpcause_<version>_<arch>.deb
 # - `apt-get install ./dist/….deb` (pulls the Depends);
-# - `rdpcause analyze` run from / on a copy of a sample case outside the checkout, with a bare
-#   environment, gives the sample's expected verdict and cause; `rules lint` and `hunt` work there;
+# - `rdpcause analyze` run from / on a copy of every sample case outside the checkout, with a bare
+#   environment, gives each its expected verdict and cause; `rules lint` and `hunt` work there;
 # - the man page is installed and lint-clean, the completions are in place;
 # - `systemd-analyze verify` on the unit (where systemd-analyze exists), and the service's command
 #   run once as the rdpcause user on a case in its drop folder;
@@ -15,7 +15,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 deb=$(realpath "$1")
 sample=host-asleep
-expected_cause=$(sed -n 's/.*"topCause": *"\([^"]*\)".*/\1/p' "SampleLogs/$sample/expected.json")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
@@ -25,15 +24,40 @@ log "apt-get install $deb"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
 [ -x /usr/bin/rdpcause ] || fail "/usr/bin/rdpcause is not installed"
 
-log "analyze from / on a copy of SampleLogs/$sample"
-cp -r "SampleLogs/$sample" "$work/$sample"
-json=$(cd / && env -i PATH=/usr/bin:/bin /usr/bin/rdpcause analyze --quiet --format json "$work/$sample") || fail "analyze exited $?"
-grep -q '"verdict":"cause-found"' <<<"$json" || fail "verdict is not cause-found: $json"
-cause=$(grep -o '"causes":\[{"id":"[^"]*"' <<<"$json" | head -n 1 | sed 's/.*"id":"//; s/"$//')
-[ "$cause" = "$expected_cause" ] || fail "top cause is '$cause', expected '$expected_cause'"
-grep -q '"rulesVersion":"[0-9a-f]\{12\}"' <<<"$json" || fail "no rulesVersion in the findings"
+log "analyze from / on a copy of every SampleLogs case"
+cp -r SampleLogs "$work/cases"
+cases=()
+for expected in "$work"/cases/*/expected.json "$work"/cases/*.expected.json; do
+  case "$expected" in
+    */expected.json) cases+=("$(dirname "$expected")") ;;
+    *) cases+=("$(ls -d "${expected%.expected.json}".* | grep -v '\.json$' | head -n 1)") ;;
+  esac
+done
+status=0
+(cd / && env -i PATH=/usr/bin:/bin /usr/bin/rdpcause analyze --quiet --output "$work/findings" "${cases[@]}" >/dev/null) || status=$?
+[ "$status" -le 1 ] || fail "analyze exited $status"
+for expected in "$work"/cases/*/expected.json "$work"/cases/*.expected.json; do
+  case "$expected" in
+    */expected.json) name=$(basename "$(dirname "$expected")") ;;
+    *) name=$(basename "${expected%.expected.json}") ;;
+  esac
+  findings="$work/findings/$name/findings.json"
+  [ -r "$findings" ] || fail "no findings for $name"
+  want_verdict=$(sed -n 's/.*"verdict": *"\([^"]*\)".*/\1/p' "$expected" | head -n 1)
+  want_cause=$(sed -n 's/.*"topCause": *"\([^"]*\)".*/\1/p' "$expected" | head -n 1)
+  # The document's own verdict is its first "verdict" key (the failures' come after it).
+  verdict=$(grep -o '"verdict":"[^"]*"' "$findings" | head -n 1 | sed 's/.*:"//; s/"$//')
+  [ "$verdict" = "$want_verdict" ] || fail "$name: the verdict is '$verdict', expected '$want_verdict'"
+  grep -q '"rulesVersion":"[0-9a-f]\{12\}"' "$findings" && grep -q '"rdpcauseVersion":"' "$findings" \
+    || fail "$name: the findings do not carry rdpcauseVersion and rulesVersion"
+  if [ -n "$want_cause" ]; then
+    cause=$(grep -o '"causes":\[{"id":"[^"]*"' "$findings" | head -n 1 | sed 's/.*"id":"//; s/"$//')
+    [ "$cause" = "$want_cause" ] || fail "$name: the top cause is '$cause', expected '$want_cause'"
+  fi
+done
+log "${#cases[@]} cases gave their expected verdicts"
 (cd / && /usr/bin/rdpcause rules lint >/dev/null 2>&1) || fail "rules lint failed from /"
-(cd / && /usr/bin/rdpcause hunt --format ndjson "$work/$sample" 2>/dev/null | grep -q '"type":"detection"') || fail "hunt found nothing from /"
+(cd / && /usr/bin/rdpcause hunt --format ndjson "$work/cases/$sample" 2>/dev/null | grep -q '"type":"detection"') || fail "hunt found nothing from /"
 /usr/bin/rdpcause --version | grep -q '^rules [0-9a-f]\{12\} ' || fail "--version names no rule pack"
 
 log "man page and completions"
