@@ -30,17 +30,21 @@ struct CauseLayers: Sendable {
     static func load(_ sources: RuleSources) -> CauseLayers {
         var result = CauseLayers()
         var layers: [[(source: String, text: String)]] = []
+        let builtIn = sources.includesBuiltIn ? EmbeddedRulePack.causeFiles : []
         if sources.includesBuiltIn {
-            layers.append(EmbeddedRulePack.causeFiles.map { (RuleSources.builtInPrefix + $0.path, $0.text) })
+            layers.append(builtIn.map { (RuleSources.builtInPrefix + $0.path, $0.text) })
         }
+        // A file identical to a built-in one adds nothing (as for Sigma rules).
+        let builtInTexts = Set(builtIn.map(\.text))
         var read = Set<String>()  // a folder named twice is read once, at its first place
         for folder in sources.folders {
             let directory = (folder.path as NSString).appendingPathComponent(RuleLoader.causesFolderName)
             guard read.insert(URL(fileURLWithPath: directory).standardizedFileURL.path).inserted else { continue }
-            let files = CauseLoader.read(directory: directory)
-            result.diagnostics += files.diagnostics
-            result.localTexts += files.files.map(\.text)
-            layers.append(files.files)
+            let folderFiles = CauseLoader.read(directory: directory)
+            let files = folderFiles.files.filter { !builtInTexts.contains($0.text) }
+            result.diagnostics += folderFiles.diagnostics
+            result.localTexts += files.map(\.text)
+            layers.append(files)
         }
         for files in layers {
             let loaded = CauseLoader.load(files: files)

@@ -7,6 +7,8 @@ public import SigmaKit
 ///
 /// A Sigma rule with the same `id` or `name`, or a cause with the same `id`, as one from a lower
 /// source replaces it; each replacement is listed once in the loaded pack (`RulePack.overrides`).
+/// A file identical to one of the built-in pack adds nothing, so a checkout's `Rules/` named with
+/// `--rules` is the built-in pack again, not 67 replacements.
 /// A folder is read as a `Rules/` folder: its Sigma rules recursively (skipping `causes` folders),
 /// its causes from `causes/` directly below it. Every command that uses rules resolves them here.
 public struct RuleSources: Sendable, Hashable {

@@ -115,6 +115,17 @@ struct RuleSourcesTests {
         #expect(RulePack.load(RuleSources.resolve(commandLine: [copy.path], environment: [:])).version != pack.version)
     }
 
+    @Test func aCopyOfTheBuiltInPackLaidOverItChangesNothing() throws {
+        let folder = repositoryRoot.appendingPathComponent("Rules").path
+        let pack = RulePack.load(RuleSources.resolve(commandLine: [folder], environment: [:]))
+        #expect(pack.overrides.isEmpty, "\(pack.overrides.prefix(3))")
+        #expect(pack.version == RulePackVersion.builtIn)
+        #expect(pack.catalog.rules.count == rulePack.catalog.rules.count && pack.causes.count == rulePack.causes.count)
+        #expect(pack.catalog.rules.allSatisfy { $0.source.hasPrefix("<built-in>/") })
+        #expect(pack.causes.allSatisfy { $0.source.hasPrefix("<built-in>/") })
+        #expect(pack.catalog.errorCount == 0 && pack.causeDiagnostics.isEmpty)
+    }
+
     @Test func withoutTheBuiltInPackOnlyTheFoldersAreLoaded() throws {
         let folder = repositoryRoot.appendingPathComponent("Rules").path
         let pack = RulePack.load(RuleSources.resolve(commandLine: [folder], builtIn: false, environment: [:]))

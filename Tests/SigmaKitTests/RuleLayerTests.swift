@@ -97,6 +97,21 @@ struct RuleLayerTests {
         #expect(catalog.rules.first?.appliedFilters == ["Quiet A"])
     }
 
+    @Test func aFileIdenticalToALowerInMemoryTextIsNotLoadedAgain() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-layers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The same text as <built-in>/sigma/a.yml (with a byte order mark, which is not part of the text),
+        // and a changed copy of b.yml.
+        try Data([0xEF, 0xBB, 0xBF] + Array(Self.rule(title: "A", id: Self.idA, name: "rule_a").utf8)).write(to: folder.appendingPathComponent("a.yml"))
+        try Data(Self.rule(title: "B", id: Self.idB, name: "rule_b", eventID: 2).utf8).write(to: folder.appendingPathComponent("b.yml"))
+        let catalog = RuleLoader().load(layers: [Self.lower, RuleLayer(paths: [folder.path])])
+        #expect(catalog.rules.map(\.source) == ["<built-in>/sigma/a.yml", folder.path + "/b.yml", "<built-in>/sigma/c.yml"])
+        #expect(catalog.overrides.map(\.replaced.source) == ["<built-in>/sigma/b.yml"])
+        #expect(catalog.filesRead == 5)
+        #expect(!catalog.files.contains(folder.path + "/a.yml"))
+    }
+
     @Test func aFolderNamedInTwoLayersIsReadOnceInTheFirst() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-layers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

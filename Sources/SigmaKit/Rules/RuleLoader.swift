@@ -86,18 +86,26 @@ public struct RuleLoader: Sendable {
     /// `load(paths:)`. Filters of every layer apply once all layers are loaded.
     ///
     /// Every file and text of every layer is parsed in parallel across the cores; a file named in
-    /// several layers is read once, in the first.
+    /// several layers is read once, in the first. A file whose text is that of an in-memory text of
+    /// a lower layer adds nothing and is not loaded again (so a copy of the built-in pack laid over
+    /// it changes nothing); it is counted in `filesRead`, not listed in `files`.
     public func load(layers: [RuleLayer]) -> RuleCatalog {
         var units: [RuleLayer.Entry] = []
+        // For each unit, the in-memory texts of the layers below it.
+        var textsBelow: [Set<String>] = []
+        var texts = Set<String>()
         // Per layer, what to merge in order: a diagnostic about a path, or the index of a unit.
         var layerSteps: [[Result<Int, SigmaDiagnostic>]] = []
         var loaded = Set<String>()  // a file named twice (a folder and its subfolder) is read once
         for layer in layers {
             var steps: [Result<Int, SigmaDiagnostic>] = []
+            let below = texts
             for entry in layer.entries {
                 guard case .path(let path) = entry else {
+                    if case .text(_, let text) = entry { texts.insert(text) }
                     steps.append(.success(units.count))
                     units.append(entry)
+                    textsBelow.append(below)
                     continue
                 }
                 var isDirectory: ObjCBool = false
@@ -111,16 +119,17 @@ public struct RuleLoader: Sendable {
                 for file in files where loaded.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted {
                     steps.append(.success(units.count))
                     units.append(.path(file))
+                    textsBelow.append(below)
                 }
             }
             layerSteps.append(steps)
         }
         let parsed = Mutex(Array(repeating: RuleCatalog(), count: units.count))
-        DispatchQueue.concurrentPerform(iterations: units.count) { [units] position in
+        DispatchQueue.concurrentPerform(iterations: units.count) { [units, textsBelow] position in
             var catalog = RuleCatalog()
             switch units[position] {
             case .path(let file):
-                loadFile(file, into: &catalog)
+                loadFile(file, into: &catalog, unlessIn: textsBelow[position])
             case .text(let source, let text):
                 catalog.filesRead = 1
                 catalog.files = [source]
@@ -184,20 +193,23 @@ public struct RuleLoader: Sendable {
         return files.sorted()
     }
 
-    private func loadFile(_ path: String, into catalog: inout RuleCatalog) {
+    /// Loads a file, unless its text is one of `loadedTexts` (already loaded from a lower layer).
+    private func loadFile(_ path: String, into catalog: inout RuleCatalog, unlessIn loadedTexts: Set<String> = []) {
         guard let data = FileManager.default.contents(atPath: path) else {
             catalog.diagnostics.append(SigmaDiagnostic(.error, .unreadable, source: path, message: "cannot read the file"))
             return
         }
         catalog.filesRead += 1
-        catalog.files.append(path)
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
+            catalog.files.append(path)
             catalog.diagnostics.append(
                 SigmaDiagnostic(.error, .yamlSyntax, source: path, message: "the file is not UTF-8 text; it is not loaded"))
             return
         }
+        if loadedTexts.contains(text) { return }
+        catalog.files.append(path)
         loadDocuments(text, source: path, into: &catalog)
     }
 
