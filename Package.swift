@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "Tickets", targets: ["Tickets"]),
         .library(name: "DropFolder", targets: ["DropFolder"]),
         .library(name: "FuzzEntryPoints", targets: ["FuzzEntryPoints"]),
+        .library(name: "Embedded", targets: ["Embedded"]),
+        .library(name: "LogCollection", targets: ["LogCollection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,12 +50,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Correlation", dependencies: ["EventImport", "SigmaKit"], swiftSettings: strict),
+        // The rule pack (Rules/sigma, Rules/causes) and the build's identity, compiled into the binary:
+        // EmbedPlugin runs EmbedTool at build time to generate the sources (never committed).
+        .executableTarget(name: "EmbedTool", swiftSettings: strict),
+        .plugin(name: "EmbedPlugin", capability: .buildTool(), dependencies: ["EmbedTool"]),
+        .target(name: "Embedded", swiftSettings: strict, plugins: ["EmbedPlugin"]),
         .target(
             name: "Diagnosis",
-            dependencies: ["EventImport", "SigmaKit", "Correlation", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "EventImport", "SigmaKit", "Correlation", "Embedded", "Tickets", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "Reports", dependencies: ["Diagnosis", "EventImport"], swiftSettings: strict),
+        .target(name: "LogCollection", dependencies: ["Diagnosis", "EventImport", "SigmaKit"], swiftSettings: strict),
         .target(name: "Tickets", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(
             name: "DropFolder",
@@ -79,6 +89,8 @@ let package = Package(
                 "Reports",
                 "Tickets",
                 "DropFolder",
+                "Embedded",
+                "LogCollection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "CorrelationTests",
             dependencies: [
-                "Correlation", "EventImport", .product(name: "PropertyBased", package: "swift-property-based"),
+                "Correlation", "EventImport", "SigmaKit", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),
@@ -114,12 +126,12 @@ let package = Package(
         ),
         .testTarget(
             name: "DiagnosisTests",
-            dependencies: ["Diagnosis", "EventImport", "SigmaKit", "DiagnosisTestSupport"],
+            dependencies: ["Diagnosis", "EventImport", "SigmaKit", "DiagnosisTestSupport", "Embedded"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Diagnosis", "EventImport", "SigmaKit"],
+            dependencies: ["Reports", "Diagnosis", "EventImport", "SigmaKit", "GoldenFiles"],
             exclude: ["Golden"],
             swiftSettings: strict
         ),
@@ -127,6 +139,16 @@ let package = Package(
         // environment, running the built executable, checking terminal output.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "TestSupport"], swiftSettings: strict),
+        // Golden-file comparison shared by the test targets (not part of any product).
+        .target(name: "GoldenFiles", path: "Tests/GoldenFiles", swiftSettings: strict),
+                // The release binary (ldd), the Debian package and packaging/ (RDPCAUSE_RELEASE_BINARY, RDPCAUSE_DEB).
+        .testTarget(name: "PackagingTests", dependencies: ["Tickets"], swiftSettings: strict),
+        .testTarget(
+            name: "LogCollectionTests",
+            dependencies: ["LogCollection", "Diagnosis", "EventImport", "SigmaKit", "GoldenFiles"],
+            exclude: ["Golden"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DropFolderTests",
             dependencies: [

@@ -42,7 +42,7 @@ public struct CaseRunner: Sendable {
     public func analyze(_ path: String) -> CaseResult {
         let start = DispatchTime.now().uptimeNanoseconds
         let index = CaseIndex.build(paths: [path], engine: pack.engine)
-        let diagnosis = pack.diagnoser.diagnose(index, options: options)
+        let diagnosis = pack.diagnose(index, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return CaseResult(
             path: path, name: Self.caseName(path), diagnosis: diagnosis, importDiagnostics: index.importDiagnostics,

@@ -125,12 +125,20 @@ public struct CauseDiagnostic: Sendable, Hashable, CustomStringConvertible {
 public enum CauseLoader {
     /// Loads every `*.yml`/`*.yaml` in `directory` (not recursive), sorted by name.
     public static func load(directory: String) -> (causes: [CauseDefinition], diagnostics: [CauseDiagnostic]) {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
-        var causes: [CauseDefinition] = []
+        let folder = read(directory: directory)
+        let result = load(files: folder.files)
+        return (result.causes, folder.diagnostics + result.diagnostics)
+    }
+
+    /// The texts of the `*.yml`/`*.yaml` files in `directory` (not recursive), sorted by name, and
+    /// an error for each file that cannot be read as UTF-8 text. A missing folder holds no files.
+    public static func read(directory: String) -> (files: [(source: String, text: String)], diagnostics: [CauseDiagnostic]) {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) }.sorted()
+        var files: [(source: String, text: String)] = []
         var diagnostics: [CauseDiagnostic] = []
-        for file in files {
-            let path = (directory as NSString).appendingPathComponent(file)
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
             let text: String
             switch YAMLInput.read(path: path) {
             case .success(let read): text = read
@@ -138,7 +146,18 @@ public enum CauseLoader {
                 diagnostics.append(CauseDiagnostic(severity: "error", source: path, message: problem.message + "; the cause is not loaded"))
                 continue
             }
-            let result = load(yaml: text, source: path)
+            files.append((path, text))
+        }
+        return (files, diagnostics)
+    }
+
+    /// Loads the causes of several files (`source` names each in diagnostics); a cause id defined
+    /// twice is an error.
+    public static func load(files: [(source: String, text: String)]) -> (causes: [CauseDefinition], diagnostics: [CauseDiagnostic]) {
+        var causes: [CauseDefinition] = []
+        var diagnostics: [CauseDiagnostic] = []
+        for file in files {
+            let result = load(yaml: file.text, source: file.source)
             causes += result.causes
             diagnostics += result.diagnostics
         }

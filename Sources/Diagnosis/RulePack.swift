@@ -1,14 +1,15 @@
 import Dispatch
+import Embedded
 import Foundation
 public import SigmaKit
 import Synchronization
 
-/// The rules a diagnosis runs with: the Sigma detection rules and the cause definitions of a
-/// `Rules/` folder (`Rules/sigma/…` and `Rules/causes/…`).
+/// The rules a diagnosis runs with: the Sigma detection rules and the cause definitions of every
+/// rule source (the built-in pack, `RDPCAUSE_RULES`, `--rules` folders; see `RuleSources`).
 public struct RulePack: Sendable {
-    /// The folder the pack was loaded from.
-    public var directory: String
-    /// The Sigma rules and their diagnostics.
+    /// Where the rules came from.
+    public var sources: RuleSources
+    /// The Sigma rules and their diagnostics (and the rules that replaced lower ones).
     public var catalog: RuleCatalog
     /// The matcher over the catalog's rules.
     public var engine: SigmaEngine
@@ -16,46 +17,36 @@ public struct RulePack: Sendable {
     public var causes: [CauseDefinition]
     /// Problems in cause files, and causes that reference rules the pack lacks.
     public var causeDiagnostics: [CauseDiagnostic]
+    /// Causes that replaced a cause of a lower source with the same id.
+    public var causeOverrides: [CauseOverride]
+    /// The pack's version (see `RulePackVersion`), written into the findings as `rulesVersion`.
+    public var version: String
 
-    /// Finds the rule folder: `explicit` when given, else `$RDPCAUSE_RULES`, else `./Rules`,
-    /// else the `Rules` folder of the checkout the executable was built in.
-    public static func locate(explicit: String?, executable: String = CommandLine.arguments.first ?? "") -> String? {
-        if let explicit { return explicit }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["RDPCAUSE_RULES"] { return fromEnvironment }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: "Rules/causes", isDirectory: &isDirectory), isDirectory.boolValue {
-            return "Rules"
-        }
-        // .build/<configuration>/rdpcause → the checkout's Rules/.
-        var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("Rules/causes").path
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
-                return url.appendingPathComponent("Rules").path
-            }
-        }
-        return nil
+    /// Loads the rules of one `Rules/`-style folder alone (no built-in pack, no `RDPCAUSE_RULES`):
+    /// the Sigma rules under `directory` and the causes in `directory/causes`.
+    public static func load(directory: String) -> RulePack {
+        load(RuleSources(includesBuiltIn: false, folders: [RuleSources.Folder(path: directory, origin: .commandLine)]))
     }
 
-    /// Loads the Sigma rules under `directory` and the causes in `directory/causes`, and checks
-    /// that every rule a cause names exists.
+    /// Loads the Sigma rules and causes of every source, lays each source over the ones below it,
+    /// and checks that every rule a cause names exists.
     ///
     /// The cause definitions are parsed on another thread while the Sigma rules load (a batch of
     /// cases cannot start before both are ready).
-    public static func load(directory: String) -> RulePack {
+    public static func load(_ sources: RuleSources, placeholders: [String: [String]] = [:]) -> RulePack {
         let causesLoaded = DispatchGroup()
-        let loadedCauses = Mutex<([CauseDefinition], [CauseDiagnostic])>(([], []))
+        let loadedCauses = Mutex(CauseLayers())
         DispatchQueue.global().async(group: causesLoaded) {
-            let result = CauseLoader.load(directory: (directory as NSString).appendingPathComponent("causes"))
+            let result = CauseLayers.load(sources)
             loadedCauses.withLock { $0 = result }
         }
-        let catalog = RuleLoader().load(paths: [directory])
+        let catalog = sources.loadCatalog(placeholders: placeholders)
         let engine = SigmaEngine(rules: catalog.rules)
         causesLoaded.wait()
-        var (causes, diagnostics) = loadedCauses.withLock { $0 }
+        let layers = loadedCauses.withLock { $0 }
+        var diagnostics = layers.diagnostics
         let known = Set(catalog.rules.compactMap(\.name))
-        causes = causes.filter { cause in
+        let causes = layers.causes.filter { cause in
             let unknown = (cause.evidence + cause.against).flatMap(\.ruleNames).filter { !known.contains($0) }
             for name in Set(unknown).sorted() {
                 diagnostics.append(
@@ -65,7 +56,17 @@ public struct RulePack: Sendable {
             }
             return unknown.isEmpty
         }
-        return RulePack(directory: directory, catalog: catalog, engine: engine, causes: causes, causeDiagnostics: diagnostics)
+        let localFiles = catalog.files.filter { !$0.hasPrefix(RuleSources.builtInPrefix) }
+        let localTexts = localFiles.compactMap { FileManager.default.contents(atPath: $0).map { String(decoding: $0, as: UTF8.self) } }
+        let version = RulePackVersion.make(builtIn: sources.includesBuiltIn, localTexts: localTexts + layers.localTexts)
+        return RulePack(
+            sources: sources, catalog: catalog, engine: engine, causes: causes, causeDiagnostics: diagnostics,
+            causeOverrides: layers.overrides, version: version)
+    }
+
+    /// Every replacement of a lower source's rule or cause, one line each.
+    public var overrides: [String] {
+        catalog.overrides.map(\.description) + causeOverrides.map(\.description)
     }
 
     /// For each named rule, the channels its events are written to.
@@ -80,4 +81,12 @@ public struct RulePack: Sendable {
 
     /// A diagnoser over this pack.
     public var diagnoser: Diagnoser { Diagnoser(causes: causes, ruleChannels: ruleChannels) }
+
+    /// Diagnoses a case with this pack, and records the rdpcause and rule pack versions in the result.
+    public func diagnose(_ index: CaseIndex, options: DiagnosisOptions) -> Diagnosis {
+        var diagnosis = diagnoser.diagnose(index, options: options)
+        diagnosis.rdpcauseVersion = BuildIdentity.versionWithCommit
+        diagnosis.rulesVersion = version
+        return diagnosis
+    }
 }

@@ -51,6 +51,7 @@ public enum TextReport {
                 lines.append("  \(log.machine): \(log.channel) — \(log.reason)")
                 lines.append("    \(log.command)")
             }
+            lines += ["  " + CollectScriptHint.lead, "    " + CollectScriptHint.command(for: diagnosis)]
         }
         if !diagnosis.warnings.isEmpty {
             lines.append("")

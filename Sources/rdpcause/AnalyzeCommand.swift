@@ -20,7 +20,8 @@ struct AnalyzeCommand: ParsableCommand {
             Each argument is one case: a folder or an archive (.zip, .tar, .tar.zst) holding the client's
             error text (mstsc dialog, Windows App details, or JSON) and the exported event logs of client
             and host. Cases are analysed in parallel; one broken case never stops the others. rdpcause finds
-            each failed connection, weighs every cause defined in Rules/causes, and reports the verdict,
+            each failed connection, weighs every cause of the rule pack (built in, laid over by RDPCAUSE_RULES
+            and --rules folders), and reports the verdict,
             the evidence records, what was ruled out, the fix, and the logs to collect when the evidence
             is not enough. The JSON form is documented by Schemas/diagnosis.schema.json.
 
@@ -51,8 +52,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write findings.md, findings.json and findings.html per case under this folder.", valueName: "dir"))
     var output: String?
 
-    @Option(help: ArgumentHelp("The rule folder (default: ./Rules or the checkout's Rules).", valueName: "dir"))
-    var rules: String?
+    @OptionGroup var rules: RuleSourceOptions
 
     @Option(help: "How many cases to analyse at once (default: the number of cores).")
     var jobs: Int?
@@ -94,10 +94,8 @@ struct AnalyzeCommand: ParsableCommand {
         configured.logLevel = verbose ? .info : (quiet ? .error : .warning)
         let logger = configured
 
-        guard let directory = RulePack.locate(explicit: rules) else {
-            throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
-        }
-        let pack = RulePack.load(directory: directory)
+        let pack = RulePack.load(try rules.sources())
+        if !quiet { printOverrides(pack.overrides, to: errors) }
         var ruleErrors = pack.catalog.errorCount
         for diagnostic in pack.catalog.diagnostics where diagnostic.severity >= .warning && !quiet {
             errors.writeLine(diagnostic.description)

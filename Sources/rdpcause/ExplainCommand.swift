@@ -15,16 +15,12 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "A cause id, e.g. private-key-inaccessible.")
     var cause: String?
 
-    @Option(help: ArgumentHelp("The rule folder (default: ./Rules or the checkout's Rules).", valueName: "dir"))
-    var rules: String?
+    @OptionGroup var rules: RuleSourceOptions
 
     mutating func run() throws {
         let output = BufferedOutput(descriptor: 1)
         defer { output.flush() }
-        guard let directory = RulePack.locate(explicit: rules) else {
-            throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
-        }
-        let pack = RulePack.load(directory: directory)
+        let pack = RulePack.load(try rules.sources())
         guard let id = cause else {
             for cause in pack.causes { output.write(TerminalSafe.line(cause.id) + "\t" + TerminalSafe.line(cause.title) + "\n") }
             return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Correlation
+import Diagnosis
 import EventImport
 import Foundation
 import SigmaKit
@@ -41,7 +42,7 @@ struct HuntCommand: ParsableCommand {
         commandName: "hunt",
         abstract: "Run Sigma detection rules over exported Windows event logs and print the matches.",
         discussion: """
-            Rules come from the `Rules/` folder of the current directory when it exists, plus every `--rules` folder or file. Inputs are read as by `rdpcause events` (files, folders, archives).
+            Rules are the pack built into rdpcause, then the folders of RDPCAUSE_RULES, then every `--rules` folder or file (such as SigmaHQ's rules/windows); a rule with the id or name of a rule below it replaces that rule (noted once on standard error). `--no-builtin-rules` hunts with the named folders alone. Inputs are read as by `rdpcause events` (files, folders, archives).
 
             Output (standard output), chosen with --format:
               table   (default) one row per match: time, level, rule, computer,
@@ -66,8 +67,7 @@ struct HuntCommand: ParsableCommand {
         case ndjson
     }
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule folder or file (repeatable).", valueName: "dir"))
-    var ruleDirectories: [String] = []
+    @OptionGroup var rules: RuleSourceOptions
 
     @Option(help: "Output format: table or ndjson.")
     var format: Format = .table
@@ -84,18 +84,9 @@ struct HuntCommand: ParsableCommand {
             output.flush()
             errors.flush()
         }
-        var ruleSources = ruleDirectories
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: "Rules", isDirectory: &isDirectory), isDirectory.boolValue,
-            !ruleSources.contains(where: { ($0 as NSString).standardizingPath == "Rules" })
-        {
-            ruleSources.insert("Rules", at: 0)
-        }
-        guard !ruleSources.isEmpty else {
-            throw ValidationError("no rules: there is no Rules/ folder here; name one with --rules DIR")
-        }
-        let catalog = RuleLoader(placeholders: try loading.placeholderValues()).load(paths: ruleSources)
+        let catalog = try rules.sources().loadCatalog(placeholders: try loading.placeholderValues())
         printRuleDiagnostics(catalog, to: errors, minimum: .warning)
+        printOverrides(catalog.overrides.map(\.description), to: errors)
         let hunt = Hunt(catalog: catalog)
         let engine = hunt.engine
         for problem in hunt.problems { errors.writeLine(problem.description) }

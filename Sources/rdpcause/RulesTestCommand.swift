@@ -10,7 +10,8 @@ struct RulesTestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run each cause's Sigma rules against SampleLogs and check every case's expected cause is seen.",
         discussion: """
-            For every case under the samples folder (a folder or archive with expected.json), prints how
+            Loads the rules as every command does (the built-in pack, RDPCAUSE_RULES, --rules). For every
+            case under the samples folder (a folder or archive with expected.json), prints how
             many events each cause's rules match, and checks that the rules of the case's expected cause
             match at least one event in it.
 
@@ -19,11 +20,10 @@ struct RulesTestCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The rule folder (default: ./Rules or the checkout's Rules).", valueName: "dir"))
-    var rules: String?
+    @OptionGroup var rules: RuleSourceOptions
 
-    @Option(help: ArgumentHelp("The sample cases (default: SampleLogs next to the rule folder).", valueName: "dir"))
-    var samples: String?
+    @Option(help: ArgumentHelp("The sample cases (default: ./SampleLogs).", valueName: "dir"))
+    var samples: String = "SampleLogs"
 
     mutating func run() throws {
         let output = BufferedOutput(descriptor: 1)
@@ -32,15 +32,13 @@ struct RulesTestCommand: ParsableCommand {
             output.flush()
             errors.flush()
         }
-        guard let directory = RulePack.locate(explicit: rules) else {
-            throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
-        }
-        let pack = RulePack.load(directory: directory)
+        let pack = RulePack.load(try rules.sources())
         for diagnostic in pack.causeDiagnostics { errors.writeLine(diagnostic.description) }
-        let folder = samples ?? ((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("SampleLogs")
-        let cases = SampleCase.find(in: folder)
+        printOverrides(pack.overrides, to: errors)
+        let cases = SampleCase.find(in: samples)
         guard !cases.isEmpty else {
-            throw ValidationError(TerminalSafe.line("no sample cases (folders or archives with expected.json) in \(folder)"))
+            throw ValidationError(
+                TerminalSafe.line("no sample cases (folders or archives with expected.json) in \(samples); name the folder with --samples DIR"))
         }
         var failures = 0
         for sample in cases {

@@ -68,8 +68,7 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The ledger file (default: OUTPUT/.rdpcause-ledger.jsonl).", valueName: "file"))
     var ledger: String?
 
-    @Option(help: ArgumentHelp("The rule folder (default: ./Rules or the checkout's Rules).", valueName: "dir"))
-    var rules: String?
+    @OptionGroup var rules: RuleSourceOptions
 
     @Option(help: ArgumentHelp("Ticket-system configuration (YAML); the environment overrides it.", valueName: "file"))
     var config: String?
@@ -87,15 +86,16 @@ struct WatchCommand: ParsableCommand {
         var configured = Logger(label: "rdpcause.watch") { label in TerminalSafeLogHandler(StreamLogHandler.standardError(label: label)) }
         configured.logLevel = quiet ? .warning : .info
         let logger = configured
-        guard let directory = RulePack.locate(explicit: rules) else {
-            throw ValidationError("no Rules folder found: run from the repository root or pass --rules DIR")
-        }
-        let pack = RulePack.load(directory: directory)
-        // Rule problems are logged as analyze prints them: a rule left out must not go unnoticed.
+        let pack = RulePack.load(try rules.sources())
+        // Rule problems and overrides are logged once, at start.
         for diagnostic in pack.catalog.diagnostics where diagnostic.severity >= .warning {
-            logger.warning("\(diagnostic.description)")
+            logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic.description)")
         }
-        for diagnostic in pack.causeDiagnostics { logger.warning("\(diagnostic.description)") }
+        for diagnostic in pack.causeDiagnostics {
+            logger.log(level: diagnostic.severity == "error" ? .error : .warning, "\(diagnostic.description)")
+        }
+        for line in pack.overrides { logger.notice("\(line)") }
+        logger.info("rules", metadata: ["version": "\(pack.version)", "causes": "\(pack.causes.count)", "sigmaRules": "\(pack.catalog.rules.count)"])
         let ticketing: TicketingConfiguration?
         let target: DeliveryTarget?
         let finder: TicketFinder

@@ -1,19 +1,6 @@
 import Foundation
 import Testing
 
-/// The built `rdpcause` binary, found in the build products folder that holds the test bundle.
-enum RDPCauseBinary {
-    static let path: String? = {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("rdpcause").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        print("rdpcause executable not found near \(folder.path): the command-line tests are skipped")
-        return nil
-    }()
-}
-
 /// End-to-end runs of the built `rdpcause` binary: `hunt` output formats and `rules lint` exit codes.
 @Suite(.enabled(if: RDPCauseBinary.path != nil, "the rdpcause executable is not built next to the tests"))
 struct CommandLineTests {
@@ -39,28 +26,8 @@ struct CommandLineTests {
 
         """
 
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    func run(_ arguments: [String], in folder: URL) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(RDPCauseBinary.path))
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
+    func run(_ arguments: [String], in folder: URL) throws -> RDPCauseBinary.Run {
+        try RDPCauseBinary.run(arguments, in: folder)
     }
 
     private func makeFolder() throws -> URL {
@@ -117,8 +84,13 @@ struct CommandLineTests {
         let failing = try run(["rules", "lint", "rules"], in: folder)
         #expect(failing.status == 1)
         #expect(failing.errors.contains("rules/rdp.yml:12:9: error: unknown modifier 'contain'"))
+        // The rule that did not load is not listed; the built-in pack still is, unless left out.
         let listed = try run(["rules", "list", "rules"], in: folder)
         #expect(listed.status == 1)
-        #expect(listed.output.isEmpty)
+        #expect(!listed.output.contains("6b1f6a43-0f55-4b0c-9c55-0d7d7a9f1c01"))
+        #expect(listed.output.contains("\tbuilt-in\n"))
+        let alone = try run(["rules", "list", "--no-builtin-rules", "rules"], in: folder)
+        #expect(alone.status == 1)
+        #expect(alone.output.isEmpty)
     }
 }

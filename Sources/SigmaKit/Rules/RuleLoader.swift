@@ -11,12 +11,16 @@ public struct RuleCatalog: Sendable {
     public var diagnostics: [SigmaDiagnostic] = []
     /// Rule files read.
     public var filesRead = 0
+    /// The files (and the sources of in-memory texts) read, in load order.
+    public var files: [String] = []
     /// YAML documents read (including those that are not rules).
     public var documentsRead = 0
     /// Documents that looked like rules but were not loaded because of an error.
     public var rejectedRules = 0
     /// Sigma filters (`filter:` documents), already applied to the rules they name.
     public var filters: [SigmaFilter] = []
+    /// Rules of a later layer that replaced a rule of an earlier one (see `RuleLoader.load(layers:)`).
+    public var overrides: [RuleOverride] = []
 
     /// Creates an empty catalog.
     public init() {}
@@ -33,6 +37,7 @@ public struct RuleCatalog: Sendable {
         rules += other.rules
         diagnostics += other.diagnostics
         filesRead += other.filesRead
+        files += other.files
         documentsRead += other.documentsRead
         rejectedRules += other.rejectedRules
         filters += other.filters
@@ -74,42 +79,83 @@ public struct RuleLoader: Sendable {
     /// Files are parsed in parallel across the cores; the catalog is the same as a serial load
     /// (rules and diagnostics in path, file and document order).
     public func load(paths: [String]) -> RuleCatalog {
-        // What to merge, in order: a diagnostic about a path, or a file's own catalog.
-        var steps: [Result<String, SigmaDiagnostic>] = []
+        load(layers: [RuleLayer(paths: paths)])
+    }
+
+    /// Loads layers of rules, the first at the bottom: a rule of a later layer with the same `id`
+    /// (ignoring case) or `name` as a rule of an earlier layer replaces it in place, and the
+    /// replacement is listed in `overrides`. Within a layer, a duplicate `id` is an error as in
+    /// `load(paths:)`. Filters of every layer apply once all layers are loaded.
+    ///
+    /// Every file and text of every layer is parsed in parallel across the cores; a file named in
+    /// several layers is read once, in the first. A file whose text is that of an in-memory text of
+    /// a lower layer adds nothing and is not loaded again (so a copy of the built-in pack laid over
+    /// it changes nothing); it is counted in `filesRead`, not listed in `files`.
+    public func load(layers: [RuleLayer]) -> RuleCatalog {
+        var units: [RuleLayer.Entry] = []
+        // For each unit, the in-memory texts of the layers below it.
+        var textsBelow: [Set<String>] = []
+        var texts = Set<String>()
+        // Per layer, what to merge in order: a diagnostic about a path, or the index of a unit.
+        var layerSteps: [[Result<Int, SigmaDiagnostic>]] = []
         var loaded = Set<String>()  // a file named twice (a folder and its subfolder) is read once
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                steps.append(.failure(SigmaDiagnostic(.error, .unreadable, source: path, message: "no such rule file or folder")))
-                continue
+        for layer in layers {
+            var steps: [Result<Int, SigmaDiagnostic>] = []
+            let below = texts
+            for entry in layer.entries {
+                guard case .path(let path) = entry else {
+                    if case .text(_, let text) = entry { texts.insert(text) }
+                    steps.append(.success(units.count))
+                    units.append(entry)
+                    textsBelow.append(below)
+                    continue
+                }
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                    steps.append(.failure(SigmaDiagnostic(.error, .unreadable, source: path, message: "no such rule file or folder")))
+                    continue
+                }
+                var listing = RuleCatalog()
+                let files = isDirectory.boolValue ? ruleFiles(in: path, catalog: &listing) : [path]
+                steps += listing.diagnostics.map { .failure($0) }
+                for file in files where loaded.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted {
+                    steps.append(.success(units.count))
+                    units.append(.path(file))
+                    textsBelow.append(below)
+                }
             }
-            var listing = RuleCatalog()
-            let files = isDirectory.boolValue ? ruleFiles(in: path, catalog: &listing) : [path]
-            steps += listing.diagnostics.map { .failure($0) }
-            for file in files where loaded.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted {
-                steps.append(.success(file))
-            }
+            layerSteps.append(steps)
         }
-        let files = steps.compactMap { try? $0.get() }
-        let perFile = Mutex(Array(repeating: RuleCatalog(), count: files.count))
-        DispatchQueue.concurrentPerform(iterations: files.count) { position in
+        let parsed = Mutex(Array(repeating: RuleCatalog(), count: units.count))
+        DispatchQueue.concurrentPerform(iterations: units.count) { [units, textsBelow] position in
             var catalog = RuleCatalog()
-            loadFile(files[position], into: &catalog)
-            perFile.withLock { $0[position] = catalog }
+            switch units[position] {
+            case .path(let file):
+                loadFile(file, into: &catalog, unlessIn: textsBelow[position])
+            case .text(let source, let text):
+                catalog.filesRead = 1
+                catalog.files = [source]
+                loadDocuments(text, source: source, into: &catalog)
+            }
+            parsed.withLock { $0[position] = catalog }
         }
-        let catalogs = perFile.withLock { $0 }
+        let catalogs = parsed.withLock { $0 }
         var catalog = RuleCatalog()
-        var position = 0
-        for step in steps {
-            switch step {
-            case .failure(let diagnostic):
-                catalog.diagnostics.append(diagnostic)
-            case .success:
-                catalog.merge(catalogs[position])
-                position += 1
+        for (number, steps) in layerSteps.enumerated() {
+            var layer = RuleCatalog()
+            for step in steps {
+                switch step {
+                case .failure(let diagnostic): layer.diagnostics.append(diagnostic)
+                case .success(let unit): layer.merge(catalogs[unit])
+                }
+            }
+            checkDuplicateIDs(&layer)
+            if number == 0 {
+                catalog = layer
+            } else {
+                catalog.overlay(layer)
             }
         }
-        checkDuplicateIDs(&catalog)
         applyFilters(&catalog)
         return catalog
     }
@@ -118,6 +164,7 @@ public struct RuleLoader: Sendable {
     public func load(yaml: String, source: String) -> RuleCatalog {
         var catalog = RuleCatalog()
         catalog.filesRead = 1
+        catalog.files = [source]
         loadDocuments(yaml, source: source, into: &catalog)
         checkDuplicateIDs(&catalog)
         applyFilters(&catalog)
@@ -148,12 +195,16 @@ public struct RuleLoader: Sendable {
         return files.sorted()
     }
 
-    private func loadFile(_ path: String, into catalog: inout RuleCatalog) {
+    /// Loads a file, unless its text is one of `loadedTexts` (already loaded from a lower layer).
+    private func loadFile(_ path: String, into catalog: inout RuleCatalog, unlessIn loadedTexts: Set<String> = []) {
         switch YAMLInput.read(path: path) {
         case .success(let text):
             catalog.filesRead += 1
+            if loadedTexts.contains(text) { return }
+            catalog.files.append(path)
             loadDocuments(text, source: path, into: &catalog)
         case .failure(let problem):
+            catalog.files.append(path)
             catalog.diagnostics.append(
                 SigmaDiagnostic(.error, .unreadable, source: path, message: problem.message + "; it is not loaded"))
         }
