@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    public import Glibc
+    import Glibc
 #endif
 
 /// Writes files so that a reader (or a crash) never sees a partial one: the bytes go to a
@@ -13,7 +13,7 @@ import Foundation
 /// the start, so the content is never readable by others, not even for a moment.
 public enum AtomicFile {
     /// The mode of files written: read-write for the owner, read-only for the group, nothing for others.
-    public static let ownerAndGroup: mode_t = 0o640
+    public static let ownerAndGroup: UInt32 = 0o640
 
     /// A failure to write, with the path and the system's reason.
     public struct WriteError: Error, CustomStringConvertible, Sendable {
@@ -27,7 +27,7 @@ public enum AtomicFile {
 
     /// Replaces `path` with `bytes` atomically, creating the folder when needed. The file gets
     /// exactly `permissions` (default ``ownerAndGroup``), regardless of the process umask.
-    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = ownerAndGroup) throws(WriteError) {
+    public static func write(_ bytes: [UInt8], to path: String, permissions: UInt32 = ownerAndGroup) throws(WriteError) {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
@@ -35,10 +35,10 @@ public enum AtomicFile {
             throw WriteError(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
         let temporary = (folder.isEmpty ? "." : folder) + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, permissions)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode_t(permissions))
         guard descriptor >= 0 else { throw WriteError(path: path, reason: "open: \(String(cString: strerror(errno)))") }
         // The umask may have removed bits (or a left-over temporary file had other ones): set the mode exactly.
-        if fchmod(descriptor, permissions) != 0 {
+        if fchmod(descriptor, mode_t(permissions)) != 0 {
             let reason = String(cString: strerror(errno))
             close(descriptor)
             unlink(temporary)
