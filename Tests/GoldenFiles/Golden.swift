@@ -28,18 +28,19 @@ public enum Golden {
                 sourceLocation: sourceLocation)
             return
         }
-        guard actual != expected else { return }
-        let actualFile = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-golden-actual")
-            .appendingPathComponent(name)
-        try? FileManager.default.createDirectory(at: actualFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? Data(actual.utf8).write(to: actualFile)
-        Issue.record(
-            """
-            \(name) differs from its golden file.
-            \(firstDifference(expected: expected, actual: actual))
-            Compare: diff -u \(golden.path) \(actualFile.path)
-            Accept the new output: RDPCAUSE_RECORD_GOLDEN=1 swift test --filter \(suite)
-            """, sourceLocation: sourceLocation)
+        if actual != expected {
+            let actualFile = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-golden-actual")
+                .appendingPathComponent(name)
+            try? FileManager.default.createDirectory(at: actualFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? Data(actual.utf8).write(to: actualFile)
+            Issue.record(
+                """
+                \(name) differs from its golden file.
+                \(firstDifference(expected: expected, actual: actual))
+                Compare: diff -u \(golden.path) \(actualFile.path)
+                Accept the new output: RDPCAUSE_RECORD_GOLDEN=1 swift test --filter \(suite)
+                """, sourceLocation: sourceLocation)
+        }
     }
 
     /// The first differing line, with two lines of context, in a diff-like form.

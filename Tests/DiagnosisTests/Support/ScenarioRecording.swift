@@ -7,7 +7,10 @@ struct FolderBytes: Equatable {
 
     init(_ folder: String) throws {
         let manager = FileManager.default
-        guard let enumerator = manager.enumerator(atPath: folder) else { return }
+        // A folder that cannot be listed must fail the comparison, never compare as empty.
+        guard let enumerator = manager.enumerator(atPath: folder) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: folder])
+        }
         while let relative = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
             let path = (folder as NSString).appendingPathComponent(relative)
