@@ -44,12 +44,17 @@ public struct CauseDefinition: Sendable {
         public var says: String
         /// When set, a hit counts only if this field names the failing client's address (when known).
         public var sameClientField: String?
+        /// When set, a record logged at the identified attempt counts in this tier (decisive, with its own weight).
+        public var atAttempt: AtAttempt?
+        /// True when the item only corroborates: it counts only when another item of the cause holds.
+        public var corroborates: Bool = false
         /// Where the item is defined (`file:line`).
         public var location: String
 
         public static func == (lhs: Evidence, rhs: Evidence) -> Bool {
             lhs.test == rhs.test && lhs.machine == rhs.machine && lhs.window == rhs.window && lhs.weight == rhs.weight
-                && lhs.says == rhs.says && lhs.sameClientField == rhs.sameClientField
+                && lhs.says == rhs.says && lhs.sameClientField == rhs.sameClientField && lhs.atAttempt == rhs.atAttempt
+                && lhs.corroborates == rhs.corroborates
         }
 
         public func hash(into hasher: inout Hasher) {
@@ -66,6 +71,18 @@ public struct CauseDefinition: Sendable {
             case .code: []
             }
         }
+    }
+
+    /// The "at the attempt" tier of an evidence item: a record logged within `within` of the
+    /// identified attempt (its connection on the host, for its client or naming nobody) is
+    /// decisive and counts with `weight`; the same kind of record from longer before counts with
+    /// the item's own weight. For `absent`, `latest`, `interval` and `code` items, holding at all
+    /// is at the attempt (the proven silence around it, the state at its moment, its own code).
+    public struct AtAttempt: Sendable, Hashable {
+        /// How far from the attempt's connection the record may lie, in ticks.
+        public var within: Int64
+        /// The weight of a record at the attempt, 0…1.
+        public var weight: Double
     }
 
     /// A log that must cover the failure for the cause to be assessed.
@@ -359,10 +376,24 @@ public enum CauseLoader {
             guard let weight = node["weight"]?.float, weight > 0, weight <= 1 else {
                 return fail(node["weight"] ?? node, "`weight` must be a number in (0, 1]")
             }
+            var atAttempt: CauseDefinition.AtAttempt?
+            if let tier = node["at-attempt"] {
+                guard tier.mapping != nil, let withinText = tier["within"]?.string, let within = parseSignedSpan(withinText), within >= 0,
+                    let tierWeight = tier["weight"]?.float, tierWeight > 0, tierWeight <= 1
+                else {
+                    return fail(tier, "`at-attempt` is {within: <span such as 5s>, weight: <number in (0, 1]>}")
+                }
+                atAttempt = CauseDefinition.AtAttempt(within: within, weight: tierWeight)
+            }
+            var corroborates = false
+            if let flag = node["corroborates"] {
+                guard let value = flag.bool else { return fail(flag, "`corroborates` is true or false") }
+                corroborates = value
+            }
             return CauseDefinition.Evidence(
                 test: test, machine: machine(node["machine"], "machine"), window: window, weight: weight,
-                says: node["says"]?.string ?? "", sameClientField: node["same-client"]?.string,
-                location: "\(source):\((node.mark?.line ?? 0))")
+                says: node["says"]?.string ?? "", sameClientField: node["same-client"]?.string, atAttempt: atAttempt,
+                corroborates: corroborates, location: "\(source):\((node.mark?.line ?? 0))")
         }
     }
 }

@@ -61,6 +61,10 @@ public enum DiagnosisJSON {
         json.key("clockSkewSeconds")
         if let skew = failure.clockSkewSeconds { json.number(skew) } else { json.null() }
         json.member("codeMeaning", failure.codeMeaning)
+        // How far the top cause lies above the runner-up (null with fewer than two causes).
+        json.member("runnerUp", failure.runnerUp?.id)
+        json.key("margin")
+        if let margin = failure.margin { json.number(margin) } else { json.null() }
         stringArray("context", failure.context, &json)
         json.key("anchors")
         evidenceArray(failure.anchors, &json)
@@ -75,6 +79,7 @@ public enum DiagnosisJSON {
             json.key("confidence")
             json.number(cause.confidence)
             json.member("summary", cause.summary)
+            if !cause.sharedWith.isEmpty { stringArray("sharedWith", cause.sharedWith, &json) }
             json.key("evidence")
             evidenceArray(cause.evidence, &json)
             stringArray("remediation", cause.remediation, &json)
@@ -100,6 +105,10 @@ public enum DiagnosisJSON {
             json.member("recordId", item.recordID)
             json.member("source", item.origin.source)
             json.member("line", item.origin.line)
+            if item.atAttempt {
+                json.key("atAttempt")
+                json.bool(true)
+            }
             json.endObject()
         }
         json.endArray()

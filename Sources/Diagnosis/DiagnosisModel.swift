@@ -61,6 +61,15 @@ public struct FailureDiagnosis: Sendable {
     public var anchors: [EvidenceItem]
     /// Every cause, most likely first.
     public var causes: [CauseAssessment]
+
+    /// The cause ranked second, whose confidence the top cause's is measured against.
+    public var runnerUp: CauseAssessment? { causes.dropFirst().first }
+
+    /// How far the top cause's confidence lies above the runner-up's (nil with fewer than two causes).
+    public var margin: Double? {
+        guard let top = causes.first, let second = runnerUp else { return nil }
+        return ((top.confidence - second.confidence) * 100).rounded() / 100
+    }
 }
 
 /// How one cause fares for one failure.
@@ -88,6 +97,9 @@ public struct CauseAssessment: Sendable {
     public var remediation: [String]
     /// Where to read more.
     public var references: [String]
+    /// Other causes that rest on exactly the same evidence: the finding is their shared class,
+    /// and each one's remediation applies.
+    public var sharedWith: [String] = []
 }
 
 /// One record (or one proven absence) used as evidence.
@@ -122,6 +134,9 @@ public struct EvidenceItem: Sendable, Hashable {
     public var recordID: UInt64?
     /// The file (archive member) and line.
     public var origin: EventOrigin
+    /// True when the record was logged at the identified attempt (or, for a proven absence, a
+    /// state or the failure's own code, holds at its moment): the decisive tier of its cause.
+    public var atAttempt: Bool = false
 }
 
 /// A log to collect.

@@ -25,10 +25,11 @@ struct CauseEvaluator {
             .filter { $0.status == .notAssessable && !$0.evidence.contains { $0.role == .refutes } }
             .map(\.id)
         weighed += causes.filter(\.residual).map { evaluate($0, otherBest: bestOther, unchecked: unchecked) }
-        return weighed.sorted { a, b in
+        let sorted = weighed.sorted { a, b in
             if a.score != b.score { return a.score > b.score }
             return Self.rank(a.assessment.status) < Self.rank(b.assessment.status)
         }
+        return SharedEvidence.join(sorted)
     }
 
     private static func rank(_ status: CauseAssessment.Status) -> Int {
@@ -42,24 +43,30 @@ struct CauseEvaluator {
 
     /// The highest score a residual cause may reach while other causes are unchecked: below likely.
     private static let uncheckedResidualCap = 0.59
+    /// The score from which a cause is likely.
+    static let likelyThreshold = 0.6
+    /// The highest score of a cause whose only support is one record not at the attempt: below likely.
+    static let thinEvidenceCap = 0.59
 
     private func evaluate(_ cause: CauseDefinition, otherBest: Double, unchecked: [String]) -> Weighed {
         let context = check.context
         var evidence: [EvidenceItem] = []
-        var support = 0.0
         var against = 0.0
         var unassessed: [String] = []
+        var tally = SupportTally()
         for item in cause.evidence {
             switch check.check(item, role: .supports) {
             case .matched(let found):
-                evidence += found
-                support = 1 - (1 - support) * (1 - item.weight)
+                tally.add(item, found: found)
             case .notFound:
                 break
             case .notAssessable(let why):
-                unassessed.append(why)
+                // The same reason is said once.
+                if !unassessed.contains(why) { unassessed.append(why) }
             }
         }
+        evidence += tally.counted
+        let support = tally.support
         for item in cause.against {
             if case .matched(let found) = check.check(item, role: .refutes) {
                 evidence += found
@@ -68,6 +75,9 @@ struct CauseEvaluator {
         }
         // A time whose zone was only inferred may place every window wrongly.
         var score = support * (1 - against) * context.timeConfidence
+        // `likely` needs one decisive record at the attempt or two independent ones.
+        let thinEvidence = score >= Self.likelyThreshold && !tally.enoughForLikely
+        if thinEvidence { score = Self.thinEvidenceCap }
         if cause.residual { score *= 1 - otherBest }
         let cappedByUnchecked = cause.residual && !unchecked.isEmpty && score > Self.uncheckedResidualCap
         if cappedByUnchecked { score = Self.uncheckedResidualCap }
@@ -77,7 +87,7 @@ struct CauseEvaluator {
         let status: CauseAssessment.Status
         var summary: String
         let top = evidence.first { $0.role == .supports || $0.role == .missing }
-        if score >= 0.6 {
+        if score >= Self.likelyThreshold {
             status = .likely
             summary = "\(cause.title)" + (top.map { ": \($0.meaning)" } ?? "")
         } else if score >= 0.25 {
@@ -102,13 +112,17 @@ struct CauseEvaluator {
                 summary = "no sign of it" + (logs.isEmpty ? "" : " in the \(logs) log(s) covering the failure")
             }
         }
+        if thinEvidence {
+            summary += " (not likely on one record that is not at the attempt: likely needs one at the attempt or two independent ones)"
+        }
         if !unassessed.isEmpty && status != .likely { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
         if cappedByUnchecked {
             summary += " (not likely while \(unchecked.joined(separator: ", ")) could not be checked: their logs are missing)"
         }
         let assessment = CauseAssessment(
             id: cause.id, title: cause.title, status: status, confidence: (score * 100).rounded() / 100, summary: summary,
-            evidence: evidence.sorted { $0.time < $1.time }, remediation: cause.remediation, references: cause.references)
+            evidence: SupportTally.listedOnce(evidence).sorted { $0.time < $1.time }, remediation: cause.remediation,
+            references: cause.references)
         return Weighed(
             assessment: assessment, score: score, missing: status == .notAssessable ? uncovered.map { advisor.missingLog($0) } : [])
     }

@@ -38,14 +38,25 @@ struct EvidenceCheck {
                     role: role, rule: "failure-code", meaning: text.render(item.says, event: anchor?.event),
                     time: context.time, computer: context.clientDisplay ?? "", channel: anchor?.event.channel ?? "",
                     eventID: anchor?.event.eventID ?? 0, recordID: anchor?.event.recordID,
-                    origin: anchor?.event.origin ?? EventOrigin(source: failure.report?.source ?? "", line: failure.report?.line ?? 0))
+                    origin: anchor?.event.origin ?? EventOrigin(source: failure.report?.source ?? "", line: failure.report?.line ?? 0),
+                    atAttempt: item.atAttempt != nil)
             ])
         case .present(let rules):
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
             let hits = index.hits(rules, on: machine, from: from, to: to).filter { counts($0, for: item, from: from, to: to) }
             guard !hits.isEmpty else { return .notFound }
-            let nearest = hits.sorted { abs($0.event.time.ticks - base.ticks) < abs($1.event.time.ticks - base.ticks) }.prefix(3)
-            return .matched(nearest.map { hit in EvidenceItem(role, rule: hit.rule, hit: hit, meaning: text.render(item.says, event: hit.event)) })
+            // Records at the identified attempt first (the decisive tier), then the nearest.
+            let tiered = hits.map { (hit: $0, atAttempt: atAttempt($0, item: item)) }
+            let nearest = tiered.sorted { a, b in
+                if a.atAttempt != b.atAttempt { return a.atAttempt }
+                return abs(a.hit.event.time.ticks - base.ticks) < abs(b.hit.event.time.ticks - base.ticks)
+            }.prefix(3)
+            return .matched(
+                nearest.map { found in
+                    EvidenceItem(
+                        role, rule: found.hit.rule, hit: found.hit, meaning: text.render(item.says, event: found.hit.event),
+                        atAttempt: found.atAttempt)
+                })
         case .absent(let rules):
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
             let channels = Set(rules.flatMap { ruleChannels[$0] ?? [] })
@@ -73,7 +84,7 @@ struct EvidenceCheck {
                 EvidenceItem(
                     role: .missing, rule: rules.joined(separator: ", "), meaning: text.render(item.says, event: nil),
                     time: base, computer: index.displayName(machine), channel: channels.sorted().joined(separator: ", "), eventID: 0,
-                    recordID: nil, origin: EventOrigin(source: "", line: 0))
+                    recordID: nil, origin: EventOrigin(source: "", line: 0), atAttempt: item.atAttempt != nil)
             ])
         case .latest(let rules, let wanted, let lookback):
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
@@ -83,7 +94,10 @@ struct EvidenceCheck {
             // The newest event may have matched several of the rules: any wanted one counts.
             let sameEvent = earlier.filter { $0.event.origin == newest.event.origin && $0.event.time == newest.event.time }
             guard let match = sameEvent.first(where: { wanted.contains($0.rule) }) else { return .notFound }
-            return .matched([EvidenceItem(role, rule: match.rule, hit: match, meaning: text.render(item.says, event: match.event))])
+            // The state the newest record set is the state at the attempt.
+            return .matched([
+                EvidenceItem(role, rule: match.rule, hit: match, meaning: text.render(item.says, event: match.event), atAttempt: item.atAttempt != nil)
+            ])
         case .interval(let rule, let startField, let endField):
             guard let machine else { return .notAssessable("no logs from the \(item.machine.rawValue)") }
             let day = 2 * 86_400 * EventTimestamp.ticksPerSecond
@@ -92,10 +106,34 @@ struct EvidenceCheck {
                     let end = hit.event.field(caseInsensitive: endField).flatMap(parseEventDate),
                     start <= base, base <= end
                 else { continue }
-                return .matched([EvidenceItem(role, rule: rule, hit: hit, meaning: text.render(item.says, event: hit.event))])
+                return .matched([
+                    EvidenceItem(role, rule: rule, hit: hit, meaning: text.render(item.says, event: hit.event), atAttempt: item.atAttempt != nil)
+                ])
             }
             return .notFound
         }
+    }
+
+    /// Whether `hit` was logged at the identified attempt, in the item's `at-attempt` tier: within
+    /// its span of the attempt's connection on the host (the records that name the client, such as
+    /// RdpCoreTS 131 or TermDD 56 with its address), and either of that connection or its client,
+    /// or naming no one and belonging to no other connection (Schannel, certificate and service
+    /// records). When no connection reached the host, a record that names no one is at the attempt
+    /// when it lies within the span of the failure on the host's clock (a service that crashed).
+    private func atAttempt(_ hit: CaseIndex.Hit, item: CauseDefinition.Evidence) -> Bool {
+        guard let tier = item.atAttempt, item.machine == .host else { return false }
+        let relation = relation(of: hit, item: item)
+        switch relation {
+        case .attempt, .sameClient: break
+        case .unknown: guard context.connections.connection(of: hit) == nil else { return false }
+        case .other: return false
+        }
+        let time = hit.event.time.ticks
+        guard let position = context.attempt else {
+            return relation == .unknown && abs(time - context.hostTime.ticks) <= tier.within
+        }
+        let connection = context.connections[position]
+        return time >= connection.start.ticks - tier.within && time <= connection.last.ticks + tier.within
     }
 
     /// How a record relates to the attempt: host records are compared by identity (a record of the
