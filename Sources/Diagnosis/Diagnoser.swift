@@ -66,7 +66,9 @@ public struct Diagnoser: Sendable {
         var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape, readFromProse: readFromProse)
             .collect(warnings: &warnings)
         if failures.isEmpty {
-            return NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
+            var finding = NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
+            finding.ticketIDs = hints.ticketIDs.sorted()
+            return finding
         }
         // The reported failure first, then 0x904 over other codes, then the latest.
         failures.sort { a, b in
@@ -89,8 +91,10 @@ public struct Diagnoser: Sendable {
             results.append(result)
             for log in needed where !missing.contains(log) { missing.append(log) }
         }
-        return Diagnosis(
+        var diagnosis = Diagnosis(
             verdict: results[0].verdict, failures: results, missingLogs: missing, warnings: warnings, inputs: index.inputs.sorted())
+        diagnosis.ticketIDs = hints.ticketIDs.sorted()
+        return diagnosis
     }
 }
 

@@ -22,6 +22,7 @@ public enum DiagnosisJSON {
         if let version = diagnosis.rdpcauseVersion { json.member("rdpcauseVersion", version) }
         if let version = diagnosis.rulesVersion { json.member("rulesVersion", version) }
         json.member("verdict", diagnosis.verdict.rawValue)
+        if !diagnosis.ticketIDs.isEmpty { stringArray("ticketIds", diagnosis.ticketIDs, &json) }
         json.key("failures")
         json.beginArray()
         for failure in diagnosis.failures {

@@ -7,10 +7,12 @@ import EventImport
 /// assets, and a Content-Security-Policy (`default-src 'none'; style-src 'unsafe-inline'`) that
 /// forbids loading anything. Sections collapse with `<details>`, so no JavaScript is needed.
 ///
-/// It shows the verdict; per failure the headline, the clock skew, an SVG timeline of the client's
-/// and host's evidence around the failure (host lane shifted onto the client's clock, each mark's
-/// rules and meanings as a tooltip), the failure records, each likely or possible cause with an
-/// evidence table (the matched rule per row) and its remediation, and the ruled-out causes; then
+/// It shows the verdict with the ticket id and, directly under it, the fix of each likely cause;
+/// per failure the headline, the clock skew, the margin to the runner-up, an SVG timeline of the
+/// client's and host's evidence around the failure (host lane shifted onto the client's clock,
+/// each mark labelled with its event id and meaning, its rules and meanings as a tooltip), the
+/// failure records, each likely or possible cause with an evidence table (the matched rule per
+/// row) and the remediation of a possible one, and the ruled-out causes; then
 /// the logs to collect with their export commands, the warnings and the files read.
 ///
 /// Every string from event data or file names is HTML-escaped (`& < > " '`) in text and
@@ -43,7 +45,12 @@ public enum HTMLReport {
         out.append("<header>")
         out.append("<p class=\"kicker\">Remote Desktop failure diagnosis (0x904 / 0x7)</p>")
         out.append("<h1>Case <span class=\"case\">\(HTMLText.escape(caseName))</span></h1>")
+        if !diagnosis.ticketIDs.isEmpty {
+            let tickets = diagnosis.ticketIDs.map { "<b>\(HTMLText.escape($0))</b>" }.joined(separator: ", ")
+            out.append("<p class=\"ticket\">Ticket \(tickets)</p>")
+        }
         out.append("<p class=\"verdict verdict-\(diagnosis.verdict.rawValue)\">\(capitalized(verdict))</p>")
+        fixUnderVerdict(diagnosis, into: &out)
         out.append("</header>")
         out.append("<main>")
         if diagnosis.failures.isEmpty {
@@ -120,6 +127,9 @@ public enum HTMLReport {
         if let skew = failure.clockSkewSeconds {
             out.append("<dt>Clock skew</dt><dd>host − client: <b>\(Wording.skew(skew))</b>\(HTMLText.escape(Wording.hostClock(failure)))</dd>")
         }
+        if let margin = Wording.margin(failure) {
+            out.append("<dt>Margin</dt><dd>\(HTMLText.escape(margin))</dd>")
+        }
         if let next = Wording.nextStep(failure, logsToCollect: logsToCollect) {
             out.append("<dt>Next step</dt><dd>\(next)</dd>")
         }
@@ -178,7 +188,9 @@ public enum HTMLReport {
         out.append("<p class=\"summary\">\(HTMLText.escape(cause.summary))</p>")
         if !cause.evidence.isEmpty { evidenceTable(cause.evidence, into: &out) }
         let steps = Wording.steps(cause)
-        if !steps.isEmpty {
+        if cause.status == .likely && !steps.isEmpty {
+            out.append("<p class=\"hint\">The fix is given under the verdict at the top of the report.</p>")
+        } else if !steps.isEmpty {
             out.append("<h4>\(cause.status == .likely ? "Fix" : "Fix, if it is this")</h4>")
             out.append("<ol class=\"fix\">")
             for step in steps { out.append("<li>\(HTMLText.rich(step))</li>") }
@@ -188,6 +200,29 @@ public enum HTMLReport {
             out.append("<p class=\"references\">References: " + cause.references.map(HTMLText.link).joined(separator: " · ") + "</p>")
         }
         out.append("</article>")
+    }
+
+    /// The fix of every failure whose cause is likely, right under the verdict (with the fixes of
+    /// the causes that share its evidence).
+    private static func fixUnderVerdict(_ diagnosis: Diagnosis, into out: inout [String]) {
+        let found = diagnosis.failures.enumerated().compactMap { entry in
+            Wording.likelyCause(entry.element).map { (number: entry.offset + 1, failure: entry.element, cause: $0) }
+        }
+        guard !found.isEmpty else { return }
+        out.append("<section class=\"fix-first\">")
+        for entry in found {
+            let shared = entry.failure.causes.filter { entry.cause.sharedWith.contains($0.id) }
+            for cause in [entry.cause] + shared {
+                var heading = "Fix"
+                if diagnosis.failures.count > 1 { heading += " for failure \(entry.number) (\(HTMLText.escape(Wording.host(entry.failure))))" }
+                heading += ": \(HTMLText.escape(cause.title))"
+                out.append("<h2>\(heading)</h2>")
+                out.append("<ol class=\"fix\">")
+                for step in Wording.steps(cause) { out.append("<li>\(HTMLText.rich(step))</li>") }
+                out.append("</ol>")
+            }
+        }
+        out.append("</section>")
     }
 
     /// Evidence of a ruled-out cause, collapsed.
@@ -248,6 +283,9 @@ public enum HTMLReport {
         h3 { font-size: 15px; margin: 20px 0 8px; }
         h4 { font-size: 13px; margin: 12px 0 4px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
         .verdict { display: inline-block; margin: 0; padding: 3px 12px; border-radius: 999px; font-weight: 600; }
+        .ticket { margin: 0 0 8px; color: var(--muted); }
+        .fix-first { margin: 14px 0 4px; padding: 4px 16px 8px; border: 1px solid var(--line); border-left: 4px solid var(--green); border-radius: 6px; background: var(--soft); }
+        .fix-first h2 { font-size: 15px; margin: 10px 0 4px; }
         .verdict-cause-found { background: #fef3f2; color: var(--red); border: 1px solid #fecdca; }
         .verdict-inconclusive { background: #fffaeb; color: var(--amber); border: 1px solid #fedf89; }
         .verdict-no-failure-found { background: #ecfdf3; color: var(--green); border: 1px solid #abefc6; }

@@ -84,6 +84,9 @@ public enum MarkdownReport {
         if let skew = failure.clockSkewSeconds {
             what += "  \nClock skew (host − client): **\(Wording.skew(skew))**" + MarkdownText.escape(Wording.hostClock(failure), atLineStart: false)
         }
+        if let margin = Wording.margin(failure) {
+            what += "  \nMargin to the runner-up: \(MarkdownText.escape(margin, atLineStart: false))"
+        }
         if let next = Wording.nextStep(failure, logsToCollect: logsToCollect) {
             what += "  \n**Next step:** \(next)"
         }

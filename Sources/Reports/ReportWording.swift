@@ -60,6 +60,15 @@ enum Wording {
         return "collect \(logs) listed under “Logs to collect” below and run the analysis again."
     }
 
+    /// How far the top cause lies above the runner-up: `0.39 above certificate-expired (0.58)`;
+    /// nil when no cause is likely or possible (there is nothing to weigh against).
+    static func margin(_ failure: FailureDiagnosis) -> String? {
+        guard let top = failure.causes.first, top.status == .likely || top.status == .possible,
+            let margin = failure.margin, let runnerUp = failure.runnerUp
+        else { return nil }
+        return "\(confidence(margin)) above \(runnerUp.id) (\(confidence(runnerUp.confidence)))"
+    }
+
     /// A status as words ("likely", "ruled out").
     static func status(_ status: CauseAssessment.Status) -> String {
         switch status {

@@ -31,7 +31,8 @@ public enum TextReport {
             for anchor in failure.anchors { lines.append("  failure: \(evidenceLine(anchor))") }
             let likely = failure.causes.filter { $0.status == .likely || $0.status == .possible }
             if let top = failure.causes.first, top.status == .likely {
-                lines.append("  ⇒ \(failure.host ?? "host"): \(top.title) — likely (confidence \(String(format: "%.2f", top.confidence)))")
+                let margin = Wording.margin(failure).map { ", \($0)" } ?? ""
+                lines.append("  ⇒ \(failure.host ?? "host"): \(top.title) — likely (confidence \(String(format: "%.2f", top.confidence))\(margin))")
             } else {
                 lines.append("  ⇒ inconclusive: no cause is likely on the evidence in this case")
             }

@@ -94,8 +94,7 @@ struct Timeline {
             let item = entry.item
             let lane = lane(of: item, failure: failure)
             let clientTime = item.time.secondsSinceEpoch - (lane == .host ? failure.clockSkewSeconds ?? 0 : 0)
-            let label = item.eventID != 0
-                ? String(item.eventID) : (item.rule == "client-report" ? "report" : truncated(item.rule, to: 24))
+            let label = Self.label(item)
             var header = "\(Wording.time(item.time)) \(lane == .host ? "host" : "client") clock — \(item.computer)"
             let event = Wording.event(item)
             if !event.isEmpty { header += " — \(event)" }
@@ -200,18 +199,21 @@ struct Timeline {
     private mutating func layOut() {
         cluster()
         var rows: [Lane: Int] = [:]
-        var rowEnds: [Lane: [Double]] = [:]
+        // The labels placed in each row of a lane; a label kept inside the plot may start left of
+        // the previous one, so a row takes it only when it overlaps none of them.
+        var rowLabels: [Lane: [[ClosedRange<Double>]]] = [:]
         for index in marks.indices {
             let x = marks[index].x
             let width = Double(marks[index].label.count) * Self.characterWidth + 2
             marks[index].labelWidth = width
             let center = labelCenter(x: x, width: width)
             let lane = marks[index].lane
-            var ends = rowEnds[lane] ?? []
-            let row = ends.firstIndex { $0 + Self.labelGap <= center - width / 2 } ?? ends.count
-            if row == ends.count { ends.append(0) }
-            ends[row] = center + width / 2
-            rowEnds[lane] = ends
+            let span = (center - width / 2 - Self.labelGap)...(center + width / 2)
+            var placed = rowLabels[lane] ?? []
+            let row = placed.firstIndex { labels in labels.allSatisfy { !$0.overlaps(span) } } ?? placed.count
+            if row == placed.count { placed.append([]) }
+            placed[row].append(span)
+            rowLabels[lane] = placed
             marks[index].row = row
             rows[lane] = max(rows[lane] ?? 0, row + 1)
         }
@@ -355,6 +357,18 @@ struct Timeline {
         case .supports:
             "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"6\"/>"
         }
+    }
+
+    /// A mark's label: the event id with what the record means (`36870 private key access failed`),
+    /// `missing: …` for an absence, `report` for the user's report.
+    static func label(_ item: EvidenceItem) -> String {
+        if item.rule == "client-report" { return "report" }
+        let first = item.rule.split(separator: ",").first.map(String.init) ?? item.rule
+        var meaning = first.filter { $0 != " " }
+        for prefix in ["rdp_", "schannel_"] where meaning.hasPrefix(prefix) { meaning.removeFirst(prefix.count) }
+        meaning = String(meaning.map { $0 == "_" || $0 == "-" ? " " : $0 })
+        if item.role == .missing { return truncated("missing: " + meaning, to: 30) }
+        return truncated(item.eventID != 0 ? "\(item.eventID) \(meaning)" : meaning, to: 30)
     }
 
     static func truncated(_ text: String, to length: Int) -> String {
