@@ -73,7 +73,11 @@ struct ExplainCommand: ParsableCommand {
             return "\(sign)\(magnitude)s"
         }
         let window = "from \(span(evidence.window.start)) to \(span(evidence.window.end)) around the failure"
-        let weight = "weight \(evidence.weight)"
+        var weight = "weight \(evidence.weight)"
+        if let tier = evidence.atAttempt {
+            weight += tier.within > 0 ? "; \(tier.weight) and decisive within \(span(tier.within).dropFirst()) of the attempt" : "; decisive at the attempt (\(tier.weight))"
+        }
+        if evidence.corroborates { weight += "; corroborates only" }
         switch evidence.test {
         case .present(let rules): return "\(names(rules)) on the \(evidence.machine.rawValue), \(window) (\(weight))"
         case .absent(let rules): return "no \(names(rules)) on the \(evidence.machine.rawValue), \(window), while its log covers it (\(weight))"

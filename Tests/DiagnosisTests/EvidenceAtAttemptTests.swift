@@ -189,6 +189,41 @@ struct EvidenceAtAttemptTests {
         #expect(down.status == .likely, "\(down.summary)")
     }
 
+    // MARK: - Format
+
+    @Test(arguments: [
+        ("    at-attempt: 5s", "`at-attempt` is {within"),
+        ("    at-attempt: {within: -5s, weight: 0.9}", "`at-attempt` is {within"),
+        ("    at-attempt: {within: 5s, weight: 1.5}", "`at-attempt` is {within"),
+        ("    corroborates: maybe", "`corroborates` is true or false"),
+    ])
+    func aMalformedTierIsAnErrorWithItsPosition(line: String, message: String) {
+        let yaml = "id: tiered\ntitle: T\nevidence:\n  - rule: x\n    window: [-1m, 1m]\n    weight: 0.5\n\(line)\nremediation: [fix]\n"
+        let result = CauseLoader.load(yaml: yaml, source: "causes/tiered.yml")
+        #expect(result.causes.isEmpty)
+        let error = result.diagnostics.first { $0.severity == "error" }
+        #expect(error?.message.contains(message) == true, "\(result.diagnostics)")
+        #expect(error?.line == 7)
+    }
+
+    @Test func theTierAndCorroborationAreRead() throws {
+        let yaml = """
+            id: tiered
+            title: T
+            evidence:
+              - rule: x
+                window: [-1m, 1m]
+                weight: 0.5
+                at-attempt: {within: 5s, weight: 0.9}
+                corroborates: yes
+            remediation: [fix]
+            """
+        let cause = try #require(CauseLoader.load(yaml: yaml, source: "causes/tiered.yml").causes.first)
+        let item = try #require(cause.evidence.first)
+        #expect(item.atAttempt?.within == 5 * 10_000_000 && item.atAttempt?.weight == 0.9)
+        #expect(item.corroborates)
+    }
+
     // MARK: - Shared class
 
     @Test func causesThatShareAllTheirEvidenceAreReportedAsTheirClass() throws {
