@@ -42,7 +42,7 @@ rem Application: read by profile-corrupt
 wevtutil.exe qe "Application" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Application.xml"
 if errorlevel 1 call :failed "Application" "Application.xml"
 rem .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by client-side, host-asleep, network-path, nla-credssp, tls-mismatch
+rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, tls-mismatch
 wevtutil.exe qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
@@ -77,7 +77,7 @@ rem Application: read by profile-corrupt
 wevtutil.exe qe "Application" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Application.xml"
 if errorlevel 1 call :failed "Application" "Application.xml"
 rem .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by client-side, host-asleep, network-path, nla-credssp, tls-mismatch
+rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, tls-mismatch
 wevtutil.exe qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true

@@ -53,7 +53,7 @@ if ($Role -eq 'host') {
     # Application: read by profile-corrupt
     Export-EventLog 'Application' 'Application.xml' 'qe "Application" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by client-side, host-asleep, network-path, nla-credssp, tls-mismatch
+    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, tls-mismatch
     Export-EventLog 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational' 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml' 'qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
     # Microsoft-Windows-TerminalServices-LocalSessionManager/Operational: read by client-side, logon-rights, profile-corrupt
@@ -80,7 +80,7 @@ if ($Role -eq 'both') {
     # Application: read by profile-corrupt
     Export-EventLog 'Application' 'Application.xml' 'qe "Application" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by client-side, host-asleep, network-path, nla-credssp, tls-mismatch
+    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, tls-mismatch
     Export-EventLog 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational' 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml' 'qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
     # Microsoft-Windows-TerminalServices-LocalSessionManager/Operational: read by client-side, logon-rights, profile-corrupt
