@@ -383,6 +383,10 @@ public enum CauseLoader {
                 else {
                     return fail(tier, "`at-attempt` is {within: <span such as 5s>, weight: <number in (0, 1]>}")
                 }
+                if tierWeight == CauseEvaluator.likelyThreshold {
+                    // One record alone would land exactly on the threshold: a confidence that says nothing.
+                    problem(tier, "`at-attempt` weight \(tierWeight) puts the cause exactly on the likely threshold with one record; choose a weight above or below it", "warning")
+                }
                 atAttempt = CauseDefinition.AtAttempt(within: within, weight: tierWeight)
             }
             var corroborates = false

@@ -206,6 +206,14 @@ struct EvidenceAtAttemptTests {
         #expect(error?.line == 7)
     }
 
+    @Test func aDecisiveWeightOnTheLikelyThresholdIsWarnedAbout() throws {
+        let yaml = "id: tiered\ntitle: T\nevidence:\n  - rule: x\n    window: [-1m, 1m]\n    weight: 0.5\n    at-attempt: {within: 5s, weight: 0.6}\nremediation: [fix]\n"
+        let result = CauseLoader.load(yaml: yaml, source: "causes/tiered.yml")
+        #expect(result.causes.count == 1)
+        let warning = try #require(result.diagnostics.first { $0.severity == "warning" })
+        #expect(warning.message.contains("exactly on the likely threshold") && warning.line == 7)
+    }
+
     @Test func theTierAndCorroborationAreRead() throws {
         let yaml = """
             id: tiered
