@@ -206,6 +206,12 @@ SINGLE = [
     Spec("client-skew", "client-side", ["skew"], client_skew=180, report="winapp", os="2022"),
     Spec("client-ip-busy-de", "client-side", ["busy", "ip-only", "localized"], busy=30, target="ip", ticket="de",
          zone="de", os="2022"),
+    # State over time and preconditions (issue 15, sections 1 and 2).
+    Spec("np-recovered-host", "network-path/recovered-host", ["busy", "state-timeline"], busy=12, report="winapp"),
+    Spec("np-restarted-service", "network-path/restarted-service", ["busy", "state-timeline"], busy=10, zone="uk"),
+    Spec("np-stale-cert", "network-path/stale-certificate", ["busy", "precondition"], busy=12, os="2012r2"),
+    Spec("tls-busy-stale-states", "tls-mismatch/stale-states", ["busy", "state-timeline", "mixed-causes"], busy=14,
+         report="winapp"),
 ]
 
 

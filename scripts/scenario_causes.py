@@ -283,6 +283,66 @@ def client_side(c, host, cl, T, target):
                        "the client logs RDPClient_SSL 226 first")
 
 
+def _sleep_record(c, host, t):
+    c.ev(host, "System", "KP", 42, t,
+         ED(("TargetState", "4"), ("EffectiveState", "4"), ("Reason", "7"), ("Flags", "0"), ("TransitionsToOn", "1")))
+
+
+def recovered_host_silent(c, host, cl, T, target):
+    """The host slept hours before and is running again, but the export lost its resume records
+    (Kernel-Power 107 and Power-Troubleshooter 1); a middlebox closes the attempt."""
+    sleep_t = T - S(c.rng("recovered").uniform(3 * 3600, 5 * 3600))
+    _sleep_record(c, host, sleep_t)
+    story = network_path_silent(c, host, cl, T, target)
+    story.notes = ("Kernel-Power 42 (sleep) %.1f h before the failure and no resume record (the export lost Kernel-Power "
+                   "107 and Power-Troubleshooter 1), yet the host wrote records since (other users' sessions, its "
+                   "logs' own background records): it was running; " % ((T - sleep_t) / S(3600)) + story.notes)
+    return story
+
+
+def restarted_service_silent(c, host, cl, T, target):
+    """TermService was stopped hours before and started again; the export holds the stop but not
+    the start (a filtered System export), while the listener's and the stack's records of other
+    users' connections since show it running; a middlebox closes the attempt."""
+    stop = T - S(c.rng("restarted").uniform(2 * 3600, 4 * 3600))
+    c.ev(host, "System", "SCM", 7036, stop - S(0.6),
+         ED(("param1", "Remote Desktop Services UserMode Port Redirector"), ("param2", "stopped"),
+            ("#binary", msl.utf16hex("UmRdpService/1"))))
+    c.ev(host, "System", "SCM", 7036, stop,
+         ED(("param1", "Remote Desktop Services"), ("param2", "stopped"), ("#binary", msl.utf16hex("TermService/1"))))
+    c.ev(host, "RCM", "RCM", 258, stop + S(95.3), UD(("listenerName", "RDP-Tcp")))
+    story = network_path_silent(c, host, cl, T, target)
+    story.notes = ("TermService stopped (7036) %.1f h before the failure with no 'running' record in the export, but RCM "
+                   "258 and other users' RCM 261/RdpCoreTS 131/LSM 21 since show it running again; " % ((T - stop) / S(3600))
+                   + story.notes)
+    return story
+
+
+def stale_certificate_silent(c, host, cl, T, target):
+    """RCM 1058 (expired self-signed certificate not replaced) hours before, while the host keeps
+    serving other users; the attempt itself never reaches the host: a middlebox closes it."""
+    first = T - S(c.rng("stale-cert").uniform(3 * 3600, 6 * 3600))
+    c.ev(host, "System", "RCMSYS", 1058, first, ED((None, "Access is denied.\r\n"), ("#binary", "")))
+    story = network_path_silent(c, host, cl, T, target)
+    story.notes = ("RCM 1058 (certificate not replaced: Access is denied) %.1f h before, but the attempt left no trace in "
+                   "the host's RCM/RdpCoreTS logs, which hold other users' connections: a certificate cause needs the "
+                   "attempt to reach the RDP stack; " % ((T - first) / S(3600)) + story.notes)
+    return story
+
+
+def tls_mismatch_on_stale_states(c, host, cl, T, target):
+    """A TLS mismatch on a host whose logs also hold a stop of TermService and a sleep hours
+    before, each without its way back (filtered export): only the TLS failure holds at the attempt."""
+    stop = T - S(c.rng("mixed-stop").uniform(2 * 3600, 3 * 3600))
+    c.ev(host, "System", "SCM", 7036, stop,
+         ED(("param1", "Remote Desktop Services"), ("param2", "stopped"), ("#binary", msl.utf16hex("TermService/1"))))
+    _sleep_record(c, host, stop - S(c.rng("mixed-sleep").uniform(1800, 3600)))
+    story = tls_mismatch(c, host, cl, T, target)
+    story.notes = ("a TermService stop and a sleep hours before, neither with its way back in the export, while other "
+                   "users connect since; " + story.notes)
+    return story
+
+
 STORIES = {
     "network-path": network_path_firewall,
     "network-path/silent": network_path_silent,
@@ -296,6 +356,10 @@ STORIES = {
     "logon-rights": logon_rights,
     "profile-corrupt": profile_corrupt,
     "client-side": client_side,
+    "network-path/recovered-host": recovered_host_silent,
+    "network-path/restarted-service": restarted_service_silent,
+    "network-path/stale-certificate": stale_certificate_silent,
+    "tls-mismatch/stale-states": tls_mismatch_on_stale_states,
 }
 
 
