@@ -210,6 +210,9 @@ SINGLE = [
     Spec("np-recovered-host", "network-path/recovered-host", ["busy", "state-timeline"], busy=12, report="winapp"),
     Spec("np-restarted-service", "network-path/restarted-service", ["busy", "state-timeline"], busy=10, zone="uk"),
     Spec("np-stale-cert", "network-path/stale-certificate", ["busy", "precondition"], busy=12, os="2012r2"),
+    Spec("np-vpn-scoped-block", "network-path/vpn-block", ["busy", "firewall-scope"], busy=10, zone="uk"),
+    Spec("office-vpn-block-nordp", "inconclusive/office-client-vpn-block", ["firewall-scope", "partial-host-logs"],
+         report="winapp"),
     Spec("tls-busy-stale-states", "tls-mismatch/stale-states", ["busy", "state-timeline", "mixed-causes"], busy=14,
          report="winapp"),
 ]
@@ -340,7 +343,7 @@ def build_single(gen, spec, seed):
         notes += "; the user typed the host's address %s" % typed
     if not spec.client_log:
         notes += "; no client log"
-    expect(c, "cause-found", story.cause, host.computer, story.last.t, notes, host_time=T + host.skew,
+    expect(c, story.verdict, story.cause, host.computer, story.last.t, notes, host_time=T + host.skew,
            failure_count=1 if "two-reports" in spec.tags else None)
     return c
 

@@ -15,8 +15,9 @@ HOST_LOGS = ("System", "Security", "RCM", "Core", "LSM")
 
 
 class Story:
-    def __init__(self, cause, conn, last, logs, blocked=(), others=None, survives=False, notes=""):
-        self.cause = cause          # Rules/causes id
+    def __init__(self, cause, conn, last, logs, blocked=(), others=None, survives=False, notes="", verdict="cause-found"):
+        self.cause = cause          # Rules/causes id (None when the case cannot tell)
+        self.verdict = verdict      # the expected verdict
         self.conn = conn            # the attempt (msl.Conn)
         self.last = last            # the client's 1026 record (client clock)
         self.logs = list(logs)      # host logs the case must export
@@ -26,9 +27,9 @@ class Story:
         self.notes = notes
 
 
-def _block_rule(c, host, t):
+def _block_rule(c, host, t, remote="*", delete_allow=True):
     for i, (rid, rn) in enumerate((("RemoteDesktop-UserMode-In-TCP", "Remote Desktop - User Mode (TCP-In)"),
-                                   ("RemoteDesktop-UserMode-In-UDP", "Remote Desktop - User Mode (UDP-In)"))):
+                                   ("RemoteDesktop-UserMode-In-UDP", "Remote Desktop - User Mode (UDP-In)"))[:2 if delete_allow else 0]):
         c.ev(host, "FW", "FW", 2006, t + S(i * 0.0113),
              ED(("RuleId", rid), ("RuleName", rn), ("ModifyingUser", "S-1-5-18"),
                 ("ModifyingApplication", "C:\\Windows\\System32\\svchost.exe")))
@@ -36,7 +37,7 @@ def _block_rule(c, host, t):
          ED(("RuleId", "{6E0C1B4E-2F43-4F4B-9D0A-7A51C5D9B1A2}"), ("RuleName", "Block inbound RDP (Tier-1 hardening)"),
             ("Origin", "2"), ("ApplicationPath", ""), ("ServiceName", ""), ("Direction", "1"), ("Protocol", "6"),
             ("LocalPorts", "3389"), ("RemotePorts", "*"), ("Action", "2"), ("Profiles", "2147483647"),
-            ("LocalAddresses", "*"), ("RemoteAddresses", "*"), ("RemoteMachineAuthorizationList", ""),
+            ("LocalAddresses", "*"), ("RemoteAddresses", remote), ("RemoteMachineAuthorizationList", ""),
             ("RemoteUserAuthorizationList", ""), ("EmbeddedContext", ""), ("Flags", "1"), ("Active", "1"),
             ("EdgeTraversal", "0"), ("LooseSourceMapped", "0"), ("SecurityOptions", "0"),
             ("ModifyingUser", "S-1-5-18"), ("ModifyingApplication", "C:\\Windows\\System32\\svchost.exe"),
@@ -60,6 +61,43 @@ def network_path_firewall(c, host, cl, T, target):
     return Story("network-path", conn, last, HOST_LOGS + ("FW",), blocked=[(onset, INF)], survives=True,
                  notes="a policy deleted the RDP allow rules and added a TCP/3389 block rule; WFP 5152 drops the "
                        "client's SYNs and no connection from the client reaches RCM 261/RdpCoreTS 131")
+
+
+def network_path_vpn_block(c, host, cl, T, target):
+    """A block rule for TCP/3389 scoped to the VPN address pool the client connects from; office
+    users (outside the pool) still connect. WFP drops the client's SYNs."""
+    pool = ".".join(cl.ip.split(".")[:3]) + ".0/255.255.255.0"
+    onset = T - S(c.rng("vpn-onset").uniform(2 * 86400, 5 * 86400))
+    _block_rule(c, host, onset, remote=pool, delete_allow=False)
+    port = c.rng("vpn-port").randrange(49152, 65535)
+    for dt_s in (-9.03, -6.01, -3.0):
+        c.ev(host, "Security", "SEC", 5152, T + S(dt_s),
+             ED(("ProcessId", "0"), ("Application", "-"), ("Direction", "%%14592"), ("SourceAddress", cl.ip),
+                ("SourcePort", str(port)), ("DestAddress", host.ip), ("DestPort", "3389"), ("Protocol", "6"),
+                ("FilterRTID", "0"), ("LayerName", "%%14597"), ("LayerRTID", "13")), pid=4, tid=88)
+    conn = msl.Conn(c, cl, host, T - S(9.1), port, 0, target)
+    conn.c_start(ssl=False, hash_=False)
+    conn.c_226(9.08, "tcp")
+    last = conn.c_disc(9.1, 2308)
+    return Story("network-path", conn, last, HOST_LOGS + ("FW",),
+                 notes="a block rule for TCP/3389 scoped to the VPN pool %s (2097, days before) covers the client's "
+                       "address %s: WFP 5152 drops its SYNs while office users outside the pool connect" % (pool, cl.ip))
+
+
+def office_client_vpn_block(c, host, cl, T, target):
+    """A block rule for TCP/3389 scoped to a VPN pool the office client is not in; the host's RDP
+    logs are not in the case, so nothing shows how far the attempt got."""
+    pool = "10.250.0.0/255.255.0.0"
+    onset = T - S(c.rng("vpn-onset").uniform(2 * 86400, 5 * 86400))
+    _block_rule(c, host, onset, remote=pool, delete_allow=False)
+    dt_s = round(c.rng("office").uniform(0.6, 3.0), 2)
+    conn = msl.Conn(c, cl, host, T - S(dt_s), 0, 0, target)
+    conn.c_start(ssl=False, hash_=False)
+    last = conn.c_disc(dt_s, 2308)
+    return Story(None, conn, last, ("System", "Security", "FW"), verdict="inconclusive",
+                 notes="a block rule for TCP/3389 scoped to the VPN pool %s (2097, days before) does not hold the office "
+                       "client's address %s; the case has the host's System, Security and Firewall logs but not its "
+                       "RCM/RdpCoreTS/LSM logs, so the cause cannot be determined" % (pool, cl.ip))
 
 
 def network_path_silent(c, host, cl, T, target):
@@ -356,6 +394,8 @@ STORIES = {
     "logon-rights": logon_rights,
     "profile-corrupt": profile_corrupt,
     "client-side": client_side,
+    "network-path/vpn-block": network_path_vpn_block,
+    "inconclusive/office-client-vpn-block": office_client_vpn_block,
     "network-path/recovered-host": recovered_host_silent,
     "network-path/restarted-service": restarted_service_silent,
     "network-path/stale-certificate": stale_certificate_silent,

@@ -57,11 +57,10 @@ struct CauseEvaluator {
             switch check.check(item, role: .supports) {
             case .matched(let found):
                 // A state the last transition shows may have ended since (later signs of life).
-                if let why = state.ended(item, found: found) {
-                    ended.append(why)
-                    continue
-                }
-                evidence += found
+                let holding = state.holding(item, found: found)
+                ended += holding.ended
+                if holding.found.isEmpty { continue }
+                evidence += holding.found
                 support = 1 - (1 - support) * (1 - item.weight)
             case .notFound:
                 break
@@ -71,8 +70,9 @@ struct CauseEvaluator {
         }
         for item in cause.against {
             if case .matched(let found) = check.check(item, role: .refutes) {
-                if state.ended(item, found: found) != nil { continue }
-                evidence += found
+                let holding = state.holding(item, found: found)
+                if holding.found.isEmpty { continue }
+                evidence += holding.found
                 against = 1 - (1 - against) * (1 - item.weight)
             }
         }
@@ -117,7 +117,7 @@ struct CauseEvaluator {
         }
         if !unassessed.isEmpty && status != .likely { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
         if let limit, limited { summary += " (not likely: \(limit.reason))" }
-        if !ended.isEmpty, status != .likely { summary += " (state ended: \(ended.joined(separator: "; ")))" }
+        if !ended.isEmpty, status != .likely { summary += " (no longer in force at the failure: \(ended.joined(separator: "; ")))" }
         if cappedByUnchecked {
             summary += " (not likely while \(unchecked.joined(separator: ", ")) could not be checked: their logs are missing)"
         }

@@ -18,17 +18,34 @@ struct AttemptState {
     let reach: AttemptReach
     let timeline: StateTimeline
     let silence: SilenceAlternatives
+    let firewall: FirewallTimeline
+    let citation: SilenceCitation
 
     init(check: EvidenceCheck, advisor: MissingLogAdvisor) {
         context = check.context
         reach = AttemptReach(context: check.context, index: check.index, coverageSlack: check.coverageSlack)
         timeline = StateTimeline(index: check.index)
+        firewall = FirewallTimeline(index: check.index)
+        citation = SilenceCitation(index: check.index, context: check.context)
         silence = SilenceAlternatives(context: check.context, advisor: advisor, ruleChannels: check.ruleChannels)
+    }
+
+    /// Of what an item found, what still held at the failure, and why the rest did not: a state a
+    /// `latest` item found that later records ended, a firewall rule changed again or scoped away
+    /// from the client. A proven absence is cited log by log.
+    func holding(_ item: CauseDefinition.Evidence, found: [EvidenceItem]) -> (found: [EvidenceItem], ended: [String]) {
+        if let why = ended(item, found: found) { return ([], [why]) }
+        if case .absent = item.test { return (citation.cite(item, found: found), []) }
+        guard case .present(let rules) = item.test, FirewallTimeline.follows(rules), let machine = context.machine(item.machine) else {
+            return (found, [])
+        }
+        let result = firewall.inForce(found, on: machine, failure: context.time(on: item.machine), client: context.clientAddress)
+        return (result.kept, result.notes)
     }
 
     /// For a `latest` item with `ended-by` that matched: why the state it found no longer held at
     /// the failure (nil when it held, or the item is of another form).
-    func ended(_ item: CauseDefinition.Evidence, found: [EvidenceItem]) -> String? {
+    private func ended(_ item: CauseDefinition.Evidence, found: [EvidenceItem]) -> String? {
         guard let end = item.endedBy, case .latest = item.test, let machine = context.machine(item.machine),
             let since = found.map(\.time).max()
         else { return nil }
