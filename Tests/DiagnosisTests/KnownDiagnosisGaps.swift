@@ -27,7 +27,6 @@ enum KnownDiagnosisGaps {
         "hearsay-de-busy|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
         "hearsay-fwd-ip|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
         "multi-de-ip|without-deciding-log": "without the deciding logs the IP-typed failure's host has no connection records and network-path becomes likely on their absence instead of inconclusive",
-        "np-firewall-skew-ip|without-deciding-log": "network-path stays likely (0.60) on the absence of 261/131 in the RCM/RdpCoreTS logs, which the diagnosis does not list among its supporting evidence",
         "svc-busy-skew|without-deciding-log": "the original answer (client-side) rests on other users' records; without them rdp-service-down appears",
     ]
 }

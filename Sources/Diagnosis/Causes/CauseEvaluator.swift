@@ -82,6 +82,7 @@ struct CauseEvaluator {
         let cappedByUnchecked = cause.residual && !unchecked.isEmpty && score > Self.uncheckedResidualCap
         if cappedByUnchecked { score = Self.uncheckedResidualCap }
         let limit = state.limit(for: cause, evidence: evidence)
+        if limit == nil { evidence += state.silenceExplained(for: cause, evidence: evidence, index: check.index) }
         let limited = limit != nil && score > AttemptState.notLikelyCap
         if limited { score = AttemptState.notLikelyCap }
 

@@ -52,6 +52,15 @@ struct AttemptState {
         return timeline.ended(end, on: machine, since: since, failure: context.time(on: item.machine))
     }
 
+    /// For a cause that rests only on missing records and is not limited: the logs that showed
+    /// the silence's other reasons did not hold, cited as part of the silence.
+    func silenceExplained(for cause: CauseDefinition, evidence: [EvidenceItem], index: CaseIndex) -> [EvidenceItem] {
+        let support = evidence.filter { $0.role == .supports || $0.role == .missing }
+        guard !support.isEmpty, support.allSatisfy({ $0.role == .missing }) else { return [] }
+        let refuted = Set(evidence.filter { $0.role == .refutes }.map(\.rule))
+        return silence.ruledOut(cause.against.filter { refuted.isDisjoint(with: $0.ruleNames) }, index: index)
+    }
+
     /// Why `cause` may not be likely on this attempt, given the evidence found for it.
     func limit(for cause: CauseDefinition, evidence: [EvidenceItem]) -> Limit? {
         let host = context.hostDisplay ?? "the host"
