@@ -8,8 +8,9 @@ import EventImport
 struct FirewallTimeline {
     let index: CaseIndex
 
-    /// The rules whose records carry a firewall rule's state.
+    /// The rule whose records show a firewall rule blocking inbound RDP (added, modified, disabled).
     static let blockRule = "firewall_rdp_rule_blocking"
+    /// The rule whose records show a Remote Desktop firewall rule deleted.
     static let deleteRule = "firewall_rdp_rule_deleted"
 
     /// Whether `rules` name firewall rule records this timeline follows.
