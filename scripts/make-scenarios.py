@@ -207,6 +207,15 @@ SINGLE = [
     Spec("client-skew", "client-side", ["skew"], client_skew=180, report="winapp", os="2022"),
     Spec("client-ip-busy-de", "client-side", ["busy", "ip-only", "localized"], busy=30, target="ip", ticket="de",
          zone="de", os="2022"),
+    # State over time and preconditions (issue 15, sections 1 and 2).
+    Spec("np-recovered-host", "network-path/recovered-host", ["busy", "state-timeline"], busy=12, report="winapp"),
+    Spec("np-restarted-service", "network-path/restarted-service", ["busy", "state-timeline"], busy=10, zone="uk"),
+    Spec("np-stale-cert", "network-path/stale-certificate", ["busy", "precondition"], busy=12, os="2012r2"),
+    Spec("np-vpn-scoped-block", "network-path/vpn-block", ["busy", "firewall-scope"], busy=10, zone="uk"),
+    Spec("office-vpn-block-nordp", "inconclusive/office-client-vpn-block", ["firewall-scope", "partial-host-logs"],
+         report="winapp"),
+    Spec("tls-busy-stale-states", "tls-mismatch/stale-states", ["busy", "state-timeline", "mixed-causes"], busy=14,
+         report="winapp"),
 ]
 
 
@@ -335,7 +344,7 @@ def build_single(gen, spec, seed):
         notes += "; the user typed the host's address %s" % typed
     if not spec.client_log:
         notes += "; no client log"
-    expect(c, "cause-found", story.cause, host.computer, story.last.t, notes, host_time=T + host.skew,
+    expect(c, story.verdict, story.cause, host.computer, story.last.t, notes, host_time=T + host.skew,
            failure_count=1 if "two-reports" in spec.tags else None)
     return c
 

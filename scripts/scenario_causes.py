@@ -15,8 +15,9 @@ HOST_LOGS = ("System", "Security", "RCM", "Core", "LSM")
 
 
 class Story:
-    def __init__(self, cause, conn, last, logs, blocked=(), others=None, survives=False, notes=""):
-        self.cause = cause          # Rules/causes id
+    def __init__(self, cause, conn, last, logs, blocked=(), others=None, survives=False, notes="", verdict="cause-found"):
+        self.cause = cause          # Rules/causes id (None when the case cannot tell)
+        self.verdict = verdict      # the expected verdict
         self.conn = conn            # the attempt (msl.Conn)
         self.last = last            # the client's 1026 record (client clock)
         self.logs = list(logs)      # host logs the case must export
@@ -26,9 +27,9 @@ class Story:
         self.notes = notes
 
 
-def _block_rule(c, host, t):
+def _block_rule(c, host, t, remote="*", delete_allow=True):
     for i, (rid, rn) in enumerate((("RemoteDesktop-UserMode-In-TCP", "Remote Desktop - User Mode (TCP-In)"),
-                                   ("RemoteDesktop-UserMode-In-UDP", "Remote Desktop - User Mode (UDP-In)"))):
+                                   ("RemoteDesktop-UserMode-In-UDP", "Remote Desktop - User Mode (UDP-In)"))[:2 if delete_allow else 0]):
         c.ev(host, "FW", "FW", 2006, t + S(i * 0.0113),
              ED(("RuleId", rid), ("RuleName", rn), ("ModifyingUser", "S-1-5-18"),
                 ("ModifyingApplication", "C:\\Windows\\System32\\svchost.exe")))
@@ -36,7 +37,7 @@ def _block_rule(c, host, t):
          ED(("RuleId", "{6E0C1B4E-2F43-4F4B-9D0A-7A51C5D9B1A2}"), ("RuleName", "Block inbound RDP (Tier-1 hardening)"),
             ("Origin", "2"), ("ApplicationPath", ""), ("ServiceName", ""), ("Direction", "1"), ("Protocol", "6"),
             ("LocalPorts", "3389"), ("RemotePorts", "*"), ("Action", "2"), ("Profiles", "2147483647"),
-            ("LocalAddresses", "*"), ("RemoteAddresses", "*"), ("RemoteMachineAuthorizationList", ""),
+            ("LocalAddresses", "*"), ("RemoteAddresses", remote), ("RemoteMachineAuthorizationList", ""),
             ("RemoteUserAuthorizationList", ""), ("EmbeddedContext", ""), ("Flags", "1"), ("Active", "1"),
             ("EdgeTraversal", "0"), ("LooseSourceMapped", "0"), ("SecurityOptions", "0"),
             ("ModifyingUser", "S-1-5-18"), ("ModifyingApplication", "C:\\Windows\\System32\\svchost.exe"),
@@ -60,6 +61,43 @@ def network_path_firewall(c, host, cl, T, target):
     return Story("network-path", conn, last, HOST_LOGS + ("FW",), blocked=[(onset, INF)], survives=True,
                  notes="a policy deleted the RDP allow rules and added a TCP/3389 block rule; WFP 5152 drops the "
                        "client's SYNs and no connection from the client reaches RCM 261/RdpCoreTS 131")
+
+
+def network_path_vpn_block(c, host, cl, T, target):
+    """A block rule for TCP/3389 scoped to the VPN address pool the client connects from; office
+    users (outside the pool) still connect. WFP drops the client's SYNs."""
+    pool = ".".join(cl.ip.split(".")[:3]) + ".0/255.255.255.0"
+    onset = T - S(c.rng("vpn-onset").uniform(2 * 86400, 5 * 86400))
+    _block_rule(c, host, onset, remote=pool, delete_allow=False)
+    port = c.rng("vpn-port").randrange(49152, 65535)
+    for dt_s in (-9.03, -6.01, -3.0):
+        c.ev(host, "Security", "SEC", 5152, T + S(dt_s),
+             ED(("ProcessId", "0"), ("Application", "-"), ("Direction", "%%14592"), ("SourceAddress", cl.ip),
+                ("SourcePort", str(port)), ("DestAddress", host.ip), ("DestPort", "3389"), ("Protocol", "6"),
+                ("FilterRTID", "0"), ("LayerName", "%%14597"), ("LayerRTID", "13")), pid=4, tid=88)
+    conn = msl.Conn(c, cl, host, T - S(9.1), port, 0, target)
+    conn.c_start(ssl=False, hash_=False)
+    conn.c_226(9.08, "tcp")
+    last = conn.c_disc(9.1, 2308)
+    return Story("network-path", conn, last, HOST_LOGS + ("FW",),
+                 notes="a block rule for TCP/3389 scoped to the VPN pool %s (2097, days before) covers the client's "
+                       "address %s: WFP 5152 drops its SYNs while office users outside the pool connect" % (pool, cl.ip))
+
+
+def office_client_vpn_block(c, host, cl, T, target):
+    """A block rule for TCP/3389 scoped to a VPN pool the office client is not in; the host's RDP
+    logs are not in the case, so nothing shows how far the attempt got."""
+    pool = "10.250.0.0/255.255.0.0"
+    onset = T - S(c.rng("vpn-onset").uniform(2 * 86400, 5 * 86400))
+    _block_rule(c, host, onset, remote=pool, delete_allow=False)
+    dt_s = round(c.rng("office").uniform(0.6, 3.0), 2)
+    conn = msl.Conn(c, cl, host, T - S(dt_s), 0, 0, target)
+    conn.c_start(ssl=False, hash_=False)
+    last = conn.c_disc(dt_s, 2308)
+    return Story(None, conn, last, ("System", "Security", "FW"), verdict="inconclusive",
+                 notes="a block rule for TCP/3389 scoped to the VPN pool %s (2097, days before) does not hold the office "
+                       "client's address %s; the case has the host's System, Security and Firewall logs but not its "
+                       "RCM/RdpCoreTS/LSM logs, so the cause cannot be determined" % (pool, cl.ip))
 
 
 def network_path_silent(c, host, cl, T, target):
@@ -283,6 +321,66 @@ def client_side(c, host, cl, T, target):
                        "the client logs RDPClient_SSL 226 first")
 
 
+def _sleep_record(c, host, t):
+    c.ev(host, "System", "KP", 42, t,
+         ED(("TargetState", "4"), ("EffectiveState", "4"), ("Reason", "7"), ("Flags", "0"), ("TransitionsToOn", "1")))
+
+
+def recovered_host_silent(c, host, cl, T, target):
+    """The host slept hours before and is running again, but the export lost its resume records
+    (Kernel-Power 107 and Power-Troubleshooter 1); a middlebox closes the attempt."""
+    sleep_t = T - S(c.rng("recovered").uniform(3 * 3600, 5 * 3600))
+    _sleep_record(c, host, sleep_t)
+    story = network_path_silent(c, host, cl, T, target)
+    story.notes = ("Kernel-Power 42 (sleep) %.1f h before the failure and no resume record (the export lost Kernel-Power "
+                   "107 and Power-Troubleshooter 1), yet the host wrote records since (other users' sessions, its "
+                   "logs' own background records): it was running; " % ((T - sleep_t) / S(3600)) + story.notes)
+    return story
+
+
+def restarted_service_silent(c, host, cl, T, target):
+    """TermService was stopped hours before and started again; the export holds the stop but not
+    the start (a filtered System export), while the listener's and the stack's records of other
+    users' connections since show it running; a middlebox closes the attempt."""
+    stop = T - S(c.rng("restarted").uniform(2 * 3600, 4 * 3600))
+    c.ev(host, "System", "SCM", 7036, stop - S(0.6),
+         ED(("param1", "Remote Desktop Services UserMode Port Redirector"), ("param2", "stopped"),
+            ("#binary", msl.utf16hex("UmRdpService/1"))))
+    c.ev(host, "System", "SCM", 7036, stop,
+         ED(("param1", "Remote Desktop Services"), ("param2", "stopped"), ("#binary", msl.utf16hex("TermService/1"))))
+    c.ev(host, "RCM", "RCM", 258, stop + S(95.3), UD(("listenerName", "RDP-Tcp")))
+    story = network_path_silent(c, host, cl, T, target)
+    story.notes = ("TermService stopped (7036) %.1f h before the failure with no 'running' record in the export, but RCM "
+                   "258 and other users' RCM 261/RdpCoreTS 131/LSM 21 since show it running again; " % ((T - stop) / S(3600))
+                   + story.notes)
+    return story
+
+
+def stale_certificate_silent(c, host, cl, T, target):
+    """RCM 1058 (expired self-signed certificate not replaced) hours before, while the host keeps
+    serving other users; the attempt itself never reaches the host: a middlebox closes it."""
+    first = T - S(c.rng("stale-cert").uniform(3 * 3600, 6 * 3600))
+    c.ev(host, "System", "RCMSYS", 1058, first, ED((None, "Access is denied.\r\n"), ("#binary", "")))
+    story = network_path_silent(c, host, cl, T, target)
+    story.notes = ("RCM 1058 (certificate not replaced: Access is denied) %.1f h before, but the attempt left no trace in "
+                   "the host's RCM/RdpCoreTS logs, which hold other users' connections: a certificate cause needs the "
+                   "attempt to reach the RDP stack; " % ((T - first) / S(3600)) + story.notes)
+    return story
+
+
+def tls_mismatch_on_stale_states(c, host, cl, T, target):
+    """A TLS mismatch on a host whose logs also hold a stop of TermService and a sleep hours
+    before, each without its way back (filtered export): only the TLS failure holds at the attempt."""
+    stop = T - S(c.rng("mixed-stop").uniform(2 * 3600, 3 * 3600))
+    c.ev(host, "System", "SCM", 7036, stop,
+         ED(("param1", "Remote Desktop Services"), ("param2", "stopped"), ("#binary", msl.utf16hex("TermService/1"))))
+    _sleep_record(c, host, stop - S(c.rng("mixed-sleep").uniform(1800, 3600)))
+    story = tls_mismatch(c, host, cl, T, target)
+    story.notes = ("a TermService stop and a sleep hours before, neither with its way back in the export, while other "
+                   "users connect since; " + story.notes)
+    return story
+
+
 STORIES = {
     "network-path": network_path_firewall,
     "network-path/silent": network_path_silent,
@@ -296,6 +394,12 @@ STORIES = {
     "logon-rights": logon_rights,
     "profile-corrupt": profile_corrupt,
     "client-side": client_side,
+    "network-path/vpn-block": network_path_vpn_block,
+    "inconclusive/office-client-vpn-block": office_client_vpn_block,
+    "network-path/recovered-host": recovered_host_silent,
+    "network-path/restarted-service": restarted_service_silent,
+    "network-path/stale-certificate": stale_certificate_silent,
+    "tls-mismatch/stale-states": tls_mismatch_on_stale_states,
 }
 
 

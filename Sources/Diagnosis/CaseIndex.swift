@@ -41,6 +41,9 @@ public struct CaseIndex: Sendable {
     public private(set) var hits: [String: [Hit]] = [:]
     /// Coverage by machine and channel.
     public private(set) var coverage: [String: [String: Coverage]] = [:]
+    /// For each machine, the minutes (ticks ÷ one minute) in which it wrote any record, sorted: the
+    /// machine's liveness, kept so coarse that it costs little however large the logs are.
+    public private(set) var activeMinutes: [String: [Int64]] = [:]
     /// Text documents (error reports, ticket notes).
     public private(set) var documents: [TextDocument] = []
     /// Problems met while reading the case.
@@ -101,6 +104,10 @@ public struct CaseIndex: Sendable {
             var first: EventTimestamp
             var last: EventTimestamp
             var events: Int
+            /// The minutes in which it holds a record.
+            var minutes: Set<Int64> = []
+            /// The minute last added (consecutive records nearly always share it: no hashing then).
+            var lastMinute: Int64 = .min
         }
 
         private struct PartialKey: Hashable {
@@ -136,6 +143,11 @@ public struct CaseIndex: Sendable {
             if event.time < partials[current].first { partials[current].first = event.time }
             if event.time > partials[current].last { partials[current].last = event.time }
             partials[current].events += 1
+            let minute = event.time.ticks / CaseIndex.ticksPerMinute
+            if minute != partials[current].lastMinute {
+                partials[current].lastMinute = minute
+                partials[current].minutes.insert(minute)
+            }
             let machine = partials[current].machine
             var kept: WinEvent?
             engine.forEachMatchIndex(in: event, gaps: &gaps) { rule in
@@ -167,6 +179,9 @@ public struct CaseIndex: Sendable {
 
         func finish() {
             index.ruleDiagnostics = gaps.diagnostics(rules: engine.rules)
+            var minutes: [String: Set<Int64>] = [:]
+            for partial in partials { minutes[partial.machine, default: []].formUnion(partial.minutes) }
+            index.activeMinutes = minutes.mapValues { $0.sorted() }
             // Partials in first-seen order, so a machine's display name is the spelling seen first.
             for partial in partials {
                 if var entry = index.coverage[partial.machine]?[partial.channel] {
@@ -237,6 +252,26 @@ public struct CaseIndex: Sendable {
     ) -> Bool {
         guard let machine, let coverage = coverage(of: channel, on: machine) else { return false }
         return coverage.first <= from && coverage.last.ticks + slack >= through.ticks
+    }
+
+    /// One minute in ticks (the resolution of ``activeMinutes``).
+    public static let ticksPerMinute: Int64 = 60 * EventTimestamp.ticksPerSecond
+
+    /// The start of the first whole minute inside `from`…`to` in which `machine` wrote any record.
+    public func firstActivity(on machine: String, from: EventTimestamp, to: EventTimestamp) -> EventTimestamp? {
+        guard let minutes = activeMinutes[machine], from < to else { return nil }
+        // Whole minutes only: a minute that straddles `from` may hold only records before it.
+        let first = from.ticks / Self.ticksPerMinute + 1
+        let last = to.ticks / Self.ticksPerMinute - 1
+        guard first <= last else { return nil }
+        var low = 0
+        var high = minutes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if minutes[middle] < first { low = middle + 1 } else { high = middle }
+        }
+        guard low < minutes.count, minutes[low] <= last else { return nil }
+        return EventTimestamp(ticks: minutes[low] * Self.ticksPerMinute)
     }
 
     /// The display name of a machine (as first written).

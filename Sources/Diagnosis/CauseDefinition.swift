@@ -50,11 +50,14 @@ public struct CauseDefinition: Sendable {
         public var corroborates: Bool = false
         /// Where the item is defined (`file:line`).
         public var location: String
+        /// For a `latest` item: what shows that the state it found had ended before the failure
+        /// (`ended-by`), even when the record of the change back is missing.
+        public var endedBy: StateEnd? = nil
 
         public static func == (lhs: Evidence, rhs: Evidence) -> Bool {
             lhs.test == rhs.test && lhs.machine == rhs.machine && lhs.window == rhs.window && lhs.weight == rhs.weight
                 && lhs.says == rhs.says && lhs.sameClientField == rhs.sameClientField && lhs.atAttempt == rhs.atAttempt
-                && lhs.corroborates == rhs.corroborates
+                && lhs.corroborates == rhs.corroborates && lhs.endedBy == rhs.endedBy
         }
 
         public func hash(into hasher: inout Hasher) {
@@ -66,7 +69,7 @@ public struct CauseDefinition: Sendable {
         public var ruleNames: [String] {
             switch test {
             case .present(let rules), .absent(let rules): rules
-            case .latest(let rules, let latest, _): rules + latest
+            case .latest(let rules, let latest, _): rules + latest + (endedBy?.ruleNames ?? [])
             case .interval(let rule, _, _): [rule]
             case .code: []
             }
@@ -83,6 +86,29 @@ public struct CauseDefinition: Sendable {
         public var within: Int64
         /// The weight of a record at the attempt, 0…1.
         public var weight: Double
+    }
+
+    /// What ends a state that a `latest` item found (a host that went down, a service that stopped).
+    public enum StateEnd: Sendable, Hashable {
+        /// Any record the machine wrote afterwards, in any log (`ended-by: any-record`).
+        case anyRecord
+        /// A hit of one of these rules afterwards (`ended-by: [rule, …]`).
+        case rules([String])
+
+        /// The rule names it refers to.
+        public var ruleNames: [String] {
+            if case .rules(let names) = self { return names }
+            return []
+        }
+    }
+
+    /// How far a failed attempt got, which a cause presupposes (`precondition` in the cause file).
+    public enum Precondition: String, Sendable, Hashable {
+        /// The attempt reached the host's RDP stack (TLS, certificate, key, NLA, logon rights, profile).
+        case reachedStack = "reached-stack"
+        /// The attempt never got past the security layer: it did not reach the stack, or was cut
+        /// before TLS and authentication completed (host asleep, service down, network path).
+        case notPastSecurity = "not-past-security"
     }
 
     /// A log that must cover the failure for the cause to be assessed.
@@ -111,6 +137,8 @@ public struct CauseDefinition: Sendable {
     public var evidence: [Evidence]
     /// Evidence against it.
     public var against: [Evidence]
+    /// How far the attempt must have got for the cause to hold (nil: no condition).
+    public var precondition: Precondition? = nil
     /// Concrete steps that fix it.
     public var remediation: [String]
     /// Where to read more.
@@ -223,6 +251,7 @@ public enum CauseLoader {
         }
         let known: Set<String> = [
             "id", "title", "description", "side", "residual", "needs", "evidence", "against", "remediation", "references",
+            "precondition",
         ]
         for (key, _) in map where !known.contains(key.string ?? "") {
             problem(key, "unknown key `\(key.string ?? "")` (known: \(known.sorted().joined(separator: ", ")))", severity: "warning")
@@ -290,6 +319,14 @@ public enum CauseLoader {
         if let node = map["residual"] {
             if let value = node.bool { residual = value } else { problem(node, "`residual` is true or false") }
         }
+        var precondition: CauseDefinition.Precondition?
+        if let node = map["precondition"] {
+            if let text = node.string, let value = CauseDefinition.Precondition(rawValue: text) {
+                precondition = value
+            } else {
+                problem(node, "`precondition` is reached-stack or not-past-security")
+            }
+        }
         var needs: [CauseDefinition.Need] = []
         for item in list(map["needs"], "needs") {
             guard item.mapping != nil, let channel = item["channel"]?.string else {
@@ -309,8 +346,8 @@ public enum CauseLoader {
         guard diagnostics.allSatisfy({ $0.severity != "error" }) else { return ([], diagnostics) }
         let cause = CauseDefinition(
             id: id, title: title, description: string("description", required: false) ?? "", side: side, residual: residual,
-            needs: needs, evidence: evidence, against: against, remediation: remediation, references: references,
-            source: source)
+            needs: needs, evidence: evidence, against: against, precondition: precondition, remediation: remediation,
+            references: references, source: source)
         return ([cause], diagnostics)
     }
 
@@ -394,10 +431,21 @@ public enum CauseLoader {
                 guard let value = flag.bool else { return fail(flag, "`corroborates` is true or false") }
                 corroborates = value
             }
+            var endedBy: CauseDefinition.StateEnd?
+            if let endNode = node["ended-by"] {
+                guard case .latest = test else { return fail(endNode, "`ended-by` belongs to a `latest` item") }
+                if endNode.string == "any-record" {
+                    endedBy = .anyRecord
+                } else {
+                    let rules = names(endNode, "ended-by")
+                    guard !rules.isEmpty else { return fail(endNode, "`ended-by` is any-record or a list of rule names") }
+                    endedBy = .rules(rules)
+                }
+            }
             return CauseDefinition.Evidence(
                 test: test, machine: machine(node["machine"], "machine"), window: window, weight: weight,
                 says: node["says"]?.string ?? "", sameClientField: node["same-client"]?.string, atAttempt: atAttempt,
-                corroborates: corroborates, location: "\(source):\((node.mark?.line ?? 0))")
+                corroborates: corroborates, location: "\(source):\((node.mark?.line ?? 0))", endedBy: endedBy)
         }
     }
 }

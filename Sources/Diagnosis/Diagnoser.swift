@@ -12,7 +12,9 @@ import SigmaKit
 ///    records to the attempt by its ``AttemptIdentity`` and measures the clock skew from the
 ///    attempt's own connection — `Context/`, `Attempts/`;
 /// 3. ``CauseEvaluator`` weighs every ``CauseDefinition`` on the evidence around the attempt, in
-///    the host's or the client's clock — `Causes/`;
+///    the host's or the client's clock — `Causes/`; ``AttemptState`` reads the host's state over
+///    time (a sleep or stop that later records ended, firewall rules by `RuleId`), how far the
+///    attempt got (``AttemptReach``) and each cause's precondition — `State/`;
 /// 4. ``VerdictBuilder`` states the verdict and the logs still to collect; with no failed attempt,
 ///    ``NoFailureFinding`` tells "no failure" from "failure not located" — `Verdict/`.
 /// Every decision is recorded in ``FailureDiagnosis/context``.

@@ -6,7 +6,7 @@ import EventImport
 /// A file is *used* when a record cited as evidence (for or against any cause, or as the failure
 /// itself) came from it, or when it covers a log whose silence was evidence (an expected record
 /// that is missing, or an absence that supports a cause). The *deciding* files are those that hold
-/// the likely top cause's supporting evidence.
+/// the likely top cause's supporting evidence, its proven absences included.
 public struct EvidenceLogs: Sendable {
     /// Every event-log file the case's index read.
     public var all: Set<String>
@@ -35,7 +35,8 @@ public struct EvidenceLogs: Sendable {
                 for item in cause.evidence { used.formUnion(files(of: item)) }
             }
             if position == 0, let top = failure.causes.first, top.status == .likely {
-                for item in top.evidence where item.role == .supports { deciding.formUnion(files(of: item)) }
+                // A proven absence (role missing) supports the cause as much as a record does.
+                for item in top.evidence where item.role == .supports || item.role == .missing { deciding.formUnion(files(of: item)) }
             }
         }
         self.all = all

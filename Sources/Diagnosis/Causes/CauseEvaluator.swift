@@ -8,6 +8,8 @@ struct CauseEvaluator {
         var assessment: CauseAssessment
         var score: Double
         var missing: [MissingLog]
+        /// How far the attempt must have got for the cause to hold.
+        var precondition: CauseDefinition.Precondition? = nil
     }
 
     let causes: [CauseDefinition]
@@ -19,12 +21,13 @@ struct CauseEvaluator {
     /// A residual cause is what is left once the others are excluded, so it cannot be likely while
     /// another cause could not be checked (its log is missing) and nothing in the case refutes it.
     func weigh() -> [Weighed] {
-        var weighed = causes.filter { !$0.residual }.map { evaluate($0, otherBest: 0, unchecked: []) }
+        let state = AttemptState(check: check, advisor: advisor)
+        var weighed = causes.filter { !$0.residual }.map { evaluate($0, otherBest: 0, unchecked: [], state: state) }
         let bestOther = weighed.map(\.score).max() ?? 0
         let unchecked = weighed.map(\.assessment)
             .filter { $0.status == .notAssessable && !$0.evidence.contains { $0.role == .refutes } }
             .map(\.id)
-        weighed += causes.filter(\.residual).map { evaluate($0, otherBest: bestOther, unchecked: unchecked) }
+        weighed += causes.filter(\.residual).map { evaluate($0, otherBest: bestOther, unchecked: unchecked, state: state) }
         let sorted = weighed.sorted { a, b in
             if a.score != b.score { return a.score > b.score }
             return Self.rank(a.assessment.status) < Self.rank(b.assessment.status)
@@ -48,16 +51,21 @@ struct CauseEvaluator {
     /// The highest score of a cause whose only support is one record not at the attempt: below likely.
     static let thinEvidenceCap = 0.59
 
-    private func evaluate(_ cause: CauseDefinition, otherBest: Double, unchecked: [String]) -> Weighed {
+    private func evaluate(_ cause: CauseDefinition, otherBest: Double, unchecked: [String], state: AttemptState) -> Weighed {
         let context = check.context
         var evidence: [EvidenceItem] = []
         var against = 0.0
         var unassessed: [String] = []
         var tally = SupportTally()
+        var ended: [String] = []
         for item in cause.evidence {
             switch check.check(item, role: .supports) {
             case .matched(let found):
-                tally.add(item, found: found)
+                // A state the last transition shows may have ended since (later signs of life).
+                let holding = state.holding(item, found: found)
+                ended += holding.ended
+                if holding.found.isEmpty { continue }
+                tally.add(item, found: holding.found)
             case .notFound:
                 break
             case .notAssessable(let why):
@@ -69,7 +77,9 @@ struct CauseEvaluator {
         let support = tally.support
         for item in cause.against {
             if case .matched(let found) = check.check(item, role: .refutes) {
-                evidence += found
+                let holding = state.holding(item, found: found)
+                if holding.found.isEmpty { continue }
+                evidence += holding.found
                 against = 1 - (1 - against) * (1 - item.weight)
             }
         }
@@ -81,6 +91,10 @@ struct CauseEvaluator {
         if cause.residual { score *= 1 - otherBest }
         let cappedByUnchecked = cause.residual && !unchecked.isEmpty && score > Self.uncheckedResidualCap
         if cappedByUnchecked { score = Self.uncheckedResidualCap }
+        let limit = state.limit(for: cause, evidence: evidence)
+        if limit == nil { evidence += state.silenceExplained(for: cause, evidence: evidence, index: check.index) }
+        let limited = limit != nil && score > AttemptState.notLikelyCap
+        if limited { score = AttemptState.notLikelyCap }
 
         // Coverage of what the cause needs.
         let uncovered = cause.needs.filter { !advisor.covers($0.channel, on: context.machine($0.machine), at: context.time(on: $0.machine)) }
@@ -116,6 +130,8 @@ struct CauseEvaluator {
             summary += " (not likely on one record that is not at the attempt: likely needs one at the attempt or two independent ones)"
         }
         if !unassessed.isEmpty && status != .likely { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
+        if let limit, limited { summary += " (not likely: \(limit.reason))" }
+        if !ended.isEmpty, status != .likely { summary += " (no longer in force at the failure: \(ended.joined(separator: "; ")))" }
         if cappedByUnchecked {
             summary += " (not likely while \(unchecked.joined(separator: ", ")) could not be checked: their logs are missing)"
         }
@@ -123,7 +139,8 @@ struct CauseEvaluator {
             id: cause.id, title: cause.title, status: status, confidence: (score * 100).rounded() / 100, summary: summary,
             evidence: SupportTally.listedOnce(evidence).sorted { $0.time < $1.time }, remediation: cause.remediation,
             references: cause.references)
-        return Weighed(
-            assessment: assessment, score: score, missing: status == .notAssessable ? uncovered.map { advisor.missingLog($0) } : [])
+        var missing = status == .notAssessable ? uncovered.map { advisor.missingLog($0) } : []
+        if let limit, limited { missing += limit.needs.map { advisor.missingLog($0) } }
+        return Weighed(assessment: assessment, score: score, missing: missing, precondition: cause.precondition)
     }
 }

@@ -9,6 +9,7 @@ struct VerdictBuilder {
 
     /// The findings for the failure, and the logs to collect (none when a cause was found).
     func build(_ weighed: [CauseEvaluator.Weighed]) -> (FailureDiagnosis, [MissingLog]) {
+        let weighed = CauseExclusivity.apply(weighed)
         let verdict: Diagnosis.Verdict = weighed.first?.assessment.status == .likely ? .causeFound : .inconclusive
         var missing: [MissingLog] = []
         if verdict != .causeFound {
