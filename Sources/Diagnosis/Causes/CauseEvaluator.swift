@@ -85,16 +85,18 @@ struct CauseEvaluator {
         }
         // A time whose zone was only inferred may place every window wrongly.
         var score = support * (1 - against) * context.timeConfidence
-        // `likely` needs one decisive record at the attempt or two independent ones.
-        let thinEvidence = score >= Self.likelyThreshold && !tally.enoughForLikely
-        if thinEvidence { score = Self.thinEvidenceCap }
         if cause.residual { score *= 1 - otherBest }
         let cappedByUnchecked = cause.residual && !unchecked.isEmpty && score > Self.uncheckedResidualCap
         if cappedByUnchecked { score = Self.uncheckedResidualCap }
+        // A contradicted precondition or an unexplained silence says more than "too little evidence",
+        // so it is applied (and said) first.
         let limit = state.limit(for: cause, evidence: evidence)
         if limit == nil { evidence += state.silenceExplained(for: cause, evidence: evidence, index: check.index) }
         let limited = limit != nil && score > AttemptState.notLikelyCap
         if limited { score = AttemptState.notLikelyCap }
+        // `likely` needs one decisive record at the attempt or two independent ones.
+        let thinEvidence = score >= Self.likelyThreshold && !tally.enoughForLikely
+        if thinEvidence { score = Self.thinEvidenceCap }
 
         // Coverage of what the cause needs.
         let uncovered = cause.needs.filter { !advisor.covers($0.channel, on: context.machine($0.machine), at: context.time(on: $0.machine)) }

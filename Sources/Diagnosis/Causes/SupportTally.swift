@@ -54,10 +54,11 @@ struct SupportTally {
 
     /// What identifies the record an item cites (a proven absence: its rules and channels).
     private static func key(_ item: EvidenceItem) -> String {
-        if !item.origin.source.isEmpty || item.recordID != nil {
+        // A proven absence cited by log names its file at line 0 and no record: keyed by its log.
+        if (!item.origin.source.isEmpty && item.origin.line > 0) || item.recordID != nil {
             return "\(item.origin.source):\(item.origin.line):\(item.recordID.map(String.init) ?? ""):\(item.time.ticks)"
         }
-        return "absence:\(item.rule)@\(item.channel)"
+        return "absence:\(item.rule)@\(item.channel)@\(item.computer)@\(item.origin.source)"
     }
 
     /// `items` with each record listed once per role (the first citation kept).
