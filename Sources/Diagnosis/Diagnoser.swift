@@ -14,7 +14,8 @@ import SigmaKit
 /// 3. ``CauseEvaluator`` weighs every ``CauseDefinition`` on the evidence around the attempt, in
 ///    the host's or the client's clock — `Causes/`;
 /// 4. ``VerdictBuilder`` states the verdict and the logs still to collect; with no failed attempt,
-///    ``NoFailureFinding`` tells "no failure" from "failure not located" — `Verdict/`.
+///    ``NoFailureFinding`` tells "no failure" from "failure not located", and with no failure
+///    and no event records at all ``InputErrorFinding`` says what to send — `Verdict/`.
 /// Every decision is recorded in ``FailureDiagnosis/context``.
 public struct Diagnoser: Sendable {
     /// The causes weighed.
@@ -66,7 +67,8 @@ public struct Diagnoser: Sendable {
         var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape, readFromProse: readFromProse)
             .collect(warnings: &warnings)
         if failures.isEmpty {
-            return NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
+            return InputErrorFinding(index: index).diagnose(warnings: warnings)
+                ?? NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
         }
         // The reported failure first, then 0x904 over other codes, then the latest.
         failures.sort { a, b in

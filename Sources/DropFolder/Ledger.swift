@@ -1,5 +1,6 @@
 import Foundation
 public import Tickets
+import Diagnosis
 
 #if canImport(Glibc)
     import Glibc
@@ -240,15 +241,17 @@ public final class Ledger: @unchecked Sendable {
         return Array(entries.values)
     }
 
-    /// Records `analysing` with a findings folder name: `preferred` unless another input already
-    /// owns it, else `preferred-<first 8 hex of the hash>`. A redo keeps the name chosen before.
+    /// Records `analysing` with a findings folder name by ``FindingsFolderName``: `preferred`
+    /// unless another input already owns it, else `preferred-<first 8 hex of the hash>`. A redo
+    /// keeps the name chosen before.
     public func startAnalysis(hash: String, input: String, preferred: String) throws(DropFolderError) -> String {
         lock.lock()
         defer { lock.unlock() }
-        var name = entries[hash]?.caseName ?? preferred
-        if entries[hash]?.caseName == nil, entries.values.contains(where: { $0.hash != hash && $0.caseName == name }) {
-            name = "\(preferred)-\(hash.prefix(8))"
-        }
+        let name =
+            entries[hash]?.caseName
+            ?? FindingsFolderName.choose(preferred: preferred, key: hash) { name in
+                entries.values.contains { $0.hash != hash && $0.caseName == name }
+            }
         var record = LedgerRecord(hash: hash, state: .analysing)
         record.input = input
         record.caseName = name

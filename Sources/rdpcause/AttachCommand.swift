@@ -9,12 +9,13 @@ struct AttachCommand: ParsableCommand {
         commandName: "attach",
         abstract: "Post a findings folder (findings.md, .json, .html) to a ticket.",
         discussion: """
-            Adds one comment (or note) to the ticket: findings.md as the text, findings.json and findings.html
-            attached. The ticket system and credentials come from the environment (RDPCAUSE_TICKET_SYSTEM,
-            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or --config FILE, never from the command line. The comment
-            carries a marker derived from the findings' content; if the ticket already has it, nothing is
-            posted again. Transient failures (timeouts, 5xx) are retried with backoff; 4xx are not.
-            Exit status: 0 posted or already present; 1 delivery failed; 64 usage or configuration error.
+            Adds one comment (or note) to the ticket: findings.md as the text, findings.json and findings.html \
+            attached. The ticket system and credentials come from the environment (RDPCAUSE_TICKET_SYSTEM, \
+            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or --config FILE, never from the command line. The comment \
+            carries a marker derived from the findings' content; if the ticket already has it, nothing is posted \
+            again. Transient failures (timeouts, 5xx) are retried with backoff; 4xx are not.
+
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -58,7 +59,7 @@ struct AttachCommand: ParsableCommand {
                         + (receipt.reference.isEmpty ? "" : " (\(receipt.reference))")))
         } catch {
             FileHandle.standardError.write(Data((TerminalSafe.line("rdpcause attach: \(error)") + "\n").utf8))
-            throw ExitCode.failure
+            throw ExitCode(ExitStatus.ticketSystemUnavailable)
         }
     }
 }

@@ -16,28 +16,29 @@ struct WatchCommand: ParsableCommand {
         commandName: "watch",
         abstract: "Analyse every case dropped into a folder, once, and post the findings to its ticket.",
         discussion: """
-            Watches DROP-DIR with inotify (files closed after writing and files moved in) and rescans it at
-            start and after an inotify overflow. A file is taken once it was moved in, or once its size and
-            time stayed unchanged for --grace seconds, and never while another process still has it open
-            for writing (asked with a Linux read lease; with --once such a file is left for the next run);
-            *.part, *.tmp and dot-files are ignored. Each input is
-            identified by the SHA-256 of its content, so a renamed or re-copied archive is not analysed
-            again. Findings are written atomically to OUTPUT/<case>/findings.{md,json,html}; analysed inputs
-            move to DROP-DIR/.processed, unreadable or hostile ones to DROP-DIR/.quarantine with a
-            <name>.reason.txt, as are FIFOs and other special files (never opened) and an input during whose
-            analysis the service died --analysis-attempts times (default 2), so one input cannot stop the
-            service. Every step is recorded in an fsynced ledger (OUTPUT/.rdpcause-ledger.jsonl), so after
-            a crash or kill -9 a restart finishes the work without doing anything twice. Findings, reason
-            files (0640) and the ledger (0600) are never readable by others, whatever the umask.
+            Watches DROP-DIR with inotify (files closed after writing and files moved in) and rescans it at \
+            start and after an inotify overflow. A file is taken once it was moved in, or once its size and time \
+            stayed unchanged for --grace seconds, and never while another process still has it open for writing \
+            (asked with a Linux read lease; with --once such a file is left for the next run); *.part, *.tmp and \
+            dot-files are ignored. Each input is identified by the SHA-256 of its content, so a renamed or \
+            re-copied archive is not analysed again. Findings are written atomically to \
+            OUTPUT/<case>/findings.{md,json,html}; analysed inputs move to DROP-DIR/.processed, unreadable or \
+            hostile ones to DROP-DIR/.quarantine with a <name>.reason.txt, as are FIFOs and other special files \
+            (never opened) and an input during whose analysis the service died --analysis-attempts times, \
+            so one input cannot stop the service. Every step is recorded in an fsynced ledger \
+            (OUTPUT/.rdpcause-ledger.jsonl), so after a crash or kill -9 a restart finishes the work without \
+            doing anything twice. Findings, reason files (0640) and the ledger (0600) are never readable by \
+            others, whatever the umask.
 
-            Delivery to a ticket system is configured by environment (RDPCAUSE_TICKET_SYSTEM,
-            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or by --config FILE (YAML); credentials are never taken
-            from the command line and never logged. The ticket comes from the case name (RT-1234, #1234,
-            INC0012345) or a ticket.txt / ticket.json inside the case.
+            Delivery to a ticket system is configured by environment (RDPCAUSE_TICKET_SYSTEM, RDPCAUSE_RT_URL, \
+            RDPCAUSE_RT_TOKEN, …) or by --config FILE (YAML); credentials are never taken from the command line \
+            and never logged. The ticket comes from the case name (RT-1234, #1234, INC0012345) or a ticket.txt / \
+            ticket.json inside the case.
 
-            SIGINT or SIGTERM stops gracefully: no new case starts, cases in hand finish; a second signal
-            exits at once (the ledger makes the next start redo the interrupted case).
-            Exit status: 0 stopped cleanly; 2 the service could not start; 64 usage error.
+            SIGINT or SIGTERM stops gracefully: no new case starts, cases in hand finish; a second signal exits \
+            at once (the ledger makes the next start redo the interrupted case).
+
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
