@@ -350,7 +350,7 @@ public final class DropFolderService: @unchecked Sendable {
             quarantine(path: path, hash: hash, reason: reason)
             return
         }
-        let diagnosis = pack.diagnose(index, options: diagnosisOptions)
+        let diagnosis = pack.diagnose(index, options: diagnosisOptions).labelled(case: name)
         let folder = options.outputDirectory + "/" + caseName
         let files: [(String, String)] = [
             ("findings.md", MarkdownReport.render(diagnosis, caseName: name)),

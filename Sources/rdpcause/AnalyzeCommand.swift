@@ -138,9 +138,9 @@ struct AnalyzeCommand: ParsableCommand {
         }
         progress.finish()
 
-        // Each import and rule problem is printed once, as `file:line: severity: message`: on
-        // standard error, unless the text report on standard output lists it already.
-        let problemsOnStandardError = !quiet && (output != nil || format != .text)
+        // Each import and rule problem is printed once on standard error, as
+        // `file:line: severity: message` (the findings document lists it as well).
+        let problemsOnStandardError = !quiet
         var summary = BatchSummary()
         var inputErrors = 0
         var inconclusive = 0

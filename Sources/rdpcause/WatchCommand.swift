@@ -77,6 +77,14 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Only log warnings and errors.")
     var quiet = false
 
+    /// How log records are written.
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, logfmt, json
+    }
+
+    @Option(help: "Log records as text for a person, or one logfmt or JSON line each for journald and log shippers.")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if grace < 0 || !grace.isFinite { throw ValidationError("--grace must be a number of seconds, not negative") }
@@ -84,7 +92,14 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configured = Logger(label: "rdpcause.watch") { label in TerminalSafeLogHandler(StreamLogHandler.standardError(label: label)) }
+        let format = logFormat
+        var configured = Logger(label: "rdpcause.watch") { label -> any LogHandler in
+            switch format {
+            case .text: TerminalSafeLogHandler(StreamLogHandler.standardError(label: label))
+            case .logfmt: LineLogHandler(label: label, format: .logfmt)
+            case .json: LineLogHandler(label: label, format: .json)
+            }
+        }
         configured.logLevel = quiet ? .warning : .info
         let logger = configured
         let pack = RulePack.load(try rules.sources())
@@ -121,6 +136,14 @@ struct WatchCommand: ParsableCommand {
             logger.critical("\(error)")
             throw ExitCode(2)
         }
+        logger.notice(
+            "started",
+            metadata: [
+                "watching": "\(options.dropDirectory)", "output": "\(options.outputDirectory)",
+                "quarantine": "\(options.quarantineDirectory)", "processed": "\(options.processedDirectory)",
+                "ledger": "\(options.ledgerPath)", "tickets": "\(ticketing?.description ?? "none configured")",
+                "workers": "\(options.workers)", "rules": "\(pack.version)", "once": "\(once)",
+            ])
         let signals = StopSignals(service: service, logger: logger)
         defer { signals.cancel() }
         do {
