@@ -314,6 +314,21 @@ struct CredentialSafetyTests {
         #expect(throws: TicketError.self) { try TicketingConfiguration.load(file: file, environment: [:]) }
     }
 
+    /// A misspelt key names the known key nearest to it, and never echoes its own line.
+    @Test(arguments: [("servicenow_table: change_request\n", "servicenowTable"), ("tokne: 1-14-S3CRET\n", "token"), ("ticket_patterns: []\n", "ticketPatterns"), ("timout: 5\n", "timeout")])
+    func anUnknownKeyNamesTheNearestKnownOne(line: String, nearest: String) throws {
+        let file = try configuration("system: servicenow\nurl: http://127.0.0.1:1\n" + line)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        do {
+            _ = try TicketingConfiguration.load(file: file, environment: [:])
+            Issue.record("the configuration was accepted")
+        } catch {
+            #expect(error.description.contains("\(file):3:"), "\(error)")
+            #expect(error.description.contains("unknown key; did you mean `\(nearest)`?"), "\(error)")
+            #expect(!error.description.contains("S3CRET") && !error.description.contains("change_request"), "\(error)")
+        }
+    }
+
     /// User information in a URL is masked wherever the configuration is described.
     @Test func describedURLsHaveTheirUserInformationMasked() throws {
         let configuration = TicketingConfiguration(system: "rt", url: "https://alice:hunter2@rt.example:8443/rt?x=1", token: "t")
