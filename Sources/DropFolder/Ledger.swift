@@ -72,6 +72,9 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public var retryable: Bool?
     /// What the ticket system answered.
     public var receipt: DeliveryReceipt?
+    /// On `done`: whether ticket delivery was configured when the case was analysed, so its
+    /// findings are due to be posted (a case done without it is backlog, see ``LedgerEntry/awaitsDelivery``).
+    public var deliver: Bool?
 
     /// Creates a record stamped with the current time.
     public init(hash: String, state: LedgerState) {
@@ -107,9 +110,14 @@ public struct LedgerEntry: Sendable, Hashable {
     public var analysisStarts: Int
     /// How many `delivered` records exist (the crash test requires exactly one).
     public var deliveries: Int
+    /// Whether the findings are due to be posted: the case was done while delivery was
+    /// configured. Cases done before delivery was turned on are backlog (posted only with
+    /// `--deliver-backlog`).
+    public var awaitsDelivery = false
 
     mutating func apply(_ record: LedgerRecord) {
         state = record.state
+        if let value = record.deliver { awaitsDelivery = value }
         if let value = record.input { input = value }
         if let value = record.caseName { caseName = value }
         if let value = record.outputs { outputs = value }

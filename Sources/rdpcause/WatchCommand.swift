@@ -74,6 +74,9 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ticket-system configuration (YAML); the environment overrides it.", valueName: "file"))
     var config: String?
 
+    @Flag(help: "Also post the findings of cases analysed while no ticket system was configured (an existing ledger).")
+    var deliverBacklog = false
+
     @Flag(name: .shortAndLong, help: "Only log warnings and errors.")
     var quiet = false
 
@@ -127,7 +130,7 @@ struct WatchCommand: ParsableCommand {
         let options = WatchOptions(
             dropDirectory: dropDir, outputDirectory: output, quarantineDirectory: quarantine,
             processedDirectory: processed, ledgerPath: ledger, workers: workers, grace: grace, once: once,
-            analysisAttempts: analysisAttempts)
+            analysisAttempts: analysisAttempts, deliverBacklog: deliverBacklog)
         let service: DropFolderService
         do {
             service = try DropFolderService(
