@@ -13,12 +13,13 @@ enum ExitStatus {
     static let usage: Int32 = 64
     /// The ticket system could not be reached or refused the request.
     static let ticketSystemUnavailable: Int32 = 69
-    /// An output (findings, ledger) could not be written.
+    /// An output could not be written: a findings folder, or the watcher's folders and ledger
+    /// (the service could not start or stopped on it).
     static let outputNotWritten: Int32 = 73
     /// The ticket-system configuration is missing or wrong.
     static let configuration: Int32 = 78
 
     /// The scheme as help text (one paragraph, no hard line breaks).
     static let help =
-        "Exit status, the same for every command: 0 done; 1 a negative answer (a case is inconclusive, rules have errors, a rule test failed); 2 an input or a rule could not be read (everything readable was still processed; also a case whose verdict is input-error); 64 usage error; 69 the ticket system could not be reached or refused; 73 an output could not be written; 78 the ticket configuration is missing or wrong."
+        "Exit status, the same for every command: 0 done; 1 a negative answer (a case is inconclusive, rules have errors, a rule test failed); 2 an input or a rule could not be read (everything readable was still processed; also a case whose verdict is input-error); 64 usage error; 69 the ticket system could not be reached or refused; 73 an output could not be written (findings, the watcher's folders or ledger); 78 the ticket configuration is missing or wrong."
 }

@@ -124,7 +124,7 @@ struct WatchCommand: ParsableCommand {
             target = try ticketing.map { DeliveryTarget(client: try $0.makeClient(), finder: finder) }
         } catch {
             logger.critical("\(error)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.configuration)
         }
         logger.info("delivery: \(ticketing?.description ?? "none configured")")
         let options = WatchOptions(
@@ -137,7 +137,7 @@ struct WatchCommand: ParsableCommand {
                 options: options, pack: pack, delivery: target, finder: finder, logger: logger)
         } catch {
             logger.critical("\(error)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.outputNotWritten)
         }
         logger.notice(
             "started",
@@ -160,7 +160,7 @@ struct WatchCommand: ParsableCommand {
                 ])
         } catch {
             logger.critical("\(error)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.outputNotWritten)
         }
     }
 }

@@ -68,3 +68,26 @@ struct ConventionTests {
         #expect(run.outputText.split(separator: "\n") == ["host-asleep"], "\(run.outputText) \(run.errorText)")
     }
 }
+
+/// Ticket-configuration mistakes end with the configuration status, for `attach` and `watch` alike.
+@Suite(.enabled(if: RDPCauseCommand.path != nil, "the rdpcause executable is not built next to the tests"))
+struct ConfigurationExitTests {
+    @Test func attachWithoutATicketSystemExitsWithTheConfigurationStatus() throws {
+        let work = try temporaryFolder("attach-unconfigured")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let run = try RDPCauseCommand.run(["attach", "--ticket", "RT-1", work])
+        #expect(run.status == 78, "\(run.errorText)")
+        #expect(run.errorText.hasPrefix("rdpcause attach: no ticket system configured"), "\(run.errorText)")
+    }
+
+    @Test func watchWithAMisspeltKeyExitsWithTheConfigurationStatusAndTheNearestKey() throws {
+        let work = try temporaryFolder("watch-misconfigured")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try FileManager.default.createDirectory(atPath: work + "/drop", withIntermediateDirectories: true)
+        try "system: servicenow\nurl: http://127.0.0.1:1\ntoken: t\nservicenow_table: change_request\n"
+            .write(toFile: work + "/tickets.yaml", atomically: true, encoding: .utf8)
+        let run = try RDPCauseCommand.run(["watch", "--once", "--config", work + "/tickets.yaml", work + "/drop", "--output", work + "/out"])
+        #expect(run.status == 78, "\(run.errorText)")
+        #expect(run.errorText.contains("did you mean `servicenowTable`?"), "\(run.errorText)")
+    }
+}
