@@ -153,7 +153,7 @@ struct AnalyzeCommand: ParsableCommand {
             if let output {
                 let folder = (output as NSString).appendingPathComponent(folders[result.path] ?? result.name)
                 if let failure {
-                    errors.writeLine(TerminalSafe.line("\(result.path): findings not written to \(folder): \(failure)"))
+                    errors.writeLine("\(result.path): findings not written to \(folder): \(failure)")
                 } else {
                     standardOutput.writeLine(Self.summaryLine(result, folder: folder))
                 }
@@ -192,7 +192,8 @@ struct AnalyzeCommand: ParsableCommand {
         try AtomicFile.write(Array(HTMLReport.render(diagnosis, caseName: result.path).utf8), to: folder + "/findings.html")
     }
 
-    /// `case: verdict — cause on host → folder/findings.{md,json,html}`, naming the folder written.
+    /// `case: verdict — cause on host → folder/findings.{md,json,html}`, naming the folder written
+    /// (made terminal-safe by `writeLine`).
     static func summaryLine(_ result: CaseResult, folder: String) -> String {
         let diagnosis = result.diagnosis
         var line = "\(result.path): \(diagnosis.verdict.rawValue)"
@@ -203,7 +204,7 @@ struct AnalyzeCommand: ParsableCommand {
                 line += " — collect \(diagnosis.missingLogs.count) log(s)"
             }
         }
-        return TerminalSafe.line(line + " → \(folder)/findings.{md,json,html}")
+        return line + " → \(folder)/findings.{md,json,html}"
     }
 }
 
