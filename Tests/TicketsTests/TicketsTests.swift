@@ -134,7 +134,7 @@ struct LocalServerClientTests {
                 return (201, jsonBody(["upload": ["token": token]]))
             case ("PUT", "/api/v2/tickets/42.json"):
                 guard let comment = (request.json?["ticket"] as? [String: Any])?["comment"] as? [String: Any],
-                    let body = comment["body"] as? String, (comment["uploads"] as? [String])?.count == 2
+                    let body = comment["html_body"] as? String, comment["body"] == nil, (comment["uploads"] as? [String])?.count == 2
                 else {
                     problems.withLock { $0.append("bad ticket update") }
                     return (422, jsonBody([:]))
@@ -154,6 +154,8 @@ struct LocalServerClientTests {
         #expect(try client.deliver(findings, to: TicketReference(raw: "#42", id: "42")).alreadyPresent)
         #expect(comments.withLock { $0.count } == 1)
         #expect(comments.withLock { $0.first?.isPublic } == false)
+        let html = comments.withLock { $0.first?.body } ?? ""
+        #expect(html.hasPrefix("<h1>Findings</h1>") && html.contains("[\(findings.marker)]</p>"), "\(html)")
         #expect(uploads.withLock { $0["tok-findings.json"] } == findings.json)
         #expect(uploads.withLock { $0["tok-findings.html"] } == findings.html)
         #expect(problems.withLock { $0 }.isEmpty, "\(problems.withLock { $0 })")
