@@ -102,8 +102,9 @@ public struct CaseRunner: Sendable {
         return total
     }
 
-    /// `case-1234.tar.zst` → `case-1234`; `/drop/RT-42/` → `RT-42`.
+    /// `case-1234.tar.zst` → `case-1234`; `/drop/RT-42/` → `RT-42`; `-` (standard input) → `stdin`.
     public static func caseName(_ path: String) -> String {
+        if path == EventImporter.standardInputPath { return EventImporter.standardInputName }
         var name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
         for suffix in [".tar.zst", ".tzst", ".tar", ".zip", ".zst", ".xml"] where name.lowercased().hasSuffix(suffix) {
             name = String(name.dropLast(suffix.count))

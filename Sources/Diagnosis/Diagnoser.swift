@@ -16,7 +16,8 @@ import SigmaKit
 ///    time (a sleep or stop that later records ended, firewall rules by `RuleId`), how far the
 ///    attempt got (``AttemptReach``) and each cause's precondition — `State/`;
 /// 4. ``VerdictBuilder`` states the verdict and the logs still to collect; with no failed attempt,
-///    ``NoFailureFinding`` tells "no failure" from "failure not located" — `Verdict/`.
+///    ``NoFailureFinding`` tells "no failure" from "failure not located", and with no failure
+///    and no event records at all ``InputErrorFinding`` says what to send — `Verdict/`.
 /// Every decision is recorded in ``FailureDiagnosis/context``.
 public struct Diagnoser: Sendable {
     /// The causes weighed.
@@ -68,7 +69,9 @@ public struct Diagnoser: Sendable {
         var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape, readFromProse: readFromProse)
             .collect(warnings: &warnings)
         if failures.isEmpty {
-            var finding = NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
+            var finding =
+                InputErrorFinding(index: index).diagnose(warnings: warnings)
+                ?? NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
             finding.ticketIDs = hints.ticketIDs.sorted()
             return finding
         }

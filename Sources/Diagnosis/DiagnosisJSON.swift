@@ -19,6 +19,8 @@ public enum DiagnosisJSON {
     public static func write(_ diagnosis: Diagnosis, to json: inout JSONWriter) {
         json.beginObject()
         json.member("schemaVersion", schemaVersion)
+        if let input = diagnosis.caseInput { json.member("case", input) }
+        if let time = diagnosis.analysedAt { json.member("analysedAt", time) }
         if let version = diagnosis.rdpcauseVersion { json.member("rdpcauseVersion", version) }
         if let version = diagnosis.rulesVersion { json.member("rulesVersion", version) }
         json.member("verdict", diagnosis.verdict.rawValue)

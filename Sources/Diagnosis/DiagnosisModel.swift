@@ -1,4 +1,5 @@
 public import EventImport
+public import Foundation
 
 /// The answer for one case: the failures found, what caused each, and what is missing.
 public struct Diagnosis: Sendable {
@@ -11,9 +12,13 @@ public struct Diagnosis: Sendable {
         case inconclusive
         /// No failed connection was found.
         case noFailureFound = "no-failure-found"
+        /// The case could not be analysed: nothing in it was readable, or it holds no event
+        /// records at all (``Diagnosis/notes`` say what was wrong and what to send).
+        case inputError = "input-error"
     }
 
-    /// The verdict of the primary failure (the one the user reported), or no-failure-found.
+    /// The verdict of the primary failure (the one the user reported), no-failure-found, or
+    /// input-error when the case holds no event records.
     public var verdict: Verdict
     /// Every failure, the primary one first.
     public var failures: [FailureDiagnosis]
@@ -35,6 +40,19 @@ public struct Diagnosis: Sendable {
     public var rdpcauseVersion: String? = nil
     /// The rule pack's version (`RulePackVersion`), set by `RulePack.diagnose`.
     public var rulesVersion: String? = nil
+    /// The case as the user gave it (a path, `-`, or a dropped file's name), set by the command
+    /// that ran the analysis (`case` in JSON); `nil` keeps findings byte-for-byte reproducible.
+    public var caseInput: String? = nil
+    /// When the analysis ran (UTC ISO 8601), set with ``caseInput``.
+    public var analysedAt: String? = nil
+
+    /// This diagnosis labelled with its case and the time it was made (now, unless given).
+    public func labelled(case input: String, at time: Date = Date()) -> Diagnosis {
+        var copy = self
+        copy.caseInput = input
+        copy.analysedAt = EventTimestamp(secondsSinceEpoch: Int64(time.timeIntervalSince1970.rounded(.down))).iso8601(fractionDigits: 0)
+        return copy
+    }
 }
 
 /// One failed connection and the assessment of every cause.
@@ -163,6 +181,16 @@ public struct DiagnosisOptions: Sendable {
     public var time: String?
     /// `--utc-offset`: the offset of local timestamps, in seconds.
     public var utcOffsetSeconds: Int?
+
+    /// The forms `--time` accepts, for a usage message.
+    public static let acceptedTimeForms =
+        "ISO 8601 such as 2026-06-12T21:41:53 (local), 2026-06-12T21:41:53Z or 2026-06-12T21:41:53+02:00; "
+        + "or as clients print it: 06/12/26 9:41:53 PM, 12.06.2026 21:41:53"
+
+    /// Whether `text` is a failure time `--time` can read (see ``acceptedTimeForms``).
+    public static func isReadableTime(_ text: String) -> Bool {
+        ClientReport.parseReportTime(text) != nil
+    }
 
     /// Creates options.
     public init(host: String? = nil, client: String? = nil, time: String? = nil, utcOffsetSeconds: Int? = nil) {

@@ -1,3 +1,4 @@
+import EventImport
 import Foundation
 
 /// Reads UTC offsets written as text: `+02:00`, `-0530`, `+2`, `5.5`, `UTC+2`.
@@ -6,6 +7,14 @@ import Foundation
 /// any arithmetic: hours and minutes have at most two digits, minutes are below 60, and no offset
 /// is more than ``maximumSeconds`` from UTC.
 public enum UTCOffsetText {
+    /// The forms `--utc-offset` accepts, for a usage message.
+    public static let acceptedForms = "+02:00, -05:00, -0530, +2, 5.5 (decimal hours) or UTC+2"
+
+    /// The usage message for an offset that is not one, quoting `text` terminal-safe.
+    public static func refusal(_ text: String) -> String {
+        TerminalSafe.line("--utc-offset \(text) is not a UTC offset; accepted forms: \(acceptedForms)")
+    }
+
     /// The largest offset in use, UTC+14:00 (Line Islands), in seconds.
     public static let maximumSeconds = 14 * 3600
 

@@ -32,6 +32,9 @@ public struct WatchOptions: Sendable {
     /// How many times the analysis of one input may start without finishing (the service died
     /// during it: a crash, a kill, the out-of-memory killer) before the input is quarantined.
     public var analysisAttempts: Int
+    /// Whether cases done while delivery was not configured (an existing ledger when delivery is
+    /// turned on) are posted too; without it they are counted and left.
+    public var deliverBacklog: Bool
 
     /// Options with the defaults: quarantine `<drop>/.quarantine`, processed `<drop>/.processed`,
     /// ledger `<output>/.rdpcause-ledger.jsonl`, one worker per core, a 2 s grace period, an
@@ -39,8 +42,9 @@ public struct WatchOptions: Sendable {
     public init(
         dropDirectory: String, outputDirectory: String, quarantineDirectory: String? = nil,
         processedDirectory: String? = nil, ledgerPath: String? = nil, workers: Int? = nil, grace: Double = 2,
-        once: Bool = false, analysisAttempts: Int = 2
+        once: Bool = false, analysisAttempts: Int = 2, deliverBacklog: Bool = false
     ) {
+        self.deliverBacklog = deliverBacklog
         self.dropDirectory = dropDirectory
         self.outputDirectory = outputDirectory
         self.quarantineDirectory = quarantineDirectory ?? dropDirectory + "/.quarantine"
@@ -181,10 +185,22 @@ public final class DropFolderService: @unchecked Sendable {
             }
         }
 
-        // Deliveries left over from a previous run (done but not delivered).
+        // Deliveries left over from a previous run (done but not delivered). Cases done while
+        // delivery was off are backlog: posted only when asked for.
         if delivery != nil {
+            let backlog = ledger.allEntries.filter { $0.state == .done && !$0.awaitsDelivery }
+            if !backlog.isEmpty && !options.deliverBacklog {
+                logger.notice(
+                    "earlier cases not posted",
+                    metadata: [
+                        "cases": "\(backlog.count)",
+                        "why": "they were analysed while no ticket system was configured; --deliver-backlog posts them",
+                    ])
+            }
             for entry in ledger.allEntries
-            where entry.state == .done || entry.state == .delivering || (entry.state == .deliveryFailed && entry.retryable) {
+            where (entry.state == .done && (entry.awaitsDelivery || options.deliverBacklog)) || entry.state == .delivering
+                || (entry.state == .deliveryFailed && entry.retryable)
+            {
                 // Claim the hash like a worker does, so a duplicate input of the same content
                 // never delivers concurrently with this job.
                 guard state.withLock({ $0.hashesInFlight.insert(entry.hash).inserted }) else { continue }
@@ -350,7 +366,7 @@ public final class DropFolderService: @unchecked Sendable {
             quarantine(path: path, hash: hash, reason: reason)
             return
         }
-        let diagnosis = pack.diagnose(index, options: diagnosisOptions)
+        let diagnosis = pack.diagnose(index, options: diagnosisOptions).labelled(case: name)
         let folder = options.outputDirectory + "/" + caseName
         let files: [(String, String)] = [
             ("findings.md", MarkdownReport.render(diagnosis, caseName: name)),
@@ -373,6 +389,7 @@ public final class DropFolderService: @unchecked Sendable {
         done.outputs = files.map { caseName + "/" + $0.0 }
         done.verdict = diagnosis.verdict.rawValue
         done.ticket = ticket
+        done.deliver = delivery != nil
         try ledger.append(done)
         state.withLock { $0.summary.analysed += 1 }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

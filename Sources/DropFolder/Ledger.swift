@@ -1,5 +1,6 @@
 import Foundation
 public import Tickets
+import Diagnosis
 
 #if canImport(Glibc)
     import Glibc
@@ -71,6 +72,9 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public var retryable: Bool?
     /// What the ticket system answered.
     public var receipt: DeliveryReceipt?
+    /// On `done`: whether ticket delivery was configured when the case was analysed, so its
+    /// findings are due to be posted (a case done without it is backlog, see ``LedgerEntry/awaitsDelivery``).
+    public var deliver: Bool?
 
     /// Creates a record stamped with the current time.
     public init(hash: String, state: LedgerState) {
@@ -106,9 +110,14 @@ public struct LedgerEntry: Sendable, Hashable {
     public var analysisStarts: Int
     /// How many `delivered` records exist (the crash test requires exactly one).
     public var deliveries: Int
+    /// Whether the findings are due to be posted: the case was done while delivery was
+    /// configured. Cases done before delivery was turned on are backlog (posted only with
+    /// `--deliver-backlog`).
+    public var awaitsDelivery = false
 
     mutating func apply(_ record: LedgerRecord) {
         state = record.state
+        if let value = record.deliver { awaitsDelivery = value }
         if let value = record.input { input = value }
         if let value = record.caseName { caseName = value }
         if let value = record.outputs { outputs = value }
@@ -240,15 +249,17 @@ public final class Ledger: @unchecked Sendable {
         return Array(entries.values)
     }
 
-    /// Records `analysing` with a findings folder name: `preferred` unless another input already
-    /// owns it, else `preferred-<first 8 hex of the hash>`. A redo keeps the name chosen before.
+    /// Records `analysing` with a findings folder name by ``FindingsFolderName``: `preferred`
+    /// unless another input already owns it, else `preferred-<first 8 hex of the hash>`. A redo
+    /// keeps the name chosen before.
     public func startAnalysis(hash: String, input: String, preferred: String) throws(DropFolderError) -> String {
         lock.lock()
         defer { lock.unlock() }
-        var name = entries[hash]?.caseName ?? preferred
-        if entries[hash]?.caseName == nil, entries.values.contains(where: { $0.hash != hash && $0.caseName == name }) {
-            name = "\(preferred)-\(hash.prefix(8))"
-        }
+        let name =
+            entries[hash]?.caseName
+            ?? FindingsFolderName.choose(preferred: preferred, key: hash) { name in
+                entries.values.contains { $0.hash != hash && $0.caseName == name }
+            }
         var record = LedgerRecord(hash: hash, state: .analysing)
         record.input = input
         record.caseName = name

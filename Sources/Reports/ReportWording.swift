@@ -25,12 +25,13 @@ enum Sanitizer {
 ///
 /// Everything here returns *unescaped* text: each report escapes it for its own format.
 enum Wording {
-    /// "cause found", "inconclusive", "no failure found".
+    /// "cause found", "inconclusive", "no failure found", "input error".
     static func verdict(_ verdict: Diagnosis.Verdict) -> String {
         switch verdict {
         case .causeFound: "cause found"
         case .inconclusive: "inconclusive"
         case .noFailureFound: "no failure found"
+        case .inputError: "input error"
         }
     }
 
@@ -42,9 +43,16 @@ enum Wording {
     static let notLocated =
         "The failure could not be located: the case holds no error report and no client log of the attempt."
 
+    /// The sentence shown when the case could not be analysed (the notes say why and what to send).
+    static let inputError = "The case could not be analysed: it holds no event records and no error report to diagnose."
+
     /// The sentence for a case without diagnosed failures.
     static func withoutFailures(_ diagnosis: Diagnosis) -> String {
-        diagnosis.verdict == .noFailureFound ? noFailure : notLocated
+        switch diagnosis.verdict {
+        case .noFailureFound: noFailure
+        case .inputError: inputError
+        case .causeFound, .inconclusive: notLocated
+        }
     }
 
     /// The heading of the candidates listed when a failure could not be located.

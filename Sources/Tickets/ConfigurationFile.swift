@@ -45,8 +45,12 @@ struct ConfigurationFile {
         }
         for (keyNode, value) in mapping {
             guard let key = keyNode.scalar?.string, keys.contains(key) else {
-                // The key itself is not echoed: a misplaced line may hold a secret.
-                throw problem(path, keyNode.mark, "unknown key (known keys: \(keys.joined(separator: ", ")))")
+                // The key itself is not echoed (a misplaced line may hold a secret); the known key
+                // nearest to it is.
+                let nearest = keyNode.scalar.flatMap { NearestName.closest(to: $0.string, in: keys) }
+                throw problem(
+                    path, keyNode.mark,
+                    "unknown key" + (nearest.map { "; did you mean `\($0)`?" } ?? "") + " (known keys: \(keys.joined(separator: ", ")))")
             }
             try file.set(key, value, path: path)
         }

@@ -49,6 +49,11 @@ public struct Findings: Sendable, Hashable {
     /// The subject line of the comment (carries the marker).
     public var subject: String { "rdpcause findings for \(caseName) [\(marker)]" }
 
+    /// The comment body as an HTML fragment (``CommentHTML``), with the marker as its last paragraph.
+    public var htmlBodyWithMarker: String {
+        CommentHTML.render(String(decoding: markdown, as: UTF8.self)) + "<p>[\(CommentHTML.escape(marker))]</p>\n"
+    }
+
     /// The comment body for systems with a single text field: the Markdown plus a marker line.
     public var bodyWithMarker: String {
         var text = String(decoding: markdown, as: UTF8.self)

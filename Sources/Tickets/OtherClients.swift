@@ -68,7 +68,8 @@ public struct JiraClient: TicketClient {
 }
 
 /// Zendesk: each file goes to `POST /api/v2/uploads.json?filename=…` (raw bytes), which returns a
-/// token; then `PUT /api/v2/tickets/{id}.json` adds a private comment (the Markdown plus the marker)
+/// token; then `PUT /api/v2/tickets/{id}.json` adds a private comment (`html_body`: the Markdown
+/// rendered as HTML by ``CommentHTML``, plus the marker)
 /// with both upload tokens.
 ///
 /// Idempotence: `GET /api/v2/tickets/{id}/comments.json` is searched for the marker first. Uploads
@@ -91,7 +92,7 @@ public struct ZendeskClient: TicketClient {
             let response = try http.expectSuccess("GET", current, retry: retry)
             let object = response.json as? [String: Any] ?? [:]
             for comment in object["comments"] as? [[String: Any]] ?? []
-            where (comment["body"] as? String)?.contains(findings.marker) == true {
+            where [comment["body"], comment["html_body"]].contains(where: { ($0 as? String)?.contains(findings.marker) == true }) {
                 return DeliveryReceipt(
                     system: system, ticket: ticket.id, reference: lenientString(comment["id"]) ?? "", alreadyPresent: true)
             }
@@ -113,7 +114,7 @@ public struct ZendeskClient: TicketClient {
             tokens.append(token)
         }
         let update: [String: Any] = [
-            "ticket": ["comment": ["body": findings.bodyWithMarker, "public": false, "uploads": tokens]]
+            "ticket": ["comment": ["html_body": findings.htmlBodyWithMarker, "public": false, "uploads": tokens]]
         ]
         let answer = try http.expectSuccess(
             "PUT", "/api/v2/tickets/\(id).json", headers: ["Content-Type": "application/json"],

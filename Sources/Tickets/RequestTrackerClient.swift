@@ -1,7 +1,8 @@
 import Foundation
 
-/// Request Tracker 5 over REST2: one comment whose body is `findings.md`, with `findings.json` and
-/// `findings.html` attached (JSON body, base64 attachments), and the marker in the subject.
+/// Request Tracker 5 over REST2: one comment whose body is `findings.md` rendered as HTML
+/// (`text/html`, ``CommentHTML``), with `findings.json` and `findings.html` attached (JSON body,
+/// base64 attachments), and the marker in the subject.
 ///
 /// Idempotence: before posting, the ticket's history is searched for a transaction whose `Data`
 /// (the comment subject) holds the marker.
@@ -27,8 +28,8 @@ public struct RequestTrackerClient: TicketClient {
         }
         let body: [String: Any] = [
             "Subject": findings.subject,
-            "Content": String(decoding: findings.markdown, as: UTF8.self),
-            "ContentType": "text/plain",
+            "Content": findings.htmlBodyWithMarker,
+            "ContentType": "text/html",
             "Attachments": [
                 ["FileName": "findings.json", "FileType": "application/json", "FileContent": findings.json.base64EncodedString()],
                 ["FileName": "findings.html", "FileType": "text/html", "FileContent": findings.html.base64EncodedString()],

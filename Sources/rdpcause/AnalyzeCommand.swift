@@ -17,26 +17,24 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Explain why a Remote Desktop connection failed (0x904 / 0x7), for one case or many.",
         discussion: """
-            Each argument is one case: a folder or an archive (.zip, .tar, .tar.zst) holding the client's
-            error text (mstsc dialog, Windows App details, or JSON) and the exported event logs of client
-            and host. Cases are analysed in parallel; one broken case never stops the others. rdpcause finds
-            each failed connection, weighs every cause of the rule pack (built in, laid over by RDPCAUSE_RULES
-            and --rules folders), and reports the verdict,
-            the evidence records, what was ruled out, the fix, and the logs to collect when the evidence
-            is not enough. The JSON form is documented by Schemas/diagnosis.schema.json.
+            Each argument is one case: a folder or an archive (.zip, .tar, .tar.zst) holding the client's error \
+            text (mstsc dialog, Windows App details, or JSON) and the exported event logs of client and host. \
+            Cases are analysed in parallel; one broken case never stops the others. rdpcause finds each failed \
+            connection, weighs every cause of the rule pack (built in, laid over by RDPCAUSE_RULES and --rules \
+            folders), and reports the verdict, the evidence records, what was ruled out, the fix, and the logs \
+            to collect when the evidence is not enough. The JSON form is documented by \
+            Schemas/diagnosis.schema.json.
 
-            With --output DIR, each case gets DIR/<case>/findings.md, findings.json and findings.html
-            (written atomically), and one summary line per case is printed. Without it, the chosen
-            --format goes to standard output (for several cases, one after the other; JSON: one document
-            per line).
+            With --output DIR, each case gets DIR/<case>/findings.md, findings.json and findings.html (written \
+            atomically), and one summary line per case is printed. Without it, the chosen --format goes to \
+            standard output (for several cases, one after the other; JSON: one document per line).
 
-            A progress line is shown on standard error when it is a terminal (not with --quiet). Output
-            never uses color, so NO_COLOR is always honoured.
+            A progress line is shown on standard error when it is a terminal (not with --quiet). Output never \
+            uses color, so NO_COLOR is always honoured.
 
-            Exit status: 0 every case has a cause found or no failure; 1 at least one case is
-            inconclusive; 2 an input or rule could not be read (what could be read is still analysed
-            and reported); 64 usage error.
-            """
+            Exit status: the scheme common to every command (see `rdpcause --help`).
+            """,
+        aliases: ["analyse"]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -78,7 +76,10 @@ struct AnalyzeCommand: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let utcOffset, UTCOffsetText.seconds(utcOffset) == nil {
-            throw ValidationError(TerminalSafe.line("--utc-offset \(utcOffset) is not an offset such as +02:00, -05:00 or 5.5"))
+            throw ValidationError(UTCOffsetText.refusal(utcOffset))
+        }
+        if let time, !DiagnosisOptions.isReadableTime(time) {
+            throw ValidationError(TerminalSafe.line("--time \(time) is not a time rdpcause can read; accepted forms: \(DiagnosisOptions.acceptedTimeForms)"))
         }
         if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
     }
@@ -110,16 +111,18 @@ struct AnalyzeCommand: ParsableCommand {
         let runner = CaseRunner(pack: pack, options: options, parallelism: jobs)
         let progress = Progress(enabled: !quiet && isatty(2) == 1, totalBytes: cases.reduce(0) { $0 + CaseRunner.inputSize(of: $1) }, cases: cases.count)
         let output = self.output
+        let folders = Dictionary(zip(cases, FindingsFolderName.assign(cases)), uniquingKeysWith: { first, _ in first })
+        let unwritten = WriteFailures()
         // Findings are rendered and written on the worker threads (cases in parallel); progress and
         // logging run one case at a time.
         let results = runner.analyze(
             cases,
             finish: { result in
-                guard let output else { return }
+                guard let output, let folder = folders[result.path] else { return }
                 do {
-                    try Self.writeFindings(result, to: output)
+                    try Self.writeFindings(result, to: (output as NSString).appendingPathComponent(folder))
                 } catch {
-                    logger.error("\(error)")
+                    unwritten.record(result.path, reason: "\(error)")
                 }
             }
         ) { result in
@@ -132,48 +135,66 @@ struct AnalyzeCommand: ParsableCommand {
                 metadata["cause"] = "\(top.id)"
             }
             logger.info("case analysed", metadata: metadata)
-            for diagnostic in result.importDiagnostics { logger.warning("\(diagnostic.description)") }
-            for diagnostic in result.ruleDiagnostics { logger.warning("\(diagnostic.description)") }
         }
         progress.finish()
 
+        // Each import and rule problem is printed once on standard error, as
+        // `file:line: severity: message` (the findings document lists it as well).
+        let problemsOnStandardError = !quiet
+        var summary = BatchSummary()
         var inputErrors = 0
         var inconclusive = 0
         for result in results {
+            let failure = unwritten.reason(for: result.path)
+            summary.add(result, written: failure == nil)
             inputErrors += result.importDiagnostics.filter { $0.severity == .error }.count
+            if result.diagnosis.verdict == .inputError { inputErrors += 1 }
             if result.diagnosis.verdict == .inconclusive { inconclusive += 1 }
-            if output != nil {
-                standardOutput.writeLine(Self.summaryLine(result, output: output ?? ""))
+            if let output {
+                let folder = (output as NSString).appendingPathComponent(folders[result.path] ?? result.name)
+                if let failure {
+                    errors.writeLine("\(result.path): findings not written to \(folder): \(failure)")
+                } else {
+                    standardOutput.writeLine(Self.summaryLine(result, folder: folder))
+                }
             } else {
                 standardOutput.write(Self.render(result, format: format))
             }
-            if !quiet && output != nil {
-                for diagnostic in result.importDiagnostics where !verbose { errors.writeLine(diagnostic.description) }
-                for diagnostic in result.ruleDiagnostics where !verbose { errors.writeLine(diagnostic.description) }
+            if problemsOnStandardError {
+                for diagnostic in result.importDiagnostics { errors.writeLine(diagnostic.description) }
+                for diagnostic in result.ruleDiagnostics { errors.writeLine(diagnostic.description) }
             }
         }
-        if inputErrors > 0 || ruleErrors > 0 { throw ExitCode(2) }
-        if inconclusive > 0 { throw ExitCode(1) }
+        if cases.count > 1 && !quiet {
+            // After the summary lines on standard output; after the reports on standard error.
+            if output != nil { standardOutput.writeLine(summary.line) } else { errors.writeLine(summary.line) }
+        }
+        if summary.unwritten > 0 { throw ExitCode(ExitStatus.outputNotWritten) }
+        if inputErrors > 0 || ruleErrors > 0 { throw ExitCode(ExitStatus.inputError) }
+        if inconclusive > 0 { throw ExitCode(ExitStatus.negative) }
     }
 
     static func render(_ result: CaseResult, format: Format) -> String {
-        switch format {
-        case .text: TextReport.render(result.diagnosis, caseName: result.path)
-        case .json: DiagnosisJSON.document(result.diagnosis)
-        case .markdown: MarkdownReport.render(result.diagnosis, caseName: result.path)
-        case .html: HTMLReport.render(result.diagnosis, caseName: result.path)
+        let diagnosis = result.diagnosis.labelled(case: result.path)
+        return switch format {
+        case .text: TextReport.render(diagnosis, caseName: result.path)
+        case .json: DiagnosisJSON.document(diagnosis)
+        case .markdown: MarkdownReport.render(diagnosis, caseName: result.path)
+        case .html: HTMLReport.render(diagnosis, caseName: result.path)
         }
     }
 
-    static func writeFindings(_ result: CaseResult, to output: String) throws {
-        let folder = (output as NSString).appendingPathComponent(result.name)
-        try AtomicFile.write(Array(MarkdownReport.render(result.diagnosis, caseName: result.path).utf8), to: folder + "/findings.md")
-        try AtomicFile.write(Array(DiagnosisJSON.document(result.diagnosis).utf8), to: folder + "/findings.json")
-        try AtomicFile.write(Array(HTMLReport.render(result.diagnosis, caseName: result.path).utf8), to: folder + "/findings.html")
+    /// Writes findings.md, findings.json and findings.html into `folder`, each atomically.
+    static func writeFindings(_ result: CaseResult, to folder: String) throws {
+        let diagnosis = result.diagnosis.labelled(case: result.path)
+        try AtomicFile.write(Array(MarkdownReport.render(diagnosis, caseName: result.path).utf8), to: folder + "/findings.md")
+        try AtomicFile.write(Array(DiagnosisJSON.document(diagnosis).utf8), to: folder + "/findings.json")
+        try AtomicFile.write(Array(HTMLReport.render(diagnosis, caseName: result.path).utf8), to: folder + "/findings.html")
     }
 
-    static func summaryLine(_ result: CaseResult, output: String) -> String {
-        let folder = (output as NSString).appendingPathComponent(result.name)
+    /// `case: verdict — cause on host → folder/findings.{md,json,html}`, naming the folder written
+    /// (made terminal-safe by `writeLine`).
+    static func summaryLine(_ result: CaseResult, folder: String) -> String {
         let diagnosis = result.diagnosis
         var line = "\(result.path): \(diagnosis.verdict.rawValue)"
         if let failure = diagnosis.failures.first {
@@ -184,6 +205,25 @@ struct AnalyzeCommand: ParsableCommand {
             }
         }
         return line + " → \(folder)/findings.{md,json,html}"
+    }
+}
+
+/// The cases whose findings could not be written, and why (filled from the worker threads).
+final class WriteFailures: @unchecked Sendable {
+    // @unchecked: every access to `reasons` holds `lock`.
+    private let lock = NSLock()
+    private var reasons: [String: String] = [:]
+
+    func record(_ path: String, reason: String) {
+        lock.lock()
+        reasons[path] = reason
+        lock.unlock()
+    }
+
+    func reason(for path: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return reasons[path]
     }
 }
 

@@ -9,12 +9,13 @@ struct AttachCommand: ParsableCommand {
         commandName: "attach",
         abstract: "Post a findings folder (findings.md, .json, .html) to a ticket.",
         discussion: """
-            Adds one comment (or note) to the ticket: findings.md as the text, findings.json and findings.html
-            attached. The ticket system and credentials come from the environment (RDPCAUSE_TICKET_SYSTEM,
-            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or --config FILE, never from the command line. The comment
-            carries a marker derived from the findings' content; if the ticket already has it, nothing is
-            posted again. Transient failures (timeouts, 5xx) are retried with backoff; 4xx are not.
-            Exit status: 0 posted or already present; 1 delivery failed; 64 usage or configuration error.
+            Adds one comment (or note) to the ticket: findings.md as the text, findings.json and findings.html \
+            attached. The ticket system and credentials come from the environment (RDPCAUSE_TICKET_SYSTEM, \
+            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or --config FILE, never from the command line. The comment \
+            carries a marker derived from the findings' content; if the ticket already has it, nothing is posted \
+            again. Transient failures (timeouts, 5xx) are retried with backoff; 4xx are not.
+
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -30,22 +31,28 @@ struct AttachCommand: ParsableCommand {
     func run() throws {
         let configuration: TicketingConfiguration
         let client: any TicketClient
-        let reference: TicketReference
-        let findings: Findings
+        let finder: TicketFinder
         do {
             guard let loaded = try TicketingConfiguration.load(file: config) else {
-                throw ValidationError(
-                    "no ticket system configured: set RDPCAUSE_TICKET_SYSTEM and RDPCAUSE_<SYSTEM>_URL / _TOKEN, or pass --config FILE")
+                throw Self.failure(
+                    "no ticket system configured: set RDPCAUSE_TICKET_SYSTEM and RDPCAUSE_<SYSTEM>_URL / _TOKEN, or pass --config FILE",
+                    status: ExitStatus.configuration)
             }
             configuration = loaded
             client = try configuration.makeClient()
-            let finder = try configuration.makeFinder()
-            let trimmed = ticket.trimmingCharacters(in: .whitespaces)
-            reference = configuration.system == "jira" ? TicketReference(raw: trimmed, id: trimmed)
-                : finder.find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
-            findings = try Findings.load(directory: findingsDir)
+            finder = try configuration.makeFinder()
         } catch let error as TicketError {
-            throw ValidationError(TerminalSafe.line(error.description))
+            throw Self.failure(error.description, status: ExitStatus.configuration)
+        }
+        let trimmed = ticket.trimmingCharacters(in: .whitespaces)
+        let reference =
+            configuration.system == "jira"
+            ? TicketReference(raw: trimmed, id: trimmed) : finder.find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
+        let findings: Findings
+        do {
+            findings = try Findings.load(directory: findingsDir)
+        } catch {
+            throw Self.failure(error.description, status: ExitStatus.inputError)
         }
         do {
             let receipt = try client.deliver(findings, to: reference)
@@ -57,8 +64,13 @@ struct AttachCommand: ParsableCommand {
                     : "\(findingsDir): posted to \(receipt.system) ticket \(receipt.ticket)"
                         + (receipt.reference.isEmpty ? "" : " (\(receipt.reference))")))
         } catch {
-            FileHandle.standardError.write(Data((TerminalSafe.line("rdpcause attach: \(error)") + "\n").utf8))
-            throw ExitCode.failure
+            throw Self.failure(error.description, status: ExitStatus.ticketSystemUnavailable)
         }
+    }
+
+    /// Prints `message` (terminal-safe: it may quote the ticket system) and returns the exit to throw.
+    static func failure(_ message: String, status: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data((TerminalSafe.line("rdpcause attach: \(message)") + "\n").utf8))
+        return ExitCode(status)
     }
 }

@@ -10,18 +10,18 @@ struct CollectScriptCommand: ParsableCommand {
         commandName: "collect-script",
         abstract: "Print a PowerShell (or cmd.exe) script that collects the event logs rdpcause reads, on the client and on the host.",
         discussion: """
-            The script exports, with `wevtutil qe <channel> /q:<XPath> /f:xml /e:Events /uni:true`, exactly the channels
-            the rule pack reads on each machine (the client's RDPClient log among them), over a window around the failure
-            (at least an hour either side, further where a cause looks further back), and zips them as
-            <ticket>-<COMPUTERNAME>.zip next to the script. It tells the client from the host by COMPUTERNAME (the first
-            label of --client and --host); elsewhere it collects both sets (or pass -Role client|host, or client|host to
-            the batch). Put both zips in one folder and run `rdpcause analyze` on it. Without --time, the last 24 hours
-            are collected.
+            The script exports, with `wevtutil qe <channel> /q:<XPath> /f:xml /e:Events /uni:true`, exactly the \
+            channels the rule pack reads on each machine (the client's RDPClient log among them), over a window \
+            around the failure (at least an hour either side, further where a cause looks further back), and \
+            zips them as <ticket>-<COMPUTERNAME>.zip next to the script. It tells the client from the host by \
+            COMPUTERNAME (the first label of --client and --host); elsewhere it collects both sets (or pass \
+            -Role client|host, or client|host to the batch). Put both zips in one folder and run `rdpcause \
+            analyze` on it. Without --time, the last 24 hours are collected.
 
             Save the output with Windows line endings as it is printed, e.g.
               rdpcause collect-script --host RDSH-01 --client LAPTOP-7 --time 2026-03-24T17:12:40-04:00 --ticket RT-1234 > collect.ps1
 
-            Exit status: 0 the script was printed; 64 usage error (a name a script could misread, a time without a zone).
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -55,7 +55,7 @@ struct CollectScriptCommand: ParsableCommand {
         let offset: Int?
         if let utcOffset {
             guard let seconds = UTCOffsetText.seconds(utcOffset) else {
-                throw ValidationError(TerminalSafe.line("--utc-offset \(utcOffset) is not an offset such as +02:00, -05:00 or 5.5"))
+                throw ValidationError(UTCOffsetText.refusal(utcOffset))
             }
             offset = seconds
         } else {

@@ -11,10 +11,11 @@ struct EventsCommand: ParsableCommand {
         commandName: "events",
         abstract: "Print the events of exported Windows logs as NDJSON (one JSON object per line).",
         discussion: """
-            Reads files, folders and archives (.zip, .tar, .zst, .tar.zst) without extracting them.
-            Problems are printed on standard error as `file:line:column: severity: message`.
-            Field names are documented in README.md ("NDJSON event format").
-            Exit status: 0 when everything was read, 2 when any input was unreadable or damaged.
+            Reads files, folders and archives (.zip, .tar, .zst, .tar.zst) without extracting them. Problems are \
+            printed on standard error as `file:line:column: severity: message`. Field names are documented in \
+            README.md ("NDJSON event format").
+
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -36,7 +37,7 @@ struct EventsCommand: ParsableCommand {
         output.flush()
         errors.flush()
         if importer.statistics.errors > 0 {
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.inputError)
         }
     }
 }

@@ -9,11 +9,18 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Describe a cause: what it is, the evidence rdpcause looks for, and the fix.",
-        discussion: "Without an id, lists the causes. Exit status: 0; 64 for an unknown id or a usage error."
+        discussion: "Without an id, lists the causes. An unknown id is a usage error. Exit status: the scheme common to every command (see `rdpcause --help`)."
     )
 
-    @Argument(help: "A cause id, e.g. private-key-inaccessible.")
+    @Argument(help: "A cause id, e.g. private-key-inaccessible.", completion: .custom(causeIDs))
     var cause: String?
+
+    /// Shell completion: the ids of the causes the rules in use define (built in and RDPCAUSE_RULES)
+    /// that start with what is typed.
+    @Sendable static func causeIDs(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        let sources = RuleSources.resolve(commandLine: [], builtIn: true)
+        return RulePack.load(sources).causes.map(\.id).filter { $0.hasPrefix(prefix) }.sorted()
+    }
 
     @OptionGroup var rules: RuleSourceOptions
 

@@ -42,7 +42,10 @@ struct HuntCommand: ParsableCommand {
         commandName: "hunt",
         abstract: "Run Sigma detection rules over exported Windows event logs and print the matches.",
         discussion: """
-            Rules are the pack built into rdpcause, then the folders of RDPCAUSE_RULES, then every `--rules` folder or file (such as SigmaHQ's rules/windows); a rule with the id or name of a rule below it replaces that rule (noted once on standard error). `--no-builtin-rules` hunts with the named folders alone. Inputs are read as by `rdpcause events` (files, folders, archives).
+            Rules are the pack built into rdpcause, then the folders of RDPCAUSE_RULES, then every `--rules` \
+            folder or file (such as SigmaHQ's rules/windows); a rule with the id or name of a rule below it \
+            replaces that rule (noted once on standard error). `--no-builtin-rules` hunts with the named folders \
+            alone. Inputs are read as by `rdpcause events` (files, folders, archives).
 
             Output (standard output), chosen with --format:
               table   (default) one row per match: time, level, rule, computer,
@@ -53,11 +56,16 @@ struct HuntCommand: ParsableCommand {
                        "time","computer","channel","provider",
                        "eventId","recordId","origin"}
 
-            In NDJSON, `origin` is the string "file:line" of the event's `<Event` tag (archive members as "archive.zip!member:line"), and absent rule fields are null.
+            In NDJSON, `origin` is the string "file:line" of the event's `<Event` tag (archive members as \
+            "archive.zip!member:line"), and absent rule fields are null.
 
-            Rule problems are printed on standard error as `file:line:column: severity: message [code]` (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line. A rule whose regular expression runs out of its step budget on some event is not evaluated for the rest of the run: a `regex-not-evaluated` warning names it, with the number of events, and the summary counts it (see Rules/README.md, "Limits on hostile rules").
+            Rule problems are printed on standard error as `file:line:column: severity: message [code]` \
+            (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line. A rule whose \
+            regular expression runs out of its step budget on some event is not evaluated for the rest of the \
+            run: a `regex-not-evaluated` warning names it, with the number of events, and the summary counts it \
+            (see Rules/README.md, "Limits on hostile rules").
 
-            Exit status: 0 when the run completed (with or without matches); 1 when a rule file has errors (those rules are left out, the others still run) or an input could not be read completely; 64 on a usage error.
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -128,7 +136,7 @@ struct HuntCommand: ParsableCommand {
                 + "\(catalog.rejectedRules) not loaded (\(catalog.errorCount) errors, \(catalog.warningCount) warnings)"
                 + (gaps.isEmpty ? "" : "; \(gaps.count) rule(s) not evaluated on some events (see the warnings above)") + "\n")
         if catalog.errorCount > 0 || statistics.errors > 0 || !hunt.problems.isEmpty {
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.inputError)
         }
     }
 }

@@ -18,11 +18,21 @@ struct RulesLintCommand: ParsableCommand {
         commandName: "lint",
         abstract: "Load the rules and print every problem found.",
         discussion: """
-            Loads the rules as every command does (the built-in pack, RDPCAUSE_RULES, then the folders given as arguments or with --rules) and prints each diagnostic on standard error as `file:line:column: severity: message [code]` (notes, warnings and errors), each rule or cause that replaces one of a lower source, then a summary line. Nothing is skipped silently: a rule that is not loaded has an error saying why; a rule that is loaded but not evaluated (unmapped log source, unresolved placeholder, correlation rule) has a warning or note saying why; a cause that names a rule no source defines is an error.
+            Loads the rules as every command does (the built-in pack, RDPCAUSE_RULES, then the folders given as \
+            arguments or with --rules) and prints each diagnostic on standard error as `file:line:column: \
+            severity: message [code]` (notes, warnings and errors), each rule or cause that replaces one of a \
+            lower source, then a summary line. Nothing is skipped silently: a rule that is not loaded has an \
+            error saying why; a rule that is loaded but not evaluated (unmapped log source, unresolved \
+            placeholder, correlation rule) has a warning or note saying why; a cause that names a rule no source \
+            defines is an error.
 
-            A regular expression with nested quantifiers (`(a+)+`, `(.*)*`, `(\\w+\\s?)*`) gets a `regex-backtracking` warning: matching it can take exponential time, so it runs under a step budget and the rule is reported as not evaluated wherever the budget runs out (`hunt`, `analyze`). Rule files over 1 MiB, conditions nested more than 64 levels and rules of more than 50,000 values are errors (Rules/README.md, "Limits on hostile rules").
+            A regular expression with nested quantifiers (`(a+)+`, `(.*)*`, `(\\w+\\s?)*`) gets a \
+            `regex-backtracking` warning: matching it can take exponential time, so it runs under a step budget \
+            and the rule is reported as not evaluated wherever the budget runs out (`hunt`, `analyze`). Rule \
+            files over 1 MiB, conditions nested more than 64 levels and rules of more than 50,000 values are \
+            errors (Rules/README.md, "Limits on hostile rules").
 
-            Exit status: 0 when no rule or cause has an error (warnings and notes allowed); 1 when any rule, cause or file has an error; 64 on a usage error.
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -51,7 +61,7 @@ struct RulesLintCommand: ParsableCommand {
                 + (backtracking == 0 ? "" : " (\(backtracking) regular expression(s) with nested quantifiers)")
                 + "; rules \(pack.version)\n")
         if catalog.errorCount + causeErrors > 0 {
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.negative)
         }
     }
 }
@@ -62,9 +72,15 @@ struct RulesListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the loaded rules and causes, and where each came from.",
         discussion: """
-            Loads the rules as every command does (the built-in pack, RDPCAUSE_RULES, then the folders given as arguments or with --rules) and prints one tab-separated line per Sigma rule on standard output: id, level, status, kind (detection, correlation, or not-evaluated with the reason), log source, title, file:line, and where it came from (built-in, RDPCAUSE_RULES DIR or --rules DIR, with "overrides FILE:LINE" when it replaced a rule of a lower source). Then one line per cause: id, -, -, cause, the machine it lives on, title, file and origin. Built-in files are named <built-in>/sigma/… and <built-in>/causes/…. Errors and warnings go to standard error as with `rules lint`.
+            Loads the rules as every command does (the built-in pack, RDPCAUSE_RULES, then the folders given as \
+            arguments or with --rules) and prints one tab-separated line per Sigma rule on standard output: id, \
+            level, status, kind (detection, correlation, or not-evaluated with the reason), log source, title, \
+            file:line, and where it came from (built-in, RDPCAUSE_RULES DIR or --rules DIR, with "overrides \
+            FILE:LINE" when it replaced a rule of a lower source). Then one line per cause: id, -, -, cause, the \
+            machine it lives on, title, file and origin. Built-in files are named <built-in>/sigma/… and \
+            <built-in>/causes/…. Errors and warnings go to standard error as with `rules lint`.
 
-            Exit status: 0 when no rule or cause has an error; 1 when any rule, cause or file has an error; 64 on a usage error.
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -118,7 +134,7 @@ struct RulesListCommand: ParsableCommand {
             output.write(cells.map { TerminalSafe.line($0) }.joined(separator: "\t") + "\n")
         }
         if catalog.errorCount > 0 || pack.causeDiagnostics.contains(where: { $0.severity == "error" }) {
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.negative)
         }
     }
 }

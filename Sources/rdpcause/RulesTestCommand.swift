@@ -10,19 +10,18 @@ struct RulesTestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run each cause's Sigma rules against SampleLogs and check every case's expected cause is seen.",
         discussion: """
-            Loads the rules as every command does (the built-in pack, RDPCAUSE_RULES, --rules). For every
-            case under the samples folder (a folder or archive with expected.json), prints how
-            many events each cause's rules match, and checks that the rules of the case's expected cause
-            match at least one event in it.
+            Loads the rules as every command does (the built-in pack, RDPCAUSE_RULES, --rules). For every case \
+            under the samples folder (a folder or archive with expected.json), prints how many events each \
+            cause's rules match, and checks that the rules of the case's expected cause match at least one event \
+            in it.
 
-            Exit status: 0 all checks pass; 1 a case's expected cause has no matching rule, or a rule or
-            cause file has an error; 64 usage error.
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
     @OptionGroup var rules: RuleSourceOptions
 
-    @Option(help: ArgumentHelp("The sample cases (default: ./SampleLogs).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The sample cases.", valueName: "dir"))
     var samples: String = "SampleLogs"
 
     mutating func run() throws {
@@ -63,7 +62,7 @@ struct RulesTestCommand: ParsableCommand {
         }
         output.write("rules test: \(cases.count) cases, \(failures) failed\n")
         if failures > 0 || pack.causeDiagnostics.contains(where: { $0.severity == "error" }) || pack.catalog.errorCount > 0 {
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.negative)
         }
     }
 }

@@ -16,28 +16,29 @@ struct WatchCommand: ParsableCommand {
         commandName: "watch",
         abstract: "Analyse every case dropped into a folder, once, and post the findings to its ticket.",
         discussion: """
-            Watches DROP-DIR with inotify (files closed after writing and files moved in) and rescans it at
-            start and after an inotify overflow. A file is taken once it was moved in, or once its size and
-            time stayed unchanged for --grace seconds, and never while another process still has it open
-            for writing (asked with a Linux read lease; with --once such a file is left for the next run);
-            *.part, *.tmp and dot-files are ignored. Each input is
-            identified by the SHA-256 of its content, so a renamed or re-copied archive is not analysed
-            again. Findings are written atomically to OUTPUT/<case>/findings.{md,json,html}; analysed inputs
-            move to DROP-DIR/.processed, unreadable or hostile ones to DROP-DIR/.quarantine with a
-            <name>.reason.txt, as are FIFOs and other special files (never opened) and an input during whose
-            analysis the service died --analysis-attempts times (default 2), so one input cannot stop the
-            service. Every step is recorded in an fsynced ledger (OUTPUT/.rdpcause-ledger.jsonl), so after
-            a crash or kill -9 a restart finishes the work without doing anything twice. Findings, reason
-            files (0640) and the ledger (0600) are never readable by others, whatever the umask.
+            Watches DROP-DIR with inotify (files closed after writing and files moved in) and rescans it at \
+            start and after an inotify overflow. A file is taken once it was moved in, or once its size and time \
+            stayed unchanged for --grace seconds, and never while another process still has it open for writing \
+            (asked with a Linux read lease; with --once such a file is left for the next run); *.part, *.tmp and \
+            dot-files are ignored. Each input is identified by the SHA-256 of its content, so a renamed or \
+            re-copied archive is not analysed again. Findings are written atomically to \
+            OUTPUT/<case>/findings.{md,json,html}; analysed inputs move to DROP-DIR/.processed, unreadable or \
+            hostile ones to DROP-DIR/.quarantine with a <name>.reason.txt, as are FIFOs and other special files \
+            (never opened) and an input during whose analysis the service died --analysis-attempts times, \
+            so one input cannot stop the service. Every step is recorded in an fsynced ledger \
+            (OUTPUT/.rdpcause-ledger.jsonl), so after a crash or kill -9 a restart finishes the work without \
+            doing anything twice. Findings, reason files (0640) and the ledger (0600) are never readable by \
+            others, whatever the umask.
 
-            Delivery to a ticket system is configured by environment (RDPCAUSE_TICKET_SYSTEM,
-            RDPCAUSE_RT_URL, RDPCAUSE_RT_TOKEN, …) or by --config FILE (YAML); credentials are never taken
-            from the command line and never logged. The ticket comes from the case name (RT-1234, #1234,
-            INC0012345) or a ticket.txt / ticket.json inside the case.
+            Delivery to a ticket system is configured by environment (RDPCAUSE_TICKET_SYSTEM, RDPCAUSE_RT_URL, \
+            RDPCAUSE_RT_TOKEN, …) or by --config FILE (YAML); credentials are never taken from the command line \
+            and never logged. The ticket comes from the case name (RT-1234, #1234, INC0012345) or a ticket.txt / \
+            ticket.json inside the case.
 
-            SIGINT or SIGTERM stops gracefully: no new case starts, cases in hand finish; a second signal
-            exits at once (the ledger makes the next start redo the interrupted case).
-            Exit status: 0 stopped cleanly; 2 the service could not start; 64 usage error.
+            SIGINT or SIGTERM stops gracefully: no new case starts, cases in hand finish; a second signal exits \
+            at once (the ledger makes the next start redo the interrupted case).
+
+            Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
@@ -73,8 +74,19 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ticket-system configuration (YAML); the environment overrides it.", valueName: "file"))
     var config: String?
 
+    @Flag(help: "Also post the findings of cases analysed while no ticket system was configured (an existing ledger).")
+    var deliverBacklog = false
+
     @Flag(name: .shortAndLong, help: "Only log warnings and errors.")
     var quiet = false
+
+    /// How log records are written.
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, logfmt, json
+    }
+
+    @Option(help: "Log records as text for a person, or one logfmt or JSON line each for journald and log shippers.")
+    var logFormat: LogFormat = .text
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -83,7 +95,14 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configured = Logger(label: "rdpcause.watch") { label in TerminalSafeLogHandler(StreamLogHandler.standardError(label: label)) }
+        let format = logFormat
+        var configured = Logger(label: "rdpcause.watch") { label -> any LogHandler in
+            switch format {
+            case .text: TerminalSafeLogHandler(StreamLogHandler.standardError(label: label))
+            case .logfmt: LineLogHandler(label: label, format: .logfmt)
+            case .json: LineLogHandler(label: label, format: .json)
+            }
+        }
         configured.logLevel = quiet ? .warning : .info
         let logger = configured
         let pack = RulePack.load(try rules.sources())
@@ -105,21 +124,29 @@ struct WatchCommand: ParsableCommand {
             target = try ticketing.map { DeliveryTarget(client: try $0.makeClient(), finder: finder) }
         } catch {
             logger.critical("\(error)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.configuration)
         }
         logger.info("delivery: \(ticketing?.description ?? "none configured")")
         let options = WatchOptions(
             dropDirectory: dropDir, outputDirectory: output, quarantineDirectory: quarantine,
             processedDirectory: processed, ledgerPath: ledger, workers: workers, grace: grace, once: once,
-            analysisAttempts: analysisAttempts)
+            analysisAttempts: analysisAttempts, deliverBacklog: deliverBacklog)
         let service: DropFolderService
         do {
             service = try DropFolderService(
                 options: options, pack: pack, delivery: target, finder: finder, logger: logger)
         } catch {
             logger.critical("\(error)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.outputNotWritten)
         }
+        logger.notice(
+            "started",
+            metadata: [
+                "watching": "\(options.dropDirectory)", "output": "\(options.outputDirectory)",
+                "quarantine": "\(options.quarantineDirectory)", "processed": "\(options.processedDirectory)",
+                "ledger": "\(options.ledgerPath)", "tickets": "\(ticketing?.description ?? "none configured")",
+                "workers": "\(options.workers)", "rules": "\(pack.version)", "once": "\(once)",
+            ])
         let signals = StopSignals(service: service, logger: logger)
         defer { signals.cancel() }
         do {
@@ -133,7 +160,7 @@ struct WatchCommand: ParsableCommand {
                 ])
         } catch {
             logger.critical("\(error)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.outputNotWritten)
         }
     }
 }

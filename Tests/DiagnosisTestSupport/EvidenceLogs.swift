@@ -39,6 +39,8 @@ public struct EvidenceLogs: Sendable {
                 for item in top.evidence where item.role == .supports || item.role == .missing { deciding.formUnion(files(of: item)) }
             }
         }
+        // A failure not located lists host records as candidates: their logs are evidence too.
+        for item in analysis.diagnosis.candidates { used.formUnion(files(of: item)) }
         self.all = all
         self.used = used
         self.deciding = deciding

@@ -145,6 +145,11 @@ struct MetamorphicTests {
                 removed[v] = v.transformation == .withoutUnusedLogs ? "every log holds evidence" : "no cause is likely"
                 continue
             }
+            // A case without event records is an input error, not the same case with less in it.
+            if files == logs.all {
+                removed[v] = "it would remove every log"
+                continue
+            }
             try CaseTransformer.copy(base.path, to: folder(v.base, v.transformation.rawValue), removing: files)
         }
 

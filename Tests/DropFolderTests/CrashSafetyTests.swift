@@ -250,3 +250,35 @@ struct LedgerTests {
         for name in ["RT-1.zip", "case.tar.zst", "folder"] { #expect(!DropFiles.isIgnored(name)) }
     }
 }
+
+struct DeliveryBacklogTests {
+    /// Cases analysed while no ticket system was configured are not all posted the moment
+    /// delivery is turned on: only `--deliver-backlog` posts them; new cases are posted at once.
+    @Test func earlierCasesArePostedOnlyWithDeliverBacklog() throws {
+        let work = try temporaryFolder("backlog")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dropFolder = work + "/drop", output = work + "/out"
+        try FileManager.default.createDirectory(atPath: dropFolder, withIntermediateDirectories: true)
+        try drop(repository + "/SampleLogs/tls-mismatch.zip", as: "RT-100.zip", into: dropFolder)
+        let arguments = ["watch", dropFolder, "--output", output, "--rules", repository + "/Rules", "--grace", "0", "--once"]
+        let offline = try launch(arguments, environment: [:])
+        offline.waitUntilExit()
+        #expect(offline.terminationStatus == 0)
+
+        let jira = FakeJira()
+        let server = try LocalHTTPServer { jira.handle($0) }
+        let environment = ["RDPCAUSE_TICKET_SYSTEM": "jira", "RDPCAUSE_JIRA_URL": server.url, "RDPCAUSE_JIRA_TOKEN": "t"]
+        try drop(repository + "/SampleLogs/certificate-expired.zip", as: "RT-200.zip", into: dropFolder)
+        let online = try launch(arguments, environment: environment)
+        online.waitUntilExit()
+        #expect(online.terminationStatus == 0)
+        #expect(jira.issues.withLock { $0["100"]?.comments.count ?? 0 } == 0, "the backlog case was posted without --deliver-backlog")
+        #expect(jira.issues.withLock { $0["200"]?.comments.count } == 1, "the new case is posted")
+
+        let backlog = try launch(arguments + ["--deliver-backlog"], environment: environment)
+        backlog.waitUntilExit()
+        #expect(backlog.terminationStatus == 0)
+        #expect(jira.issues.withLock { $0["100"]?.comments.count } == 1)
+        #expect(jira.issues.withLock { $0["200"]?.comments.count } == 1, "nothing is posted twice")
+    }
+}

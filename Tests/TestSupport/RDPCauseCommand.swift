@@ -55,11 +55,12 @@ public enum RDPCauseCommand {
     /// Serializes umask changes: the umask is process-wide and inherited at spawn.
     private static let umaskLock = NSLock()
 
-    /// Starts the executable with `arguments`; output goes to the given files (default /dev/null).
-    /// With `umask`, the child starts with that file-creation mask.
+    /// Starts the executable with `arguments`; output goes to the given files (default /dev/null),
+    /// standard input comes from `input` (default /dev/null). With `umask`, the child starts with
+    /// that file-creation mask.
     public static func launch(
         _ arguments: [String], environment extra: [String: String] = [:], directory: String? = nil,
-        umask mask: mode_t? = nil, output: FileHandle? = nil, errors: FileHandle? = nil
+        umask mask: mode_t? = nil, input: FileHandle? = nil, output: FileHandle? = nil, errors: FileHandle? = nil
     ) throws -> Process {
         guard let path else { throw LaunchError(description: "the rdpcause executable is not built") }
         let process = Process()
@@ -69,7 +70,7 @@ public enum RDPCauseCommand {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = output ?? FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = errors ?? FileHandle(forWritingAtPath: "/dev/null")
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardInput = input ?? FileHandle(forReadingAtPath: "/dev/null")
         if let mask {
             umaskLock.lock()
             defer { umaskLock.unlock() }
@@ -84,9 +85,10 @@ public enum RDPCauseCommand {
 
     /// Runs the executable to completion (killing it after `timeout` seconds) and returns its
     /// status and output. Output is collected in files, so a chatty child can never block on a pipe.
+    /// Standard input comes from `input` (default /dev/null).
     public static func run(
         _ arguments: [String], environment extra: [String: String] = [:], directory: String? = nil,
-        umask mask: mode_t? = nil, timeout: Double = 300
+        umask mask: mode_t? = nil, input: FileHandle? = nil, timeout: Double = 300
     ) throws -> Run {
         let scratch = try temporaryFolder("run")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -96,7 +98,7 @@ public enum RDPCauseCommand {
             let errors = FileHandle(forWritingAtPath: scratch + "/err")
         else { throw LaunchError(description: "cannot create output files in \(scratch)") }
         let process = try launch(
-            arguments, environment: extra, directory: directory, umask: mask, output: output, errors: errors)
+            arguments, environment: extra, directory: directory, umask: mask, input: input, output: output, errors: errors)
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         while process.isRunning {

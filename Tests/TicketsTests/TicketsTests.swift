@@ -134,7 +134,7 @@ struct LocalServerClientTests {
                 return (201, jsonBody(["upload": ["token": token]]))
             case ("PUT", "/api/v2/tickets/42.json"):
                 guard let comment = (request.json?["ticket"] as? [String: Any])?["comment"] as? [String: Any],
-                    let body = comment["body"] as? String, (comment["uploads"] as? [String])?.count == 2
+                    let body = comment["html_body"] as? String, comment["body"] == nil, (comment["uploads"] as? [String])?.count == 2
                 else {
                     problems.withLock { $0.append("bad ticket update") }
                     return (422, jsonBody([:]))
@@ -154,6 +154,8 @@ struct LocalServerClientTests {
         #expect(try client.deliver(findings, to: TicketReference(raw: "#42", id: "42")).alreadyPresent)
         #expect(comments.withLock { $0.count } == 1)
         #expect(comments.withLock { $0.first?.isPublic } == false)
+        let html = comments.withLock { $0.first?.body } ?? ""
+        #expect(html.hasPrefix("<h1>Findings</h1>") && html.contains("[\(findings.marker)]</p>"), "\(html)")
         #expect(uploads.withLock { $0["tok-findings.json"] } == findings.json)
         #expect(uploads.withLock { $0["tok-findings.html"] } == findings.html)
         #expect(problems.withLock { $0 }.isEmpty, "\(problems.withLock { $0 })")
@@ -312,6 +314,21 @@ struct CredentialSafetyTests {
         let file = try configuration("system: rt\nurl: http://127.0.0.1:1\ntokne: 1-14-S3CRET\n")
         defer { try? FileManager.default.removeItem(atPath: file) }
         #expect(throws: TicketError.self) { try TicketingConfiguration.load(file: file, environment: [:]) }
+    }
+
+    /// A misspelt key names the known key nearest to it, and never echoes its own line.
+    @Test(arguments: [("servicenow_table: change_request\n", "servicenowTable"), ("tokne: 1-14-S3CRET\n", "token"), ("ticket_patterns: []\n", "ticketPatterns"), ("timout: 5\n", "timeout")])
+    func anUnknownKeyNamesTheNearestKnownOne(line: String, nearest: String) throws {
+        let file = try configuration("system: servicenow\nurl: http://127.0.0.1:1\n" + line)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        do {
+            _ = try TicketingConfiguration.load(file: file, environment: [:])
+            Issue.record("the configuration was accepted")
+        } catch {
+            #expect(error.description.contains("\(file):3:"), "\(error)")
+            #expect(error.description.contains("unknown key; did you mean `\(nearest)`?"), "\(error)")
+            #expect(!error.description.contains("S3CRET") && !error.description.contains("change_request"), "\(error)")
+        }
     }
 
     /// User information in a URL is masked wherever the configuration is described.

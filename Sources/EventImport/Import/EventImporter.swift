@@ -44,9 +44,20 @@ public final class EventImporter {
         for path in paths { importPath(path) }
     }
 
-    /// Imports one path: a file, a folder (recursively) or an archive. The path itself may be a
-    /// symbolic link; links inside a folder are followed only to places inside it.
+    /// The path that stands for standard input: a case piped in (a tar or zip stream, or one log).
+    public static let standardInputPath = "-"
+
+    /// The name standard input has in events and diagnostics.
+    public static let standardInputName = "stdin"
+
+    /// Imports one path: a file, a folder (recursively) or an archive; ``standardInputPath``
+    /// reads standard input. The path itself may be a symbolic link; links inside a folder are
+    /// followed only to places inside it.
     public func importPath(_ path: String) {
+        if path == Self.standardInputPath {
+            importStandardInput()
+            return
+        }
         var info = stat()
         guard stat(path, &info) == 0 else {
             let message = errno == ENOENT ? "no such file or folder" : "cannot be examined: \(String(cString: strerror(errno)))"
@@ -72,6 +83,22 @@ public final class EventImporter {
             let memory = MemorySource(bytes: bytes, chunkSize: chunkSize ?? self.chunkSize, budget: budget, context: context)
             router.importSource(memory, name: source, depth: 0, budget: budget)
         }
+    }
+
+    /// Reads standard input as one input: a pipe or a redirected file. A terminal is refused
+    /// (nobody types a case), so a forgotten redirection does not wait forever.
+    private func importStandardInput() {
+        let name = Self.standardInputName
+        guard isatty(0) == 0 else {
+            context.report(
+                ImportDiagnostic(
+                    .error, .unreadable, source: name,
+                    message: "standard input is a terminal: pipe a case into it, e.g. `tar -cf - case | rdpcause analyze -`"))
+            return
+        }
+        let budget = ExpansionBudget(input: name, limits: context.limits)
+        let file = FileSource(descriptor: 0, name: name, context: context, budget: budget)
+        router.importSource(file, name: name, depth: 0, budget: budget)
     }
 
     /// Opens a file without blocking and without following a final symbolic link found in a

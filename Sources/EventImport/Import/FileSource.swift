@@ -3,7 +3,8 @@
 #endif
 
 /// A regular file read through its descriptor (which the caller owns). Seekable, so that
-/// libarchive can read a zip's central directory and a 7-Zip header at the end of the file.
+/// libarchive can read a zip's central directory and a 7-Zip header at the end of the file;
+/// a pipe (standard input) is read as a stream.
 final class FileSource: ByteSource {
     private let descriptor: Int32
     private let name: String
@@ -12,9 +13,11 @@ final class FileSource: ByteSource {
     private var position = 0
     private var highWater = 0
     private var failed = false
+    let isSeekable: Bool
 
     init(descriptor: Int32, name: String, context: ImportContext, budget: ExpansionBudget) {
         self.descriptor = descriptor
+        isSeekable = lseek(descriptor, 0, SEEK_CUR) >= 0
         self.name = name
         self.context = context
         self.budget = budget
@@ -47,7 +50,6 @@ final class FileSource: ByteSource {
         return Int64(result)
     }
 
-    var isSeekable: Bool { true }
     var endedEarly: Bool { failed }
 }
 

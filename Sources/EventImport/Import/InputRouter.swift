@@ -35,6 +35,10 @@ final class InputRouter {
             context.statistics.inputs += 1
             pump(source, head: head, into: EventXMLReader(source: name, context: context))
         case .text:
+            if let export = EventViewerExport.detect(head) {
+                context.report(EventViewerExport.diagnostic(export, source: name))
+                return
+            }
             context.statistics.inputs += 1
             pump(source, head: head, into: TextDocumentCollector(source: name, context: context))
         case .empty:
