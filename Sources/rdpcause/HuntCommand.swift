@@ -122,10 +122,14 @@ struct HuntCommand: ParsableCommand {
             output.write(table.render())
         }
         let statistics = importer.statistics
+        let leftOut: String =
+            hunt.problems.isEmpty
+            ? "" : "; \(hunt.problems.count) correlation rule\(hunt.problems.count == 1 ? "" : "s") left out (see the errors above)"
         errors.write(
             "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") and \(alerts.count) correlation alert\(alerts.count == 1 ? "" : "s") in \(statistics.events) events; "
                 + "\(engine.evaluatedRuleCount) of \(catalog.rules.count) rules evaluated, "
                 + "\(catalog.rejectedRules) not loaded (\(catalog.errorCount) errors, \(catalog.warningCount) warnings)"
+                + leftOut
                 + (gaps.isEmpty ? "" : "; \(gaps.count) rule(s) not evaluated on some events (see the warnings above)") + "\n")
         if catalog.errorCount > 0 || statistics.errors > 0 || !hunt.problems.isEmpty {
             throw ExitCode(1)

@@ -93,4 +93,45 @@ struct CommandLineTests {
         #expect(alone.status == 1)
         #expect(alone.output.isEmpty)
     }
+
+    @Test func rulesLintReportsCorrelationProblemsWithPositions() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let correlations = """
+            title: Many disconnects
+            name: many_disconnects
+            correlation:
+              type: event_count
+              rules: [rdp_client_disconnect]
+              timespan: 5m
+              condition: {gte: 2}
+            ---
+            title: Dangling
+            name: dangling
+            correlation:
+              type: event_count
+              rules: [no_such_rule]
+              timespan: 5m
+              condition: {gte: 2}
+            ---
+            title: Far too long
+            name: too_long
+            correlation:
+              type: event_count
+              rules: [rdp_client_disconnect]
+              timespan: 4000d
+              condition: {gte: 2}
+            """
+        try correlations.write(to: folder.appendingPathComponent("rules/correlations.yml"), atomically: true, encoding: .utf8)
+        let lint = try run(["rules", "lint", "rules"], in: folder)
+        #expect(lint.status == 1)
+        #expect(lint.errors.contains("rules/correlations.yml:9: error: references `no_such_rule`, which is no loaded rule's id or name [correlation]"))
+        #expect(lint.errors.contains("rules/correlations.yml:17: error: timespan must be"))
+        #expect(!lint.errors.contains("correlations.yml:1: error"))
+        #expect(lint.errors.contains("2 errors"))
+        // hunt runs the good correlation, reports the others and counts them in its summary.
+        let hunt = try run(["hunt", "--format", "ndjson", "--rules", "rules", "client.xml"], in: folder)
+        #expect(hunt.status == 1)
+        #expect(hunt.errors.contains("2 correlation rules left out"))
+    }
 }

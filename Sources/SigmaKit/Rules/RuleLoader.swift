@@ -327,8 +327,10 @@ public struct RuleLoader: Sendable {
         }
         if let level, !["informational", "low", "medium", "high", "critical"].contains(level) {
             collector.report(
-                .warning, .invalidAttribute, at: root["level"],
-                "'level' '\(level)' is not one of informational, low, medium, high, critical")
+                .error, .invalidAttribute, at: root["level"],
+                "'level' '\(level)' is not one of informational, low, medium, high, critical; the rule is not loaded")
+            catalog.rejectedRules += 1
+            return
         }
         guard let title, !title.isEmpty else {
             collector.report(.error, .missingAttribute, at: document, "the rule has no 'title'; it is not loaded")
@@ -423,7 +425,16 @@ public struct RuleLoader: Sendable {
                 correlation.condition["expression"] = scalar.string
             } else if let pairs = condition.mapping {
                 for (key, value) in pairs {
-                    if let key = key.scalar?.string, let value = value.scalar?.string { correlation.condition[key] = value }
+                    guard let key = key.scalar?.string else { continue }
+                    if let value = value.scalar?.string {
+                        correlation.condition[key] = value
+                    } else if key == "field", let list = value.sequence?.compactMap({ $0.scalar?.string }), !list.isEmpty {
+                        // A list of fields (value_count over their combinations), kept as one text.
+                        correlation.condition[key] = list.joined(separator: CorrelationRule.fieldListSeparator)
+                    } else {
+                        collector.report(
+                            .error, .invalidAttribute, at: value, "condition.\(key) must be a single value; the rule is not loaded")
+                    }
                 }
             }
         }

@@ -148,8 +148,11 @@ public struct CorrelationRule: Sendable, Hashable {
     /// `correlation.timespan` as written, e.g. `5m`.
     public var timespan: String?
     /// `correlation.condition` as its key/value pairs (`gte: 2`, `field: X`), or a boolean expression
-    /// string under the key `expression`.
+    /// string under the key `expression`. A list of fields is one text, its names joined with
+    /// ``fieldListSeparator``.
     public var condition: [String: String]
+    /// Joins the names of a `condition.field` list (U+001F, which no field name contains).
+    public static let fieldListSeparator = "\u{1F}"
     /// `correlation.aliases`: alias → (rule → field).
     public var aliases: [String: [String: String]]
     /// `correlation.generate` (or top-level `generate`).
