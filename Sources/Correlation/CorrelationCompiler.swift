@@ -211,7 +211,7 @@ public final class Hunt {
 /// The NDJSON form of a correlation alert, as `rdpcause hunt --format ndjson` prints it.
 public enum CorrelationJSON {
     /// `{"type":"correlation","rule":{id,name,title,level},"group":{…},"time","end","count"|"value",
-    /// "events":[{rule,time,computer,recordId,origin}]}` and a newline.
+    /// "events":[{rule,time,computer,recordId,origin:{source,line,offset}}]}` and a newline.
     public static func line(_ alert: CorrelationAlert) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
@@ -249,7 +249,7 @@ public enum CorrelationJSON {
             json.member("time", event.time.description)
             json.member("computer", event.computer)
             json.member("recordId", event.recordID)
-            json.member("origin", event.origin.description)
+            NDJSON.writeOrigin(event.origin, to: &json)
             json.endObject()
         }
         json.endArray()

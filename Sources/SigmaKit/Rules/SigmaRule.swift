@@ -172,6 +172,22 @@ public struct Detection: Sendable {
 
     var searches: [NamedSearch]
     var condition: ConditionNode
+
+    /// The names of the fields the detection tests, each once.
+    public var fieldNames: [String] {
+        var names: [String] = []
+        var seen = Set<String>()
+        func collect(_ node: SearchNode) {
+            switch node {
+            case .fields(let items):
+                for item in items where seen.insert(item.fieldName).inserted { names.append(item.fieldName) }
+            case .keywords: break
+            case .anyOf(let nodes), .allOf(let nodes): nodes.forEach(collect)
+            }
+        }
+        searches.forEach { collect($0.node) }
+        return names
+    }
 }
 
 /// One search identifier and its definition.
