@@ -82,9 +82,9 @@ struct HuntCommand: ParsableCommand {
 
     func validate() throws {
         for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, TimelineFilter.time(value) == nil {
+            if let value, EventFilter.time(value) == nil {
                 throw ValidationError(
-                    TerminalSafe.line("\(name) '\(value)' is not a time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]"))
+                    TerminalSafe.line("\(name) '\(value)' is not a time: use \(EventFilter.timeForms)"))
             }
         }
     }
@@ -105,7 +105,7 @@ struct HuntCommand: ParsableCommand {
         errors.flush()
 
         let filter = TimelineFilter(
-            minimumLevel: minLevel.timeline, since: since.flatMap(TimelineFilter.time), until: until.flatMap(TimelineFilter.time),
+            minimumLevel: minLevel.timeline, since: since.flatMap(EventFilter.time), until: until.flatMap(EventFilter.time),
             computers: computer)
         // Rows are kept compact and sorted by event time at the end, so inputs in any order (and
         // newest-first exports) give one timeline.

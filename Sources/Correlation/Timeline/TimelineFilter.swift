@@ -24,19 +24,6 @@ public struct TimelineFilter: Sendable {
 
     /// True when the row is printed.
     public func keeps(_ row: TimelineRow) -> Bool {
-        row.severity >= minimumLevel && keeps(time: row.time) && (computers.isEmpty || computers.contains(HostName.normalized(row.computer)))
-    }
-
-    /// True when an event at `time` lies within `since`…`until`.
-    public func keeps(time: EventTimestamp) -> Bool {
-        (since.map { time >= $0 } ?? true) && (until.map { time <= $0 } ?? true)
-    }
-
-    /// Parses a `--since`/`--until` value: `YYYY-MM-DD` (midnight UTC) or an ISO 8601 time
-    /// (UTC unless it ends in an offset), or nil.
-    public static func time(_ text: String) -> EventTimestamp? {
-        let trimmed = text.trimmingWhitespace()
-        if trimmed.utf8.count == 10 { return EventTimestamp(iso8601: trimmed + "T00:00:00Z") }
-        return EventTimestamp(iso8601: trimmed)
+        row.severity >= minimumLevel && EventFilter(since: since, until: until).keeps(time: row.time) && (computers.isEmpty || computers.contains(HostName.normalized(row.computer)))
     }
 }
