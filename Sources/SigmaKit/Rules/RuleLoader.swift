@@ -68,6 +68,9 @@ public struct RuleLoader: Sendable {
     /// The folder name below which files are not Sigma rules (the project's cause definitions).
     public static let causesFolderName = "causes"
 
+    /// The folder name of the pySigma processing pipelines shipped with the rules (not rules either).
+    public static let pipelinesFolderName = "pysigma"
+
     /// Creates a loader.
     public init(placeholders: [String: [String]] = [:]) {
         self.placeholders = placeholders
@@ -183,7 +186,9 @@ public struct RuleLoader: Sendable {
         while let relative = enumerator.nextObject() as? String {
             let components = relative.split(separator: "/")
             if components.contains(where: { $0.hasPrefix(".") }) { continue }
-            if components.dropLast().contains(where: { $0 == Substring(Self.causesFolderName) }) { continue }
+            if components.dropLast().contains(where: { $0 == Substring(Self.causesFolderName) || $0 == Substring(Self.pipelinesFolderName) }) {
+                continue
+            }
             let lowered = relative.lowercased()
             guard lowered.hasSuffix(".yml") || lowered.hasSuffix(".yaml") else { continue }
             let full = (directory as NSString).appendingPathComponent(relative)
