@@ -4,7 +4,7 @@ import Foundation
 import SigmaKit
 import Testing
 
-/// The correlation rules of `Rules/siem` (the diagnosis logic a SIEM can run) hold in `hunt` too.
+/// The correlation rules of `Rules/sigma/siem` (the diagnosis logic a SIEM can run) hold in `hunt` too.
 struct SIEMCorrelationRuleTests {
     static let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Rules").path
@@ -21,7 +21,7 @@ struct SIEMCorrelationRuleTests {
     }
 
     @Test func fiveRefusedLogonsOfOneAccountFromOneAddressRaiseTheBurst() throws {
-        let catalog = RuleLoader().load(paths: [Self.rules + "/sigma/logon_failure_credentials.yml", Self.rules + "/siem"])
+        let catalog = RuleLoader().load(paths: [Self.rules + "/sigma/logon_failure_credentials.yml", Self.rules + "/sigma/siem"])
         #expect(catalog.errorCount == 0, "\(catalog.diagnostics)")
         let hunt = Hunt(catalog: catalog)
         #expect(hunt.problems.isEmpty, "\(hunt.problems)")
