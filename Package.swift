@@ -114,8 +114,9 @@ let package = Package(
         .testTarget(
             name: "CorrelationTests",
             dependencies: [
-                "Correlation", "EventImport", "SigmaKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                "Correlation", "EventImport", "SigmaKit", "GoldenFiles", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         .target(

@@ -72,11 +72,57 @@ extension CorrelationSpec {
         default:
             break
         }
+        if let field, field.contains(CorrelationRule.fieldListSeparator) {
+            let names = field.split(separator: CorrelationRule.fieldListSeparator, omittingEmptySubsequences: false).map(String.init)
+            guard kind == .valueCount else {
+                return fail("condition.field lists several fields (\(names.joined(separator: ", "))); only value_count counts combinations of fields")
+            }
+            guard !names.contains(where: \.isEmpty) else { return fail("condition.field lists an empty field name") }
+        }
         return .success(
             CorrelationSpec(
                 title: rule.title, id: rule.id, name: rule.name, level: rule.level, kind: kind, rules: correlation.rules,
                 absentRules: correlation.absent, groupBy: correlation.groupBy, timespan: timespan, condition: condition,
                 valueField: field, aliases: correlation.aliases, generate: correlation.generate ?? false, location: rule.locator))
+    }
+}
+
+/// The correlation rules of a catalog, compiled and checked: those that can run, and one problem
+/// for each of the others (what `hunt` runs and `rules lint` reports).
+public struct CompiledCorrelations: Sendable {
+    /// The rules that can run.
+    public let admitted: [CorrelationSpec]
+    /// One problem per rule left out (bad attributes, unknown references, cycles), in rule order.
+    public let problems: [CorrelationProblem]
+    /// Every catalog rule as a correlation may reference it, in catalog order (correlation rules
+    /// without id or name, so that a reference to one resolves to the correlation).
+    public let identities: [DetectionIdentity]
+
+    /// Compiles and checks the correlation rules of `catalog`.
+    public init(catalog: RuleCatalog) {
+        var specs: [CorrelationSpec] = []
+        var problems: [CorrelationProblem] = []
+        var leftOut = Set<String>()
+        for rule in catalog.rules where rule.correlation != nil {
+            switch CorrelationSpec.compile(rule) {
+            case .success(let spec): specs.append(spec)
+            case .failure(let problem):
+                problems.append(problem)
+                leftOut.formUnion([rule.id, rule.name].compactMap { $0 })
+            }
+        }
+        // Correlation rules sit in the detection index space too (the matcher never fires them);
+        // without a name there, a reference to one resolves to the correlation (a chain).
+        identities = catalog.rules.map { rule in
+            rule.correlation == nil
+                ? DetectionIdentity(id: rule.id, name: rule.name, title: rule.title)
+                : DetectionIdentity(id: nil, name: nil, title: rule.title)
+        }
+        let admission = CorrelationAdmission(specs: specs, detections: identities, leftOut: leftOut)
+        admitted = admission.admitted
+        var order: [String: Int] = [:]
+        for (index, rule) in catalog.rules.enumerated() where order[rule.locator] == nil { order[rule.locator] = index }
+        self.problems = (problems + admission.problems).sorted { (order[$0.location] ?? 0) < (order[$1.location] ?? 0) }
     }
 }
 
@@ -90,6 +136,7 @@ public final class Hunt {
     /// Problems that kept correlation rules out.
     public let problems: [CorrelationProblem]
     private let suppressed: Set<Int>
+    private let suppressedCorrelations: Set<Int>
     private var merger = HitMerger()
     /// The detection rules that could not be evaluated on some of the events fed so far.
     public private(set) var gaps = EvaluationGaps()
@@ -97,20 +144,16 @@ public final class Hunt {
     /// Compiles the catalog's detection and correlation rules.
     public init(catalog: RuleCatalog) {
         engine = SigmaEngine(rules: catalog.rules)
-        var specs: [CorrelationSpec] = []
-        var problems: [CorrelationProblem] = []
-        for rule in catalog.rules where rule.correlation != nil {
-            switch CorrelationSpec.compile(rule) {
-            case .success(let spec): specs.append(spec)
-            case .failure(let problem): problems.append(problem)
-            }
-        }
-        let identities = catalog.rules.map { DetectionIdentity(id: $0.id, name: $0.name, title: $0.title) }
+        let compiled = CompiledCorrelations(catalog: catalog)
+        let identities = compiled.identities
+        var problems = compiled.problems
         var engine: CorrelationEngine?
         do {
-            engine = specs.isEmpty ? nil : try CorrelationEngine(specs: specs, detections: identities) { event, field in
-                SigmaFields.value(field, in: event)
-            }
+            engine = compiled.admitted.isEmpty
+                ? nil
+                : try CorrelationEngine(specs: compiled.admitted, detections: identities) { event, field in
+                    SigmaFields.value(field, in: event)
+                }
         } catch {
             problems += error.problems
         }
@@ -125,6 +168,17 @@ public final class Hunt {
             }
         }
         self.suppressed = suppressed
+        // A correlation that feeds another is reported on its own only when one that references it
+        // has `generate: true` (the specification's rule for referenced rules, applied to chains).
+        var suppressedCorrelations = Set<Int>()
+        if let engine {
+            for (index, spec) in engine.specs.enumerated() {
+                let references = [spec.id, spec.name].compactMap { $0 }
+                let referencing = engine.specs.filter { other in other.rules.contains { references.contains($0) } }
+                if !referencing.isEmpty, !referencing.contains(where: \.generate) { suppressedCorrelations.insert(index) }
+            }
+        }
+        self.suppressedCorrelations = suppressedCorrelations
         self.problems = problems
     }
 
@@ -150,14 +204,14 @@ public final class Hunt {
             alerts += correlations.process(hit.event, matching: hit.detections)
         }
         alerts += correlations.finish(latestEventTime: merger.latestEventTime)
-        return alerts
+        return alerts.filter { !suppressedCorrelations.contains($0.ruleIndex) }
     }
 }
 
 /// The NDJSON form of a correlation alert, as `rdpcause hunt --format ndjson` prints it.
 public enum CorrelationJSON {
     /// `{"type":"correlation","rule":{id,name,title,level},"group":{…},"time","end","count"|"value",
-    /// "events":[{rule,time,computer,recordId,origin}]}` and a newline.
+    /// "events":[{rule,time,computer,recordId,origin:{source,line,offset}}]}` and a newline.
     public static func line(_ alert: CorrelationAlert) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
@@ -195,7 +249,7 @@ public enum CorrelationJSON {
             json.member("time", event.time.description)
             json.member("computer", event.computer)
             json.member("recordId", event.recordID)
-            json.member("origin", event.origin.description)
+            NDJSON.writeOrigin(event.origin, to: &json)
             json.endObject()
         }
         json.endArray()

@@ -1,4 +1,5 @@
 public import EventImport
+import SigmaKit
 
 /// An event that contributed to a correlation alert.
 public struct ContributingEvent: Sendable, Hashable {
@@ -173,6 +174,8 @@ struct CorrelationCore {
     struct GroupField: Hashable {
         var field: String
         var isHost: Bool
+        /// True when the key names an account (compared case-insensitively, as Windows does).
+        var isAccount: Bool
     }
 
     /// What feeds a rule: a detection or another correlation.
@@ -196,6 +199,8 @@ struct CorrelationCore {
         var routes: [DetectionRoute] = []
         var keyPlans: [[GroupField]] = []
         var valuePlans: [String] = []
+        /// Each value plan's fields: one, or several for a `value_count` over a list of fields.
+        var valuePlanFields: [[String]] = []
     }
 
     /// A source of a family fed by a correlation's alerts.
@@ -222,7 +227,8 @@ struct CorrelationCore {
     /// Scratch for the rules an entry made hold.
     private var held: [CorrelationFamily.Held] = []
     // Per-hit scratch, reused so a hit allocates nothing for them.
-    private var hitKeys: [(key: String, hash: Int, values: [String])] = []
+    private var hitKeys: [(key: String, hash: Int, values: [String])?] = []
+    private var hostKeys = HostGroupKeys()
     private var hitValues: [(text: String?, number: Double)] = []
 
     /// See ``CorrelationEngine/init(specs:detections:fieldLookup:)``.
@@ -236,61 +242,10 @@ struct CorrelationCore {
         pendingAnchors = Array(repeating: [], count: specs.count)
         routing = Array(repeating: DetectionRouting(), count: detections.count)
         chainRoutes = Array(repeating: [], count: specs.count)
-        var problems: [CorrelationProblem] = []
-        var detectionByReference: [String: Int] = [:]
-        for (index, detection) in detections.enumerated() {
-            for reference in detection.references where detectionByReference[reference] == nil {
-                detectionByReference[reference] = index
-            }
-        }
-        var correlationByReference: [String: Int] = [:]
-        for (index, spec) in specs.enumerated() {
-            for reference in [spec.id, spec.name].compactMap({ $0 }) { correlationByReference[reference] = index }
-        }
-        var dependsOn: [[Int]] = Array(repeating: [], count: specs.count)
-        var feeds: [[(feeder: Feeder, role: Int32)]] = Array(repeating: [], count: specs.count)
-        for (index, spec) in specs.enumerated() {
-            if spec.valueField == nil, [.valueCount, .valueSum, .valueAverage, .valueMedian].contains(spec.kind) {
-                problems.append(CorrelationProblem(location: spec.location, message: "\(spec.kind.name) needs `condition.field`"))
-            }
-            if case .valuePercentile = spec.kind, spec.valueField == nil {
-                problems.append(CorrelationProblem(location: spec.location, message: "value_percentile needs `condition.field`"))
-            }
-            let roles: [(String, Int)] = spec.rules.enumerated().map { ($0.element, $0.offset) } + spec.absentRules.map { ($0, -1) }
-            for (reference, role) in roles {
-                if let detection = detectionByReference[reference] {
-                    feeds[index].append((.detection(detection), Int32(role)))
-                } else if let other = correlationByReference[reference] {
-                    feeds[index].append((.correlation(other), Int32(role)))
-                    dependsOn[index].append(other)
-                } else {
-                    problems.append(
-                        CorrelationProblem(
-                            location: spec.location, message: "references `\(reference)`, which is no loaded rule's id or name"))
-                }
-            }
-        }
-        // Chains are evaluated in dependency order; a cycle is an error.
-        var visiting = Set<Int>()
-        var done = Set<Int>()
-        var sorted: [Int] = []
-        func visit(_ node: Int) -> Bool {
-            if done.contains(node) { return true }
-            if visiting.contains(node) { return false }
-            visiting.insert(node)
-            for dependency in dependsOn[node] where !visit(dependency) { return false }
-            visiting.remove(node)
-            done.insert(node)
-            sorted.append(node)
-            return true
-        }
-        for node in specs.indices where !visit(node) {
-            problems.append(CorrelationProblem(location: specs[node].location, message: "correlation rules reference each other in a cycle"))
-            break
-        }
-        absenceRules = sorted.filter { RulePlan(specs[$0]).isAbsence }
-        if !problems.isEmpty { throw CorrelationProblems(problems: problems) }
-        buildFamilies(feeds: feeds, detections: detections)
+        let admission = CorrelationAdmission(specs: specs, detections: detections)
+        if !admission.problems.isEmpty { throw CorrelationProblems(problems: admission.problems) }
+        absenceRules = admission.dependencyOrder.filter { RulePlan(specs[$0]).isAbsence }
+        buildFamilies(feeds: admission.feeds, detections: detections)
     }
 
     /// Groups the rules into families and gives each family a source per reference that feeds it
@@ -340,7 +295,9 @@ struct CorrelationCore {
                 }
                 let groupFields = spec.groupBy.map { key in
                     let field = spec.aliasField(forGroupKey: key, ruleNames: names)
-                    return GroupField(field: field, isHost: HostName.isHostKey(key) || HostName.isHostKey(field))
+                    return GroupField(
+                        field: field, isHost: HostName.isHostKey(key) || HostName.isHostKey(field),
+                        isAccount: HostName.isAccountKey(key) || HostName.isAccountKey(field))
                 }
                 let valueField = spec.valueField.map { spec.aliasField(forGroupKey: $0, ruleNames: names) }
                 for occurrence in 0..<(roles.map(\.count).max() ?? 0) {
@@ -379,9 +336,9 @@ struct CorrelationCore {
                     origin: event.origin))
             readHitFields(event, for: detection)
             for route in routing[detection].routes {
+                guard let group = hitKeys[route.keyPlan] else { continue }
                 let value: (text: String?, number: Double) = route.valuePlan >= 0 ? hitValues[route.valuePlan] : (nil, .nan)
                 let entry = FamilyEntry(time: event.time.ticks, number: value.number, hit: hit, source: route.source)
-                let group = hitKeys[route.keyPlan]
                 insert(
                     entry, text: value.text, chained: [], key: group.key, hash: group.hash,
                     values: group.values, into: route.family, alerts: &alerts)
@@ -417,22 +374,38 @@ struct CorrelationCore {
     private mutating func readHitFields(_ event: WinEvent, for detection: Int) {
         hitKeys.removeAll(keepingCapacity: true)
         hitValues.removeAll(keepingCapacity: true)
+        let lookup = fieldLookup
         for fields in routing[detection].keyPlans {
-            let values = Self.groupValues(fields) { fieldLookup(event, $0) }
-            let key = Self.key(values)
-            hitKeys.append((key, key.hashValue, values))
+            if let values = groupValues(fields, read: { lookup(event, $0) }) {
+                let key = Self.key(values)
+                hitKeys.append((key, key.hashValue, values))
+            } else {
+                hitKeys.append(nil)
+            }
         }
-        for field in routing[detection].valuePlans {
-            let text = fieldLookup(event, field)
+        for fields in routing[detection].valuePlanFields {
+            let text: String?
+            if fields.count == 1 {
+                text = fieldLookup(event, fields[0])
+            } else {
+                // A distinct combination of several fields (a `value_count` over a list of fields).
+                let parts = fields.map { fieldLookup(event, $0) }
+                text = parts.allSatisfy { $0 == nil } ? nil : parts.map { $0 ?? "" }.joined(separator: CorrelationRule.fieldListSeparator)
+            }
             hitValues.append((text, text.flatMap(parseNumber) ?? .nan))
         }
     }
 
-    private static func groupValues(_ fields: [GroupField], read: (String) -> String?) -> [String] {
-        fields.map { field in
-            let raw = read(field.field) ?? ""
-            return field.isHost ? HostName.normalized(raw) : raw
+    /// The group-by values of a hit, or nil when it lacks one of the fields (it then joins no group:
+    /// see Rules/README.md, "Group-by values").
+    private mutating func groupValues(_ fields: [GroupField], read: (String) -> String?) -> [String]? {
+        var values: [String] = []
+        values.reserveCapacity(fields.count)
+        for field in fields {
+            guard let raw = read(field.field) else { return nil }
+            values.append(field.isHost ? hostKeys.key(raw) : field.isAccount ? raw.lowercased() : raw)
         }
+        return values
     }
 
     /// A group's key: its group-by values joined with U+001F (the value itself when there is one).
@@ -531,7 +504,7 @@ struct CorrelationCore {
             let alert = chainQueue.removeFirst()
             let groupMap = Dictionary(alert.group.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             for route in chainRoutes[alert.ruleIndex] {
-                let values = Self.groupValues(route.groupFields) { groupMap[$0] }
+                guard let values = groupValues(route.groupFields, read: { groupMap[$0] }) else { continue }
                 let text = route.valueField.flatMap { groupMap[$0] }
                 let entry = FamilyEntry(time: alert.end.ticks, number: text.flatMap(parseNumber) ?? .nan, hit: -1, source: route.source)
                 let key = Self.key(values)
@@ -553,7 +526,10 @@ extension CorrelationCore.DetectionRouting {
         var valuePlan = -1
         if let field = valueField {
             valuePlan = valuePlans.firstIndex(of: field) ?? valuePlans.count
-            if valuePlan == valuePlans.count { valuePlans.append(field) }
+            if valuePlan == valuePlans.count {
+                valuePlans.append(field)
+                valuePlanFields.append(field.split(separator: CorrelationRule.fieldListSeparator, omittingEmptySubsequences: false).map(String.init))
+            }
         }
         routes.append(
             CorrelationCore.DetectionRoute(

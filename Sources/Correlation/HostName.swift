@@ -26,6 +26,14 @@ public enum HostName {
         return hostFields.contains(lower) || lower.contains("host")
     }
 
+    /// True when a group-by key or field names an account (`User`, `TargetUserName`, `SubjectUserName`,
+    /// `AccountName`, or any key containing `user`, any case), whose values Windows compares
+    /// case-insensitively.
+    public static func isAccountKey(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        return lower.contains("user") || lower == "accountname" || lower == "targetaccount"
+    }
+
     /// The normalized form of a host name or address (see the type's documentation).
     public static func normalized(_ raw: String) -> String {
         var text = raw.trimmingWhitespace().lowercased()
@@ -56,5 +64,37 @@ public enum HostName {
             if body.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) { return String(candidate) }
         }
         return nil
+    }
+}
+
+/// Group-by keys for host names in correlation rules: a short name and its FQDN are one group,
+/// two FQDNs that differ only in their domain are two.
+///
+/// `RDS01`, `rds01.corp.example` and `RDS01.CORP.EXAMPLE.` fall in group `rds01`; once
+/// `rds01.corp.example` has been seen, `rds01.lab.example` is another machine and gets its own
+/// group, `rds01.lab.example`. A bare name joins the first domain seen with that name (in event
+/// time order). Addresses are grouped as ``HostName/normalized(_:)`` gives them.
+struct HostGroupKeys {
+    /// First DNS label → the domain first seen with it.
+    private var firstDomain: [String: String] = [:]
+
+    /// The group key of a host name or address.
+    mutating func key(_ raw: String) -> String {
+        var text = raw.trimmingWhitespace().lowercased()
+        while text.hasPrefix("\\") { text.removeFirst() }
+        while text.hasSuffix(".") { text.removeLast() }
+        if let address = HostName.ipAddress(text) { return address }
+        guard let dot = text.firstIndex(of: ".") else { return text }
+        let label = String(text[..<dot])
+        let domain = String(text[text.index(after: dot)...])
+        switch firstDomain[label] {
+        case nil:
+            firstDomain[label] = domain
+            return label
+        case domain?:
+            return label
+        default:
+            return text
+        }
     }
 }

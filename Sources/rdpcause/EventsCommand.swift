@@ -15,25 +15,70 @@ struct EventsCommand: ParsableCommand {
             printed on standard error as `file:line:column: severity: message`. Field names are documented in \
             README.md ("NDJSON event format").
 
+            --since, --until, --channel and --event-id leave events out. --sort time prints the events in event \
+            time across all inputs (it holds the output in memory until the inputs are read); without it, events \
+            are printed as they are read, in file order.
+
             Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
 
+    /// The orders `events` prints in.
+    enum Order: String, ExpressibleByArgument, CaseIterable {
+        case file, time
+    }
+
     @Argument(help: "Files, folders or archives to read.")
     var paths: [String]
+
+    @Option(help: "Leave out events before this time (YYYY-MM-DD, or ISO 8601; UTC unless it has an offset).")
+    var since: String?
+
+    @Option(help: "Leave out events after this time (same forms as --since).")
+    var until: String?
+
+    @Option(help: "Keep only events of this channel, e.g. System (any letter case; repeat for several).")
+    var channel: [String] = []
+
+    @Option(help: "Keep only events with this id (repeat for several).")
+    var eventId: [UInt32] = []
+
+    @Option(help: "Print in file order (as read) or in event time across all inputs.")
+    var sort: Order = .file
+
+    func validate() throws {
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, EventFilter.time(value) == nil {
+                throw ValidationError(TerminalSafe.line("\(name) '\(value)' is not a time: use \(EventFilter.timeForms)"))
+            }
+        }
+    }
 
     mutating func run() throws {
         let output = BufferedOutput(descriptor: 1)
         let errors = BufferedOutput(descriptor: 2)
+        let filter = EventFilter(
+            since: since.flatMap(EventFilter.time), until: until.flatMap(EventFilter.time), channels: channel, eventIDs: eventId)
+        let inTime = sort == .time
+        var held: [(time: EventTimestamp, sequence: Int, line: [UInt8])] = []
         let importer = EventImporter(
             handlers: ImportHandlers(
-                onEvent: { event in output.write(NDJSON.line(for: event)) },
+                onEvent: { event in
+                    guard filter.keeps(event) else { return }
+                    if inTime {
+                        held.append((event.time, held.count, NDJSON.line(for: event)))
+                    } else {
+                        output.write(NDJSON.line(for: event))
+                    }
+                },
                 onDiagnostic: { diagnostic in errors.writeLine(diagnostic.description) },
                 onDocument: { document in
                     errors.writeLine("\(document.source): note: text document, not an event log (read by `analyze`)")
                 }
             ))
         importer.importPaths(paths)
+        held.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+        for entry in held { output.write(entry.line) }
         output.flush()
         errors.flush()
         if importer.statistics.errors > 0 {

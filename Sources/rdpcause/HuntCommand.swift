@@ -47,17 +47,23 @@ struct HuntCommand: ParsableCommand {
             replaces that rule (noted once on standard error). `--no-builtin-rules` hunts with the named folders \
             alone. Inputs are read as by `rdpcause events` (files, folders, archives).
 
-            Output (standard output), chosen with --format:
-              table   (default) one row per match: time, level, rule, computer,
-                      channel and event ID, origin
-              ndjson  one JSON object per match:
-                      {"type":"detection",
-                       "rule":{"id","name","title","level"},
-                       "time","computer","channel","provider",
-                       "eventId","recordId","origin"}
+            Output (standard output) is a timeline: one row per detection and per correlation alert, sorted by \
+            event time across all inputs (newest-first exports and any file order give the same timeline). \
+            Columns: Timestamp, Level, Rule, Computer, Channel, EventID, RecordID, Details, Origin. Details are \
+            the rule's `fields:` as `Name: value ¦ Name: value` (without them: the logon fields of Security \
+            events, the service fields of System events, otherwise the event's first six data fields). Chosen \
+            with --format:
+              table       (default) aligned columns
+              csv         one header line, RFC 4180; a cell starting with =, +, -, @ is prefixed with ' and \
+            quoted, so a spreadsheet never runs it as a formula
+              ndjson      per detection {"type":"detection", "rule":{"id","name","title","level"}, "time", \
+            "computer", "channel", "provider", "eventId", "recordId", "details", "matched":{the fields the rule \
+            tests}, "event":{the object `rdpcause events` prints}, "origin":{"source","line","offset"}}; per \
+            correlation {"type":"correlation", …}
+              timesketch  JSON lines for Timesketch: "message", "datetime", "timestamp_desc" and the columns
 
-            In NDJSON, `origin` is the string "file:line" of the event's `<Event` tag (archive members as \
-            "archive.zip!member:line"), and absent rule fields are null.
+            --min-level, --since, --until and --computer leave rows out; standard error then gets the rows per \
+            level and per rule, and a summary line.
 
             Rule problems are printed on standard error as `file:line:column: severity: message [code]` \
             (warnings and errors; `rdpcause rules lint` shows notes too), then a summary line. A rule whose \
@@ -69,21 +75,36 @@ struct HuntCommand: ParsableCommand {
             """
     )
 
-    /// Output formats of `hunt`.
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table
-        case ndjson
-    }
-
     @OptionGroup var rules: RuleSourceOptions
 
-    @Option(help: "Output format: table or ndjson.")
-    var format: Format = .table
+    @Option(help: "Output format: table, ndjson, csv or timesketch.")
+    var format: HuntFormat = .table
+
+    @Option(help: "Leave out rows below this level: informational, low, medium, high or critical.")
+    var minLevel: HuntLevel = .informational
+
+    @Option(help: "Leave out events before this time (YYYY-MM-DD, or ISO 8601; UTC unless it has an offset).")
+    var since: String?
+
+    @Option(help: "Leave out events after this time (same forms as --since).")
+    var until: String?
+
+    @Option(help: "Keep only rows of this machine (a short name matches its FQDN; repeat for several).")
+    var computer: [String] = []
 
     @OptionGroup var loading: RuleLoadingOptions
 
     @Argument(help: "Files, folders or archives of exported event logs.")
     var paths: [String]
+
+    func validate() throws {
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, EventFilter.time(value) == nil {
+                throw ValidationError(
+                    TerminalSafe.line("\(name) '\(value)' is not a time: use \(EventFilter.timeForms)"))
+            }
+        }
+    }
 
     mutating func run() throws {
         let output = BufferedOutput(descriptor: 1)
@@ -100,19 +121,20 @@ struct HuntCommand: ParsableCommand {
         for problem in hunt.problems { errors.writeLine(problem.description) }
         errors.flush()
 
-        var table = MatchTable()
+        let filter = TimelineFilter(
+            minimumLevel: minLevel.timeline, since: since.flatMap(EventFilter.time), until: until.flatMap(EventFilter.time),
+            computers: computer)
+        // Rows are kept compact and sorted by event time at the end, so inputs in any order (and
+        // newest-first exports) give one timeline.
+        var rows: [(row: TimelineRow, sequence: Int)] = []
         var matchCount = 0
-        let format = self.format
         let importer = EventImporter(
             handlers: ImportHandlers(
                 onEvent: { event in
                     hunt.process(event) { index in
-                        let rule = catalog.rules[index]
                         matchCount += 1
-                        switch format {
-                        case .ndjson: output.write(DetectionJSON.line(rule: rule, event: event))
-                        case .table: table.append(rule: rule, event: event)
-                        }
+                        let row = TimelineRow(rule: catalog.rules[index], event: event)
+                        if filter.keeps(row) { rows.append((row, rows.count)) }
                     }
                 },
                 onDiagnostic: { diagnostic in errors.writeLine(diagnostic.description) }))
@@ -121,19 +143,24 @@ struct HuntCommand: ParsableCommand {
         let gaps = hunt.gaps.diagnostics(rules: catalog.rules)
         for diagnostic in gaps { errors.write(diagnostic.description + "\n") }
         for alert in alerts {
-            switch format {
-            case .ndjson: output.write(CorrelationJSON.line(alert))
-            case .table: table.append(alert: alert)
-            }
+            let row = TimelineRow(alert: alert)
+            if filter.keeps(row) { rows.append((row, rows.count)) }
         }
-        if format == .table {
-            output.write(table.render())
-        }
+        rows.sort { ($0.row.time, $0.sequence) < ($1.row.time, $1.sequence) }
+        output.write(format.timeline.render(rows.map(\.row)))
+        var summary = TimelineSummary()
+        for entry in rows { summary.count(entry.row) }
+        for line in summary.lines() { errors.writeLine(TerminalSafe.line(line)) }
         let statistics = importer.statistics
+        let leftOut: String =
+            hunt.problems.isEmpty
+            ? "" : "; \(hunt.problems.count) correlation rule\(hunt.problems.count == 1 ? "" : "s") left out (see the errors above)"
+        let shown = rows.count == matchCount + alerts.count ? "" : "; \(rows.count) shown after filtering"
         errors.write(
-            "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") and \(alerts.count) correlation alert\(alerts.count == 1 ? "" : "s") in \(statistics.events) events; "
+            "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") and \(alerts.count) correlation alert\(alerts.count == 1 ? "" : "s") in \(statistics.events) events\(shown); "
                 + "\(engine.evaluatedRuleCount) of \(catalog.rules.count) rules evaluated, "
                 + "\(catalog.rejectedRules) not loaded (\(catalog.errorCount) errors, \(catalog.warningCount) warnings)"
+                + leftOut
                 + (gaps.isEmpty ? "" : "; \(gaps.count) rule(s) not evaluated on some events (see the warnings above)") + "\n")
         if catalog.errorCount > 0 || statistics.errors > 0 || !hunt.problems.isEmpty {
             throw ExitCode(ExitStatus.inputError)
@@ -141,78 +168,16 @@ struct HuntCommand: ParsableCommand {
     }
 }
 
-/// The NDJSON form of one detection.
-enum DetectionJSON {
-    /// `{"type":"detection","rule":{…},"time",…,"origin":"file:line"}` and a newline.
-    static func line(rule: SigmaRule, event: WinEvent) -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        json.member("type", "detection")
-        json.key("rule")
-        json.beginObject()
-        json.member("id", rule.id)
-        json.member("name", rule.name)
-        json.member("title", rule.title)
-        json.member("level", rule.level)
-        json.endObject()
-        json.member("time", event.time.description)
-        json.member("computer", event.computer)
-        json.member("channel", event.channel)
-        json.member("provider", event.provider)
-        json.member("eventId", event.eventID)
-        json.member("recordId", event.recordID)
-        json.member("origin", event.origin.description)
-        json.endObject()
-        json.newline()
-        return json.bytes
-    }
+/// `--format` of `hunt` (the library's ``TimelineFormat``).
+enum HuntFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, ndjson, csv, timesketch
+
+    var timeline: TimelineFormat { TimelineFormat(rawValue: rawValue) ?? .table }
 }
 
-/// Matches collected for the aligned table output.
-///
-/// Every cell comes from a rule or an event, so each is made terminal-safe (``TerminalSafe``)
-/// before the column widths are measured: no escape sequence, bidi override or newline reaches
-/// the terminal, and the columns stay aligned.
-struct MatchTable {
-    private var rows: [[String]] = []
-    private static let header = ["TIME", "LEVEL", "RULE", "COMPUTER", "EVENT", "ORIGIN"]
+/// `--min-level` of `hunt` (the library's ``TimelineLevel``).
+enum HuntLevel: String, ExpressibleByArgument, CaseIterable {
+    case informational, low, medium, high, critical
 
-    private mutating func append(_ cells: [String]) {
-        rows.append(cells.map { TerminalSafe.line($0) })
-    }
-
-    mutating func append(rule: SigmaRule, event: WinEvent) {
-        append([
-            event.time.iso8601(fractionDigits: 3), rule.level ?? "-", rule.title, event.computer,
-            "\(event.channel) \(event.eventID)", event.origin.description,
-        ])
-    }
-
-    mutating func append(alert: CorrelationAlert) {
-        let group = alert.group.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        append([
-            alert.time.iso8601(fractionDigits: 3), alert.level ?? "-", "\(alert.title) [\(alert.type)\(group.isEmpty ? "" : " " + group)]",
-            alert.events.first?.computer ?? "-", "\(alert.events.count) event(s)", alert.events.first?.origin.description ?? "-",
-        ])
-    }
-
-    func render() -> String {
-        guard !rows.isEmpty else { return "no matches\n" }
-        var widths = Self.header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            var text = ""
-            for (index, cell) in cells.enumerated() {
-                if index == cells.count - 1 {
-                    text += cell
-                } else {
-                    text += cell + String(repeating: " ", count: widths[index] - cell.count + 2)
-                }
-            }
-            return text + "\n"
-        }
-        return line(Self.header) + rows.map(line).joined()
-    }
+    var timeline: TimelineLevel { TimelineLevel(rawValue: rawValue) ?? .informational }
 }

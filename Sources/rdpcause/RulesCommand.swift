@@ -1,4 +1,5 @@
 import ArgumentParser
+import Correlation
 import Diagnosis
 import EventImport
 import SigmaKit
@@ -50,6 +51,8 @@ struct RulesLintCommand: ParsableCommand {
         let catalog = pack.catalog
         printRuleDiagnostics(catalog, to: errors, minimum: .note)
         for diagnostic in pack.causeDiagnostics { errors.writeLine(diagnostic.description) }
+        let correlationProblems = CompiledCorrelations(catalog: catalog).problems
+        for problem in correlationProblems { errors.writeLine("\(problem.description) [correlation]") }
         printOverrides(pack.overrides, to: errors)
         let evaluated = pack.engine.evaluatedRuleCount
         let causeErrors = pack.causeDiagnostics.count { $0.severity == "error" }
@@ -57,10 +60,10 @@ struct RulesLintCommand: ParsableCommand {
         errors.write(
             "lint: \(catalog.filesRead) files, \(catalog.rules.count) rules loaded (\(evaluated) evaluated), "
                 + "\(catalog.rejectedRules) not loaded, \(pack.causes.count) causes; "
-                + "\(catalog.errorCount + causeErrors) errors, \(catalog.warningCount) warnings"
+                + "\(catalog.errorCount + causeErrors + correlationProblems.count) errors, \(catalog.warningCount) warnings"
                 + (backtracking == 0 ? "" : " (\(backtracking) regular expression(s) with nested quantifiers)")
                 + "; rules \(pack.version)\n")
-        if catalog.errorCount + causeErrors > 0 {
+        if catalog.errorCount + causeErrors + correlationProblems.count > 0 {
             throw ExitCode(ExitStatus.negative)
         }
     }

@@ -43,9 +43,9 @@ struct ModifierTests {
         #expect(matches("CommandLine|contains: ['-noprofile', '-windowstyle']"))
     }
 
-    @Test func allOnASingleValueIsAWarning() {
+    @Test func allOnASingleValueIsAnError() {
         let found = diagnostics("CommandLine|contains|all: 'x'")
-        #expect(found.contains { $0.severity == .warning && $0.code == .invalidModifierChain })
+        #expect(found.contains { $0.severity == .error && $0.code == .invalidModifierChain })
     }
 
     @Test func regularExpressionsAreCaseSensitiveUnlessTheIFlagIsGiven() {

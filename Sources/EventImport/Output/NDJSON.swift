@@ -66,12 +66,18 @@ public enum NDJSON {
             json.endArray()
             json.endObject()
         }
+        writeOrigin(event.origin, to: &json)
+        json.endObject()
+    }
+
+    /// Writes `"origin":{"source","line","offset"}` into the open object (the form every
+    /// NDJSON output of rdpcause uses for where an event was read).
+    public static func writeOrigin(_ origin: EventOrigin, to json: inout JSONWriter) {
         json.key("origin")
         json.beginObject()
-        json.member("source", event.origin.source)
-        json.member("line", event.origin.line)
-        json.member("offset", event.origin.byteOffset)
-        json.endObject()
+        json.member("source", origin.source)
+        json.member("line", origin.line)
+        json.member("offset", origin.byteOffset)
         json.endObject()
     }
 

@@ -290,9 +290,7 @@ struct DetectionParser {
         let negate = modifiers.contains(.neq)
         let cased = modifiers.contains(.cased)
         if requireAll && valueNodes.count == 1 && valueNode.sequence == nil {
-            collector.report(
-                .warning, .invalidModifierChain, at: reportNode,
-                "\(label): 'all' on a single value has no effect (the specification does not allow it)")
+            return reject("'all' needs a list of values; the specification does not allow it on a single value")
         }
 
         if modifiers.contains(.expand) {
@@ -578,6 +576,10 @@ struct DetectionParser {
         }
         if hasNull && requireAll {
             return reject("'all' cannot be combined with a null value")
+        }
+        if hasNull && valueNode.sequence != nil {
+            return reject(
+                "null cannot be one value of a list (the specification's invalid example); write `\(fieldName): null` as a selection of its own and OR it in the condition")
         }
         return finish(groups, at: reportNode, label: label, hasNull: hasNull, requireAll: requireAll, negate: negate, fieldName, isKeyword)
     }

@@ -68,6 +68,9 @@ public struct RuleLoader: Sendable {
     /// The folder name below which files are not Sigma rules (the project's cause definitions).
     public static let causesFolderName = "causes"
 
+    /// The folder name of the pySigma processing pipelines shipped with the rules (not rules either).
+    public static let pipelinesFolderName = "pysigma"
+
     /// Creates a loader.
     public init(placeholders: [String: [String]] = [:]) {
         self.placeholders = placeholders
@@ -183,7 +186,9 @@ public struct RuleLoader: Sendable {
         while let relative = enumerator.nextObject() as? String {
             let components = relative.split(separator: "/")
             if components.contains(where: { $0.hasPrefix(".") }) { continue }
-            if components.dropLast().contains(where: { $0 == Substring(Self.causesFolderName) }) { continue }
+            if components.dropLast().contains(where: { $0 == Substring(Self.causesFolderName) || $0 == Substring(Self.pipelinesFolderName) }) {
+                continue
+            }
             let lowered = relative.lowercased()
             guard lowered.hasSuffix(".yml") || lowered.hasSuffix(".yaml") else { continue }
             let full = (directory as NSString).appendingPathComponent(relative)
@@ -327,8 +332,10 @@ public struct RuleLoader: Sendable {
         }
         if let level, !["informational", "low", "medium", "high", "critical"].contains(level) {
             collector.report(
-                .warning, .invalidAttribute, at: root["level"],
-                "'level' '\(level)' is not one of informational, low, medium, high, critical")
+                .error, .invalidAttribute, at: root["level"],
+                "'level' '\(level)' is not one of informational, low, medium, high, critical; the rule is not loaded")
+            catalog.rejectedRules += 1
+            return
         }
         guard let title, !title.isEmpty else {
             collector.report(.error, .missingAttribute, at: document, "the rule has no 'title'; it is not loaded")
@@ -423,7 +430,16 @@ public struct RuleLoader: Sendable {
                 correlation.condition["expression"] = scalar.string
             } else if let pairs = condition.mapping {
                 for (key, value) in pairs {
-                    if let key = key.scalar?.string, let value = value.scalar?.string { correlation.condition[key] = value }
+                    guard let key = key.scalar?.string else { continue }
+                    if let value = value.scalar?.string {
+                        correlation.condition[key] = value
+                    } else if key == "field", let list = value.sequence?.compactMap({ $0.scalar?.string }), !list.isEmpty {
+                        // A list of fields (value_count over their combinations), kept as one text.
+                        correlation.condition[key] = list.joined(separator: CorrelationRule.fieldListSeparator)
+                    } else {
+                        collector.report(
+                            .error, .invalidAttribute, at: value, "condition.\(key) must be a single value; the rule is not loaded")
+                    }
                 }
             }
         }

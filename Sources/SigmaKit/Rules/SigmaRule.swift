@@ -148,8 +148,11 @@ public struct CorrelationRule: Sendable, Hashable {
     /// `correlation.timespan` as written, e.g. `5m`.
     public var timespan: String?
     /// `correlation.condition` as its key/value pairs (`gte: 2`, `field: X`), or a boolean expression
-    /// string under the key `expression`.
+    /// string under the key `expression`. A list of fields is one text, its names joined with
+    /// ``fieldListSeparator``.
     public var condition: [String: String]
+    /// Joins the names of a `condition.field` list (U+001F, which no field name contains).
+    public static let fieldListSeparator = "\u{1F}"
     /// `correlation.aliases`: alias → (rule → field).
     public var aliases: [String: [String: String]]
     /// `correlation.generate` (or top-level `generate`).
@@ -169,6 +172,22 @@ public struct Detection: Sendable {
 
     var searches: [NamedSearch]
     var condition: ConditionNode
+
+    /// The names of the fields the detection tests, each once.
+    public var fieldNames: [String] {
+        var names: [String] = []
+        var seen = Set<String>()
+        func collect(_ node: SearchNode) {
+            switch node {
+            case .fields(let items):
+                for item in items where seen.insert(item.fieldName).inserted { names.append(item.fieldName) }
+            case .keywords: break
+            case .anyOf(let nodes), .allOf(let nodes): nodes.forEach(collect)
+            }
+        }
+        searches.forEach { collect($0.node) }
+        return names
+    }
 }
 
 /// One search identifier and its definition.

@@ -55,9 +55,10 @@ enum RulePack {
     /// An engine over every rule of `Rules/`.
     static let engine = SigmaEngine(rules: catalog.rules)
 
-    /// The pack's rules as loaded from `Rules/sigma/`.
+    /// The pack's detection rules as loaded from `Rules/sigma/` (its correlation rules, in
+    /// `Rules/sigma/siem/`, are tested in CorrelationTests).
     static var packRules: [SigmaRule] {
-        catalog.rules.filter { $0.source.hasPrefix(packFolder + "/") }
+        catalog.rules.filter { $0.source.hasPrefix(packFolder + "/") && $0.correlation == nil }
     }
 
     /// The names of the pack's rules that match `event` (rules of other packs are left out, so that
