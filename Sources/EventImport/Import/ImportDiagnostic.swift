@@ -44,6 +44,8 @@ public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertib
         case fieldLimit = "field-limit"
         /// An `Event` element of another namespace, which is not read as a record.
         case foreignEvent = "foreign-event"
+        /// A damaged part of a binary `.evtx` log: a chunk, a record or bytes that are neither.
+        case damagedLog = "damaged-log"
     }
 
     /// How bad the problem is.
