@@ -11,20 +11,45 @@ struct EvtxPairedCorpusTests {
         #expect(EvtxCorpus.dirty.count == 21)
     }
 
+    /// Records the XML lacks because its converter stops reading a chunk at the first damaged
+    /// record, while this reader skips that record and reads the rest of the chunk: file → count.
+    static let recoveredBeyondXML: [String: Int] = [
+        "omerbenamram-evtx__sample-with-zero-data-size-event.evtx.zst": 114,
+        "omerbenamram-evtx__2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS-Operational.evtx.zst": 40,
+        "omerbenamram-evtx__2-vss_0-Microsoft-Windows-TerminalServices-RemoteConnectionManager-Operational.evtx.zst": 21,
+    ]
+
+    /// Events are compared record by record (the XML lists a wrapped log oldest chunk first, this
+    /// reader in file order).
     @Test(arguments: EvtxCorpus.paired)
     func evtxGivesTheEventsOfItsXML(entry: EvtxCorpus.Entry) throws {
         let xmlName = try #require(entry.pairedXML)
         let evtx = importPaths([EvtxCorpus.evtxPath(entry.file)])
         let xml = importPaths([EvtxCorpus.xmlPath(xmlName)])
-        #expect(evtx.diagnostics.isEmpty, "\(evtx.diagnostics.prefix(5).map(\.description))")
         #expect(xml.events.count == entry.pairedCount)
-        #expect(evtx.events.count == xml.events.count)
+        let recovered = Self.recoveredBeyondXML[entry.file] ?? 0
+        #expect(evtx.events.count == xml.events.count + recovered)
+        if recovered == 0 {
+            #expect(evtx.diagnostics.isEmpty, "\(evtx.diagnostics.prefix(5).map(\.description))")
+        } else {
+            #expect(evtx.errors.contains { $0.kind == .damagedLog }, "the damaged record is reported")
+        }
+        var byRecord: [UInt64: [WinEvent]] = [:]
+        for event in evtx.events { byRecord[event.recordID ?? .max, default: []].append(event) }
         var mismatches: [String] = []
-        for (index, (mine, theirs)) in zip(evtx.events, xml.events).enumerated() {
+        for theirs in xml.events {
+            let key = theirs.recordID ?? .max
+            guard var candidates = byRecord[key], !candidates.isEmpty else {
+                mismatches.append("record \(key): not read from the .evtx")
+                continue
+            }
+            let mine = candidates.removeFirst()
+            byRecord[key] = candidates
             if let difference = evtxMismatch(evtx: mine, xml: theirs) {
-                mismatches.append("event \(index) (record \(theirs.recordID.map(String.init) ?? "?")): \(difference)")
+                mismatches.append("record \(key): \(difference)")
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) mismatches; first: \(mismatches.prefix(3))")
+        #expect(byRecord.values.reduce(0) { $0 + $1.count } == recovered)
     }
 }

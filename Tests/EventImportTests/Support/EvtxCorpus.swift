@@ -68,6 +68,9 @@ func evtxMismatch(evtx: WinEvent, xml: WinEvent) -> String? {
     var right = xml
     left.time = .epoch
     right.time = .epoch
+    // Not one of the four: some records (TraceLogging providers) store a RenderingInfo element in
+    // the binary record itself; the converter that made the XML leaves it out, this reader keeps it.
+    if right.rendering == nil && left.rendering != nil { left.rendering = nil }
     left.origin = EventOrigin(source: "", line: 0)
     right.origin = left.origin
     let leftFields = left.fields
