@@ -30,7 +30,10 @@ struct EvtxPairedCorpusTests {
         let recovered = Self.recoveredBeyondXML[entry.file] ?? 0
         #expect(evtx.events.count == xml.events.count + recovered)
         if recovered == 0 {
-            #expect(evtx.diagnostics.isEmpty, "\(evtx.diagnostics.prefix(5).map(\.description))")
+            // A wrapped or cleared log keeps older records in its chunks' free space: one warning says so.
+            let problems = evtx.diagnostics.filter { !$0.message.contains("left from before the log was cleared or wrapped") }
+            #expect(problems.isEmpty, "\(problems.prefix(5).map(\.description))")
+            #expect(evtx.warnings.count <= 1)
         } else {
             #expect(evtx.errors.contains { $0.kind == .damagedLog }, "the damaged record is reported")
         }

@@ -32,6 +32,9 @@ struct EvtxChunkHeader {
         } else {
             recordsEnd = min(freeSpace, bytes.count)
         }
+        // Flag 0x4: the chunk was written without checksums (the stored values are zero).
+        let flags = (try? bytes.u32(120)) ?? 0
+        guard flags & 0x4 == 0 else { return }
         let storedHeader = (try? bytes.u32(124)) ?? 0
         let computedHeader = CRC32.checksum(
             UnsafeRawBufferPointer(rebasing: bytes.bytes[128..<512]),
@@ -46,6 +49,26 @@ struct EvtxChunkHeader {
                 warnings.append("its records' checksum does not match (stored 0x\(String(storedData, radix: 16)), computed 0x\(String(computedData, radix: 16))); each record was checked on its own")
             }
         }
+    }
+
+    /// The record frames whole in `range` (free space): records left from an earlier use of the
+    /// chunk, found by their signature. Returns their count and lowest and highest numbers.
+    static func leftoverRecords(_ bytes: ChunkBytes, in range: Range<Int>) -> (count: Int, numbers: ClosedRange<UInt64>?) {
+        var count = 0
+        var lowest = UInt64.max
+        var highest = UInt64.min
+        var position = range.lowerBound
+        while position + EvtxRecordFrame.minimumSize <= range.upperBound {
+            if bytes.bytes[position] == 0x2A, let frame = EvtxRecordFrame(bytes, at: position, end: range.upperBound) {
+                count += 1
+                lowest = min(lowest, frame.recordNumber)
+                highest = max(highest, frame.recordNumber)
+                position += frame.size
+            } else {
+                position += 1
+            }
+        }
+        return (count, count > 0 ? lowest...highest : nil)
     }
 
     /// True when every byte of the chunk is zero: space Windows allocated and never used.

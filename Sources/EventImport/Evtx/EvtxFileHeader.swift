@@ -20,6 +20,8 @@ struct EvtxFileHeader {
         let major = (try? bytes.u16(38)) ?? 0
         if major != 3 { problems.append("the file header gives format version \(major), not 3") }
         declaredChunks = Int((try? bytes.u16(42)) ?? 0)
+        // Flag 0x4: written without checksums.
+        guard ((try? bytes.u32(120)) ?? 0) & 0x4 == 0 else { return }
         let stored = (try? bytes.u32(124)) ?? 0
         let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes.bytes[0..<120]))
         if stored != computed {

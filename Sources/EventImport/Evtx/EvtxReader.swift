@@ -19,7 +19,11 @@ final class EvtxReader: StreamSink {
     private var filled = 0
     private var headerRead = false
     private var chunkIndex = 0
-    private var unusedChunks = 0
+    /// Whole records found in free space, and in how many chunks.
+    private var leftoverRecords = 0
+    private var leftoverChunks = 0
+    /// The chunks in use according to the file header.
+    private var declaredChunks = 0
     private(set) var isDone = false
 
     init(source: String, context: ImportContext) {
@@ -76,6 +80,13 @@ final class EvtxReader: StreamSink {
         if filled > 0 {
             readChunk(count: filled)
         }
+        if leftoverRecords > 0 {
+            report(
+                .warning, .damagedLog,
+                message:
+                    "the free space of \(leftoverChunks) chunk(s) holds \(leftoverRecords) record(s) left from before the log "
+                    + "was cleared or wrapped; they are no longer part of the log and were not read")
+        }
         if state.pointee.eventsEmitted == 0 && state.pointee.diagnosticsReported == 0 {
             report(.warning, .noEvents, message: "the log holds no event records")
         }
@@ -91,6 +102,7 @@ final class EvtxReader: StreamSink {
         } else {
             headerRead = true
             let header = EvtxFileHeader(bytes(count))
+            declaredChunks = header.declaredChunks
             for problem in header.problems { report(.warning, .damagedLog, message: "\(problem); the chunks were read regardless") }
         }
     }
@@ -109,6 +121,10 @@ final class EvtxReader: StreamSink {
         if EvtxChunkHeader.isUnused(chunk) {
             if !complete {
                 report(.error, .truncated, message: "the file ends \(count) bytes into \(place), which holds only zeros")
+            } else if index < declaredChunks {
+                report(
+                    .error, .damagedLog,
+                    message: "\(place) holds only zeros, though the file header counts \(declaredChunks) chunks in use; it was skipped")
             }
             return
         }
@@ -164,10 +180,23 @@ final class EvtxReader: StreamSink {
             position += frame.size
             if frame.recordNumber == header.lastRecordID {
                 reportLeftovers(chunk, position..<end, place: place, lastRecord: frame.recordNumber)
+                reportRecordsInFreeSpace(chunk, end..<chunk.count, place: place)
                 return
             }
         }
         if let start = damagedStart { reportDamagedBytes(chunk, start..<end, place: place) }
+        reportRecordsInFreeSpace(chunk, end..<chunk.count, place: place)
+    }
+
+    /// Counts whole records in the chunk's free space: left from before the log was cleared or
+    /// wrapped, they are no longer part of the log and are not read as its events; ``finish()``
+    /// reports them once for the file.
+    private func reportRecordsInFreeSpace(_ chunk: ChunkBytes, _ range: Range<Int>, place: String) {
+        guard !range.isEmpty else { return }
+        let (count, _) = EvtxChunkHeader.leftoverRecords(chunk, in: range)
+        guard count > 0 else { return }
+        leftoverRecords += count
+        leftoverChunks += 1
     }
 
     /// Reports bytes in the record area that form no whole record.
