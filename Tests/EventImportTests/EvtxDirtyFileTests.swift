@@ -107,6 +107,16 @@ struct EvtxDirtyFileTests {
         #expect(result.warnings.map(\.message).contains { $0.contains("holds 38 record(s)") })
     }
 
+    /// An `ElfFile` signature is read as a binary log wherever it is, even cut short in its header.
+    @Test func fileCutInsideItsHeaderIsReportedAsTruncated() throws {
+        let bytes = Array("ElfFile\0".utf8) + [UInt8](repeating: 0, count: 120)
+        let result = importBytes(bytes, source: "mystery.bin")
+        let error = try #require(result.errors.first)
+        #expect(result.errors.count == 1 && result.events.isEmpty)
+        #expect(error.kind == .truncated && error.source == "mystery.bin")
+        #expect(error.message.contains("ends inside its 4096-byte header"))
+    }
+
     /// Streaming: the same events whatever the read size (a chunk split across reads at odd places).
     @Test func oddReadSizesGiveTheSameEvents() throws {
         let path = EvtxCorpus.evtxPath("omerbenamram-evtx__new-user-security.evtx.zst")

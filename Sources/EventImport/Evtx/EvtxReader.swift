@@ -84,8 +84,8 @@ final class EvtxReader: StreamSink {
             report(
                 .warning, .damagedLog,
                 message:
-                    "the free space of \(leftoverChunks) chunk(s) holds \(leftoverRecords) record(s) left from before the log "
-                    + "was cleared or wrapped; they are no longer part of the log and were not read")
+                    "the free space of \(leftoverChunks) chunk(s) holds \(leftoverRecords) record(s) that are not part of the "
+                    + "log (left from an earlier use of the chunks: a log cleared or wrapped, or an export); they were not read")
         }
         if state.pointee.eventsEmitted == 0 && state.pointee.diagnosticsReported == 0 {
             report(.warning, .noEvents, message: "the log holds no event records")
