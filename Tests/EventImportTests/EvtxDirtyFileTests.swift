@@ -117,6 +117,20 @@ struct EvtxDirtyFileTests {
         #expect(error.message.contains("ends inside its 4096-byte header"))
     }
 
+    /// An `.evtx` is read wherever it is: a tar member and a zip member give the events of the file.
+    @Test func evtxInsideArchivesIsReadNatively() throws {
+        let path = EvtxCorpus.evtxPath("omerbenamram-evtx__new-user-security.evtx.zst")
+        let whole = importPaths([path])
+        let compressed = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let plain = zstdDecompress(compressed)
+        #expect(plain.count == 69632)
+        for (kind, archive) in [("tar", tarArchive([("logs/Security.evtx", plain)])), ("zip", writeArchive(.zip, [("Security.evtx", plain)]))] {
+            let result = importBytes(archive, source: "case.\(kind)")
+            #expect(result.events.map(\.fields) == whole.events.map(\.fields), "\(kind)")
+            #expect(result.events.first?.origin.source.hasPrefix("case.\(kind)!") == true)
+        }
+    }
+
     /// Streaming: the same events whatever the read size (a chunk split across reads at odd places).
     @Test func oddReadSizesGiveTheSameEvents() throws {
         let path = EvtxCorpus.evtxPath("omerbenamram-evtx__new-user-security.evtx.zst")

@@ -22,29 +22,29 @@ final class BinXmlWalker {
     /// Most substitutions in one template instance.
     static let maxSubstitutions = 8192
 
-    private let builder: UnsafeMutablePointer<EventBuilder>
-    private var chunk = ChunkBytes(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+    let builder: UnsafeMutablePointer<EventBuilder>
+    var chunk = ChunkBytes(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
 
     /// Decoded element and attribute names of the current chunk: chunk offset → bytes in `nameBytes`.
-    private var names: [UInt32: Range<Int>] = [:]
-    private var nameBytes: [UInt8] = []
+    var names: [UInt32: Range<Int>] = [:]
+    var nameBytes: [UInt8] = []
 
     /// The open start tag: its name and attributes as NUL-terminated strings, and where each starts.
-    private var tagBytes: [UInt8] = []
-    private var attributeStarts: [Int] = []
-    private var pointers: [UnsafePointer<CChar>?] = []
-    private var inStartTag = false
-    private var inAttribute = false
-    private var attributeHasText = false
-    private var attributeHasOmittedValue = false
+    var tagBytes: [UInt8] = []
+    var attributeStarts: [Int] = []
+    var pointers: [UnsafePointer<CChar>?] = []
+    var inStartTag = false
+    var inAttribute = false
+    var attributeHasText = false
+    var attributeHasOmittedValue = false
 
-    private var text: [UInt8] = []
-    private var values: [SubstitutionValue] = []
-    private var openElements = 0
-    private var tokenBudget = 0
+    var text: [UInt8] = []
+    var values: [SubstitutionValue] = []
+    var openElements = 0
+    var tokenBudget = 0
 
     /// The origin to give the event whose `<Event>` element starts next.
-    private var pendingOrigin: EventOrigin?
+    var pendingOrigin: EventOrigin?
 
     init(builder: UnsafeMutablePointer<EventBuilder>) {
         self.builder = builder
@@ -83,7 +83,7 @@ final class BinXmlWalker {
 
     // MARK: - Tokens
 
-    private func walk(from start: Int, to end: Int, values range: Range<Int>, inTemplate: Bool, depth: Int) throws(EvtxDamage) {
+    func walk(from start: Int, to end: Int, values range: Range<Int>, inTemplate: Bool, depth: Int) throws(EvtxDamage) {
         guard depth <= Self.maxNesting else {
             throw EvtxDamage(reason: "templates and XML values nest more than \(Self.maxNesting) deep", offset: start)
         }
@@ -140,7 +140,7 @@ final class BinXmlWalker {
                 position += 3
             case 0x09, 0x49:
                 let (name, next) = try readName(at: position + 1)
-                let replacement = Self.entity(nameBytes[name])
+                let replacement = BinXmlText.entity(nameBytes[name])
                 try appendText { $0.append(contentsOf: replacement) }
                 position = next
             case 0x0A:
@@ -158,7 +158,7 @@ final class BinXmlWalker {
     }
 
     /// A name reference: a chunk offset, and the name itself right after it when defined here.
-    private func readName(at position: Int) throws(EvtxDamage) -> (name: Range<Int>, next: Int) {
+    func readName(at position: Int) throws(EvtxDamage) -> (name: Range<Int>, next: Int) {
         let offset = try chunk.u32(position)
         var next = position + 4
         if Int(offset) == next {
@@ -176,7 +176,7 @@ final class BinXmlWalker {
         return (range, next)
     }
 
-    private func openStartTag(at position: Int, hasAttributes: Bool, inTemplate: Bool) throws(EvtxDamage) -> Int {
+    func openStartTag(at position: Int, hasAttributes: Bool, inTemplate: Bool) throws(EvtxDamage) -> Int {
         try finishAttribute()
         guard !inStartTag else { throw EvtxDamage(reason: "an element starts inside a start tag", offset: position) }
         // Template definitions carry a dependency identifier; records and nested values do not.
@@ -195,7 +195,7 @@ final class BinXmlWalker {
 
     /// `>` of a start tag. An element whose only content is an optional substitution with a
     /// NULL value is omitted whole (MS-EVEN6 §3.1.4.7.2).
-    private func closeStartTag(at position: Int, values range: Range<Int>) throws(EvtxDamage) -> Int {
+    func closeStartTag(at position: Int, values range: Range<Int>) throws(EvtxDamage) -> Int {
         try finishAttribute()
         if chunk.count - position >= 6, try chunk.u8(position + 5) == 0x04 {
             let token = try chunk.u8(position + 1)
@@ -217,50 +217,9 @@ final class BinXmlWalker {
         return position + 1
     }
 
-    /// An element whose content is one array substitution is repeated once per item, each with
-    /// one item as its text (MS-EVEN6 §3.1.4.7.5), as Windows renders it.
-    private func expandArray(_ value: SubstitutionValue, at position: Int) throws(EvtxDamage) {
-        let itemType = value.type & ~BinXmlValueType.arrayFlag
-        let bytes = try chunk.slice(value.offset, value.size)
-        var items: [Range<Int>] = []
-        if itemType == BinXmlValueType.string {
-            var start = 0
-            var index = 0
-            while index + 1 < bytes.count {
-                if bytes[index] == 0 && bytes[index + 1] == 0 {
-                    items.append(start..<index)
-                    start = index + 2
-                }
-                index += 2
-            }
-            if start < bytes.count - bytes.count % 2 { items.append(start..<(bytes.count - bytes.count % 2)) }
-        } else {
-            guard let size = BinXmlValueType.itemSize(itemType), bytes.count % size == 0 else {
-                throw EvtxDamage(reason: "an array of type 0x\(String(itemType, radix: 16)) is \(value.size) bytes long", offset: value.offset)
-            }
-            var start = 0
-            while start < bytes.count {
-                items.append(start..<(start + size))
-                start += size
-            }
-        }
-        if items.isEmpty { items.append(0..<0) }
-        for item in items {
-            inStartTag = true
-            try emitStartTag(at: position)
-            let part = UnsafeRawBufferPointer(rebasing: bytes[item])
-            var rendered = true
-            try appendText { rendered = ValueRenderer.append(type: itemType, part, to: &$0) }
-            guard rendered else {
-                throw EvtxDamage(reason: "an array item of type 0x\(String(itemType, radix: 16)) is \(item.count) bytes long", offset: value.offset)
-            }
-            try endElement(at: position)
-        }
-    }
-
     /// Ends the current attribute's value; an attribute whose value was only an omitted optional
     /// substitution is removed.
-    private func finishAttribute() throws(EvtxDamage) {
+    func finishAttribute() throws(EvtxDamage) {
         guard inAttribute else { return }
         inAttribute = false
         if attributeHasOmittedValue && !attributeHasText, attributeStarts.count >= 2 {
@@ -271,7 +230,7 @@ final class BinXmlWalker {
         }
     }
 
-    private func emitStartTag(at position: Int) throws(EvtxDamage) {
+    func emitStartTag(at position: Int) throws(EvtxDamage) {
         guard inStartTag else { throw EvtxDamage(reason: "the end of a start tag outside one", offset: position) }
         inStartTag = false
         tagBytes.withUnsafeBufferPointer { bytes in
@@ -292,7 +251,7 @@ final class BinXmlWalker {
         }
     }
 
-    private func endElement(at position: Int) throws(EvtxDamage) {
+    func endElement(at position: Int) throws(EvtxDamage) {
         guard openElements > 0, !inStartTag else { throw EvtxDamage(reason: "an end tag without an open element", offset: position) }
         openElements -= 1
         builder.pointee.endElement()
@@ -301,7 +260,7 @@ final class BinXmlWalker {
     // MARK: - Text and values
 
     /// Text of a value token (always a string in practice).
-    private func valueText(at position: Int) throws(EvtxDamage) -> Int {
+    func valueText(at position: Int) throws(EvtxDamage) -> Int {
         let type = try chunk.u8(position + 1)
         let units = Int(try chunk.u16(position + 2))
         switch type {
@@ -318,148 +277,27 @@ final class BinXmlWalker {
         }
     }
 
-    private func isNull(index: Int, values range: Range<Int>) -> Bool {
-        guard index < range.count else { return true }
-        let value = values[range.lowerBound + index]
-        return value.type == BinXmlValueType.null
-    }
-
-    private func substitution(at position: Int, optional: Bool, values range: Range<Int>, depth: Int) throws(EvtxDamage) -> Int {
-        let index = Int(try chunk.u16(position + 1))
-        _ = try chunk.u8(position + 3)
-        guard index < range.count else {
-            if optional {
-                if inAttribute { attributeHasOmittedValue = true }
-                return position + 4
-            }
-            throw EvtxDamage(reason: "substitution \(index) of a template instance with \(range.count)", offset: position)
-        }
-        let value = values[range.lowerBound + index]
-        if value.type == BinXmlValueType.null {
-            if inAttribute && optional { attributeHasOmittedValue = true }
-            return position + 4
-        }
-        if value.type == BinXmlValueType.binXml && value.size > 0 {
-            guard !inAttribute && !inStartTag else {
-                throw EvtxDamage(reason: "an XML value inside an attribute", offset: position)
-            }
-            try walk(from: value.offset, to: value.offset + value.size, values: values.count..<values.count, inTemplate: false, depth: depth + 1)
-            return position + 4
-        }
-        let bytes = try chunk.slice(value.offset, value.size)
-        var rendered = true
-        try appendText { rendered = ValueRenderer.append(type: value.type, bytes, to: &$0) }
-        guard rendered else {
-            throw EvtxDamage(
-                reason: "a value of type 0x\(String(value.type, radix: 16)) cannot be \(value.size) bytes long", offset: value.offset)
-        }
-        return position + 4
-    }
-
     /// Renders text into the open attribute, or hands it to the builder when it keeps it.
     @inline(__always)
-    private func appendText(_ render: (inout [UInt8]) -> Void) throws(EvtxDamage) {
+    func appendText(_ render: (inout [UInt8]) -> Void) throws(EvtxDamage) {
         if inAttribute {
             let start = tagBytes.count
             render(&tagBytes)
             attributeHasText = true
-            repairControls(&tagBytes, from: start, dropNUL: true)
-            normalizeLineEnds(&tagBytes, from: start)
+            BinXmlText.repairControls(&tagBytes, from: start, dropNUL: true)
+            BinXmlText.normalizeLineEnds(&tagBytes, from: start)
             return
         }
         guard !inStartTag else { throw EvtxDamage(reason: "text inside a start tag", offset: 0) }
         guard openElements > 0, builder.pointee.capture != .none else { return }
         text.removeAll(keepingCapacity: true)
         render(&text)
-        repairControls(&text, from: 0, dropNUL: false)
-        normalizeLineEnds(&text, from: 0)
+        BinXmlText.repairControls(&text, from: 0, dropNUL: false)
+        BinXmlText.normalizeLineEnds(&text, from: 0)
         text.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
             builder.pointee.characters(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
         }
     }
 
-    /// Replaces C0 control characters that XML 1.0 forbids with U+FFFD, as the XML reader does
-    /// for exported XML (so both forms give the same value); NUL is dropped from attribute values,
-    /// which are NUL-terminated.
-    private func repairControls(_ bytes: inout [UInt8], from start: Int, dropNUL: Bool) {
-        let found = bytes.withUnsafeBufferPointer { firstForbiddenControl(UnsafeBufferPointer(rebasing: $0[start...])) }
-        guard found >= 0 else { return }
-        var repaired: [UInt8] = []
-        repaired.reserveCapacity(bytes.count + 8)
-        repaired.append(contentsOf: bytes[..<start])
-        for byte in bytes[start...] {
-            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
-                if byte == 0 && dropNUL { continue }
-                repaired.append(contentsOf: [0xEF, 0xBF, 0xBD])
-            } else {
-                repaired.append(byte)
-            }
-        }
-        bytes = repaired
-    }
-
-    /// Turns CR LF and lone CR into LF, as an XML parser does with the text of an exported log
-    /// (so both forms give the same value).
-    private func normalizeLineEnds(_ bytes: inout [UInt8], from start: Int) {
-        guard let first = bytes[start...].firstIndex(of: 0x0D) else { return }
-        var write = first
-        var read = first
-        let count = bytes.count
-        while read < count {
-            let byte = bytes[read]
-            read += 1
-            if byte == 0x0D {
-                bytes[write] = 0x0A
-                if read < count && bytes[read] == 0x0A { read += 1 }
-            } else {
-                bytes[write] = byte
-            }
-            write += 1
-        }
-        bytes.removeSubrange(write...)
-    }
-
-    /// The text of an entity reference: the five XML entities; others are kept as written.
-    private static func entity(_ name: ArraySlice<UInt8>) -> [UInt8] {
-        switch String(decoding: name, as: UTF8.self) {
-        case "amp": [UInt8(ascii: "&")]
-        case "lt": [UInt8(ascii: "<")]
-        case "gt": [UInt8(ascii: ">")]
-        case "quot": [UInt8(ascii: "\"")]
-        case "apos": [UInt8(ascii: "'")]
-        default: [UInt8(ascii: "&")] + Array(name) + [UInt8(ascii: ";")]
-        }
-    }
-
-    // MARK: - Templates
-
-    /// A template instance: the template's body (defined here or earlier in the chunk) is walked
-    /// with this instance's substitution values. Returns the offset after the values.
-    private func templateInstance(at position: Int, depth: Int) throws(EvtxDamage) -> Int {
-        let definition = Int(try chunk.u32(position + 6))
-        var next = position + 10
-        let bodySize = Int(try chunk.u32(definition + 20))
-        let body = definition + 24
-        try chunk.check(body, bodySize, "template")
-        if definition == next { next = body + bodySize }
-        let count = Int(try chunk.u32(next))
-        next += 4
-        guard count <= Self.maxSubstitutions else {
-            throw EvtxDamage(reason: "a template instance claims \(count) substitution values", offset: next - 4)
-        }
-        try chunk.check(next, count * 4, "substitution table")
-        let base = values.count
-        var valueOffset = next + count * 4
-        for index in 0..<count {
-            let size = Int(try chunk.u16(next + index * 4))
-            let type = try chunk.u8(next + index * 4 + 2)
-            try chunk.check(valueOffset, size, "substitution value")
-            values.append(SubstitutionValue(type: type, offset: valueOffset, size: size))
-            valueOffset += size
-        }
-        try walk(from: body, to: body + bodySize, values: base..<values.count, inTemplate: true, depth: depth + 1)
-        values.removeSubrange(base...)
-        return valueOffset
-    }
 }

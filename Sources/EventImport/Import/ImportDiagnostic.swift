@@ -91,7 +91,7 @@ public func sourceLocation(_ source: String, line: Int?, column: Int?) -> String
 
 /// Counters describing one import run.
 public struct ImportStatistics: Sendable, Hashable {
-    /// Files and archive members read as event XML or as text documents.
+    /// Files and archive members read as event XML, binary `.evtx` logs or text documents.
     public var inputs: Int = 0
     /// Bytes of the inputs themselves read (compressed size for compressed input).
     public var bytesRead: Int = 0

@@ -1,3 +1,4 @@
+import CZstd
 import EventImport
 import Foundation
 
@@ -119,4 +120,15 @@ private func valuesMatch(evtx: String, xml: String) -> Bool {
         return true
     }
     return false
+}
+
+/// Decompresses a one-frame zstd file whose frame records its size (as `zstd` writes), or [] .
+func zstdDecompress(_ compressed: [UInt8]) -> [UInt8] {
+    compressed.withUnsafeBytes { input -> [UInt8] in
+        let size = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+        guard size < (1 << 30) else { return [] }
+        var output = [UInt8](repeating: 0, count: Int(size))
+        let written = output.withUnsafeMutableBytes { ZSTD_decompress($0.baseAddress, $0.count, input.baseAddress, input.count) }
+        return ZSTD_isError(written) != 0 ? [] : Array(output.prefix(written))
+    }
 }
