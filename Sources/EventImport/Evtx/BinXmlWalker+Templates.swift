@@ -3,7 +3,7 @@
 extension BinXmlWalker {
     /// A template instance: the template's body (defined here or earlier in the chunk) is walked
     /// with this instance's substitution values. Returns the offset after the values.
-    func templateInstance(at position: Int, depth: Int) throws(EvtxDamage) -> Int {
+    mutating func templateInstance(at position: Int, depth: Int) throws(EvtxDamage) -> Int {
         let definition = Int(try chunk.u32(position + 6))
         var next = position + 10
         let bodySize = Int(try chunk.u32(definition + 20))
@@ -35,7 +35,7 @@ extension BinXmlWalker {
         return value.type == BinXmlValueType.null
     }
 
-    func substitution(at position: Int, optional: Bool, values range: Range<Int>, depth: Int) throws(EvtxDamage) -> Int {
+    mutating func substitution(at position: Int, optional: Bool, values range: Range<Int>, depth: Int) throws(EvtxDamage) -> Int {
         let index = Int(try chunk.u16(position + 1))
         _ = try chunk.u8(position + 3)
         guard index < range.count else {
@@ -69,7 +69,7 @@ extension BinXmlWalker {
 
     /// An element whose content is one array substitution is repeated once per item, each with
     /// one item as its text (MS-EVEN6 §3.1.4.7.5), as Windows renders it.
-    func expandArray(_ value: SubstitutionValue, at position: Int) throws(EvtxDamage) {
+    mutating func expandArray(_ value: SubstitutionValue, at position: Int) throws(EvtxDamage) {
         let itemType = value.type & ~BinXmlValueType.arrayFlag
         let bytes = try chunk.slice(value.offset, value.size)
         var items: [Range<Int>] = []

@@ -14,7 +14,10 @@ struct SubstitutionValue {
 /// substitution whose value is NULL is omitted with its attribute or element (MS-EVEN6). Every
 /// offset comes from the file and is range-checked; nesting and the number of tokens per record
 /// are capped, so damaged input ends in ``EvtxDamage``, never a trap or a hang.
-final class BinXmlWalker {
+///
+/// A struct used through an `UnsafeMutablePointer` held by ``EvtxReader`` (as ``EventBuilder`` is),
+/// so its buffers are mutated without reference counting or dynamic exclusivity checks.
+struct BinXmlWalker {
     /// Deepest nesting of template instances and BinXml values.
     static let maxNesting = 12
     /// Most tokens read for one record (a record fits in a 64 KiB chunk; templates repeat).
@@ -53,7 +56,7 @@ final class BinXmlWalker {
     }
 
     /// Starts a new chunk: names are offsets into it, so the name cache starts empty.
-    func beginChunk(_ bytes: ChunkBytes) {
+    mutating func beginChunk(_ bytes: ChunkBytes) {
         chunk = bytes
         names.removeAll(keepingCapacity: true)
         nameBytes.removeAll(keepingCapacity: true)
@@ -61,7 +64,7 @@ final class BinXmlWalker {
 
     /// Reads one record's BinXml (`start..<end` of the chunk); the event it describes is emitted
     /// through the builder with `origin`. Returns whether an event was emitted.
-    func readRecord(from start: Int, to end: Int, origin: EventOrigin) throws(EvtxDamage) -> Bool {
+    mutating func readRecord(from start: Int, to end: Int, origin: EventOrigin) throws(EvtxDamage) -> Bool {
         inStartTag = false
         inAttribute = false
         openElements = 0
@@ -83,7 +86,7 @@ final class BinXmlWalker {
 
     // MARK: - Tokens
 
-    func walk(from start: Int, to end: Int, values range: Range<Int>, inTemplate: Bool, depth: Int) throws(EvtxDamage) {
+    mutating func walk(from start: Int, to end: Int, values range: Range<Int>, inTemplate: Bool, depth: Int) throws(EvtxDamage) {
         guard depth <= Self.maxNesting else {
             throw EvtxDamage(reason: "templates and XML values nest more than \(Self.maxNesting) deep", offset: start)
         }
@@ -158,7 +161,7 @@ final class BinXmlWalker {
     }
 
     /// A name reference: a chunk offset, and the name itself right after it when defined here.
-    func readName(at position: Int) throws(EvtxDamage) -> (name: Range<Int>, next: Int) {
+    mutating func readName(at position: Int) throws(EvtxDamage) -> (name: Range<Int>, next: Int) {
         let offset = try chunk.u32(position)
         var next = position + 4
         if Int(offset) == next {
@@ -176,7 +179,7 @@ final class BinXmlWalker {
         return (range, next)
     }
 
-    func openStartTag(at position: Int, hasAttributes: Bool, inTemplate: Bool) throws(EvtxDamage) -> Int {
+    mutating func openStartTag(at position: Int, hasAttributes: Bool, inTemplate: Bool) throws(EvtxDamage) -> Int {
         try finishAttribute()
         guard !inStartTag else { throw EvtxDamage(reason: "an element starts inside a start tag", offset: position) }
         // Template definitions carry a dependency identifier; records and nested values do not.
@@ -195,7 +198,7 @@ final class BinXmlWalker {
 
     /// `>` of a start tag. An element whose only content is an optional substitution with a
     /// NULL value is omitted whole (MS-EVEN6 §3.1.4.7.2).
-    func closeStartTag(at position: Int, values range: Range<Int>) throws(EvtxDamage) -> Int {
+    mutating func closeStartTag(at position: Int, values range: Range<Int>) throws(EvtxDamage) -> Int {
         try finishAttribute()
         if chunk.count - position >= 6, try chunk.u8(position + 5) == 0x04 {
             let token = try chunk.u8(position + 1)
@@ -219,7 +222,7 @@ final class BinXmlWalker {
 
     /// Ends the current attribute's value; an attribute whose value was only an omitted optional
     /// substitution is removed.
-    func finishAttribute() throws(EvtxDamage) {
+    mutating func finishAttribute() throws(EvtxDamage) {
         guard inAttribute else { return }
         inAttribute = false
         if attributeHasOmittedValue && !attributeHasText, attributeStarts.count >= 2 {
@@ -230,16 +233,20 @@ final class BinXmlWalker {
         }
     }
 
-    func emitStartTag(at position: Int) throws(EvtxDamage) {
+    mutating func emitStartTag(at position: Int) throws(EvtxDamage) {
         guard inStartTag else { throw EvtxDamage(reason: "the end of a start tag outside one", offset: position) }
         inStartTag = false
+        let builder = builder
+        var list: [UnsafePointer<CChar>?] = []
+        swap(&list, &pointers)
+        defer { swap(&list, &pointers) }
         tagBytes.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
             let raw = UnsafeRawPointer(base)
-            pointers.removeAll(keepingCapacity: true)
-            for start in attributeStarts { pointers.append((raw + start).assumingMemoryBound(to: CChar.self)) }
-            pointers.append(nil)
-            pointers.withUnsafeMutableBufferPointer { list in
+            list.removeAll(keepingCapacity: true)
+            for start in attributeStarts { list.append((raw + start).assumingMemoryBound(to: CChar.self)) }
+            list.append(nil)
+            list.withUnsafeMutableBufferPointer { list in
                 guard let attributes = list.baseAddress else { return }
                 builder.pointee.startElement(raw.assumingMemoryBound(to: CChar.self), attributes)
             }
@@ -251,7 +258,7 @@ final class BinXmlWalker {
         }
     }
 
-    func endElement(at position: Int) throws(EvtxDamage) {
+    mutating func endElement(at position: Int) throws(EvtxDamage) {
         guard openElements > 0, !inStartTag else { throw EvtxDamage(reason: "an end tag without an open element", offset: position) }
         openElements -= 1
         builder.pointee.endElement()
@@ -260,7 +267,7 @@ final class BinXmlWalker {
     // MARK: - Text and values
 
     /// Text of a value token (always a string in practice).
-    func valueText(at position: Int) throws(EvtxDamage) -> Int {
+    mutating func valueText(at position: Int) throws(EvtxDamage) -> Int {
         let type = try chunk.u8(position + 1)
         let units = Int(try chunk.u16(position + 2))
         switch type {
@@ -279,7 +286,7 @@ final class BinXmlWalker {
 
     /// Renders text into the open attribute, or hands it to the builder when it keeps it.
     @inline(__always)
-    func appendText(_ render: (inout [UInt8]) -> Void) throws(EvtxDamage) {
+    mutating func appendText(_ render: (inout [UInt8]) -> Void) throws(EvtxDamage) {
         if inAttribute {
             let start = tagBytes.count
             render(&tagBytes)
@@ -294,6 +301,7 @@ final class BinXmlWalker {
         render(&text)
         BinXmlText.repairControls(&text, from: 0, dropNUL: false)
         BinXmlText.normalizeLineEnds(&text, from: 0)
+        let builder = builder
         text.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
             builder.pointee.characters(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)

@@ -14,7 +14,7 @@ final class EvtxReader: StreamSink {
     private let source: String
     private let context: ImportContext
     private let state: UnsafeMutablePointer<EventBuilder>
-    private let walker: BinXmlWalker
+    private let walker: UnsafeMutablePointer<BinXmlWalker>
     private let buffer: UnsafeMutableRawBufferPointer
     private var filled = 0
     private var headerRead = false
@@ -31,11 +31,14 @@ final class EvtxReader: StreamSink {
         self.context = context
         state = UnsafeMutablePointer<EventBuilder>.allocate(capacity: 1)
         state.initialize(to: EventBuilder(source: source, context: context))
-        walker = BinXmlWalker(builder: state)
+        walker = UnsafeMutablePointer<BinXmlWalker>.allocate(capacity: 1)
+        walker.initialize(to: BinXmlWalker(builder: state))
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: EvtxChunkHeader.chunkSize, alignment: 16)
     }
 
     deinit {
+        walker.deinitialize(count: 1)
+        walker.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
         buffer.deallocate()
@@ -142,7 +145,7 @@ final class EvtxReader: StreamSink {
                 message: "the file ends \(count) bytes into \(place) (a chunk is 65536 bytes); the complete records before the cut were read")
         }
         for warning in header.warnings { report(.warning, .damagedLog, message: "\(place): \(warning)") }
-        walker.beginChunk(chunk)
+        walker.pointee.beginChunk(chunk)
         readRecords(chunk, header: header, index: index, place: place)
     }
 
@@ -164,7 +167,7 @@ final class EvtxReader: StreamSink {
             let origin = EventOrigin(source: source, line: Int(clamping: frame.recordNumber), byteOffset: fileOffset)
             let range = frame.binXmlRange
             do throws(EvtxDamage) {
-                let emitted = try walker.readRecord(from: position + range.start, to: position + range.end, origin: origin)
+                let emitted = try walker.pointee.readRecord(from: position + range.start, to: position + range.end, origin: origin)
                 if !emitted {
                     report(
                         .error, .damagedLog, line: origin.line,
