@@ -14,6 +14,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case sigma
     /// Cause definitions (`Rules/causes/*.yml`).
     case causes
+    /// Binary `.evtx` logs read by the native reader, whole and in small chunks.
+    case evtx
 
     /// Runs one input; throws when the input breaks an invariant the target checks beyond not crashing.
     public func run(_ input: [UInt8]) throws(FuzzInvariantViolation) {
@@ -23,6 +25,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .report: ReportFuzzEntry.run(input)
         case .sigma: SigmaFuzzEntry.run(input)
         case .causes: CauseFuzzEntry.run(input)
+        case .evtx: try EvtxFuzzEntry.run(input)
         }
     }
 }

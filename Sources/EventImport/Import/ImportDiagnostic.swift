@@ -44,6 +44,8 @@ public struct ImportDiagnostic: Sendable, Hashable, Error, CustomStringConvertib
         case fieldLimit = "field-limit"
         /// An `Event` element of another namespace, which is not read as a record.
         case foreignEvent = "foreign-event"
+        /// A damaged part of a binary `.evtx` log: a chunk, a record or bytes that are neither.
+        case damagedLog = "damaged-log"
     }
 
     /// How bad the problem is.
@@ -89,7 +91,7 @@ public func sourceLocation(_ source: String, line: Int?, column: Int?) -> String
 
 /// Counters describing one import run.
 public struct ImportStatistics: Sendable, Hashable {
-    /// Files and archive members read as event XML or as text documents.
+    /// Files and archive members read as event XML, binary `.evtx` logs or text documents.
     public var inputs: Int = 0
     /// Bytes of the inputs themselves read (compressed size for compressed input).
     public var bytesRead: Int = 0

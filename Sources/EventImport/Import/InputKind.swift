@@ -6,6 +6,8 @@ enum InputKind: Equatable {
     case archive(ArchiveLayout)
     /// Event XML in any encoding.
     case xml
+    /// A binary Windows event log (`.evtx`, signature `ElfFile`).
+    case evtx
     /// A text document: a client error report, a ticket note.
     case text
     /// No bytes at all.
@@ -34,11 +36,7 @@ enum InputKind: Equatable {
             return .archive(.compressedStream)
         }
         if isTarHeader(head) { return .archive(.tar) }
-        if starts(Array("ElfFile\0".utf8)) {
-            return .unsupported(
-                "this is a binary .evtx log; rdpcause reads exported XML. Export it on Windows with "
-                    + "`wevtutil qe <file.evtx> /lf:true /f:xml /e:Events > log.xml`")
-        }
+        if starts(Array("ElfFile\0".utf8)) { return .evtx }
         guard let preview = textPreview(head) else {
             return .unsupported("unknown binary file type (first bytes \(hexPrefix(head))); it was not read")
         }

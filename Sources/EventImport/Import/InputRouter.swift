@@ -34,6 +34,9 @@ final class InputRouter {
         case .xml:
             context.statistics.inputs += 1
             pump(source, head: head, into: EventXMLReader(source: name, context: context))
+        case .evtx:
+            context.statistics.inputs += 1
+            pump(source, head: head, into: EvtxReader(source: name, context: context))
         case .text:
             if let export = EventViewerExport.detect(head) {
                 context.report(EventViewerExport.diagnostic(export, source: name))

@@ -1,0 +1,57 @@
+/// Text fix-ups that make values read from BinXml equal to what an XML parser reads from the
+/// same log's XML export.
+enum BinXmlText {
+    /// Replaces C0 control characters that XML 1.0 forbids with U+FFFD, as the XML reader does
+    /// for exported XML (so both forms give the same value); NUL is dropped from attribute values,
+    /// which are NUL-terminated.
+    static func repairControls(_ bytes: inout [UInt8], from start: Int, dropNUL: Bool) {
+        let found = bytes.withUnsafeBufferPointer { firstForbiddenControl(UnsafeBufferPointer(rebasing: $0[start...])) }
+        guard found >= 0 else { return }
+        var repaired: [UInt8] = []
+        repaired.reserveCapacity(bytes.count + 8)
+        repaired.append(contentsOf: bytes[..<start])
+        for byte in bytes[start...] {
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+                if byte == 0 && dropNUL { continue }
+                repaired.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            } else {
+                repaired.append(byte)
+            }
+        }
+        bytes = repaired
+    }
+
+    /// Turns CR LF and lone CR into LF, as an XML parser does with the text of an exported log
+    /// (so both forms give the same value).
+    static func normalizeLineEnds(_ bytes: inout [UInt8], from start: Int) {
+        guard let first = bytes[start...].firstIndex(of: 0x0D) else { return }
+        var write = first
+        var read = first
+        let count = bytes.count
+        while read < count {
+            let byte = bytes[read]
+            read += 1
+            if byte == 0x0D {
+                bytes[write] = 0x0A
+                if read < count && bytes[read] == 0x0A { read += 1 }
+            } else {
+                bytes[write] = byte
+            }
+            write += 1
+        }
+        bytes.removeSubrange(write...)
+    }
+
+    /// The text of an entity reference: the five XML entities; others are kept as written.
+    static func entity(_ name: ArraySlice<UInt8>) -> [UInt8] {
+        switch String(decoding: name, as: UTF8.self) {
+        case "amp": [UInt8(ascii: "&")]
+        case "lt": [UInt8(ascii: "<")]
+        case "gt": [UInt8(ascii: ">")]
+        case "quot": [UInt8(ascii: "\"")]
+        case "apos": [UInt8(ascii: "'")]
+        default: [UInt8(ascii: "&")] + Array(name) + [UInt8(ascii: ";")]
+        }
+    }
+
+}

@@ -1,0 +1,311 @@
+/// One substitution value of a template instance: its type and where its bytes lie in the chunk.
+struct SubstitutionValue {
+    var type: UInt8
+    var offset: Int
+    var size: Int
+}
+
+/// Walks the binary XML (BinXml) of event records and drives ``EventBuilder`` with the elements,
+/// attributes and text they describe, as expat drives it for exported XML: no XML text is made.
+///
+/// Handles fragment headers, elements with and without attributes, value text, CDATA, character
+/// and entity references, template instances (definitions inline or elsewhere in the chunk) and
+/// their normal and optional substitutions, and BinXml nested in substitution values. An optional
+/// substitution whose value is NULL is omitted with its attribute or element (MS-EVEN6). Every
+/// offset comes from the file and is range-checked; nesting and the number of tokens per record
+/// are capped, so damaged input ends in ``EvtxDamage``, never a trap or a hang.
+///
+/// A struct used through an `UnsafeMutablePointer` held by ``EvtxReader`` (as ``EventBuilder`` is),
+/// so its buffers are mutated without reference counting or dynamic exclusivity checks.
+struct BinXmlWalker {
+    /// Deepest nesting of template instances and BinXml values.
+    static let maxNesting = 12
+    /// Most tokens read for one record (a record fits in a 64 KiB chunk; templates repeat).
+    static let maxTokensPerRecord = 1 << 20
+    /// Most substitutions in one template instance.
+    static let maxSubstitutions = 8192
+
+    let builder: UnsafeMutablePointer<EventBuilder>
+    var chunk = ChunkBytes(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+
+    /// Decoded element and attribute names of the current chunk: chunk offset → bytes in `nameBytes`.
+    var names: [UInt32: Range<Int>] = [:]
+    var nameBytes: [UInt8] = []
+
+    /// The open start tag: its name and attributes as NUL-terminated strings, and where each starts.
+    var tagBytes: [UInt8] = []
+    var attributeStarts: [Int] = []
+    var pointers: [UnsafePointer<CChar>?] = []
+    var inStartTag = false
+    var inAttribute = false
+    var attributeHasText = false
+    var attributeHasOmittedValue = false
+
+    var text: [UInt8] = []
+    var values: [SubstitutionValue] = []
+    var openElements = 0
+    var tokenBudget = 0
+
+    /// The origin to give the event whose `<Event>` element starts next.
+    var pendingOrigin: EventOrigin?
+
+    init(builder: UnsafeMutablePointer<EventBuilder>) {
+        self.builder = builder
+        text.reserveCapacity(4096)
+        tagBytes.reserveCapacity(256)
+    }
+
+    /// Starts a new chunk: names are offsets into it, so the name cache starts empty.
+    mutating func beginChunk(_ bytes: ChunkBytes) {
+        chunk = bytes
+        names.removeAll(keepingCapacity: true)
+        nameBytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads one record's BinXml (`start..<end` of the chunk); the event it describes is emitted
+    /// through the builder with `origin`. Returns whether an event was emitted.
+    mutating func readRecord(from start: Int, to end: Int, origin: EventOrigin) throws(EvtxDamage) -> Bool {
+        inStartTag = false
+        inAttribute = false
+        openElements = 0
+        values.removeAll(keepingCapacity: true)
+        tokenBudget = Self.maxTokensPerRecord
+        pendingOrigin = origin
+        let emittedBefore = builder.pointee.eventsEmitted
+        do throws(EvtxDamage) {
+            try walk(from: start, to: end, values: 0..<0, inTemplate: false, depth: 0)
+            if openElements != 0 || builder.pointee.eventDepth != 0 {
+                throw EvtxDamage(reason: "the record's XML ends inside an element", offset: end)
+            }
+        } catch {
+            builder.pointee.resetForNewParser()
+            throw error
+        }
+        return builder.pointee.eventsEmitted > emittedBefore
+    }
+
+    // MARK: - Tokens
+
+    mutating func walk(from start: Int, to end: Int, values range: Range<Int>, inTemplate: Bool, depth: Int) throws(EvtxDamage) {
+        guard depth <= Self.maxNesting else {
+            throw EvtxDamage(reason: "templates and XML values nest more than \(Self.maxNesting) deep", offset: start)
+        }
+        var position = start
+        while position < end {
+            tokenBudget -= 1
+            guard tokenBudget > 0 else {
+                throw EvtxDamage(reason: "the record holds more than \(Self.maxTokensPerRecord) XML tokens", offset: position)
+            }
+            let token = try chunk.u8(position)
+            switch token {
+            case 0x00:
+                return
+            case 0x0F:
+                position += 4
+            case 0x0C:
+                position = try templateInstance(at: position, depth: depth)
+            case 0x01, 0x41:
+                position = try openStartTag(at: position, hasAttributes: token == 0x41, inTemplate: inTemplate)
+            case 0x02:
+                position = try closeStartTag(at: position, values: range)
+            case 0x03:
+                try finishAttribute()
+                try emitStartTag(at: position)
+                try endElement(at: position)
+                position += 1
+            case 0x04:
+                try endElement(at: position)
+                position += 1
+            case 0x05, 0x45:
+                position = try valueText(at: position)
+            case 0x06, 0x46:
+                try finishAttribute()
+                guard inStartTag else { throw EvtxDamage(reason: "an attribute outside a start tag", offset: position) }
+                let (name, next) = try readName(at: position + 1)
+                attributeStarts.append(tagBytes.count)
+                tagBytes.append(contentsOf: nameBytes[name])
+                tagBytes.append(0)
+                attributeStarts.append(tagBytes.count)
+                inAttribute = true
+                attributeHasText = false
+                attributeHasOmittedValue = false
+                position = next
+            case 0x07, 0x47:
+                let units = Int(try chunk.u16(position + 1))
+                let bytes = try chunk.slice(position + 3, units * 2)
+                try appendText { UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &$0) }
+                position += 3 + units * 2
+            case 0x08, 0x48:
+                let unit = try chunk.u16(position + 1)
+                try appendText { output in
+                    withUnsafeBytes(of: unit.littleEndian) { UTF16Text.append($0, units: 1, stopAtNUL: false, to: &output) }
+                }
+                position += 3
+            case 0x09, 0x49:
+                let (name, next) = try readName(at: position + 1)
+                let replacement = BinXmlText.entity(nameBytes[name])
+                try appendText { $0.append(contentsOf: replacement) }
+                position = next
+            case 0x0A:
+                position = try readName(at: position + 1).next
+            case 0x0B:
+                let units = Int(try chunk.u16(position + 1))
+                try chunk.check(position + 3, units * 2)
+                position += 3 + units * 2
+            case 0x0D, 0x0E:
+                position = try substitution(at: position, optional: token == 0x0E, values: range, depth: depth)
+            default:
+                throw EvtxDamage(reason: "unknown XML token 0x\(String(token, radix: 16))", offset: position)
+            }
+        }
+    }
+
+    /// A name reference: a chunk offset, and the name itself right after it when defined here.
+    mutating func readName(at position: Int) throws(EvtxDamage) -> (name: Range<Int>, next: Int) {
+        let offset = try chunk.u32(position)
+        var next = position + 4
+        if Int(offset) == next {
+            let units = Int(try chunk.u16(next + 6))
+            next += 8 + units * 2 + 2
+            try chunk.check(position + 4, next - position - 4, "name")
+        }
+        if let cached = names[offset] { return (cached, next) }
+        let units = Int(try chunk.u16(Int(offset) + 6))
+        let bytes = try chunk.slice(Int(offset) + 8, units * 2)
+        let start = nameBytes.count
+        UTF16Text.append(bytes, units: units, stopAtNUL: true, to: &nameBytes)
+        let range = start..<nameBytes.count
+        names[offset] = range
+        return (range, next)
+    }
+
+    mutating func openStartTag(at position: Int, hasAttributes: Bool, inTemplate: Bool) throws(EvtxDamage) -> Int {
+        try finishAttribute()
+        guard !inStartTag else { throw EvtxDamage(reason: "an element starts inside a start tag", offset: position) }
+        // Template definitions carry a dependency identifier; records and nested values do not.
+        let sizeOffset = position + 1 + (inTemplate ? 2 : 0)
+        _ = try chunk.u32(sizeOffset)
+        let (name, next) = try readName(at: sizeOffset + 4)
+        tagBytes.removeAll(keepingCapacity: true)
+        tagBytes.append(contentsOf: nameBytes[name])
+        tagBytes.append(0)
+        attributeStarts.removeAll(keepingCapacity: true)
+        inStartTag = true
+        guard hasAttributes else { return next }
+        _ = try chunk.u32(next)
+        return next + 4
+    }
+
+    /// `>` of a start tag. An element whose only content is an optional substitution with a
+    /// NULL value is omitted whole (MS-EVEN6 §3.1.4.7.2).
+    mutating func closeStartTag(at position: Int, values range: Range<Int>) throws(EvtxDamage) -> Int {
+        try finishAttribute()
+        if chunk.count - position >= 6, try chunk.u8(position + 5) == 0x04 {
+            let token = try chunk.u8(position + 1)
+            let index = Int(try chunk.u16(position + 2))
+            if token == 0x0E && isNull(index: index, values: range) {
+                guard inStartTag else { throw EvtxDamage(reason: "the end of a start tag outside one", offset: position) }
+                inStartTag = false
+                return position + 6
+            }
+            if token == 0x0D || token == 0x0E, index < range.count {
+                let value = values[range.lowerBound + index]
+                if value.type & BinXmlValueType.arrayFlag != 0 {
+                    try expandArray(value, at: position)
+                    return position + 6
+                }
+            }
+        }
+        try emitStartTag(at: position)
+        return position + 1
+    }
+
+    /// Ends the current attribute's value; an attribute whose value was only an omitted optional
+    /// substitution is removed.
+    mutating func finishAttribute() throws(EvtxDamage) {
+        guard inAttribute else { return }
+        inAttribute = false
+        if attributeHasOmittedValue && !attributeHasText, attributeStarts.count >= 2 {
+            tagBytes.removeSubrange(attributeStarts[attributeStarts.count - 2]...)
+            attributeStarts.removeLast(2)
+        } else {
+            tagBytes.append(0)
+        }
+    }
+
+    mutating func emitStartTag(at position: Int) throws(EvtxDamage) {
+        guard inStartTag else { throw EvtxDamage(reason: "the end of a start tag outside one", offset: position) }
+        inStartTag = false
+        let builder = builder
+        var list: [UnsafePointer<CChar>?] = []
+        swap(&list, &pointers)
+        defer { swap(&list, &pointers) }
+        tagBytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            list.removeAll(keepingCapacity: true)
+            for start in attributeStarts { list.append((raw + start).assumingMemoryBound(to: CChar.self)) }
+            list.append(nil)
+            list.withUnsafeMutableBufferPointer { list in
+                guard let attributes = list.baseAddress else { return }
+                builder.pointee.startElement(raw.assumingMemoryBound(to: CChar.self), attributes)
+            }
+        }
+        openElements += 1
+        if let origin = pendingOrigin, builder.pointee.eventDepth != 0 {
+            builder.pointee.event.origin = origin
+            pendingOrigin = nil
+        }
+    }
+
+    mutating func endElement(at position: Int) throws(EvtxDamage) {
+        guard openElements > 0, !inStartTag else { throw EvtxDamage(reason: "an end tag without an open element", offset: position) }
+        openElements -= 1
+        builder.pointee.endElement()
+    }
+
+    // MARK: - Text and values
+
+    /// Text of a value token (always a string in practice).
+    mutating func valueText(at position: Int) throws(EvtxDamage) -> Int {
+        let type = try chunk.u8(position + 1)
+        let units = Int(try chunk.u16(position + 2))
+        switch type {
+        case BinXmlValueType.string:
+            let bytes = try chunk.slice(position + 4, units * 2)
+            try appendText { UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &$0) }
+            return position + 4 + units * 2
+        case BinXmlValueType.ansiString:
+            let bytes = try chunk.slice(position + 4, units)
+            try appendText { UTF16Text.appendANSI(bytes, to: &$0) }
+            return position + 4 + units
+        default:
+            throw EvtxDamage(reason: "a value token of type 0x\(String(type, radix: 16)), not text", offset: position)
+        }
+    }
+
+    /// Renders text into the open attribute, or hands it to the builder when it keeps it.
+    @inline(__always)
+    mutating func appendText(_ render: (inout [UInt8]) -> Void) throws(EvtxDamage) {
+        if inAttribute {
+            let start = tagBytes.count
+            render(&tagBytes)
+            attributeHasText = true
+            BinXmlText.repairControls(&tagBytes, from: start, dropNUL: true)
+            BinXmlText.normalizeLineEnds(&tagBytes, from: start)
+            return
+        }
+        guard !inStartTag else { throw EvtxDamage(reason: "text inside a start tag", offset: 0) }
+        guard openElements > 0, builder.pointee.capture != .none else { return }
+        text.removeAll(keepingCapacity: true)
+        render(&text)
+        BinXmlText.repairControls(&text, from: 0, dropNUL: false)
+        BinXmlText.normalizeLineEnds(&text, from: 0)
+        let builder = builder
+        text.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            builder.pointee.characters(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
+        }
+    }
+
+}

@@ -1,0 +1,259 @@
+/// Renders BinXml values as Windows' XML rendering shows them (`EvtRender`), appended as UTF-8.
+///
+/// Hex integers are `0x` and lower-case digits without padding (`0x3e7`); GUIDs are braced upper
+/// case; SIDs are `S-1-5-…`; binary is upper-case hex; FILETIME and SYSTEMTIME are ISO 8601 UTC
+/// with 100 ns (7-digit) precision; signed integers are two's complement; arrays are their items
+/// separated by commas.
+enum ValueRenderer {
+    /// Appends the text of a value of `type` held in `bytes`; returns false when the bytes do not
+    /// fit the type (a value is then not rendered).
+    static func append(type: UInt8, _ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Bool {
+        if type & BinXmlValueType.arrayFlag != 0 {
+            return appendArray(itemType: type & ~BinXmlValueType.arrayFlag, bytes, to: &output)
+        }
+        switch type {
+        case BinXmlValueType.null:
+            return true
+        case BinXmlValueType.string:
+            UTF16Text.append(bytes, units: bytes.count / 2, stopAtNUL: true, to: &output)
+            return true
+        case BinXmlValueType.ansiString:
+            UTF16Text.appendANSI(bytes, to: &output)
+            return true
+        case BinXmlValueType.binary:
+            appendHex(bytes, to: &output)
+            return true
+        case BinXmlValueType.sid:
+            return appendSID(bytes, to: &output)
+        case BinXmlValueType.sizeT:
+            switch bytes.count {
+            case 4: appendHexNumber(UInt64(load(UInt32.self, bytes, 0)), to: &output)
+            case 8: appendHexNumber(load(UInt64.self, bytes, 0), to: &output)
+            default: return false
+            }
+            return true
+        case BinXmlValueType.binXml:
+            return bytes.isEmpty
+        default:
+            guard let size = BinXmlValueType.itemSize(type), bytes.count == size else { return false }
+            return appendFixed(type: type, bytes, 0, to: &output)
+        }
+    }
+
+    /// Appends one item of fixed-size `type` at `offset` (the caller checked the size).
+    private static func appendFixed(type: UInt8, _ bytes: UnsafeRawBufferPointer, _ offset: Int, to output: inout [UInt8]) -> Bool {
+        switch type {
+        case BinXmlValueType.int8: appendSigned(Int64(Int8(bitPattern: bytes[offset])), to: &output)
+        case BinXmlValueType.uint8: appendDecimal(UInt64(bytes[offset]), to: &output)
+        case BinXmlValueType.int16: appendSigned(Int64(Int16(bitPattern: load(UInt16.self, bytes, offset))), to: &output)
+        case BinXmlValueType.uint16: appendDecimal(UInt64(load(UInt16.self, bytes, offset)), to: &output)
+        case BinXmlValueType.int32: appendSigned(Int64(Int32(bitPattern: load(UInt32.self, bytes, offset))), to: &output)
+        case BinXmlValueType.uint32: appendDecimal(UInt64(load(UInt32.self, bytes, offset)), to: &output)
+        case BinXmlValueType.int64: appendSigned(Int64(bitPattern: load(UInt64.self, bytes, offset)), to: &output)
+        case BinXmlValueType.uint64: appendDecimal(load(UInt64.self, bytes, offset), to: &output)
+        case BinXmlValueType.real32:
+            output.append(contentsOf: Float(bitPattern: load(UInt32.self, bytes, offset)).description.utf8)
+        case BinXmlValueType.real64:
+            output.append(contentsOf: Double(bitPattern: load(UInt64.self, bytes, offset)).description.utf8)
+        case BinXmlValueType.bool:
+            output.append(contentsOf: load(UInt32.self, bytes, offset) != 0 ? "true".utf8 : "false".utf8)
+        case BinXmlValueType.hexInt32: appendHexNumber(UInt64(load(UInt32.self, bytes, offset)), to: &output)
+        case BinXmlValueType.hexInt64: appendHexNumber(load(UInt64.self, bytes, offset), to: &output)
+        case BinXmlValueType.guid: appendGUID(bytes, offset, to: &output)
+        case BinXmlValueType.fileTime:
+            guard let ticks = unixTicks(fileTime: load(UInt64.self, bytes, offset)) else { return false }
+            appendTimestamp(ticks, to: &output)
+        case BinXmlValueType.systemTime:
+            guard let ticks = unixTicks(systemTime: bytes, offset) else { return false }
+            appendTimestamp(ticks, to: &output)
+        default: return false
+        }
+        return true
+    }
+
+    /// Arrays: strings are NUL-separated, fixed-size items follow one another.
+    private static func appendArray(itemType: UInt8, _ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Bool {
+        if itemType == BinXmlValueType.string {
+            let units = bytes.count / 2
+            var start = 0
+            var first = true
+            for index in 0...units {
+                let atEnd = index == units
+                if atEnd || load(UInt16.self, bytes, index * 2) == 0 {
+                    if atEnd && start == units { break }
+                    if !first { output.append(UInt8(ascii: ",")) }
+                    first = false
+                    let part = UnsafeRawBufferPointer(rebasing: bytes[(start * 2)..<(index * 2)])
+                    UTF16Text.append(part, units: index - start, stopAtNUL: false, to: &output)
+                    start = index + 1
+                }
+            }
+            return true
+        }
+        guard let size = BinXmlValueType.itemSize(itemType), bytes.count % size == 0 else { return false }
+        var offset = 0
+        while offset < bytes.count {
+            if offset > 0 { output.append(UInt8(ascii: ",")) }
+            guard appendFixed(type: itemType, bytes, offset, to: &output) else { return false }
+            offset += size
+        }
+        return true
+    }
+
+    // MARK: - Numbers
+
+    @inline(__always)
+    static func load<T: FixedWidthInteger>(_ type: T.Type, _ bytes: UnsafeRawBufferPointer, _ offset: Int) -> T {
+        T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+
+    /// Appends `value` in decimal.
+    static func appendDecimal(_ value: UInt64, to output: inout [UInt8]) {
+        if value < 10 {
+            output.append(UInt8(truncatingIfNeeded: value) + 0x30)
+            return
+        }
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            output.append(UInt8(truncatingIfNeeded: rest / divisor) + 0x30)
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Appends a signed value in decimal.
+    static func appendSigned(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 {
+            output.append(UInt8(ascii: "-"))
+            appendDecimal(value.magnitude, to: &output)
+        } else {
+            appendDecimal(UInt64(value), to: &output)
+        }
+    }
+
+    private static let lowerHex: StaticString = "0123456789abcdef"
+    private static let upperHex: StaticString = "0123456789ABCDEF"
+
+    /// Appends `0x` and the lower-case hex digits of `value`, not padded.
+    static func appendHexNumber(_ value: UInt64, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "0"))
+        output.append(UInt8(ascii: "x"))
+        let digits = lowerHex.utf8Start
+        var shift = 60
+        while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+        while shift >= 0 {
+            output.append(digits[Int((value >> UInt64(shift)) & 0xF)])
+            shift -= 4
+        }
+    }
+
+    /// Appends bytes as upper-case hex.
+    static func appendHex(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        let digits = upperHex.utf8Start
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0xF)])
+        }
+    }
+
+    /// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`; the first three groups are little-endian.
+    private static func appendGUID(_ bytes: UnsafeRawBufferPointer, _ offset: Int, to output: inout [UInt8]) {
+        let digits = upperHex.utf8Start
+        output.append(UInt8(ascii: "{"))
+        for (position, index) in [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15].enumerated() {
+            if position == 4 || position == 6 || position == 8 || position == 10 { output.append(UInt8(ascii: "-")) }
+            let byte = bytes[offset + index]
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0xF)])
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// `S-revision-authority-sub1-…`; false when the bytes are not a whole SID.
+    private static func appendSID(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        let subCount = Int(bytes[1])
+        guard bytes.count >= 8 + subCount * 4 else { return false }
+        var authority: UInt64 = 0
+        for index in 2..<8 { authority = authority << 8 | UInt64(bytes[index]) }
+        output.append(UInt8(ascii: "S"))
+        output.append(UInt8(ascii: "-"))
+        appendDecimal(UInt64(bytes[0]), to: &output)
+        output.append(UInt8(ascii: "-"))
+        appendDecimal(authority, to: &output)
+        for index in 0..<subCount {
+            output.append(UInt8(ascii: "-"))
+            appendDecimal(UInt64(load(UInt32.self, bytes, 8 + index * 4)), to: &output)
+        }
+        return true
+    }
+
+    // MARK: - Times
+
+    /// 100 ns ticks between 1601-01-01 and 1970-01-01.
+    static let fileTimeEpochOffset: UInt64 = 116_444_736_000_000_000
+
+    /// Unix-epoch ticks of a FILETIME, or nil past year 9999.
+    static func unixTicks(fileTime: UInt64) -> Int64? {
+        // 9999-12-31T23:59:59.9999999Z as a FILETIME.
+        guard fileTime <= 2_650_467_743_999_999_999 else { return nil }
+        return Int64(fileTime) - Int64(fileTimeEpochOffset)
+    }
+
+    /// Unix-epoch ticks of a SYSTEMTIME (eight 16-bit fields), or nil when a field is out of range.
+    private static func unixTicks(systemTime bytes: UnsafeRawBufferPointer, _ offset: Int) -> Int64? {
+        func field(_ index: Int) -> Int64 { Int64(load(UInt16.self, bytes, offset + index * 2)) }
+        let year = field(0), month = field(1), day = field(3)
+        let hour = field(4), minute = field(5), second = field(6), millisecond = field(7)
+        guard (1601...9999).contains(year), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            second < 60, millisecond < 1000
+        else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return ((days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + millisecond) * 10_000
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS.fffffffZ` for Unix-epoch ticks.
+    static func appendTimestamp(_ ticks: Int64, to output: inout [UInt8]) {
+        var seconds = ticks / 10_000_000
+        var fraction = ticks % 10_000_000
+        if fraction < 0 {
+            fraction += 10_000_000
+            seconds -= 1
+        }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civilFromDays(days)
+        appendPadded(year, 4, to: &output)
+        output.append(UInt8(ascii: "-"))
+        appendPadded(month, 2, to: &output)
+        output.append(UInt8(ascii: "-"))
+        appendPadded(day, 2, to: &output)
+        output.append(UInt8(ascii: "T"))
+        appendPadded(secondOfDay / 3600, 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay / 60 % 60, 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay % 60, 2, to: &output)
+        output.append(UInt8(ascii: "."))
+        appendPadded(fraction, 7, to: &output)
+        output.append(UInt8(ascii: "Z"))
+    }
+
+    /// Appends a non-negative value as exactly `width` decimal digits.
+    private static func appendPadded(_ value: Int64, _ width: Int, to output: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            output.append(UInt8(truncatingIfNeeded: (rest / divisor) % 10) + 0x30)
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+}

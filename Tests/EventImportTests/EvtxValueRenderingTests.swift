@@ -1,0 +1,56 @@
+import Testing
+
+@testable import EventImport
+
+/// BinXml values rendered as Windows renders them (the list), one value type at a time.
+@Suite("EVTX value rendering")
+struct EvtxValueRenderingTests {
+    private func render(_ type: UInt8, _ bytes: [UInt8]) -> String? {
+        var output: [UInt8] = []
+        let ok = bytes.withUnsafeBytes { ValueRenderer.append(type: type, $0, to: &output) }
+        return ok ? String(decoding: output, as: UTF8.self) : nil
+    }
+
+    private func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+
+    @Test func hexIntegersAreNotPadded() {
+        #expect(render(BinXmlValueType.hexInt64, le(UInt64(0x3E7))) == "0x3e7")
+        #expect(render(BinXmlValueType.hexInt64, le(UInt64(0x8020_0000_0000_0000))) == "0x8020000000000000")
+        #expect(render(BinXmlValueType.hexInt32, le(UInt32(0))) == "0x0")
+        #expect(render(BinXmlValueType.sizeT, le(UInt64(4))) == "0x4")
+        #expect(render(BinXmlValueType.sizeT, le(UInt32(0x24C))) == "0x24c")
+    }
+
+    @Test func signedIntegersAreTwosComplement() {
+        #expect(render(BinXmlValueType.int32, le(UInt32.max)) == "-1")
+        #expect(render(BinXmlValueType.int8, [0x80]) == "-128")
+        #expect(render(BinXmlValueType.int64, le(UInt64(bitPattern: Int64.min))) == "-9223372036854775808")
+        #expect(render(BinXmlValueType.uint64, le(UInt64.max)) == "18446744073709551615")
+    }
+
+    @Test func guidSidAndBinaryAreInWindowsForm() {
+        let guid: [UInt8] = [0xD8, 0xDD, 0x65, 0xFC, 0xEF, 0xD6, 0x62, 0x49, 0x83, 0xD5, 0x6E, 0x5C, 0xFE, 0x9C, 0xE1, 0x48]
+        #expect(render(BinXmlValueType.guid, guid) == "{FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148}")
+        let sid: [UInt8] = [1, 1, 0, 0, 0, 0, 0, 5] + le(UInt32(18))
+        #expect(render(BinXmlValueType.sid, sid) == "S-1-5-18")
+        #expect(render(BinXmlValueType.sid, [1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0]) == nil)
+        #expect(render(BinXmlValueType.binary, [0x00, 0xAB, 0x5F]) == "00AB5F")
+    }
+
+    @Test func timesKeepHundredNanoseconds() {
+        // 2021-04-21T09:27:51.1817985Z as a FILETIME.
+        let fileTime = UInt64(132_634_708_711_817_985)
+        #expect(render(BinXmlValueType.fileTime, le(fileTime)) == "2021-04-21T09:27:51.1817985Z")
+        let systemTime = [2021, 4, 3, 21, 9, 27, 51, 181].flatMap { le(UInt16($0)) }
+        #expect(render(BinXmlValueType.systemTime, systemTime) == "2021-04-21T09:27:51.1810000Z")
+        #expect(render(BinXmlValueType.fileTime, le(UInt64.max)) == nil)
+    }
+
+    @Test func arraysBoolsAndWrongSizes() {
+        #expect(render(BinXmlValueType.uint16 | BinXmlValueType.arrayFlag, le(UInt16(1)) + le(UInt16(2))) == "1,2")
+        #expect(render(BinXmlValueType.bool, le(UInt32(2))) == "true")
+        #expect(render(BinXmlValueType.bool, le(UInt32(0))) == "false")
+        #expect(render(BinXmlValueType.uint32, [1, 2]) == nil)
+        #expect(render(BinXmlValueType.ansiString, Array("a<b>\u{0}junk".utf8)) == "a<b>")
+    }
+}
