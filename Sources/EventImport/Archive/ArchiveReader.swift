@@ -77,11 +77,13 @@ final class ArchiveReader {
     /// Paths of the members reached, so that a reading by another layout can skip them.
     private(set) var reachedPaths: Set<String> = []
 
+    /// How many bytes of the archive libarchive is handed at a time: always this many (fewer only
+    /// at the end), whatever the size of the reads the source answers, so that what libarchive
+    /// decodes before damage (it drops the output of a call that fails) never depends on them.
+    static let supplySize = 1 << 18
+
     /// Creates a reader over `source`; nil when libarchive cannot allocate its state.
-    init?(
-        layout: ArchiveLayout, source: any ByteSource, name: String, context: ImportContext, budget: ExpansionBudget,
-        chunkSize: Int
-    ) {
+    init?(layout: ArchiveLayout, source: any ByteSource, name: String, context: ImportContext, budget: ExpansionBudget) {
         guard let archive = archive_read_new() else { return nil }
         self.archive = archive
         self.layout = layout
@@ -89,7 +91,7 @@ final class ArchiveReader {
         self.name = name
         self.context = context
         self.budget = budget
-        bufferCapacity = max(chunkSize, 1 << 16)
+        bufferCapacity = Self.supplySize
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferCapacity, alignment: 16)
         switch layout {
         case .zipCentralDirectory:
@@ -361,7 +363,7 @@ final class ArchiveReader {
             return Int(ARCHIVE_FATAL)
         }
         pointer.pointee = UnsafeRawPointer(buffer)
-        let count = source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: bufferCapacity))
+        let count = source.readFully(into: UnsafeMutableRawBufferPointer(start: buffer, count: bufferCapacity))
         if count == 0 && budget.isExhausted {
             // The source stopped at the budget (reported there), not at the archive's end.
             budgetStoppedRead = true
