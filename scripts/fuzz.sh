@@ -114,6 +114,9 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${targets_all[@]}")
+for target in "${targets[@]}"; do
+  [[ " ${targets_all[*]} " == *" $target "* ]] || { echo "fuzz: no target $target (targets: ${targets_all[*]})" >&2; exit 64; }
+done
 case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET…] | --replay-pending" >&2; exit 64 ;; esac
 
 build
