@@ -15,8 +15,18 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
-/// The fuzz targets; each is `Sources/fuzz-<name>/` and `FuzzTarget.<name>` in FuzzEntryPoints.
-let targetNames = ["xml", "archive", "report", "sigma", "causes"]
+import Foundation
+
+/// The fuzz targets: every `Sources/fuzz-<name>/` folder, each running `FuzzTarget.<name>` of
+/// FuzzEntryPoints (`scripts/fuzz.sh` finds them the same way). Adding a target is adding its folder.
+let targetNames = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Sources")) ?? [])
+    .filter { $0.hasPrefix("fuzz-") }.map { String($0.dropFirst("fuzz-".count)) }.sorted()
+
+/// libFuzzer is linked into the fuzz executables only. `scripts/fuzz.sh` instruments every module
+/// (these and the main package's, through `-Xswiftc`) with ASan and libFuzzer's coverage counters but
+/// not with `-sanitize=fuzzer`, which would also link libFuzzer into the build-time tool EmbedTool
+/// (the built-in rule pack's plugin), and that tool has no `LLVMFuzzerTestOneInput` (README.md).
+let linkLibFuzzer: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer"])]
 
 let package = Package(
     name: "rdpcause-fuzz",
@@ -34,7 +44,8 @@ let package = Package(
             .executableTarget(
                 name: "fuzz-\($0)",
                 dependencies: ["FuzzDriver", .product(name: "FuzzEntryPoints", package: "rdpcause")],
-                swiftSettings: strict
+                swiftSettings: strict,
+                linkerSettings: linkLibFuzzer
             )
         },
     swiftLanguageModes: [.v6]

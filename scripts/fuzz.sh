@@ -17,14 +17,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets_all=(xml archive report sigma causes)
 findings=Fuzz/findings
 configuration=${FUZZ_CONFIGURATION:-debug}
 bin=Fuzz/.build/$configuration
 
-# The dictionary and the largest input libFuzzer builds, per target.
-dict_of() { case "$1" in xml | archive) echo xml ;; report) echo report ;; *) echo yaml ;; esac; }
-max_len_of() { case "$1" in archive) echo 65536 ;; xml) echo 16384 ;; report) echo 4096 ;; *) echo 8192 ;; esac; }
+# Every target: each Fuzz/Sources/fuzz-<name>/ folder (Fuzz/Package.swift finds them the same way).
+targets_all=()
+for folder in Fuzz/Sources/fuzz-*/; do
+  folder=${folder%/}
+  targets_all+=("${folder#Fuzz/Sources/fuzz-}")
+done
+
+# Per target: its dictionary (Fuzz/dict/<name>.dict, or none) and the largest input libFuzzer builds.
+# A target without a line here runs without a dictionary and with inputs of up to 16 KiB.
+settings_of() {
+  case "$1" in
+    xml) echo "xml 16384" ;;
+    archive) echo "xml 65536" ;;
+    report) echo "report 4096" ;;
+    sigma | causes) echo "yaml 8192" ;;
+    *) echo "- 16384" ;;
+  esac
+}
 
 # libFuzzer settings shared by fuzzing and replay. The Swift runtime's own crash backtracer is off:
 # it would race libFuzzer's handler (and, under ASan, trip on its own memory reads).
@@ -37,9 +51,14 @@ keep_going=()
 build() {
   mkdir -p "$findings"
   local start=$SECONDS
-  local command=(swift build -c "$configuration" --package-path Fuzz -Xswiftc -sanitize=fuzzer,address)
+  # ASan and libFuzzer's coverage instrumentation (what -sanitize=fuzzer turns on) for every module,
+  # the main package's libraries included; libFuzzer itself is linked into the fuzz executables only
+  # (Fuzz/Package.swift). The build-time tool EmbedTool is instrumented too, and runs during the build:
+  # its leak check is off there.
+  local command=(swift build -c "$configuration" --package-path Fuzz -Xswiftc -sanitize=address
+    -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,pc-table,inline-8bit-counters)
   echo "fuzz: building the fuzz targets (${command[*]})"
-  if ! "${command[@]}" >"$findings/build.log" 2>&1; then
+  if ! ASAN_OPTIONS=detect_leaks=0 "${command[@]}" >"$findings/build.log" 2>&1; then
     grep -v "Cannot export local symbol" "$findings/build.log" | tail -30
     echo "fuzz: the build failed; the whole log is $findings/build.log" >&2
     exit 2
@@ -95,6 +114,9 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${targets_all[@]}")
+for target in "${targets[@]}"; do
+  [[ " ${targets_all[*]} " == *" $target "* ]] || { echo "fuzz: no target $target (targets: ${targets_all[*]})" >&2; exit 64; }
+done
 case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET…] | --replay-pending" >&2; exit 64 ;; esac
 
 build
@@ -106,12 +128,16 @@ for target in "${targets[@]}"; do
   out="$findings/$target"
   mkdir -p "$out/corpus"
   before=$(artifacts "$out")
-  seeds=("$findings/seeds/$target")
+  seeds=()
+  [ -d "$findings/seeds/$target" ] && seeds+=("$findings/seeds/$target")
   [ -d "Tests/FuzzRegressions/$target" ] && seeds+=("Tests/FuzzRegressions/$target")
+  read -r dict max_len <<<"$(settings_of "$target")"
+  dict_option=()
+  [ "$dict" = - ] || dict_option=(-dict="Fuzz/dict/$dict.dict")
   status=0
-  "$bin/fuzz-$target" "${limits[@]}" ${keep_going[@]+"${keep_going[@]}"} -max_total_time="$seconds" -max_len="$(max_len_of "$target")" \
-    -dict="Fuzz/dict/$(dict_of "$target").dict" -artifact_prefix="$out/" -print_final_stats=1 \
-    "$out/corpus" "${seeds[@]}" >"$out/fuzz.log" 2>&1 || status=$?
+  "$bin/fuzz-$target" "${limits[@]}" ${keep_going[@]+"${keep_going[@]}"} -max_total_time="$seconds" -max_len="$max_len" \
+    ${dict_option[@]+"${dict_option[@]}"} -artifact_prefix="$out/" -print_final_stats=1 \
+    "$out/corpus" ${seeds[@]+"${seeds[@]}"} >"$out/fuzz.log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz.log" | tail -n 1)
   [ -n "$runs" ] || runs=$({ grep -oE '^#[0-9]+' "$out/fuzz.log" || true; } | tail -n 1 | tr -d '#')
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/fuzz.log" | tail -n 1)

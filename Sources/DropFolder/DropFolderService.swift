@@ -356,7 +356,7 @@ public final class DropFolderService: @unchecked Sendable {
         let firstName = ledger.entry(hash)?.input ?? name
         let caseName = try ledger.startAnalysis(hash: hash, input: name, preferred: CaseRunner.caseName(firstName))
         let index = CaseIndex.build(paths: [path], engine: pack.engine)
-        let hostile = index.importDiagnostics.filter { [.forbiddenDeclaration, .decompressionLimit].contains($0.kind) }
+        let hostile = index.importDiagnostics.filter { [.forbiddenDeclaration, .decompressionLimit, .nestingLimit].contains($0.kind) }
         let errors = index.importDiagnostics.filter { $0.severity == .error }
         if !hostile.isEmpty || (index.statistics.events == 0 && !errors.isEmpty) {
             let problems = (hostile.isEmpty ? errors : hostile).prefix(20).map(\.description)

@@ -228,6 +228,33 @@ struct ServiceHardeningTests {
         #expect(run.errorText.contains("127.0.0.1:9/jira"), "\(run.errorText)")
         for secret in ["hunter2", "alice", "t0ken-value"] { #expect(!run.errorText.contains(secret), "\(run.errorText)") }
     }
+
+    /// An archive nested deeper than the importer opens (a tar bomb's shape: the README promises
+    /// far fewer levels than an attacker can stack) makes the input hostile, like a decompression
+    /// bomb: it is quarantined, not analysed without what it hides, even next to a readable member.
+    @Test func anArchiveNestedTooDeepIsQuarantinedAsHostile() throws {
+        let service = try Service("nested")
+        defer { service.remove() }
+        try FileManager.default.copyItem(atPath: sample("tls-mismatch.zip"), toPath: service.work + "/readable.zip")
+        func tar(_ archive: String, _ members: [String]) throws {
+            let tar = Process()
+            tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+            tar.currentDirectoryURL = URL(fileURLWithPath: service.work)
+            tar.arguments = ["-cf", archive] + members
+            try tar.run()
+            tar.waitUntilExit()
+            try #require(tar.terminationStatus == 0, "tar -cf \(archive) failed")
+        }
+        try tar("level1.tar", ["readable.zip"])
+        for level in 2...7 { try tar("level\(level).tar", ["level\(level - 1).tar"]) }
+        try tar("RT-7.tar", ["readable.zip", "level7.tar"])
+        try drop(service.work + "/RT-7.tar", as: "RT-7.tar", into: service.drop)
+        let run = try RDPCauseCommand.run(service.arguments())
+        #expect(run.status == 0, "\(run.errorText)")
+        let reason = try String(contentsOfFile: service.drop + "/.quarantine/RT-7.tar.reason.txt", encoding: .utf8)
+        #expect(reason.contains("looks hostile") && reason.contains("levels deep"), "\(reason)")
+        #expect(!FileManager.default.fileExists(atPath: service.output + "/RT-7/findings.json"))
+    }
 }
 
 struct LedgerPermissionTests {

@@ -64,6 +64,8 @@ final class ArchiveReader {
     private var memberOffset = 0
     /// True when the current member's data ended at damage or at the budget (reported).
     fileprivate private(set) var memberEndedEarly = false
+    /// libarchive's warning that came with the member's last block, reported after it.
+    private var deferredWarning: String?
     /// True while passing over a member whose damage was reported by an earlier reader.
     private var quietDamage = false
     private var fatal = false
@@ -75,11 +77,13 @@ final class ArchiveReader {
     /// Paths of the members reached, so that a reading by another layout can skip them.
     private(set) var reachedPaths: Set<String> = []
 
+    /// How many bytes of the archive libarchive is handed at a time: always this many (fewer only
+    /// at the end), whatever the size of the reads the source answers, so that what libarchive
+    /// decodes before damage (it drops the output of a call that fails) never depends on them.
+    static let supplySize = 1 << 18
+
     /// Creates a reader over `source`; nil when libarchive cannot allocate its state.
-    init?(
-        layout: ArchiveLayout, source: any ByteSource, name: String, context: ImportContext, budget: ExpansionBudget,
-        chunkSize: Int
-    ) {
+    init?(layout: ArchiveLayout, source: any ByteSource, name: String, context: ImportContext, budget: ExpansionBudget) {
         guard let archive = archive_read_new() else { return nil }
         self.archive = archive
         self.layout = layout
@@ -87,7 +91,7 @@ final class ArchiveReader {
         self.name = name
         self.context = context
         self.budget = budget
-        bufferCapacity = max(chunkSize, 1 << 16)
+        bufferCapacity = Self.supplySize
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferCapacity, alignment: 16)
         switch layout {
         case .zipCentralDirectory:
@@ -218,16 +222,25 @@ final class ArchiveReader {
         return count
     }
 
-    /// Moves to the member's next block of data, which libarchive hands over without a copy (a
-    /// failing call delivers nothing, so the blocks before damage all reach the reader). False
-    /// at the end of the member or after damage (reported).
+    /// Moves to the member's next block of data, which libarchive hands over without a copy. A
+    /// failing call delivers nothing, so the blocks before damage all reach the reader; a warning
+    /// (a zip member's CRC mismatch) may come with the member's last block, which is delivered
+    /// first, and the warning reported at the next call, as when it comes alone. False at the end
+    /// of the member or after damage (reported).
     private func nextBlock() -> Bool {
         guard memberOpen, !fatal else { return false }
+        if let warning = deferredWarning {
+            deferredWarning = nil
+            memberOpen = false
+            endMemberAtDamage(ARCHIVE_WARN, warning)
+            return false
+        }
         var pointer: UnsafeRawPointer?
         var size = 0
         var offset: la_int64_t = 0
         let status = archive_read_data_block(archive, &pointer, &size, &offset)
-        if status == ARCHIVE_OK {
+        if status == ARCHIVE_OK || (status == ARCHIVE_WARN && size > 0 && pointer != nil) {
+            if status == ARCHIVE_WARN { deferredWarning = libraryMessage() }
             // A sparse member's hole is data that the archive does not hold: it counts as expanded.
             let hole = max(0, Int(clamping: offset) - memberOffset)
             memberOffset = Int(clamping: offset).addingSaturated(size)
@@ -244,21 +257,26 @@ final class ArchiveReader {
         }
         memberOpen = false
         if status == ARCHIVE_EOF { return false }
+        endMemberAtDamage(status, libraryMessage())
+        return false
+    }
+
+    /// Ends the current member at damage libarchive reported with `status` and `message`.
+    private func endMemberAtDamage(_ status: Int32, _ message: String) {
         memberEndedEarly = true
         if budgetStoppedRead {
             stopForBudget(at: memberName)
-            return false
+            return
         }
         if !quietDamage {
             report(
                 status == ARCHIVE_WARN ? ARCHIVE_FAILED : status, source: memberName,
-                "the member is damaged (libarchive: \(libraryMessage())); what came before the damage was read")
+                "the member is damaged (libarchive: \(message)); what came before the damage was read")
         }
         if status <= ARCHIVE_FATAL {
             fatal = true
             fatalInMemberData = true
         }
-        return false
     }
 
     /// Leaves the current member: what is left of it is decompressed and counted when skipping
@@ -283,6 +301,7 @@ final class ArchiveReader {
         memberName = display
         memberOffset = 0
         memberEndedEarly = false
+        deferredWarning = nil
         block = nil
         blockRemaining = 0
         holeRemaining = 0
@@ -344,7 +363,7 @@ final class ArchiveReader {
             return Int(ARCHIVE_FATAL)
         }
         pointer.pointee = UnsafeRawPointer(buffer)
-        let count = source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: bufferCapacity))
+        let count = source.readFully(into: UnsafeMutableRawBufferPointer(start: buffer, count: bufferCapacity))
         if count == 0 && budget.isExhausted {
             // The source stopped at the budget (reported there), not at the archive's end.
             budgetStoppedRead = true

@@ -2,11 +2,17 @@ import CZstd
 
 /// The decompressed bytes of a zstd stream (one or more frames, skippable frames included).
 ///
-/// libzstd decompresses straight into the reader's buffer, which for plain XML is expat's own
-/// buffer: no copy. Damage (a corrupt frame, a stream cut short, a frame needing more memory
-/// than zstd's default window limit) is reported with the compressed byte offset, after
+/// libzstd decompresses straight into the reader's buffer (for plain XML, expat's own buffer: no
+/// copy) whenever that buffer has room for a whole block; a smaller buffer is filled from a
+/// staging buffer of one block. Damage (a corrupt frame, a stream cut short, a frame needing more
+/// memory than zstd's default window limit) is reported with the compressed byte offset, after
 /// everything before it was delivered. Every decompressed byte counts against the input's
 /// ``ExpansionBudget``.
+///
+/// What a damaged stream delivers does not depend on the read sizes: libzstd discards the output
+/// of a call that fails, so each call is given at most one block to decode (its input is capped
+/// at libzstd's hint, the size of the next block) and room for all of it (so that no decoded
+/// byte waits inside libzstd for a later call, which could fail).
 final class ZstdSource: ByteSource {
     private let inner: any ByteSource
     private let name: String
@@ -20,7 +26,16 @@ final class ZstdSource: ByteSource {
     private var compressedBefore = 0
     private var innerEnded = false
     private var lastResult = 0
+    /// libzstd's last hint: how many compressed bytes complete its next step (0: a new frame).
+    private var inputHint = 0
+    /// Room for one decoded block (`ZSTD_DStreamOutSize`), whether in the reader's buffer or the stage.
+    private let blockRoom: Int
+    /// Decoded bytes not yet delivered, for readers whose buffer is smaller than ``blockRoom``.
+    private let stage: UnsafeMutableRawPointer
+    private var stageCount = 0
+    private var stagePosition = 0
     private var ended = false
+    private var inputEndReached = false
     private var pendingDamage: String?
     private(set) var endedEarly = false
 
@@ -32,6 +47,8 @@ final class ZstdSource: ByteSource {
         stream = ZSTD_createDStream()
         inputCapacity = max(chunkSize, ZSTD_DStreamInSize())
         input = UnsafeMutableRawPointer.allocate(byteCount: inputCapacity, alignment: 16)
+        blockRoom = ZSTD_DStreamOutSize()
+        stage = UnsafeMutableRawPointer.allocate(byteCount: blockRoom, alignment: 16)
         if stream == nil {
             fail(.unreadable, "the zstd decoder could not be created (out of memory)")
         }
@@ -40,47 +57,77 @@ final class ZstdSource: ByteSource {
     deinit {
         if let stream { ZSTD_freeDStream(stream) }
         input.deallocate()
+        stage.deallocate()
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard !ended, let stream, let target = buffer.baseAddress, !buffer.isEmpty else { return 0 }
-        if let damage = pendingDamage {
-            fail(.corruptArchive, damage)
-            return 0
-        }
+        guard !ended, let target = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         if budget.isExhausted { return stop() }
-        var out = ZSTD_outBuffer(dst: target, size: buffer.count, pos: 0)
-        // Fill the whole buffer when the input allows: fewer, larger chunks for the parser.
-        while out.pos < out.size {
+        var count = takeStaged(into: buffer)
+        if count == 0 {
+            if buffer.count >= blockRoom {
+                count = decode(into: target, capacity: buffer.count)
+            } else {
+                stagePosition = 0
+                stageCount = decode(into: stage, capacity: blockRoom)
+                count = takeStaged(into: buffer)
+            }
+        }
+        if count == 0 {
+            if let damage = pendingDamage {
+                fail(.corruptArchive, damage)
+                return 0
+            }
+            return finish()
+        }
+        guard budget.admit(count) else { return stop() }
+        return count
+    }
+
+    /// Copies staged bytes into `buffer`; 0 when none are left.
+    private func takeStaged(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let target = buffer.baseAddress else { return 0 }
+        let count = min(buffer.count, stageCount - stagePosition)
+        guard count > 0 else { return 0 }
+        target.copyMemory(from: stage + stagePosition, byteCount: count)
+        stagePosition += count
+        return count
+    }
+
+    /// Decodes into `target` while it has room for a whole block; the count decoded. Stops early at
+    /// damage (``pendingDamage``) or at the end of the compressed input.
+    private func decode(into target: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        guard let stream, pendingDamage == nil, !inputEndReached else { return 0 }
+        var out = ZSTD_outBuffer(dst: target, size: capacity, pos: 0)
+        while out.size - out.pos >= blockRoom {
             if inputPosition == inputCount && !innerEnded {
                 compressedBefore += inputCount
                 inputCount = inner.read(into: UnsafeMutableRawBufferPointer(start: input, count: inputCapacity))
                 inputPosition = 0
                 if inputCount == 0 { innerEnded = true }
             }
-            var source = ZSTD_inBuffer(src: input, size: inputCount, pos: inputPosition)
+            // At most one block per call: libzstd drops a failing call's output, blocks decoded before
+            // the damage in the same call included.
+            let offered = min(inputCount - inputPosition, max(1, inputHint))
+            var source = ZSTD_inBuffer(src: input, size: inputPosition + offered, pos: inputPosition)
             let before = out.pos
             let result = ZSTD_decompressStream(stream, &out, &source)
             if ZSTD_isError(result) != 0 {
                 // Deliver what was decoded before the damage first; report it on the next read.
                 pendingDamage =
-                    "the zstd stream is damaged near compressed byte \(compressedBefore + inputPosition) "
+                    "the zstd stream is damaged near compressed byte \(compressedBefore + inputPosition + offered) "
                     + "(\(String(cString: ZSTD_getErrorName(result)))); the rest of it was skipped"
                 break
             }
             // A call that moved nothing only hints at the next frame's header: not a frame left open.
             if source.pos != inputPosition || out.pos != before { lastResult = result }
+            inputHint = result
             inputPosition = source.pos
             if out.pos == before && inputPosition == inputCount && innerEnded {
-                if out.pos == 0 { return finish() }
+                inputEndReached = true
                 break
             }
         }
-        if out.pos == 0, let damage = pendingDamage {
-            fail(.corruptArchive, damage)
-            return 0
-        }
-        guard budget.admit(out.pos) else { return stop() }
         return out.pos
     }
 

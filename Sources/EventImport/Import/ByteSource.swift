@@ -28,16 +28,20 @@ extension ByteSource {
     /// Reads until `count` bytes are in hand or the source ends.
     func readHead(_ count: Int) -> [UInt8] {
         var head = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        head.withUnsafeMutableBytes { buffer in
-            while filled < count {
-                let got = read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                if got <= 0 { break }
-                filled += got
-            }
-        }
+        let filled = head.withUnsafeMutableBytes { readFully(into: $0) }
         head.removeSubrange(filled...)
         return head
+    }
+
+    /// Reads until `buffer` is full or the source ends: the count read.
+    func readFully(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let got = read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if got <= 0 { break }
+            filled += got
+        }
+        return filled
     }
 }
 

@@ -164,7 +164,7 @@ final class InputRouter {
         while true {
             guard
                 let reader = ArchiveReader(
-                    layout: layout, source: source, name: name, context: context, budget: budget, chunkSize: chunkSize)
+                    layout: layout, source: source, name: name, context: context, budget: budget)
             else {
                 context.report(
                     ImportDiagnostic(.error, .unreadable, source: name, message: "libarchive could not be started (out of memory)"))

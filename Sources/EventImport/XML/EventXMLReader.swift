@@ -149,13 +149,9 @@ final class EventXMLReader: StreamSink {
         guard !isDone else { return }
         directStart = nil
         if phase == .detectEncoding { detectEncoding() }
-        if utf16Carry != nil || highSurrogate != nil {
-            state.pointee.report(
-                .warning, .truncated, line: nil,
-                message: "the UTF-16 text ends in the middle of a character; the partial character was dropped")
-            utf16Carry = nil
-            highSurrogate = nil
-        }
+        let endsInsideCharacter = utf16Carry != nil || highSurrogate != nil
+        utf16Carry = nil
+        highSurrogate = nil
         switch phase {
         case .prolog:
             finishProlog()
@@ -163,6 +159,13 @@ final class EventXMLReader: StreamSink {
             finishParser()
         case .detectEncoding, .resync, .done:
             break
+        }
+        // After what the parser reports at the end: expat may hold back damage until then, and
+        // how much it held back depends on where chunks ended, so this stays last.
+        if endsInsideCharacter {
+            state.pointee.report(
+                .warning, .truncated, line: nil,
+                message: "the UTF-16 text ends in the middle of a character; the partial character was dropped")
         }
         if state.pointee.eventsEmitted == 0 && state.pointee.diagnosticsReported == 0 {
             state.pointee.report(.warning, .noEvents, line: nil, message: "the file holds XML but no <Event> records")
