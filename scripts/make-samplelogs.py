@@ -118,6 +118,7 @@ PROVIDERS = {
     "FW": ("Microsoft-Windows-Windows Firewall With Advanced Security", "D1BC9AFF-2ABF-4D71-9146-ECB2A986EB85", None, False),
     "UPS": ("Microsoft-Windows-User Profiles Service", "89B1E9F0-5AFF-44A6-9B44-0A07A7CE5845", None, False),
     "CAX": ("Microsoft-Windows-TerminalServices-ClientActiveXCore", "28AA95BB-D444-4719-A36F-40462168127E", None, False),
+    "GP": ("Microsoft-Windows-GroupPolicy", "AEA1B4FA-97D1-45F2-A64C-4D69FFFD92C9", None, False),
 }
 
 # System metadata for synthesized events that have no real example in the corpus
@@ -126,6 +127,8 @@ META_FALLBACK = {
     ("Schannel", 36870): dict(v="0", l="2", t="0", o="0", k="0x8000000000000000", q=None, uid="S-1-5-18"),
     ("RCMSYS", 1057): dict(v="0", l="2", t="0", o="0", k="0x80000000000000", q="49152", uid=None),
     ("RCMSYS", 1058): dict(v="0", l="2", t="0", o="0", k="0x80000000000000", q="49152", uid=None),
+    # RCM 1050 is a warning (TechNet ee890845); severity 0x8000 in the qualifiers, as 1057/1058 carry 0xC000.
+    ("RCMSYS", 1050): dict(v="0", l="3", t="0", o="0", k="0x80000000000000", q="32768", uid=None),
     ("SCM", 7034): dict(v="0", l="2", t="0", o="0", k="0x8080000000000000", q="49152", uid=None),
     ("UPS", 1500): dict(v="0", l="2", t="0", o="0", k="0x8000000000000000", q=None, uid="USER"),
     ("UPS", 1502): dict(v="0", l="2", t="0", o="0", k="0x8000000000000000", q=None, uid="USER"),
@@ -139,7 +142,7 @@ META_FALLBACK = {
 # Real record to copy System metadata from, per (provider key, EventID).
 META_SOURCE = {
     ("SCM", 7036): "SZ-System", ("SCM", 7031): "SZ-System", ("SCM", 7040): "OB-System",
-    ("RCMSYS", 1056): "SZ-System", ("LsaSrv", 6041): "OB-System",
+    ("RCMSYS", 1056): "SZ-System", ("LsaSrv", 6041): "OB-System", ("GP", 1502): "SZ-System",
     ("Schannel", 36874): "SZ-System", ("Schannel", 36888): "SZ-System",
     ("KP", 42): "BK-System", ("KP", 107): "BK-System", ("PT", 1): "BK-System",
     ("SEC", 4624): "A22-Security", ("SEC", 4625): "SZ-Security", ("SEC", 5152): "OB-SecSel",
@@ -457,6 +460,7 @@ MESSAGES = {
     ("Schannel", 36870): lambda d: "A fatal error occurred when attempting to access the TLS %s credential private key. The error code returned from the cryptographic module is %s. The internal error state is %s." % (d["Type"], d["ErrorCode"].upper().replace("0X", "0x"), d["ErrorStatus"]),
     ("Schannel", 36874): lambda d: "An %s connection request was received from a remote client application, but none of the cipher suites supported by the client application are supported by the server. The SSL connection request has failed." % d["Protocol"],
     ("Schannel", 36888): lambda d: "A fatal alert was generated and sent to the remote endpoint. This may result in termination of the connection. The TLS protocol defined fatal error code is %s. The Windows SChannel error state is %s." % (d["AlertDesc"], d["ErrorState"]),
+    ("Microsoft-Windows-TerminalServices-RemoteConnectionManager", 1050): lambda d: "The Terminal Server listener %s is configured with inconsistent authentication and encryption settings. The Encryption Level is currently set to %s and Security Layer is set to %s. These settings were automatically corrected to allow connections to proceed. Please change the Security Layer and Encryption Level settings in Group Policy or by using the Terminal Services Configuration tool in the Administrative Tools folder." % tuple((d["_unnamed"] + ["", "", ""])[:3]),
     ("Microsoft-Windows-TerminalServices-RemoteConnectionManager", 1057): lambda d: "The RD Session Host Server has failed to create a new self signed certificate to be used for RD Session Host Server authentication on SSL connections. The relevant status code was %s." % d["_unnamed"][0].strip(),
     ("Microsoft-Windows-TerminalServices-RemoteConnectionManager", 1058): lambda d: "The RD Session Host Server has failed to replace the expired self signed certificate used for RD Session Host Server authentication on SSL connections. The relevant status code was %s." % d["_unnamed"][0].strip(),
 }
@@ -1656,6 +1660,59 @@ def case_distractor(gen):
     return c
 
 
+def case_security_layer_forced(gen):
+    """A computer policy forces the listener's security layer and encryption level (issue 15, section 6).
+
+    Group Policy applies new computer settings (GroupPolicy 1502, real shape from SZ/System) and two
+    seconds later Remote Desktop Services reports the inconsistent Encryption Level / Security Layer
+    pair (RCM 1050; no real record exists, so the documented TechNet ee890845 shape: legacy System
+    event, unnamed Data for %1..%3). From then on the security layer drops new connections after
+    RdpCoreTS 131 (139 with the client's address); Schannel reports no protocol or cipher error.
+    """
+    c = Case(gen, "security-layer-forced", "2026-10-20T07:17:44.6000000Z")
+    host = host_machine("host", "RDSH-05.corp.example", "10.20.4.25", "2016")
+    cl = client_machine("WKS-144", "10.20.31.144", skew_s=31.0)
+    case_common(c, gen, cl, host, "mnowak", "CORP", "S-1-5-21-1844237615-456789012-3321445566-1417")
+    c.sec_act = new_guid(c.rng("secact"), "upper")
+    T = c.T
+    quiet(c, host, 2700, 1800)
+    onset = T - S(11342.0)
+    c.ev(host, "System", "GP", 1502, onset,
+         ED(("SupportInfo1", "1"), ("SupportInfo2", "3639"), ("ProcessingMode", "1"),
+            ("ProcessingTimeInMilliseconds", "1406"), ("DCName", "\\\\DC02.corp.example"),
+            ("NumberOfGroupPolicyObjects", "4")), uid="S-1-5-18", pid=1188, act=new_guid(c.rng("gpact"), "upper"))
+    c.ev(host, "System", "RCMSYS", 1050, onset + S(2.0), ED((None, "RDP-Tcp"), (None, "Low"), (None, "SSL"), ("#binary", "")))
+    conn = Conn(c, cl, host, T - S(0.52), 50377, 16, "rdsh-05")
+    conn.c_start(hash_=False)
+    conn.h_reach(0.012)
+    c.ev(host, "Core", "CORE", 139, conn.t0 + S(0.0301),
+         ED(("ResultCode", "0x80090304"), ("IPString", cl.ip)), act=conn.act_host)
+    conn.h_close(0.0322)
+    conn.c_disc(0.52, 2308)
+    win0, win1 = T - S(6 * 3600), T + S(1800)
+    c.noise(host, "System", "A22-System", 180, win0, win1)
+    c.noise(host, "Security", "A22-Security", 120, win0, win1)
+    c.noise(host, "RCM", "BK-RCM", 40, win0, onset - S(600))
+    c.noise(host, "Core", "BK-Core", 60, win0, onset - S(600))
+    hd = "RDSH-05"
+    c.write_log(host, "System", hd, rid_base=rid_base(c, host, "System"))
+    for lg in ("Security", "RCM", "Core"):
+        c.write_log(host, lg, hd, rid_base=rid_base(c, host, lg))
+    c.write_log(cl, "Client", "WKS-144", rid_base=rid_base(c, cl, "Client"))
+    c.write_text("error.txt", mstsc_report(local_of(T + cl.skew + S(0.52), 2)))
+    c.write_text("ticket.txt", (
+        "Ticket 2026-1020-031\n"
+        "User: Marta Nowak, Warsaw (UTC+2)\n"
+        "Client PC: WKS-144 - connects to rdsh-05\n"
+        "Problem: nobody can connect to RDSH-05 since early this morning; sessions that were already open still work.\n"
+        "Attached: RDSH-05 System/Security/TS logs, WKS-144 RDPClient log, error text.\n"))
+    c.expected("cause-found", "security-layer-forced", "RDSH-05.corp.example", T,
+               "Group Policy applied new computer settings (1502, 4 policy objects from DC02) 3 h 9 min before the attempt and "
+               "RCM 1050 reported the listener's Encryption Level Low with Security Layer SSL 2 s later; at the attempt "
+               "RdpCoreTS 131 then 139 (0x80090304) for 10.20.31.144 and no Schannel error; client clock 31 s fast.")
+    return c
+
+
 CASES = [
     ("network-path", case_network_path, "folder"),
     ("rdp-service-down", case_rdp_service_down, "folder"),
@@ -1670,6 +1727,7 @@ CASES = [
     ("healthy", case_healthy, "folder"),
     ("inconclusive", case_inconclusive, "folder"),
     ("distractor", case_distractor, "tar.zst"),
+    ("security-layer-forced", case_security_layer_forced, "folder"),
 ]
 
 

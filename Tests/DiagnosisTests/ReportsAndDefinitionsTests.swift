@@ -74,7 +74,7 @@ struct ReportsAndDefinitionsTests {
         let ids = Set(rulePack.causes.map(\.id))
         #expect(ids == [
             "network-path", "rdp-service-down", "host-asleep", "certificate-expired", "private-key-inaccessible",
-            "tls-mismatch", "nla-credssp", "logon-rights", "profile-corrupt", "client-side",
+            "tls-mismatch", "security-layer-forced", "nla-credssp", "logon-rights", "profile-corrupt", "client-side",
         ])
         #expect(rulePack.causes.allSatisfy { !$0.remediation.isEmpty && !$0.references.isEmpty })
     }

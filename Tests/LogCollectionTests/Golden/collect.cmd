@@ -42,7 +42,7 @@ rem Application: read by profile-corrupt
 wevtutil.exe qe "Application" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Application.xml"
 if errorlevel 1 call :failed "Application" "Application.xml"
 rem .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
@@ -50,7 +50,7 @@ rem Microsoft-Windows-TerminalServices-LocalSessionManager/Operational: read by 
 wevtutil.exe qe "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
@@ -62,11 +62,11 @@ rem Microsoft-Windows-Windows Firewall With Advanced Security/Firewall: read by 
 wevtutil.exe qe "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "Security" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Security.xml"
 if errorlevel 1 call :failed "Security" "Security.xml"
 rem .evtx: wevtutil.exe epl "Security" "Security.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml"
 if errorlevel 1 call :failed "System" "System.xml"
 rem .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /ow:true
@@ -77,7 +77,7 @@ rem Application: read by profile-corrupt
 wevtutil.exe qe "Application" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Application.xml"
 if errorlevel 1 call :failed "Application" "Application.xml"
 rem .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
@@ -89,7 +89,7 @@ rem Microsoft-Windows-TerminalServices-RDPClient/Operational: read by client-sid
 wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
@@ -101,11 +101,11 @@ rem Microsoft-Windows-Windows Firewall With Advanced Security/Firewall: read by 
 wevtutil.exe qe "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "Security" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Security.xml"
 if errorlevel 1 call :failed "Security" "Security.xml"
 rem .evtx: wevtutil.exe epl "Security" "Security.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+rem System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml"
 if errorlevel 1 call :failed "System" "System.xml"
 rem .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /ow:true

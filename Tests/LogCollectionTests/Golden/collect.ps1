@@ -53,13 +53,13 @@ if ($Role -eq 'host') {
     # Application: read by profile-corrupt
     Export-EventLog 'Application' 'Application.xml' 'qe "Application" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational' 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml' 'qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-02-22T21:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
     # Microsoft-Windows-TerminalServices-LocalSessionManager/Operational: read by client-side, logon-rights, network-path, profile-corrupt, rdp-service-down
     Export-EventLog 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational' 'Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-02-22T21:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational' 'Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-02-22T21:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
     # Microsoft-Windows-User Profile Service/Operational: read by profile-corrupt
@@ -68,10 +68,10 @@ if ($Role -eq 'host') {
     # Microsoft-Windows-Windows Firewall With Advanced Security/Firewall: read by network-path
     Export-EventLog 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall' 'Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.xml' 'qe "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "/q:*[System[TimeCreated[@SystemTime>=''2026-02-22T21:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Security' 'Security.xml' 'qe "Security" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Security" "Security.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'System' 'System.xml' 'qe "System" "/q:*[System[TimeCreated[@SystemTime>=''2025-12-24T21:12:40.000Z'' and @SystemTime<=''2026-03-26T21:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /ow:true
 }
@@ -80,7 +80,7 @@ if ($Role -eq 'both') {
     # Application: read by profile-corrupt
     Export-EventLog 'Application' 'Application.xml' 'qe "Application" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational' 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml' 'qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-02-22T21:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
     # Microsoft-Windows-TerminalServices-LocalSessionManager/Operational: read by client-side, logon-rights, network-path, profile-corrupt, rdp-service-down
@@ -89,7 +89,7 @@ if ($Role -eq 'both') {
     # Microsoft-Windows-TerminalServices-RDPClient/Operational: read by client-side, failure, network-path
     Export-EventLog 'Microsoft-Windows-TerminalServices-RDPClient/Operational' 'Microsoft-Windows-TerminalServices-RDPClient_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational' 'Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[@SystemTime>=''2026-02-22T21:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
     # Microsoft-Windows-User Profile Service/Operational: read by profile-corrupt
@@ -98,10 +98,10 @@ if ($Role -eq 'both') {
     # Microsoft-Windows-Windows Firewall With Advanced Security/Firewall: read by network-path
     Export-EventLog 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall' 'Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.xml' 'qe "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "/q:*[System[TimeCreated[@SystemTime>=''2026-02-22T21:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall" "Microsoft-Windows-Windows_Firewall_With_Advanced_Security_Firewall.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Security' 'Security.xml' 'qe "Security" "/q:*[System[TimeCreated[@SystemTime>=''2026-03-24T20:12:40.000Z'' and @SystemTime<=''2026-03-24T22:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Security" "Security.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-    # System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, tls-mismatch
+    # System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'System' 'System.xml' 'qe "System" "/q:*[System[TimeCreated[@SystemTime>=''2025-12-24T21:12:40.000Z'' and @SystemTime<=''2026-03-26T21:12:40.000Z'']]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /ow:true
 }

@@ -108,6 +108,7 @@ enum CorpusExpectations {
             "rdp_logon_success": 4,
         ],
         "DFIRArtifactMuseum__Win2012R2_StolenSzechuan__System": [
+            "group_policy_computer_settings_applied": 2,
             "host_boot": 22,
             "host_shutdown": 37,
             "rdp_cert_created": 3,
@@ -143,6 +144,7 @@ enum CorpusExpectations {
             "logon_failure_rights": 2,
         ],
         "artemis__System": [
+            "group_policy_computer_settings_applied": 1,
             "host_boot": 4,
             "host_shutdown": 3,
         ],
@@ -177,6 +179,7 @@ enum CorpusExpectations {
             "host_wake_report": 2,
         ],
         "plaso__evtx_System": [
+            "group_policy_computer_settings_applied": 3,
             "host_boot": 16,
             "host_shutdown": 20,
             "host_unexpected_reboot": 3,

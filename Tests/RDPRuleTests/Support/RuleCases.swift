@@ -30,7 +30,7 @@ enum RuleCases {
     static let termServiceStoppedBinary = "5400650072006D0053006500720076006900630065002F0031000000"
     static let termServiceRunningBinary = "5400650072006D0053006500720076006900630065002F0034000000"
 
-    static let all: [RuleCase] = client + host + security + services + power + certificates + schannel + profile + firewall
+    static let all: [RuleCase] = client + host + security + services + power + certificates + schannel + groupPolicy + profile + firewall
 
     // MARK: - Client
 
@@ -512,6 +512,34 @@ enum RuleCases {
         RuleCase(
             "TermDD 57 other TermDD event", X.system("TermDD", 57, qualifiers: 49162, level: 2, .eventData([(nil, "\\Device\\Termdd")])),
             nearMissOf: ["termdd_protocol_error"]),
+    ]
+
+    // MARK: - Group Policy
+
+    static let groupPolicyGuid = "{AEA1B4FA-97D1-45F2-A64C-4D69FFFD92C9}"
+    /// The EventData of a real computer-policy 1502 (SZ/System#774).
+    static let groupPolicyData: [(String?, String)] = [
+        ("SupportInfo1", "1"), ("SupportInfo2", "3639"), ("ProcessingMode", "1"), ("ProcessingTimeInMilliseconds", "4640"),
+        ("DCName", "\\\\DC01.corp.example"), ("NumberOfGroupPolicyObjects", "2"),
+    ]
+
+    static let groupPolicy: [RuleCase] = [
+        RuleCase(
+            "GroupPolicy 1502 computer policy with new settings applied (shape of SZ/System#774)",
+            X.system("Microsoft-Windows-GroupPolicy", guid: groupPolicyGuid, 1502, .eventData(groupPolicyData)),
+            matches: ["group_policy_computer_settings_applied"]),
+        RuleCase(
+            "GroupPolicy 1500 computer policy without changes",
+            X.system("Microsoft-Windows-GroupPolicy", guid: groupPolicyGuid, 1500, .eventData(Array(groupPolicyData.dropLast()))),
+            nearMissOf: ["group_policy_computer_settings_applied"]),
+        RuleCase(
+            "GroupPolicy 1503 user policy with new settings applied",
+            X.system("Microsoft-Windows-GroupPolicy", guid: groupPolicyGuid, 1503, .eventData(groupPolicyData)),
+            nearMissOf: ["group_policy_computer_settings_applied"]),
+        RuleCase(
+            "User Profiles Service 1502 in Application (same event id, another provider)",
+            X.profileService(1502, [("Error", "The process cannot access the file because it is being used by another process.")]),
+            matches: ["profile_load_failed"], nearMissOf: ["group_policy_computer_settings_applied"]),
     ]
 
     // MARK: - User Profile Service

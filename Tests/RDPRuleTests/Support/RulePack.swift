@@ -33,6 +33,8 @@ enum RulePack {
         "schannel_fatal_alert_received",
         // Host: TermDD
         "termdd_protocol_error",
+        // Host: Group Policy
+        "group_policy_computer_settings_applied",
         // Host: User Profile Service
         "profile_load_failed", "profile_temporary",
         // Host: Windows Firewall
