@@ -22,6 +22,8 @@ MAX_SEED = 8 * 1024  # bytes of XML kept per event-file seed
 EVENTS_PER_SEED = 3
 REAL_FILES = 8  # small real event files taken from shared/corpus/real
 SIGMAHQ_RULES = 24  # SigmaHQ rules taken from shared/sigmahq
+EVTX_FILES = 6  # small real .evtx files taken from shared/corpus/evtx
+EVTX_MAX_LEN = 4096 + 2 * 65536  # the file header and two chunks (fuzz.sh gives the evtx target this max_len)
 # xml seeds start with the chunk-size selector byte (see XMLFuzzEntry.chunkSize(selector:)).
 SELECTORS = [0x00, 0x06, 0x3F, 0x80]
 
@@ -73,7 +75,7 @@ def shared_dir() -> Path:
 
 def main() -> None:
     out = Path(sys.argv[1])
-    seeds = {target: {} for target in ["xml", "archive", "report", "sigma", "causes"]}
+    seeds = {target: {} for target in ["xml", "archive", "report", "sigma", "causes", "evtx"]}
 
     xml_files = sorted(p for p in (ROOT / "SampleLogs").rglob("*.xml"))
     shared = shared_dir()
@@ -123,6 +125,13 @@ def main() -> None:
             seeds["sigma"]["sigmahq-" + path.name] = path.read_bytes()
     for path in sorted((ROOT / "Rules" / "causes").glob("*.yml")):
         seeds["causes"][path.name] = path.read_bytes()
+
+    # evtx: the smallest real .evtx files, cut to the file header and two chunks (the target's max_len).
+    evtx = shared / "corpus" / "evtx"
+    if evtx.is_dir():
+        for path in sorted(evtx.glob("*.evtx.zst"), key=lambda p: (p.stat().st_size, p.name))[:EVTX_FILES]:
+            data = subprocess.run(["zstd", "-dc", str(path)], check=True, capture_output=True).stdout
+            seeds["evtx"][path.name[: -len(".zst")]] = data[:EVTX_MAX_LEN]
 
     for target, files in seeds.items():
         folder = out / target

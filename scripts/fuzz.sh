@@ -36,6 +36,7 @@ settings_of() {
     archive) echo "xml 65536" ;;
     report) echo "report 4096" ;;
     sigma | causes) echo "yaml 8192" ;;
+    evtx) echo "- 135168" ;;
     *) echo "- 16384" ;;
   esac
 }
