@@ -7,9 +7,8 @@ import Testing
 /// Chained correlations and bad correlation rules, through the pipeline `rdpcause hunt` uses.
 @Suite("Correlation chains and bad rules")
 struct CorrelationChainTests {
-    /// The Sigma correlation specification's own chained example: many failed logons of one user,
-    /// then a successful logon of that user.
-    static let specificationExample = """
+    /// A detection rule for Security 4625, named `failed_logon`, followed by a document separator.
+    static let failedLogonRule = """
         title: Failed logon
         name: failed_logon
         logsource: {product: windows, service: security}
@@ -17,6 +16,12 @@ struct CorrelationChainTests {
           selection: {EventID: 4625}
           condition: selection
         ---
+
+        """
+
+    /// The Sigma correlation specification's own chained example: many failed logons of one user,
+    /// then a successful logon of that user.
+    static let specificationExample = failedLogonRule + """
         title: Successful logon
         name: successful_logon
         logsource: {product: windows, service: security}
@@ -168,14 +173,7 @@ struct CorrelationChainTests {
     }
 
     @Test func valueCountOverAListOfFieldsCountsTheirCombinations() throws {
-        let yaml = """
-            title: Failed logon
-            name: failed_logon
-            logsource: {product: windows, service: security}
-            detection:
-              selection: {EventID: 4625}
-              condition: selection
-            ---
+        let yaml = Self.failedLogonRule + """
             title: Several accounts tried from one host
             name: many_accounts
             correlation:

@@ -7,14 +7,7 @@ import Testing
 @Suite("Group-by values")
 struct GroupByValueTests {
     static func rules(groupBy: String) -> String {
-        """
-        title: Failed logon
-        name: failed_logon
-        logsource: {product: windows, service: security}
-        detection:
-          selection: {EventID: 4625}
-          condition: selection
-        ---
+        CorrelationChainTests.failedLogonRule + """
         title: Two failures
         name: two_failures
         correlation:

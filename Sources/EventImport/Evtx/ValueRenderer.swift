@@ -216,19 +216,7 @@ enum ValueRenderer {
 
     /// Appends `YYYY-MM-DDTHH:MM:SS.fffffffZ` for Unix-epoch ticks.
     static func appendTimestamp(_ ticks: Int64, to output: inout [UInt8]) {
-        var seconds = ticks / 10_000_000
-        var fraction = ticks % 10_000_000
-        if fraction < 0 {
-            fraction += 10_000_000
-            seconds -= 1
-        }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (year, month, day) = civilFromDays(days)
+        let (year, month, day, secondOfDay, fraction) = EventTimestamp.calendarParts(ticks)
         appendPadded(year, 4, to: &output)
         output.append(UInt8(ascii: "-"))
         appendPadded(month, 2, to: &output)

@@ -94,19 +94,7 @@ public struct EventTimestamp: Sendable, Hashable, Comparable, CustomStringConver
 
     /// ISO 8601 in UTC with the given number of fractional digits (0–7).
     public func iso8601(fractionDigits: Int = 7) -> String {
-        var seconds = ticks / Self.ticksPerSecond
-        var fraction = ticks % Self.ticksPerSecond
-        if fraction < 0 {
-            fraction += Self.ticksPerSecond
-            seconds -= 1
-        }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (year, month, day) = civilFromDays(days)
+        let (year, month, day, secondOfDay, fraction) = Self.calendarParts(ticks)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
         text += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
         let digits = max(0, min(7, fractionDigits))
@@ -217,6 +205,27 @@ func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
 }
 
 /// The proleptic Gregorian date of a day count since 1970-01-01.
+extension EventTimestamp {
+    /// The UTC calendar parts of a tick count: year, month, day, second of the day and the 100 ns
+    /// fraction (proleptic Gregorian; times before 1970 count back correctly).
+    static func calendarParts(_ ticks: Int64) -> (year: Int64, month: Int64, day: Int64, secondOfDay: Int64, fraction: Int64) {
+        var seconds = ticks / ticksPerSecond
+        var fraction = ticks % ticksPerSecond
+        if fraction < 0 {
+            fraction += ticksPerSecond
+            seconds -= 1
+        }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civilFromDays(days)
+        return (year, month, day, secondOfDay, fraction)
+    }
+}
+
 func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
     let z = days + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
