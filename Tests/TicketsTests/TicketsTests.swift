@@ -228,7 +228,7 @@ struct LocalServerClientTests {
 
 @Suite(.enabled(if: RTEnvironment.isAvailable, "needs RT5 from scripts/rt5-up.sh (see /var/lib/rt5-up/env)"))
 struct RequestTrackerTests {
-    @Test func commentCarriesMarkdownAndBothAttachmentsByteForByte() throws {
+    @Test func commentCarriesRenderedHTMLAndBothAttachmentsByteForByte() throws {
         let rt = try #require(RTEnvironment.current)
         let ticket = try rt.createTicket(subject: "TicketsTests \(UUID())")
         let client = RequestTrackerClient(baseURL: rt.url, authorization: "token \(rt.token)", retry: fast)
@@ -241,11 +241,14 @@ struct RequestTrackerTests {
         let attachments = try rt.attachments(transaction: try #require(comments.first))
         #expect(attachments.first { $0.name == "findings.json" }?.data == findings.json)
         #expect(attachments.first { $0.name == "findings.html" }?.data == findings.html)
-        // RT stores the comment body as a text part; it normalises line ends, so compare text lines.
+        // RT stores the comment body as an HTML part (rendered from findings.md, so the ticket shows
+        // headings, lists and tables, not raw Markdown); it normalises line ends, so compare lines.
         func lines(_ data: Data) -> [Substring] {
             String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n")
         }
-        #expect(attachments.contains { $0.name.isEmpty && lines($0.data) == lines(findings.markdown) })
+        let body = try #require(attachments.first { $0.name.isEmpty && $0.type == "text/html" }, "\(attachments.map(\.type))")
+        #expect(lines(body.data) == lines(Data(findings.htmlBodyWithMarker.utf8)))
+        #expect(String(decoding: body.data, as: UTF8.self).contains("<h"), "the Markdown headings arrive as HTML headings")
         // A ticket that does not exist is a 4xx: not retried, reported as permanent.
         do {
             _ = try client.deliver(findings, to: TicketReference(raw: "RT-999999", id: "999999"))
