@@ -13,11 +13,11 @@ public struct RequestTrackerClient: TicketClient {
 
     /// Creates a client for `baseURL` (e.g. `http://127.0.0.1:8080`; `/REST/2.0` is appended).
     /// `authorization` is `token …` or `Basic …`.
-    public init(baseURL: String, authorization: String, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30) {
+    public init(baseURL: String, authorization: String, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30, recorder: RequestRecorder? = nil) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         if !base.hasSuffix("/REST/2.0") { base += "/REST/2.0" }
-        http = HTTPClient(baseURL: base, authorization: authorization, timeout: timeout)
+        http = HTTPClient(baseURL: base, authorization: authorization, timeout: timeout, recorder: recorder)
         self.retry = retry
     }
 

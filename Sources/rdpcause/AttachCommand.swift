@@ -15,6 +15,10 @@ struct AttachCommand: ParsableCommand {
             carries a marker derived from the findings' content; if the ticket already has it, nothing is posted \
             again. Transient failures (timeouts, 5xx) are retried with backoff; 4xx are not.
 
+            --dry-run prints the requests that would be sent (method, URL, headers and a summary of the body \
+            with the attachments' names and sizes; credentials masked) and sends nothing: the searches for the \
+            marker are assumed to find nothing.
+
             Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
@@ -28,9 +32,13 @@ struct AttachCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ticket-system configuration (YAML); the environment overrides it.", valueName: "file"))
     var config: String?
 
+    @Flag(help: "Print the requests that would be sent (credentials masked); send nothing.")
+    var dryRun = false
+
     func run() throws {
         let configuration: TicketingConfiguration
         let client: any TicketClient
+        let recorder = dryRun ? RequestRecorder() : nil
         let finder: TicketFinder
         do {
             guard let loaded = try TicketingConfiguration.load(file: config) else {
@@ -39,7 +47,7 @@ struct AttachCommand: ParsableCommand {
                     status: ExitStatus.configuration)
             }
             configuration = loaded
-            client = try configuration.makeClient()
+            client = try configuration.makeClient(recorder: recorder)
             finder = try configuration.makeFinder()
         } catch let error as TicketError {
             throw Self.failure(error.description, status: ExitStatus.configuration)
@@ -56,6 +64,12 @@ struct AttachCommand: ParsableCommand {
         }
         do {
             let receipt = try client.deliver(findings, to: reference)
+            if let recorder {
+                // The plan quotes the findings and the configuration: shown terminal-safe.
+                for line in recorder.requests.flatMap(\.lines) { print(TerminalSafe.line(line)) }
+                print("dry run: \(recorder.requests.count) requests to \(receipt.system) ticket \(TerminalSafe.line(receipt.ticket)) not sent")
+                return
+            }
             // The receipt holds what the ticket system answered: shown terminal-safe.
             print(
                 TerminalSafe.line(

@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `attach --dry-run` prints the requests it would send, with credentials masked, and sends nothing.
+@Suite(.enabled(if: RDPCauseCommand.path != nil, "the rdpcause executable is not built next to the tests"))
+struct DeliveryDryRunTests {
+    /// A findings folder with small, known files.
+    func findingsFolder(in work: String) throws -> String {
+        let folder = work + "/RT-42"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("# Findings\n\nThe host was asleep.\n".utf8).write(to: URL(fileURLWithPath: folder + "/findings.md"))
+        try Data(#"{"verdict":"host-asleep"}"#.utf8).write(to: URL(fileURLWithPath: folder + "/findings.json"))
+        try Data("<html><body>asleep</body></html>".utf8).write(to: URL(fileURLWithPath: folder + "/findings.html"))
+        return folder
+    }
+
+    @Test(arguments: [
+        ("rt", ["RDPCAUSE_RT_TOKEN": "1-14-sekrit-token-value"], "token ***"),
+        ("jira", ["RDPCAUSE_JIRA_USER": "ann@example.org", "RDPCAUSE_JIRA_TOKEN": "sekrit-token-value"], "Basic ***"),
+        ("zendesk", ["RDPCAUSE_ZENDESK_TOKEN": "sekrit-token-value"], "Bearer ***"),
+        ("servicenow", ["RDPCAUSE_SERVICENOW_USER": "ann", "RDPCAUSE_SERVICENOW_PASSWORD": "sekrit-token-value"], "Basic ***"),
+        ("webhook", ["RDPCAUSE_WEBHOOK_TOKEN": "sekrit-token-value"], "Bearer ***"),
+    ])
+    func attachDryRunSendsNothingAndMasksTheCredentials(system: String, credentials: [String: String], authorization: String)
+        throws
+    {
+        let work = try temporaryFolder("dry-run")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let folder = try findingsFolder(in: work)
+        let server = try LocalHTTPServer { _ in (200, Data("{}".utf8)) }
+        let prefix = "RDPCAUSE_\(system.uppercased())_"
+        let environment = credentials.merging([
+            "RDPCAUSE_TICKET_SYSTEM": system, prefix + "URL": "http://ann:url-sekrit-password@127.0.0.1:\(server.port)",
+        ]) { mine, _ in mine }
+        let ticket = system == "servicenow" ? "INC0012345" : system == "jira" ? "OPS-7" : "42"
+        let run = try RDPCauseCommand.run(
+            ["attach", "--dry-run", "--ticket", ticket, folder], environment: environment, timeout: 60)
+        #expect(run.status == 0, "\(run.outputText) \(run.errorText)")
+        #expect(server.requests.isEmpty, "a dry run sent \(server.requests.map { "\($0.method) \($0.path)" })")
+        let all = run.outputText + run.errorText
+        for secret in ["sekrit-token-value", "url-sekrit-password", "ann:url"] {
+            #expect(!all.contains(secret), "\(system): the output shows \(secret): \(all)")
+        }
+        #expect(all.contains("Authorization: \(authorization)"), "\(all)")
+        #expect(all.contains("http://***@127.0.0.1:\(server.port)"), "\(all)")
+        #expect(all.contains("requests to \(system) ticket \(ticket) not sent"), "\(all)")
+        if system != "webhook" {
+            // The attachments are named with their sizes (findings.json is 25 bytes).
+            #expect(all.contains("findings.json"), "\(all)")
+            #expect(all.contains("25 bytes"), "\(all)")
+        }
+    }
+
+    @Test func attachDryRunToAClosedPortStillSucceeds() throws {
+        let work = try temporaryFolder("dry-run-closed")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let folder = try findingsFolder(in: work)
+        // Port 9 (discard) on the loopback: nothing listens there; a real attach fails with 69.
+        let environment = ["RDPCAUSE_RT_URL": "http://127.0.0.1:9", "RDPCAUSE_RT_TOKEN": "1-14-sekrit-token-value"]
+        let dry = try RDPCauseCommand.run(["attach", "--dry-run", "--ticket", "RT-42", folder], environment: environment)
+        #expect(dry.status == 0, "\(dry.outputText) \(dry.errorText)")
+        #expect(dry.outputText.contains("POST http://127.0.0.1:9/REST/2.0/ticket/42/comment"), "\(dry.outputText)")
+        let real = try RDPCauseCommand.run(
+            ["attach", "--ticket", "RT-42", folder], environment: environment)
+        #expect(real.status == 69, "\(real.outputText) \(real.errorText)")
+    }
+}
