@@ -66,3 +66,40 @@ struct DeliveryDryRunTests {
         #expect(real.status == 69, "\(real.outputText) \(real.errorText)")
     }
 }
+
+/// `watch --dry-run` logs the requests each delivery would send and sends nothing; the case stays
+/// waiting in the ledger, so the next real run delivers it.
+@Suite(.enabled(if: RDPCauseCommand.path != nil, "the rdpcause executable is not built next to the tests"))
+struct WatchDryRunTests {
+    @Test func watchDryRunSendsNothingAndTheNextRunDelivers() throws {
+        let work = try temporaryFolder("watch-dry-run")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let drop = work + "/drop"
+        try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: RDPCauseCommand.repository + "/SampleLogs/tls-mismatch.zip", toPath: drop + "/RT-42.zip")
+        let server = try LocalHTTPServer { request in
+            request.method == "GET" ? (200, Data(#"{"items":[],"pages":1}"#.utf8)) : (201, Data("[\"ok\"]".utf8))
+        }
+        let environment = ["RDPCAUSE_RT_URL": server.url, "RDPCAUSE_RT_TOKEN": "1-14-sekrit-token-value"]
+        let arguments = ["watch", "--once", "--log-format", "json", drop, "--output", work + "/out"]
+        let dry = try RDPCauseCommand.run(arguments + ["--dry-run"], environment: environment)
+        #expect(dry.status == 0, "\(dry.errorText)")
+        #expect(server.requests.isEmpty, "a dry run sent \(server.requests.map { "\($0.method) \($0.path)" })")
+        #expect(!dry.errorText.contains("sekrit-token-value"), "\(dry.errorText)")
+        let records = dry.errorText.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+        let post = records.first { $0["msg"] as? String == "dry run: request not sent" && $0["method"] as? String == "POST" }
+        #expect(post?["url"] as? String == server.url + "/REST/2.0/ticket/42/comment", "\(dry.errorText)")
+        #expect((post?["headers"] as? String)?.contains("Authorization: token ***") == true, "\(dry.errorText)")
+        #expect((post?["body"] as? String)?.contains("findings.json") == true, "\(dry.errorText)")
+        #expect(!records.contains { $0["msg"] as? String == "findings delivered" }, "\(dry.errorText)")
+
+        let real = try RDPCauseCommand.run(arguments, environment: environment)
+        #expect(real.status == 0, "\(real.errorText)")
+        #expect(
+            server.requests.contains { $0.method == "POST" && $0.path == "/REST/2.0/ticket/42/comment" },
+            "the case was not delivered after the dry run: \(real.errorText)")
+    }
+}
