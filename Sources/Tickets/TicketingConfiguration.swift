@@ -96,6 +96,14 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
         try TicketFinder(patterns: ticketPatterns.isEmpty ? TicketFinder.defaultPatterns : ticketPatterns)
     }
 
+    /// The ticket named by `text` as the user typed it (`RT-1234`, `#1234`, `INC0012345`, a bare id):
+    /// found by the configured patterns, or taken as it is (always as it is for a Jira key).
+    public func reference(for text: String) throws(TicketError) -> TicketReference {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard system != "jira" else { return TicketReference(raw: trimmed, id: trimmed) }
+        return try makeFinder().find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
+    }
+
     /// The client for the configured system; with `recorder` (a dry run) it sends nothing and
     /// records its requests there instead.
     public func makeClient(recorder: RequestRecorder? = nil) throws(TicketError) -> any TicketClient {

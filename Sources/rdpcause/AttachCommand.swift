@@ -36,26 +36,8 @@ struct AttachCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let configuration: TicketingConfiguration
-        let client: any TicketClient
         let recorder = dryRun ? RequestRecorder() : nil
-        let finder: TicketFinder
-        do {
-            guard let loaded = try TicketingConfiguration.load(file: config) else {
-                throw Self.failure(
-                    "no ticket system configured: set RDPCAUSE_TICKET_SYSTEM and RDPCAUSE_<SYSTEM>_URL / _TOKEN, or pass --config FILE",
-                    status: ExitStatus.configuration)
-            }
-            configuration = loaded
-            client = try configuration.makeClient(recorder: recorder)
-            finder = try configuration.makeFinder()
-        } catch let error as TicketError {
-            throw Self.failure(error.description, status: ExitStatus.configuration)
-        }
-        let trimmed = ticket.trimmingCharacters(in: .whitespaces)
-        let reference =
-            configuration.system == "jira"
-            ? TicketReference(raw: trimmed, id: trimmed) : finder.find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
+        let setup = try TicketSetup(command: "attach", config: config, ticket: ticket, recorder: recorder)
         let findings: Findings
         do {
             findings = try Findings.load(directory: findingsDir)
@@ -63,7 +45,7 @@ struct AttachCommand: ParsableCommand {
             throw Self.failure(error.description, status: ExitStatus.inputError)
         }
         do {
-            let receipt = try client.deliver(findings, to: reference)
+            let receipt = try setup.client.deliver(findings, to: setup.reference)
             if let recorder {
                 // The plan quotes the findings and the configuration: shown terminal-safe.
                 for line in recorder.requests.flatMap(\.lines) { print(TerminalSafe.line(line)) }
@@ -82,9 +64,8 @@ struct AttachCommand: ParsableCommand {
         }
     }
 
-    /// Prints `message` (terminal-safe: it may quote the ticket system) and returns the exit to throw.
+    /// Prints `message` and returns the exit to throw (see ``TicketSetup/failure(command:_:status:)``).
     static func failure(_ message: String, status: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data((TerminalSafe.line("rdpcause attach: \(message)") + "\n").utf8))
-        return ExitCode(status)
+        TicketSetup.failure(command: "attach", message, status: status)
     }
 }

@@ -103,3 +103,36 @@ struct WatchDryRunTests {
             "the case was not delivered after the dry run: \(real.errorText)")
     }
 }
+
+/// `tickets check` as a process: exit 0 when a delivery can go through, 1 when the ticket is
+/// missing (RT's own words shown), 69 when the credentials are refused, 78 without configuration.
+@Suite(.enabled(if: RDPCauseCommand.path != nil, "the rdpcause executable is not built next to the tests"))
+struct TicketsCheckCommandTests {
+    @Test func exitStatusFollowsTheAnswers() throws {
+        let server = try LocalHTTPServer { request in
+            guard request.headers["authorization"] == "token good-token" else { return (401, jsonBody(["message": "Unauthorized"])) }
+            switch request.path {
+            case "/REST/2.0/ticket/7":
+                return (200, jsonBody(["id": 7, "Subject": "Cannot\u{1B}[2J connect", "Status": "open", "_hyperlinks": [["ref": "comment"]]]))
+            case "/REST/2.0/ticket/7/history": return (200, jsonBody(["items": [], "pages": 1]))
+            default: return (404, jsonBody(["message": "Resource does not exist"]))
+            }
+        }
+        func check(_ ticket: String, token: String) throws -> RDPCauseCommand.Run {
+            try RDPCauseCommand.run(
+                ["tickets", "check", "--ticket", ticket], environment: ["RDPCAUSE_RT_URL": server.url, "RDPCAUSE_RT_TOKEN": token])
+        }
+        let good = try check("RT-7", token: "good-token")
+        #expect(good.status == 0, "\(good.outputText) \(good.errorText)")
+        #expect(good.outputText.contains("yes      comment on it"), "\(good.outputText)")
+        #expect(!good.output.contains(0x1B), "the subject reached the terminal unescaped")
+        let missing = try check("RT-8", token: "good-token")
+        #expect(missing.status == 1, "\(missing.outputText) \(missing.errorText)")
+        #expect(missing.outputText.contains("Resource does not exist"), "\(missing.outputText)")
+        let refused = try check("RT-7", token: "bad-token")
+        #expect(refused.status == 69, "\(refused.outputText) \(refused.errorText)")
+        #expect(!(refused.outputText + refused.errorText).contains("bad-token"))
+        let unconfigured = try RDPCauseCommand.run(["tickets", "check", "--ticket", "RT-7"])
+        #expect(unconfigured.status == 78, "\(unconfigured.errorText)")
+    }
+}
