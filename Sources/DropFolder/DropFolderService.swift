@@ -64,10 +64,24 @@ public struct DeliveryTarget: Sendable {
     /// Finds the ticket of a case.
     public var finder: TicketFinder
 
+    /// For a dry run: the configuration each delivery builds a recording client from (see
+    /// ``RequestRecorder``); the requests are logged, nothing is sent and the ledger keeps the case
+    /// waiting for a real delivery.
+    public var dryRun: TicketingConfiguration?
+
     /// Creates a target.
     public init(client: any TicketClient, finder: TicketFinder) {
         self.client = client
         self.finder = finder
+    }
+
+    /// A target that plans deliveries to the system `configuration` names and sends nothing.
+    public static func dryRun(_ configuration: TicketingConfiguration, finder: TicketFinder) throws(TicketError)
+        -> DeliveryTarget
+    {
+        var target = DeliveryTarget(client: try configuration.makeClient(recorder: RequestRecorder()), finder: finder)
+        target.dryRun = configuration
+        return target
     }
 }
 
@@ -465,6 +479,10 @@ public final class DropFolderService: @unchecked Sendable {
                 try ledger.append(failed)
                 return
             }
+            if let configuration = delivery.dryRun {
+                try plan(findings, to: ticket, caseName: caseName, configuration: configuration)
+                return
+            }
             if entry.state != .delivering {
                 var delivering = LedgerRecord(hash: hash, state: .delivering)
                 delivering.ticket = ticket
@@ -501,5 +519,28 @@ public final class DropFolderService: @unchecked Sendable {
         } catch {
             logger.error("\(error)", metadata: ["hash": "\(hash)"])
         }
+    }
+
+    /// A dry run's delivery: logs each request a real delivery would send (credentials masked) and
+    /// writes nothing to the ledger, so the case still waits for a real delivery.
+    private func plan(
+        _ findings: Findings, to ticket: TicketReference, caseName: String, configuration: TicketingConfiguration
+    ) throws(TicketError) {
+        let recorder = RequestRecorder()
+        let receipt = try configuration.makeClient(recorder: recorder).deliver(findings, to: ticket)
+        for request in recorder.requests {
+            logger.info(
+                "dry run: request not sent",
+                metadata: [
+                    "case": "\(caseName)", "method": "\(request.method)", "url": "\(request.url)",
+                    "headers": "\(request.headers.joined(separator: "; "))", "body": "\(request.body)",
+                ])
+        }
+        logger.info(
+            "dry run: findings not delivered",
+            metadata: [
+                "case": "\(caseName)", "system": "\(receipt.system)", "ticket": "\(receipt.ticket)",
+                "requests": "\(recorder.requests.count)",
+            ])
     }
 }

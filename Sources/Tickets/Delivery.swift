@@ -91,4 +91,6 @@ public protocol TicketClient: Sendable {
     var system: String { get }
     /// Posts `findings` to `ticket` unless its marker is already there.
     func deliver(_ findings: Findings, to ticket: TicketReference) throws(TicketError) -> DeliveryReceipt
+    /// Authenticates, reads `ticket` and says what a delivery to it can and cannot do (read calls only).
+    func check(_ ticket: TicketReference) -> TicketCheck
 }

@@ -92,14 +92,18 @@ public struct HTTPClient: Sendable {
     var authorization: String?
     /// Per-request timeout in seconds.
     public var timeout: Double
+    /// With a recorder (a dry run), requests are recorded there and never sent.
+    public var recorder: RequestRecorder?
 
     /// Creates a client; `authorization` is sent as the `Authorization` header and never printed.
-    public init(baseURL: String, authorization: String?, timeout: Double = 30) {
+    /// With `recorder`, nothing is sent: see ``RequestRecorder``.
+    public init(baseURL: String, authorization: String?, timeout: Double = 30, recorder: RequestRecorder? = nil) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.authorization = authorization
         self.timeout = timeout
+        self.recorder = recorder
     }
 
     /// Sends one request and returns the answer for any status; throws only for transport failures.
@@ -109,6 +113,10 @@ public struct HTTPClient: Sendable {
         let label = "\(method) \(Self.pathOnly(path))"
         guard let url = URL(string: baseURL + path) else {
             throw TicketError(request: label, status: nil, message: "not a valid URL")
+        }
+        if let recorder {
+            recorder.record(planned(method, url: baseURL + path, headers: headers, body: body))
+            return HTTPResponse(status: 200, body: RequestRecorder.placeholderAnswer, headers: [:])
         }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = method
@@ -147,6 +155,19 @@ public struct HTTPClient: Sendable {
             }
             return response
         }
+    }
+
+    /// The request as a dry run shows it: URL and body with credentials masked, `Authorization` as its scheme only.
+    func planned(_ method: String, url: String, headers: [String: String], body: Data?) -> PlannedRequest {
+        var lines = headers.map { "\($0.key): \(redacted($0.value))" }
+        if let authorization {
+            let scheme = authorization.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+            lines.append("Authorization: " + (scheme == authorization ? "***" : scheme + " ***"))
+        }
+        let contentType = headers.first { $0.key.lowercased() == "content-type" }?.value
+        return PlannedRequest(
+            method: method, url: redacted(RedactedURL(url).description), headers: lines.sorted(),
+            body: redacted(RequestRecorder.summary(of: body, contentType: contentType)))
     }
 
     /// `text` with every credential this client holds replaced by `***`: the `Authorization`

@@ -21,8 +21,8 @@ public struct JiraClient: TicketClient {
     let retry: RetryPolicy
 
     /// Creates a client; `authorization` is `Basic base64(email:api-token)` or `Bearer <PAT>`.
-    public init(baseURL: String, authorization: String, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30) {
-        http = HTTPClient(baseURL: baseURL, authorization: authorization, timeout: timeout)
+    public init(baseURL: String, authorization: String, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30, recorder: RequestRecorder? = nil) {
+        http = HTTPClient(baseURL: baseURL, authorization: authorization, timeout: timeout, recorder: recorder)
         self.retry = retry
     }
 
@@ -80,8 +80,8 @@ public struct ZendeskClient: TicketClient {
     let retry: RetryPolicy
 
     /// Creates a client; `authorization` is `Basic base64(email/token:api-token)` or `Bearer <oauth>`.
-    public init(baseURL: String, authorization: String, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30) {
-        http = HTTPClient(baseURL: baseURL, authorization: authorization, timeout: timeout)
+    public init(baseURL: String, authorization: String, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30, recorder: RequestRecorder? = nil) {
+        http = HTTPClient(baseURL: baseURL, authorization: authorization, timeout: timeout, recorder: recorder)
         self.retry = retry
     }
 
@@ -140,9 +140,9 @@ public struct ServiceNowClient: TicketClient {
     /// Creates a client; `authorization` is `Basic base64(user:password)` or `Bearer <oauth>`.
     public init(
         baseURL: String, authorization: String, table: String = "incident", retry: RetryPolicy = RetryPolicy(),
-        timeout: Double = 30
+        timeout: Double = 30, recorder: RequestRecorder? = nil
     ) {
-        http = HTTPClient(baseURL: baseURL, authorization: authorization, timeout: timeout)
+        http = HTTPClient(baseURL: baseURL, authorization: authorization, timeout: timeout, recorder: recorder)
         self.retry = retry
         self.table = table
     }
@@ -153,7 +153,11 @@ public struct ServiceNowClient: TicketClient {
             "GET",
             "/api/now/table/\(table)?sysparm_query=\(queryEscaped("number=\(ticket.id)"))&sysparm_fields=sys_id&sysparm_limit=1",
             headers: json, retry: retry)
-        guard let sysID = (((lookup.json as? [String: Any])?["result"] as? [[String: Any]])?.first?["sys_id"]) as? String
+        // A dry run has no answer to the lookup: the later requests name a placeholder sys_id.
+        let placeholder = http.recorder == nil ? nil : "(sys_id of \(ticket.id))"
+        guard
+            let sysID = (((lookup.json as? [String: Any])?["result"] as? [[String: Any]])?.first?["sys_id"]) as? String
+                ?? placeholder
         else {
             throw TicketError(request: "GET /api/now/table/\(table)", status: 404, message: "no \(table) numbered \(ticket.id)")
         }
@@ -203,8 +207,8 @@ public struct WebhookClient: TicketClient {
     let retry: RetryPolicy
 
     /// Creates a client posting to `url`; `authorization` (optional) is sent as is.
-    public init(url: String, authorization: String?, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30) {
-        http = HTTPClient(baseURL: url, authorization: authorization, timeout: timeout)
+    public init(url: String, authorization: String?, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30, recorder: RequestRecorder? = nil) {
+        http = HTTPClient(baseURL: url, authorization: authorization, timeout: timeout, recorder: recorder)
         self.retry = retry
     }
 

@@ -96,8 +96,17 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
         try TicketFinder(patterns: ticketPatterns.isEmpty ? TicketFinder.defaultPatterns : ticketPatterns)
     }
 
-    /// The client for the configured system.
-    public func makeClient() throws(TicketError) -> any TicketClient {
+    /// The ticket named by `text` as the user typed it (`RT-1234`, `#1234`, `INC0012345`, a bare id):
+    /// found by the configured patterns, or taken as it is (always as it is for a Jira key).
+    public func reference(for text: String) throws(TicketError) -> TicketReference {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard system != "jira" else { return TicketReference(raw: trimmed, id: trimmed) }
+        return try makeFinder().find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
+    }
+
+    /// The client for the configured system; with `recorder` (a dry run) it sends nothing and
+    /// records its requests there instead.
+    public func makeClient(recorder: RequestRecorder? = nil) throws(TicketError) -> any TicketClient {
         func basic() -> String? {
             guard let user else { return nil }
             let secret: String
@@ -113,14 +122,14 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
                 message: "no credentials for \(system): set RDPCAUSE_\(system.uppercased())_TOKEN or _USER and _PASSWORD")
         }
         switch system {
-        case "rt": return RequestTrackerClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout)
-        case "jira": return JiraClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout)
-        case "zendesk": return ZendeskClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout)
+        case "rt": return RequestTrackerClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout, recorder: recorder)
+        case "jira": return JiraClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout, recorder: recorder)
+        case "zendesk": return ZendeskClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout, recorder: recorder)
         case "servicenow":
             return ServiceNowClient(
-                baseURL: url, authorization: try required(), table: serviceNowTable, retry: retry, timeout: timeout)
+                baseURL: url, authorization: try required(), table: serviceNowTable, retry: retry, timeout: timeout, recorder: recorder)
         default:
-            return WebhookClient(url: url, authorization: basic() ?? token.map { "Bearer " + $0 }, retry: retry, timeout: timeout)
+            return WebhookClient(url: url, authorization: basic() ?? token.map { "Bearer " + $0 }, retry: retry, timeout: timeout, recorder: recorder)
         }
     }
 }

@@ -15,6 +15,10 @@ struct AttachCommand: ParsableCommand {
             carries a marker derived from the findings' content; if the ticket already has it, nothing is posted \
             again. Transient failures (timeouts, 5xx) are retried with backoff; 4xx are not.
 
+            --dry-run prints the requests that would be sent (method, URL, headers and a summary of the body \
+            with the attachments' names and sizes; credentials masked) and sends nothing: the searches for the \
+            marker are assumed to find nothing.
+
             Exit status: the scheme common to every command (see `rdpcause --help`).
             """
     )
@@ -28,26 +32,12 @@ struct AttachCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ticket-system configuration (YAML); the environment overrides it.", valueName: "file"))
     var config: String?
 
+    @Flag(help: "Print the requests that would be sent (credentials masked); send nothing.")
+    var dryRun = false
+
     func run() throws {
-        let configuration: TicketingConfiguration
-        let client: any TicketClient
-        let finder: TicketFinder
-        do {
-            guard let loaded = try TicketingConfiguration.load(file: config) else {
-                throw Self.failure(
-                    "no ticket system configured: set RDPCAUSE_TICKET_SYSTEM and RDPCAUSE_<SYSTEM>_URL / _TOKEN, or pass --config FILE",
-                    status: ExitStatus.configuration)
-            }
-            configuration = loaded
-            client = try configuration.makeClient()
-            finder = try configuration.makeFinder()
-        } catch let error as TicketError {
-            throw Self.failure(error.description, status: ExitStatus.configuration)
-        }
-        let trimmed = ticket.trimmingCharacters(in: .whitespaces)
-        let reference =
-            configuration.system == "jira"
-            ? TicketReference(raw: trimmed, id: trimmed) : finder.find(in: trimmed) ?? TicketReference(raw: trimmed, id: trimmed)
+        let recorder = dryRun ? RequestRecorder() : nil
+        let setup = try TicketSetup(command: "attach", config: config, ticket: ticket, recorder: recorder)
         let findings: Findings
         do {
             findings = try Findings.load(directory: findingsDir)
@@ -55,7 +45,13 @@ struct AttachCommand: ParsableCommand {
             throw Self.failure(error.description, status: ExitStatus.inputError)
         }
         do {
-            let receipt = try client.deliver(findings, to: reference)
+            let receipt = try setup.client.deliver(findings, to: setup.reference)
+            if let recorder {
+                // The plan quotes the findings and the configuration: shown terminal-safe.
+                for line in recorder.requests.flatMap(\.lines) { print(TerminalSafe.line(line)) }
+                print("dry run: \(recorder.requests.count) requests to \(receipt.system) ticket \(TerminalSafe.line(receipt.ticket)) not sent")
+                return
+            }
             // The receipt holds what the ticket system answered: shown terminal-safe.
             print(
                 TerminalSafe.line(
@@ -68,9 +64,8 @@ struct AttachCommand: ParsableCommand {
         }
     }
 
-    /// Prints `message` (terminal-safe: it may quote the ticket system) and returns the exit to throw.
+    /// Prints `message` and returns the exit to throw (see ``TicketSetup/failure(command:_:status:)``).
     static func failure(_ message: String, status: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data((TerminalSafe.line("rdpcause attach: \(message)") + "\n").utf8))
-        return ExitCode(status)
+        TicketSetup.failure(command: "attach", message, status: status)
     }
 }

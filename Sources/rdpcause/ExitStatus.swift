@@ -4,7 +4,7 @@ import ArgumentParser
 /// status", and the root command's help). A run that meets several ends with the highest.
 enum ExitStatus {
     /// The command's answer is negative: a case is inconclusive (`analyze`), rules have errors
-    /// (`rules lint|list`) or a sample case failed (`rules test`).
+    /// (`rules lint|list`), a sample case failed (`rules test`) or `tickets check` answered no.
     static let negative: Int32 = 1
     /// An input or a rule could not be read; everything readable was still processed
     /// (`analyze` also for a case with the `input-error` verdict).

@@ -12,7 +12,7 @@ struct RDPCause: ParsableCommand {
         version: VersionText.text,
         subcommands: [
             AnalyzeCommand.self, ExplainCommand.self, EventsCommand.self, HuntCommand.self, RulesCommand.self,
-            WatchCommand.self, AttachCommand.self, CollectScriptCommand.self, SummaryCommand.self,
+            WatchCommand.self, AttachCommand.self, TicketsCommand.self, CollectScriptCommand.self, SummaryCommand.self,
         ]
     )
 

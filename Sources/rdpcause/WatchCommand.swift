@@ -77,6 +77,9 @@ struct WatchCommand: ParsableCommand {
     @Flag(help: "Also post the findings of cases analysed while no ticket system was configured (an existing ledger).")
     var deliverBacklog = false
 
+    @Flag(help: "Log the requests each delivery would send (credentials masked); send nothing, and leave the cases waiting for delivery in the ledger.")
+    var dryRun = false
+
     @Flag(name: .shortAndLong, help: "Only log warnings and errors.")
     var quiet = false
 
@@ -121,7 +124,9 @@ struct WatchCommand: ParsableCommand {
         do {
             ticketing = try TicketingConfiguration.load(file: config)
             finder = try ticketing?.makeFinder() ?? TicketFinder()
-            target = try ticketing.map { DeliveryTarget(client: try $0.makeClient(), finder: finder) }
+            target = try ticketing.map {
+                dryRun ? try DeliveryTarget.dryRun($0, finder: finder) : DeliveryTarget(client: try $0.makeClient(), finder: finder)
+            }
         } catch {
             logger.critical("\(error)")
             throw ExitCode(ExitStatus.configuration)
