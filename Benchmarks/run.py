@@ -42,12 +42,18 @@ MIN_RATIO_ANALYZE = 0.6  # analyze end to end on one 1 GiB case, vs. the baselin
 MAX_CORRELATION_SHARE = 0.2  # correlation time per event < 20% of import time per event
 MAX_CORRELATION_RSS_GROWTH = 1.25  # peak RSS for 10x the events stays within 25%
 MIN_PARALLEL_SPEEDUP = 1.7  # analyze on 50 cases with 2 jobs vs 1 job
+MIN_EVTX_RATIO = 1.0  # `rdpcause events` on an .evtx vs the Rust evtx crate (records/s, one thread)
 PARALLEL_REPEATS = 7  # alternating runs of the 50-case batch with 1 and 2 jobs; the best of each counts
 
 REPOSITORY = os.path.dirname(HERE)
 RULES = os.path.join(REPOSITORY, "Rules")
 SHARED = os.path.join(os.path.dirname(REPOSITORY), "shared", "sigmahq")
 SIGMAHQ_RULES = [os.path.join(SHARED, name) for name in ("rules", "rules-threat-hunting", "rules-emerging-threats")]
+
+# The EVTX line's input: the largest real .evtx of the shared corpus (16 MiB, 60,189 records).
+EVTX_SOURCE = os.path.join(
+    os.path.dirname(REPOSITORY), "shared", "corpus", "evtx", "DFIRArtifactMuseum__Win2012R2_StolenSzechuan__System.evtx.zst")
+EVTX_PYTHON = "/tmp/evtxbench-venv/bin/python"  # a venv with `pip install evtx` (pyevtx-rs)
 
 BUSY_LOAD = 1.5  # 1-minute load average above which the run is flagged as noisy
 
@@ -122,8 +128,9 @@ def warm_page_cache(paths: list[str]) -> None:
 # MARK: - Measuring
 
 
-def measure(helper: str, command: list[str], cpu: int | None) -> dict:
-    """Runs one process through `rusage-run`; returns its wall and CPU seconds, peak RSS and report."""
+def measure(helper: str, command: list[str], cpu: int | None, reports: bool = True) -> dict:
+    """Runs one process through `rusage-run`; returns its wall and CPU seconds, peak RSS and report
+    (the JSON line the command prints last; without `reports`, the command prints none)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         setup = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
         process = subprocess.run([helper, *command], stdout=out, stderr=err, preexec_fn=setup)
@@ -131,12 +138,12 @@ def measure(helper: str, command: list[str], cpu: int | None) -> dict:
         err.seek(0)
         stdout = out.read().decode(errors="replace").strip().splitlines()
         stderr = err.read().decode(errors="replace")
-    if process.returncode != 0 or len(stdout) < 2:
+    if process.returncode != 0 or len(stdout) < (2 if reports else 1):
         sys.exit(f"run.py: {' '.join(command)} exited {process.returncode}\n{stderr}")
     if stderr.strip():
         print(stderr.rstrip(), file=sys.stderr)
     usage = json.loads(stdout[-1])["rusage"]
-    report = json.loads(stdout[-2])
+    report = json.loads(stdout[-2]) if reports else {"events": 0}
     return {
         "wall": usage["wall"],
         "cpu": usage["user"] + usage["sys"],
@@ -175,7 +182,22 @@ def main() -> int:
     parser.add_argument("--wait-idle", type=int, default=0, metavar="SECONDS",
                         help="first wait up to SECONDS for the 1-minute load average to drop below 0.5")
     parser.add_argument("--only", action="append", default=[], help="run only lines whose name contains this")
+    parser.add_argument("--rdpcause", help="the EVTX line's rdpcause (default: a release build of the main package)")
+    parser.add_argument("--evtx-python", default=EVTX_PYTHON, help="a Python with the `evtx` package (pyevtx-rs)")
     args = parser.parse_args()
+
+    if args.only and all("evtx" in o.lower() for o in args.only):
+        # The EVTX line alone: no XML input, no baseline, only the rusage helper.
+        helper = os.path.join(args.bin_dir or build(HERE, ["--product", "rusage-run"]), "rusage-run")
+        print(f"\nmachine: {machine_line()}")
+        loads = [os.getloadavg()[0]]
+        checks = evtx_measurements(helper, args, max(3, args.rounds))
+        loads.append(os.getloadavg()[0])
+        print(f"\nload average (1 min) before and after: {loads[0]:.2f}, {loads[1]:.2f}")
+        print("\ntargets:")
+        for passed, text in checks:
+            print(f"  {'PASS' if passed else 'MISS'}  {text}")
+        return 0 if checks and checks[0][0] else 1
 
     bin_dir = args.bin_dir or build(HERE, [])
     plain, zstd = ensure_data(args.data_dir, args.size_mb)
@@ -289,6 +311,8 @@ def main() -> int:
 
     if not args.only:
         checks += other_measurements(helper, bench_path(benchmark), plain, args.rounds, args.cpu)
+    if not args.only or any("evtx" in o for o in args.only):
+        checks += evtx_measurements(helper, args, max(3, args.rounds))
 
     print("\ntargets:")
     for passed, text in checks:
@@ -393,6 +417,56 @@ def other_measurements(helper: str, bench: str, plain: str, rounds: int, cpu: in
     speedup = walls[1] / walls[2]
     checks.append((speedup >= MIN_PARALLEL_SPEEDUP, f"analyze uses both cores: 2 jobs run {speedup:.2f}x as fast as 1 (target {MIN_PARALLEL_SPEEDUP}x)"))
     return checks
+
+
+def evtx_measurements(helper: str, args: argparse.Namespace, rounds: int) -> list[tuple[bool, str]]:
+    """`rdpcause events` (the native EVTX reader, NDJSON out) against the Rust `evtx` crate
+    (`PyEvtxParser`, one thread, every record rendered to JSON) on the same decompressed .evtx,
+    alternately, one process each; the ratio is taken per round, then the median."""
+    if not os.path.exists(EVTX_SOURCE):
+        print(f"\nEVTX line skipped: {EVTX_SOURCE} is absent")
+        return []
+    probe = subprocess.run([args.evtx_python, "-c", "import evtx"], stderr=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        print(f"\nEVTX line skipped: {args.evtx_python} has no `evtx` package (python3 -m venv V; V/bin/pip install evtx)")
+        return []
+    rdpcause = args.rdpcause or os.path.join(build(REPOSITORY, ["--product", "rdpcause"]), "rdpcause")
+    os.makedirs(args.data_dir, exist_ok=True)
+    evtx = os.path.join(args.data_dir, "stolenszechuan-system.evtx")
+    if not os.path.exists(evtx):
+        run_checked(["zstd", "-dqf", EVTX_SOURCE, "-o", evtx], "zstd -d")
+    warm_page_cache([evtx])
+    # Events written by rdpcause, counted once outside the timed runs (they go to /dev/null there).
+    ndjson = subprocess.run([rdpcause, "events", evtx], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    ours_events = ndjson.stdout.count(b"\n")
+    mine = [rdpcause, "events", evtx]
+    rust = [args.evtx_python, os.path.join(HERE, "evtx-rust.py"), evtx]
+    print(f"\nEVTX reader: {evtx} ({os.path.getsize(evtx):,} bytes), {rounds} alternating rounds:")
+    ratios, cpu_ratios, samples = [], [], {"ours": [], "rust": []}
+    for round_index in range(rounds):
+        ours = measure(helper, ["sh", "-c", 'exec "$0" "$@" > /dev/null', *mine], args.cpu, reports=False)
+        theirs = measure(helper, rust, args.cpu)
+        samples["ours"].append(ours)
+        samples["rust"].append(theirs)
+        # records/s ratio: ours / theirs, each with its own record count.
+        ratios.append((ours_events / ours["wall"]) / (theirs["events"] / theirs["wall"]))
+        cpu_ratios.append((ours_events / ours["cpu"]) / (theirs["events"] / theirs["cpu"]))
+        print(
+            f"  round {round_index + 1}: rdpcause events {ours_events / ours['wall']:9,.0f} records/s "
+            f"({ours['wall']:.2f} s, {ours['rss_kib'] / 1024:.1f} MiB); evtx crate {theirs['events'] / theirs['wall']:9,.0f} "
+            f"records/s ({theirs['wall']:.2f} s, {theirs['rss_kib'] / 1024:.1f} MiB); ratio {ratios[-1]:.2f}x "
+            f"(load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
+    rss = max(s["rss_kib"] for s in samples["ours"]) / 1024
+    return [
+        (ours_events == samples["rust"][0]["events"],
+         f"EVTX: rdpcause events wrote {ours_events:,} events, the evtx crate rendered {samples['rust'][0]['events']:,} records"),
+        (median(ratios) >= MIN_EVTX_RATIO,
+         f"EVTX reader >= {MIN_EVTX_RATIO}x the Rust evtx crate's records/s (one thread): {median(ratios):.2f}x "
+         f"(by CPU time {median(cpu_ratios):.2f}x; rounds {', '.join(f'{r:.2f}' for r in ratios)})"),
+        (rss < MAX_PEAK_RSS_MIB, f"peak RSS < {MAX_PEAK_RSS_MIB} MiB, rdpcause events on the .evtx: {rss:.1f} MiB"),
+    ]
 
 
 if __name__ == "__main__":

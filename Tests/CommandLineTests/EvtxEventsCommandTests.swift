@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The `.evtx` originals and their XML renderings beside the repository, or nil (said once).
-private let sharedCorpus: String? = {
+let sharedCorpus: String? = {
     let shared = ProcessInfo.processInfo.environment["RDPCAUSE_SHARED"] ?? (RDPCauseCommand.repository + "/../shared")
     guard FileManager.default.fileExists(atPath: shared + "/corpus/evtx/SOURCES.md") else {
         FileHandle.standardError.write(Data("note: ../shared/corpus/evtx is absent beside the repository; the .evtx command tests are skipped\n".utf8))
