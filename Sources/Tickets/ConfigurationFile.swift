@@ -17,10 +17,12 @@ struct ConfigurationFile {
     var servicenowTable: String?
     var timeout: Double?
     var retries: Int?
+    var jiraServiceDesk: Bool?
 
     /// The keys the file may hold.
     static let keys = [
-        "system", "url", "token", "user", "password", "ticketPatterns", "servicenowTable", "timeout", "retries",
+        "system", "url", "token", "user", "password", "ticketPatterns", "servicenowTable", "jiraServiceDesk", "timeout",
+        "retries",
     ]
     /// Accepted per-request timeouts, in seconds.
     static let timeoutRange = 0.1...3600.0
@@ -87,6 +89,12 @@ struct ConfigurationFile {
                 patterns.append(pattern)
             }
             ticketPatterns = patterns
+        case "jiraServiceDesk":
+            switch try text()?.lowercased() {
+            case "true"?, "yes"?: jiraServiceDesk = true
+            case "false"?, "no"?: jiraServiceDesk = false
+            default: throw Self.problem(path, value.mark, "`jiraServiceDesk` must be true or false")
+            }
         case "timeout":
             guard let seconds = try text().flatMap(Double.init), seconds.isFinite, Self.timeoutRange.contains(seconds) else {
                 throw Self.problem(path, value.mark, "`timeout` must be a number of seconds from 0.1 to 3600")

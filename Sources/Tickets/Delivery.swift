@@ -54,6 +54,12 @@ public struct Findings: Sendable, Hashable {
         CommentHTML.render(String(decoding: markdown, as: UTF8.self)) + "<p>[\(CommentHTML.escape(marker))]</p>\n"
     }
 
+    /// The comment body as Jira wiki markup (``CommentWikiMarkup``), with the marker as its last
+    /// paragraph between escaped brackets (so it is shown as text, not read as a link).
+    public var wikiBodyWithMarker: String {
+        CommentWikiMarkup.render(String(decoding: markdown, as: UTF8.self)) + "\n\\[\(marker)\\]\n"
+    }
+
     /// The comment body for systems with a single text field: the Markdown plus a marker line.
     public var bodyWithMarker: String {
         var text = String(decoding: markdown, as: UTF8.self)

@@ -10,8 +10,10 @@ private func jsonData(_ object: Any, _ what: String) throws(TicketError) -> Data
 
 /// Jira (Server/Data Center and Cloud, REST API v2): both files in one
 /// `POST /rest/api/2/issue/{key}/attachments` (multipart, parts named `file`, header
-/// `X-Atlassian-Token: no-check`), then `POST /rest/api/2/issue/{key}/comment` with the Markdown and
-/// the marker as a plain-string body.
+/// `X-Atlassian-Token: no-check`), then `POST /rest/api/2/issue/{key}/comment` with the findings as
+/// Jira wiki markup (``CommentWikiMarkup``) and the marker. For a Jira Service Management project
+/// (`serviceDesk`) the comment carries the property `sd.public.comment` = `{"internal": true}`, so
+/// it is an internal note the customer never sees.
 ///
 /// Idempotence: the comments are searched for the marker first; an attachment already on the issue
 /// with the same name and size is not uploaded again (that covers a crash between the two calls).
@@ -19,11 +21,18 @@ public struct JiraClient: TicketClient {
     public var system: String { "jira" }
     let http: HTTPClient
     let retry: RetryPolicy
+    /// `true` for a Jira Service Management project: comments are posted internal.
+    let serviceDesk: Bool
 
-    /// Creates a client; `authorization` is `Basic base64(email:api-token)` or `Bearer <PAT>`.
-    public init(baseURL: String, authorization: String, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30, recorder: RequestRecorder? = nil) {
+    /// Creates a client; `authorization` is `Basic base64(email:api-token)` or `Bearer <PAT>`;
+    /// `serviceDesk` posts the comments as Jira Service Management internal comments.
+    public init(
+        baseURL: String, authorization: String, serviceDesk: Bool = false, retry: RetryPolicy = RetryPolicy(), timeout: Double = 30,
+        recorder: RequestRecorder? = nil
+    ) {
         http = HTTPClient(baseURL: baseURL, authorization: authorization, timeout: timeout, recorder: recorder)
         self.retry = retry
+        self.serviceDesk = serviceDesk
     }
 
     public func deliver(_ findings: Findings, to ticket: TicketReference) throws(TicketError) -> DeliveryReceipt {
@@ -59,9 +68,11 @@ public struct JiraClient: TicketClient {
                 headers: ["X-Atlassian-Token": "no-check", "Content-Type": form.contentType], body: form.finished,
                 retry: retry)
         }
+        var payload: [String: Any] = ["body": findings.wikiBodyWithMarker]
+        if serviceDesk { payload["properties"] = [["key": "sd.public.comment", "value": ["internal": true]]] }
         let comment = try http.expectSuccess(
             "POST", "/rest/api/2/issue/\(key)/comment", headers: ["Content-Type": "application/json"],
-            body: try jsonData(["body": findings.bodyWithMarker], "comment"), retry: retry)
+            body: try jsonData(payload, "comment"), retry: retry)
         let id = lenientString((comment.json as? [String: Any])?["id"]) ?? ""
         return DeliveryReceipt(system: system, ticket: ticket.id, reference: id, alreadyPresent: false)
     }

@@ -15,6 +15,7 @@ public import Foundation
 /// token: 1-14-…          # or user + password
 /// ticketPatterns: ['\bRT-?(\d+)\b']
 /// servicenowTable: incident
+/// jiraServiceDesk: true  # Jira Service Management: post internal comments
 /// ```
 public struct TicketingConfiguration: Sendable, CustomStringConvertible {
     /// The system's short name.
@@ -31,6 +32,9 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
     public var ticketPatterns: [String]
     /// The ServiceNow table (default `incident`).
     public var serviceNowTable: String
+    /// `true` when the Jira project is a Jira Service Management service desk: comments are posted
+    /// internal (`sd.public.comment`), never visible to the customer.
+    public var jiraServiceDesk: Bool
     /// Retry policy for transient failures.
     public var retry: RetryPolicy
     /// Per-request timeout in seconds.
@@ -42,7 +46,7 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
     /// Creates a configuration.
     public init(
         system: String, url: String, token: String? = nil, user: String? = nil, password: String? = nil,
-        ticketPatterns: [String] = [], serviceNowTable: String = "incident", retry: RetryPolicy = RetryPolicy(),
+        ticketPatterns: [String] = [], serviceNowTable: String = "incident", jiraServiceDesk: Bool = false, retry: RetryPolicy = RetryPolicy(),
         timeout: Double = 30
     ) {
         self.system = system
@@ -52,6 +56,7 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
         self.password = password
         self.ticketPatterns = ticketPatterns
         self.serviceNowTable = serviceNowTable
+        self.jiraServiceDesk = jiraServiceDesk
         self.retry = retry
         self.timeout = timeout
     }
@@ -88,6 +93,7 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
             system: system, url: url, token: environment[prefix + "TOKEN"] ?? parsed.token,
             user: environment[prefix + "USER"] ?? parsed.user, password: environment[prefix + "PASSWORD"] ?? parsed.password,
             ticketPatterns: patterns, serviceNowTable: parsed.servicenowTable ?? "incident",
+            jiraServiceDesk: parsed.jiraServiceDesk ?? false,
             retry: RetryPolicy(maxAttempts: parsed.retries ?? 4), timeout: parsed.timeout ?? 30)
     }
 
@@ -123,7 +129,9 @@ public struct TicketingConfiguration: Sendable, CustomStringConvertible {
         }
         switch system {
         case "rt": return RequestTrackerClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout, recorder: recorder)
-        case "jira": return JiraClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout, recorder: recorder)
+        case "jira":
+            return JiraClient(
+                baseURL: url, authorization: try required(), serviceDesk: jiraServiceDesk, retry: retry, timeout: timeout, recorder: recorder)
         case "zendesk": return ZendeskClient(baseURL: url, authorization: try required(), retry: retry, timeout: timeout, recorder: recorder)
         case "servicenow":
             return ServiceNowClient(

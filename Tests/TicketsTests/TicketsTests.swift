@@ -102,7 +102,7 @@ struct LocalServerClientTests {
         #expect(second.alreadyPresent)
         let issue = try #require(jira.issues.withLock { $0["OPS-7"] })
         #expect(issue.comments.count == 1)
-        #expect(issue.comments[0].hasPrefix(String(decoding: findings.markdown, as: UTF8.self)))
+        #expect(issue.comments[0] == findings.wikiBodyWithMarker)
         #expect(issue.comments[0].contains(findings.marker))
         #expect(issue.attachments.map(\.name).sorted() == ["findings.html", "findings.json"])
         #expect(issue.attachments.first { $0.name == "findings.json" }?.data == findings.json)
@@ -320,7 +320,7 @@ struct CredentialSafetyTests {
     }
 
     /// A misspelt key names the known key nearest to it, and never echoes its own line.
-    @Test(arguments: [("servicenow_table: change_request\n", "servicenowTable"), ("tokne: 1-14-S3CRET\n", "token"), ("ticket_patterns: []\n", "ticketPatterns"), ("timout: 5\n", "timeout")])
+    @Test(arguments: [("servicenow_table: change_request\n", "servicenowTable"), ("tokne: 1-14-S3CRET\n", "token"), ("ticket_patterns: []\n", "ticketPatterns"), ("timout: 5\n", "timeout"), ("jira_service_desk: true\n", "jiraServiceDesk")])
     func anUnknownKeyNamesTheNearestKnownOne(line: String, nearest: String) throws {
         let file = try configuration("system: servicenow\nurl: http://127.0.0.1:1\n" + line)
         defer { try? FileManager.default.removeItem(atPath: file) }
