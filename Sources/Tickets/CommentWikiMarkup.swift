@@ -8,7 +8,8 @@
 /// escaped with a backslash, and every backslash is written as the entity `&#92;` (a doubled
 /// backslash would be a line break), so no markup, macro, mention or link can come from a case's
 /// content. A `<details>` section becomes its summary as a paragraph (Jira has no collapsible text
-/// in wiki markup); a code block that itself contains `{noformat` has its braces escaped.
+/// in wiki markup); a code block that itself contains `{noformat` has its braces escaped; a paragraph
+/// that begins like `h1. ` or `bq. ` has its first letter written as an entity.
 public enum CommentWikiMarkup {
     /// The wiki markup for `markdown`.
     public static func render(_ markdown: String) -> String {
@@ -18,7 +19,7 @@ public enum CommentWikiMarkup {
             case .heading(let level, let text):
                 blocks.append("h\(level). " + inline(text))
             case .paragraph(let text), .detailsStart(let text):
-                blocks.append(inline(text))
+                blocks.append(guardingLineStart(inline(text)))
             case .list(let ordered, let items):
                 blocks.append(items.map { (ordered ? "# " : "* ") + inline($0) }.joined(separator: "\n"))
             case .table(let rows):
@@ -67,6 +68,17 @@ public enum CommentWikiMarkup {
             }
         }
         return output
+    }
+
+    /// A paragraph whose text begins like a block macro (`h1. `…`h6. `, `bq. `) with its first
+    /// letter as an entity, so Jira shows the text instead of a heading or quotation.
+    static func guardingLineStart(_ line: String) -> String {
+        let head = line.prefix(4)
+        let isBlockStart =
+            (head.count == 4 && head.first == "h" && head.dropFirst().first.map { ("1"..."6").contains($0) } == true
+                && head.hasSuffix(". ")) || head == "bq. "
+        guard isBlockStart, let first = line.first?.asciiValue else { return line }
+        return "&#\(first);" + line.dropFirst()
     }
 
     private static let entities = ["lt": "<", "gt": ">", "amp": "&", "quot": "\""]

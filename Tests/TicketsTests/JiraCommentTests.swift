@@ -57,6 +57,12 @@ struct JiraCommentTests {
         #expect(Self.unescaped(span).filter { "{}[]|".contains($0) } == "{{}}", "\(span.debugDescription)")
     }
 
+    /// A paragraph beginning like a heading or quotation macro stays a paragraph.
+    @Test(arguments: [("h1. Owned", "&#104;1. Owned\n"), ("bq. quoted", "&#98;q. quoted\n"), ("h7. not a heading", "h7. not a heading\n")])
+    func aParagraphCannotBecomeAHeadingOrQuote(markdown: String, wiki: String) {
+        #expect(CommentWikiMarkup.render(markdown) == wiki)
+    }
+
     @Test func aCodeBlockCannotCloseItsNoformat() {
         let wiki = CommentWikiMarkup.render("```\nbefore\n{noformat}\n[click|http://evil]\n```\n")
         #expect(wiki == "{noformat}\nbefore\n\\{noformat\\}\n[click|http://evil]\n{noformat}\n", "\(wiki.debugDescription)")
