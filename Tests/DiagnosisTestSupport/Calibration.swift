@@ -23,20 +23,23 @@ public struct Calibration: Sendable {
     /// Adds the likely verdicts of one analysed case.
     public mutating func add(_ diagnosis: Diagnosis, expected: ExpectedAnswer, name: String) {
         if let failures = expected.failures {
+            // A case with several failures: each failure the key names, matched by its host.
             for want in failures {
-                guard let got = diagnosis.failures.first(where: { AnswerCheck.sameMachine($0.host, want.host) }) else { continue }
-                add(got, expectedCause: want.topCause, name: "\(name)@\(want.host ?? "?")")
+                if let got = diagnosis.failures.first(where: { AnswerCheck.sameMachine($0.host, want.host) }) {
+                    add(got, expectedCause: want.topCause, name: "\(name)@\(want.host ?? "?")")
+                }
             }
-            return
+        } else if let primary = diagnosis.failures.first {
+            add(primary, expectedCause: expected.topCause, name: name)
         }
-        guard let primary = diagnosis.failures.first else { return }
-        add(primary, expectedCause: expected.topCause, name: name)
     }
 
+    /// Records `failure`'s top cause when it is likely (other verdicts make no claim to calibrate).
     private mutating func add(_ failure: FailureDiagnosis, expectedCause: String?, name: String) {
-        guard let top = failure.causes.first, top.status == .likely else { return }
-        let right = expectedCause.map { $0 == top.id || top.sharedWith.contains($0) } ?? false
-        verdicts.append(Verdict(name: name, confidence: top.confidence, right: right))
+        if let top = failure.causes.first, top.status == .likely {
+            let right = expectedCause.map { $0 == top.id || top.sharedWith.contains($0) } ?? false
+            verdicts.append(Verdict(name: name, confidence: top.confidence, right: right))
+        }
     }
 
     /// The mean confidence of the likely verdicts (0 when there are none).
