@@ -31,11 +31,7 @@ struct EventsCommand: ParsableCommand {
     @Argument(help: "Files, folders or archives to read.")
     var paths: [String]
 
-    @Option(help: "Leave out events before this time (YYYY-MM-DD, or ISO 8601; UTC unless it has an offset).")
-    var since: String?
-
-    @Option(help: "Leave out events after this time (same forms as --since).")
-    var until: String?
+    @OptionGroup var timeRange: TimeRangeOptions
 
     @Option(help: "Keep only events of this channel, e.g. System (any letter case; repeat for several).")
     var channel: [String] = []
@@ -46,19 +42,11 @@ struct EventsCommand: ParsableCommand {
     @Option(help: "Print in file order (as read) or in event time across all inputs.")
     var sort: Order = .file
 
-    func validate() throws {
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, EventFilter.time(value) == nil {
-                throw ValidationError(TerminalSafe.line("\(name) '\(value)' is not a time: use \(EventFilter.timeForms)"))
-            }
-        }
-    }
-
     mutating func run() throws {
         let output = BufferedOutput(descriptor: 1)
         let errors = BufferedOutput(descriptor: 2)
         let filter = EventFilter(
-            since: since.flatMap(EventFilter.time), until: until.flatMap(EventFilter.time), channels: channel, eventIDs: eventId)
+            since: timeRange.start, until: timeRange.end, channels: channel, eventIDs: eventId)
         let inTime = sort == .time
         var held: [(time: EventTimestamp, sequence: Int, line: [UInt8])] = []
         let importer = EventImporter(

@@ -83,11 +83,7 @@ struct HuntCommand: ParsableCommand {
     @Option(help: "Leave out rows below this level: informational, low, medium, high or critical.")
     var minLevel: HuntLevel = .informational
 
-    @Option(help: "Leave out events before this time (YYYY-MM-DD, or ISO 8601; UTC unless it has an offset).")
-    var since: String?
-
-    @Option(help: "Leave out events after this time (same forms as --since).")
-    var until: String?
+    @OptionGroup var timeRange: TimeRangeOptions
 
     @Option(help: "Keep only rows of this machine (a short name matches its FQDN; repeat for several).")
     var computer: [String] = []
@@ -96,15 +92,6 @@ struct HuntCommand: ParsableCommand {
 
     @Argument(help: "Files, folders or archives of exported event logs.")
     var paths: [String]
-
-    func validate() throws {
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, EventFilter.time(value) == nil {
-                throw ValidationError(
-                    TerminalSafe.line("\(name) '\(value)' is not a time: use \(EventFilter.timeForms)"))
-            }
-        }
-    }
 
     mutating func run() throws {
         let output = BufferedOutput(descriptor: 1)
@@ -122,7 +109,7 @@ struct HuntCommand: ParsableCommand {
         errors.flush()
 
         let filter = TimelineFilter(
-            minimumLevel: minLevel.timeline, since: since.flatMap(EventFilter.time), until: until.flatMap(EventFilter.time),
+            minimumLevel: minLevel.timeline, since: timeRange.start, until: timeRange.end,
             computers: computer)
         // Rows are kept compact and sorted by event time at the end, so inputs in any order (and
         // newest-first exports) give one timeline.
