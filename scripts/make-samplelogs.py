@@ -4,7 +4,8 @@
 Every case is a help-desk "case folder" (or an archive of one) for a Remote Desktop
 failure reported as "Error code: 0x904, Extended error code: 0x7": the user's pasted
 error text, optional ticket/JSON, and Windows event logs of the client and host exported
-as XML in real Windows export forms (wevtutil /f:xml, Event Viewer "Save as XML").
+as XML in real Windows export forms (wevtutil /f:xml, Event Viewer "Save as XML") or
+copied as the binary .evtx files (scripts/evtx_writer.py).
 
 * Cause-signal events are synthesized from the shapes documented in
   ../shared/reference/domain-events.md; where a real record of the same provider/ID
@@ -32,6 +33,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evtx_writer  # noqa: E402  (beside this script)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_CORPUS = os.path.normpath(os.path.join(REPO, "..", "shared", "corpus", "real"))
@@ -84,6 +88,7 @@ for _k, _v in CORPUS.items():
 
 TICKS = 10_000_000  # 100-ns ticks per second
 EPOCH = dt.datetime(1970, 1, 1)
+FILETIME_OF_UNIX_EPOCH = 116_444_736_000_000_000  # 100-ns ticks from 1601-01-01 to 1970-01-01
 
 LOGS = {
     "System": ("System", "System.xml"),
@@ -798,6 +803,11 @@ class Case:
             e.rid = rid_base + i
         if order == "desc":
             evs = evs[::-1]
+        if fmt == "evtx":
+            # the log file itself, as copied from C:\Windows\System32\winevt\Logs (records in file order)
+            data = evtx_writer.write_evtx(evs, lambda t: t + FILETIME_OF_UNIX_EPOCH, EVNS)
+            self.files.append((folder + "/" + (fname or LOGS[log][0].replace("/", "%4") + ".evtx"), data))
+            return evs
         if fmt == "wevtutil":
             body = "".join(render_event(e, style) + "\r\n" for e in evs)
         else:
@@ -1163,11 +1173,8 @@ def case_rdp_service_down(gen):
     conn.c_start(ssl=False, hash_=False)
     last = conn.c_disc(0.82, 2308)
     hd = "APPSRV-07 (host)"
-    c.write_log(host, "System", hd, enc="utf-16", rid_base=rid_base(c, host, "System"))
-    c.write_log(host, "Security", hd, rid_base=rid_base(c, host, "Security"))
-    c.write_log(host, "RCM", hd, rid_base=rid_base(c, host, "RCM"))
-    c.write_log(host, "LSM", hd, rid_base=rid_base(c, host, "LSM"))
-    c.write_log(host, "Core", hd, rid_base=rid_base(c, host, "Core"))
+    for lg in ("System", "Security", "RCM", "LSM", "Core"):  # the .evtx files themselves
+        c.write_log(host, lg, hd, fmt="evtx", rid_base=rid_base(c, host, lg))
     c.write_log(cl, "Client", "LT-MKT-11 (client)", rid_base=rid_base(c, cl, "Client"))
     act = "{" + conn.act_client + "}"
     c.write_text("error.txt", winapp_report(last.t, act))
@@ -1419,10 +1426,10 @@ def case_logon_rights(gen):
     c.noise(host, "Core", "SZ-Core", 60, win0, T - S(3000))
     hd = "host_RDSH-03"
     c.write_log(host, "System", hd, rid_base=rid_base(c, host, "System"))
-    c.write_log(host, "Security", hd, rid_base=rid_base(c, host, "Security"))
+    c.write_log(host, "Security", hd, fmt="evtx", rid_base=rid_base(c, host, "Security"))
     c.write_log(host, "RCM", hd, fmt="ev", rid_base=rid_base(c, host, "RCM"))
     c.write_log(host, "LSM", hd, fmt="ev", order="desc", rid_base=rid_base(c, host, "LSM"))
-    c.write_log(host, "Core", hd, rid_base=rid_base(c, host, "Core"))
+    c.write_log(host, "Core", hd, fmt="evtx", rid_base=rid_base(c, host, "Core"))
     c.write_log(cl, "Client", "client_WKS-310", rid_base=rid_base(c, cl, "Client"))
     c.write_text("error.txt", mstsc_report(local_of(T + cl.skew, 1)))
     c.write_text("ticket.txt", (
@@ -1748,6 +1755,8 @@ def validate_file(path, b):
     if path.endswith(".json"):
         json.loads(decode_bytes(b))
         return 0
+    if path.endswith(".evtx"):
+        return evtx_writer.check_evtx(b)
     if not path.endswith(".xml"):
         return 0
     txt = decode_bytes(b)
@@ -1843,8 +1852,10 @@ def write_readme(out, built):
         exp = e["verdict"] + (" / `%s`" % e["topCause"] if e["topCause"] else "")
         lines.append("| `%s` | %s | %s | %s |" % (c.name, FORM_TEXT[form], e["notes"].replace("|", "/"), exp))
     lines += ["", "Export forms used: `wevtutil qe /f:xml` (one event per line, CRLF, no root) in UTF-8 and in UTF-16LE with BOM",
-              "(Windows PowerShell 5.1 redirection), and Event Viewer \"Save as XML\" (`<Events>` root, RenderingInfo,",
-              "some newest-first). Error reports: mstsc dialog text (local time, no zone) and Windows App details",
+              "(Windows PowerShell 5.1 redirection), Event Viewer \"Save as XML\" (`<Events>` root, RenderingInfo,",
+              "some newest-first), and the binary `.evtx` log files themselves (`rdp-service-down`'s host logs and",
+              "`logon-rights`' Security and RdpCoreTS logs; written by `scripts/evtx_writer.py` as Windows writes them:",
+              "64 KiB chunks with CRC32s, template instances with typed substitutions). Error reports: mstsc dialog text (local time, no zone) and Windows App details",
               "(`Timestamp (UTC)`, `Activity ID`), some UTF-16LE with BOM."]
     with open(os.path.join(out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(lines) + "\n")
