@@ -313,7 +313,7 @@ def main() -> int:
             checks.append((row["ratio"] >= minimum, f"{name} >= {minimum}x the baseline: {row['ratio']:.2f}x (by CPU time {row['cpu_ratio']:.2f}x)"))
 
     if not args.only or any("memory" in o for o in args.only):
-        checks += analyze_memory(helper, bench_path(benchmark), plain, args)
+        checks += analyze_memory(helper, os.path.join(bin_dir, "importbench"), plain, args)
     if not args.only:
         checks += other_measurements(helper, bench_path(benchmark), plain, args.rounds, args.cpu)
     if not args.only or any("evtx" in o for o in args.only):

@@ -39,9 +39,9 @@ public struct CaseIndex: Sendable {
     }
 
     /// Compact hits by rule name, each column in event-time order.
-    private var compactHits: [String: HitColumn] = [:]
+    var compactHits: [String: HitColumn] = [:]
     /// The content the compact hits share.
-    private var hitTable = HitTable()
+    var hitTable = HitTable()
     /// Coverage by machine and channel.
     public private(set) var coverage: [String: [String: Coverage]] = [:]
     /// For each machine, the minutes (ticks ÷ one minute) in which it wrote any record, sorted: the
@@ -187,13 +187,7 @@ public struct CaseIndex: Sendable {
         func finish() {
             index.ruleDiagnostics = gaps.diagnostics(rules: engine.rules)
             for (rule, count) in notKept.sorted(by: { $0.key < $1.key }) {
-                let definition = engine.rules[rule]
-                index.ruleDiagnostics.append(
-                    SigmaDiagnostic(
-                        .warning, SigmaDiagnostic.Code(rawValue: "hits-not-kept"), source: definition.source,
-                        line: definition.position.line, column: definition.position.column,
-                        message: "rule '\(definition.title)' matched \(count) event(s) that were not kept: the case's hit table "
-                            + "is full (2^32 entries), so its hits in this case are incomplete"))
+                index.ruleDiagnostics.append(HitTable.notKept(count, rule: engine.rules[rule]))
             }
             var minutes: [String: Set<Int64>] = [:]
             for partial in partials { minutes[partial.machine, default: []].formUnion(partial.minutes) }

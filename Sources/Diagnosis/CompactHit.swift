@@ -1,4 +1,5 @@
 import EventImport
+import SigmaKit
 
 /// A rule hit as ``CaseIndex`` keeps it: what differs from record to record (time, record id,
 /// origin) beside the number of a ``HitTable`` entry that holds the rest of the event once.
@@ -35,11 +36,9 @@ struct HitTable: Sendable {
     private var sourceOfName: [String: UInt32] = [:]
     /// The source found last (consecutive hits nearly always share it: no hashing then).
     private var lastSource: (name: String, number: UInt32)?
-    /// Hits that could not be kept because a table reached 2³² entries.
-    private(set) var overflowed = 0
 
     /// The compact form of `event` (written on `machine`), adding its content and file to the
-    /// table when they are new; nil (and counted in ``overflowed``) when the table is full.
+    /// table when they are new; nil when the table is full (2³² entries).
     mutating func compact(_ event: WinEvent, machine: String) -> CompactHit? {
         var key = event
         key.time = .epoch
@@ -50,20 +49,14 @@ struct HitTable: Sendable {
         if let known = templateOfEvent[key] {
             template = known
         } else {
-            guard let number = UInt32(exactly: templates.count) else {
-                overflowed += 1
-                return nil
-            }
+            guard let number = UInt32(exactly: templates.count) else { return nil }
             let stored = key.storedWithoutRendering()
             templates.append(stored)
             machines.append(machine)
             templateOfEvent[stored] = number
             template = number
         }
-        guard let source = sourceNumber(event.origin.source) else {
-            overflowed += 1
-            return nil
-        }
+        guard let source = sourceNumber(event.origin.source) else { return nil }
         return CompactHit(
             time: event.time, recordID: event.recordID ?? 0, line: event.origin.line, byteOffset: event.origin.byteOffset,
             template: template, source: source)
@@ -95,6 +88,31 @@ struct HitTable: Sendable {
 
     /// The normalized machine that wrote `hit`.
     func machine(of hit: CompactHit) -> String { machines[Int(hit.template)] }
+
+    /// Adds the entries of `other` (another part of the same case) that this table lacks; returns
+    /// for each of `other`'s templates and sources its number here, or nil when the table is full.
+    mutating func absorb(_ other: HitTable) -> (templates: [UInt32], sources: [UInt32])? {
+        var templateNumbers: [UInt32] = []
+        templateNumbers.reserveCapacity(other.templates.count)
+        for (template, machine) in zip(other.templates, other.machines) {
+            if let known = templateOfEvent[template] {
+                templateNumbers.append(known)
+            } else {
+                guard let number = UInt32(exactly: templates.count) else { return nil }
+                templates.append(template)
+                machines.append(machine)
+                templateOfEvent[template] = number
+                templateNumbers.append(number)
+            }
+        }
+        var sourceNumbers: [UInt32] = []
+        sourceNumbers.reserveCapacity(other.sources.count)
+        for source in other.sources {
+            guard let number = sourceNumber(source) else { return nil }
+            sourceNumbers.append(number)
+        }
+        return (templateNumbers, sourceNumbers)
+    }
 }
 
 extension CaseIndex {
@@ -116,5 +134,16 @@ extension CaseIndex {
             let hit = compact[position]
             return Hit(event: table.event(of: hit), machine: table.machine(of: hit), rule: rule)
         }
+    }
+}
+
+extension HitTable {
+    /// The warning for `count` hits of `rule` that could not be kept because the table was full.
+    static func notKept(_ count: Int, rule: SigmaRule) -> SigmaDiagnostic {
+        SigmaDiagnostic(
+            .warning, SigmaDiagnostic.Code(rawValue: "hits-not-kept"), source: rule.source, line: rule.position.line,
+            column: rule.position.column,
+            message: "rule '\(rule.title)' matched \(count) event(s) that were not kept: the case's hit table is full "
+                + "(2^32 entries), so its hits in this case are incomplete")
     }
 }

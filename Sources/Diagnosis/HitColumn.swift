@@ -140,3 +140,23 @@ struct HitColumn: Sendable {
         return previous &+ difference
     }
 }
+
+extension HitColumn {
+    /// Columns each in event-time order merged into one, an earlier column's hit first at equal
+    /// times (the order a stable sort of the columns' hits, one after the other, gives).
+    static func mergedInTimeOrder(_ columns: [[CompactHit]]) -> HitColumn {
+        var positions = Array(repeating: 0, count: columns.count)
+        var merged = HitColumn()
+        while true {
+            var next: Int?
+            for column in columns.indices where positions[column] < columns[column].count {
+                // Strictly earlier only: at equal times the earlier column wins.
+                if let best = next, columns[column][positions[column]].time >= columns[best][positions[best]].time { continue }
+                next = column
+            }
+            guard let next else { return merged }
+            merged.append(columns[next][positions[next]])
+            positions[next] += 1
+        }
+    }
+}

@@ -1,5 +1,6 @@
 @testable import Diagnosis
 import EventImport
+import SigmaKit
 import Testing
 
 /// ``HitColumn`` gives back exactly the hits it was given, sorted by time, and finds a time
@@ -62,6 +63,29 @@ struct HitColumnTests {
                 let expected = hits.filter { $0.time.ticks >= from && $0.time.ticks <= from + Int64(width) }
                 #expect(Self.same(found, expected), "window \(from) + \(width)")
             }
+        }
+    }
+
+    @Test func partsMergedGiveTheHitsOfOnePassOverThem() {
+        // Two parts of one case that share records' content and times: the merge must renumber
+        // the second part's templates and files and keep the first part's hit first at equal times.
+        let first = CompactHitTests.storm(150, daysBefore: 1) + CompactHitTests.attempt()
+        let second = CompactHitTests.storm(90, daysBefore: 1).map { event in
+            var moved = event
+            moved.origin.source = "host/System-copy.xml"
+            return moved
+        } + CompactHitTests.storm(40, daysBefore: 3)
+        let parts = [first, second].map { CaseIndex.build(events: $0, engine: rulePack.engine) }
+        let whole = CaseIndex.build(events: first + second, engine: rulePack.engine)
+        var merged = CaseIndex()
+        let warnings = merged.takeHits(merging: parts, rules: rulePack.engine.rules)
+        #expect(warnings.isEmpty)
+        #expect(merged.hitCount == whole.hitCount)
+        #expect(merged.storedHitEvents == whole.storedHitEvents)
+        #expect(whole.hitCount == parts[0].hitCount + parts[1].hitCount)
+        for rule in Set(whole.compactHits.keys).union(merged.compactHits.keys) {
+            let expected = whole.hits(of: rule).map { "\($0.machine) \($0.event)" }
+            #expect(merged.hits(of: rule).map { "\($0.machine) \($0.event)" } == expected, "rule \(rule)")
         }
     }
 
