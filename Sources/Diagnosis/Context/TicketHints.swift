@@ -134,7 +134,8 @@ public struct TicketHints: Sendable, Hashable {
                 continue
             }
             let role = Self.role(of: context.suffix(4), label: firstInValue ? labelRole : nil) ?? labelRole
-            if labelRole == .user || role == .user, let account = Self.account(word.raw) {
+            // A user label names the user first; a name after a later role word ("Server:") has that role.
+            if role == .user, let account = Self.account(word.raw) {
                 users.append(Mention(value: account, source: source, line: number))
                 entry.users.append(account)
                 continue
