@@ -14,10 +14,6 @@ enum KnownDiagnosisGaps {
 
     /// `case|transformation` → what today's diagnoser does wrong.
     static let metamorphic: [String: String] = [
-        "sample:healthy|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
-        "hearsay-en|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
-        "hearsay-de-busy|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
-        "hearsay-fwd-ip|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
         "multi-de-ip|without-deciding-log": "without the deciding logs the IP-typed failure's host has no connection records and network-path becomes likely on their absence instead of inconclusive",
     ]
 }
