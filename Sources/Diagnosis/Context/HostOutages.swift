@@ -40,8 +40,9 @@ struct HostOutages {
         }
     }
 
-    /// Records of the listener going away.
+    /// Records of the service that owns the listener going away.
     static let serviceDown = ["termservice_stopped", "termservice_crashed"]
+    /// Records of the host going to sleep or shutting down.
     static let hostDown = ["host_sleep", "host_shutdown", "host_standby_enter"]
     /// Records that show the service answering again.
     static let serviceUp = ["termservice_running", "rdp_listener_connection", "rdp_stack_connection", "rdp_tcp_established"]
