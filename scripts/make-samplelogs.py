@@ -831,9 +831,16 @@ class Case:
             data = text.encode("utf-8")
         self.files.append((relpath, data))
 
-    def expected(self, verdict, cause, host, failure, notes):
+    def expected(self, verdict, cause, host, failure, notes, clocks=None):
+        """`failure` is the true moment (UTC); with `clocks` (client, host machine) the key gives it
+        on the client's clock (what the user saw) as failureTime, and on the host's as hostTime
+        when the two differ by a second or more (the time contract of the diagnosis JSON)."""
+        client_t = failure + clocks[0].skew if failure is not None and clocks else failure
         self.exp = {"verdict": verdict, "topCause": cause, "host": host,
-                    "failureTime": fmt_iso_s(failure) if failure is not None else None, "notes": notes}
+                    "failureTime": fmt_iso_s(client_t) if client_t is not None else None}
+        if clocks and failure is not None and abs((failure + clocks[1].skew) - client_t) >= S(1):
+            self.exp["hostTime"] = fmt_iso_s(failure + clocks[1].skew)
+        self.exp["notes"] = notes
         self.files.append(("expected.json", (json.dumps(self.exp, indent=2) + "\n").encode("utf-8")))
 
 
@@ -1138,7 +1145,7 @@ def case_network_path(gen):
     c.expected("cause-found", "network-path", "RDSH-01.corp.example", T,
                "Host shows GPO-driven deletion of the RDP allow rules and a TCP/3389 block rule 47 min before the attempt, "
                "WFP 5152 drops of the client's SYNs (auditing on) and no RCM 261/RdpCoreTS 131 at the attempt; the client clock "
-               "runs 2m13s fast, so the CEST timestamp in error.txt reads 09:44:06 for a failure at 07:41:53Z.")
+               "runs 2m13s fast, so the CEST timestamp in error.txt reads 09:44:06 for a failure at 07:41:53Z.", clocks=(cl, host))
     return c
 
 
@@ -1183,7 +1190,7 @@ def case_rdp_service_down(gen):
                                            "activityId": act}, indent=2) + "\n", crlf=False)
     c.expected("cause-found", "rdp-service-down", "APPSRV-07", T,
                "TermService crashed 14 s before the attempt (SCM 7031, Binary TermService) and was only running again 46 s after it "
-               "(7036 TermService/4, RCM 258), with no RCM 261 for the attempt; clocks in sync, report in UTC.")
+               "(7036 TermService/4, RCM 258), with no RCM 261 for the attempt; clocks in sync, report in UTC.", clocks=(cl, host))
     return c
 
 
@@ -1227,7 +1234,7 @@ def case_host_asleep(gen):
     c.expected("cause-found", "host-asleep", "DESIGN-PC-03", T,
                "Host entered S3 sleep (Kernel-Power 42 TargetState 4) ~6 min before the attempt and resumed ~52 min after it "
                "(Power-Troubleshooter 1 SleepTime/WakeTime span the failure, Kernel-Power 107) with no host events in between; "
-               "host clock runs 1m40s slow, report is in EDT local time.")
+               "host clock runs 1m40s slow, report is in EDT local time.", clocks=(cl, host))
     return c
 
 
@@ -1270,7 +1277,7 @@ def case_certificate_expired(gen):
     c.expected("cause-found", "certificate-expired", "TS-LEGACY-02.ad.contoso-lab.net", T,
                "Server 2012 R2 host logs RCM 1058 (failed to replace the expired self-signed certificate, Access is denied) hours "
                "before and again at the attempt, while RCM 261/RdpCoreTS 131 show the connection reached the listener and was closed "
-               "with no logon; clocks in sync.")
+               "with no logon; clocks in sync.", clocks=(cl, host))
     return c
 
 
@@ -1314,7 +1321,7 @@ def case_private_key(gen):
     c.expected("cause-found", "private-key-inaccessible", "RDSH-02.corp.example", T,
                "Schannel 36870 (server credential private key, 0x8009030d / 10001) at the attempt right after RCM 261/RdpCoreTS 131 "
                "from 10.20.31.58, RCM 1057 'Keyset does not exist' two hours earlier, no 1149/4624; the user typed the IP "
-               "10.20.4.22 while the host logs as RDSH-02.corp.example; client clock 47 s slow.")
+               "10.20.4.22 while the host logs as RDSH-02.corp.example; client clock 47 s slow.", clocks=(cl, host))
     return c
 
 
@@ -1350,7 +1357,7 @@ def case_tls_mismatch(gen):
     c.expected("cause-found", "tls-mismatch", "FINSRV-03.fin.example.org", T,
                "Schannel 36874 (TLS 1.2, no common cipher suite) + 36888 (alert 40, state 1205) at the attempt, with RCM 261 and "
                "RdpCoreTS 131/139 from the client; the host clock runs 95 s fast, so its events read 16:04:47Z for a failure at "
-               "16:03:12Z (Windows App report in UTC).")
+               "16:03:12Z (Windows App report in UTC).", clocks=(cl, host))
     return c
 
 
@@ -1398,7 +1405,7 @@ def case_nla(gen):
         "Error text copied with Ctrl+C, see error.txt.\n"))
     c.expected("cause-found", "nla-credssp", "JUMP-01.corp.example", T,
                "At the attempt the host logs Security 4625 LogonType 3 (0xc000006d/0xc000006a, NTLM) from 10.20.31.77 and RdpCoreTS "
-               "140 for that IP after 131/261, and no RCM 1149; clocks in sync, report in IST local time.")
+               "140 for that IP after 131/261, and no RCM 1149; clocks in sync, report in IST local time.", clocks=(cl, host))
     return c
 
 
@@ -1440,7 +1447,7 @@ def case_logon_rights(gen):
     c.expected("cause-found", "logon-rights", "RDSH-03", T,
                "RCM 1149 (authentication succeeded, 10.30.22.10) followed by Security 4625 LogonType 10 Status 0xc000015b "
                "(logon type not granted) for ecarter and no LSM 21; the client clock runs 3m05s fast, so the BST timestamp reads "
-               "11:34:10 for a failure at 10:31:05Z.")
+               "11:34:10 for a failure at 10:31:05Z.", clocks=(cl, host))
     return c
 
 
@@ -1491,7 +1498,7 @@ def case_profile(gen):
     c.expected("cause-found", "profile-corrupt", "RDSH-04.corp.example", T,
                "RCM 1149 -> 4624 type 10 -> LSM 21 for CORP\\alice, then User Profiles Service 1508 (C:\\Users\\alice\\NTUSER.DAT), "
                "1502, 1515, 1511, 1500 and LSM 24/23 with no LSM 22; the client clock runs 3 min slow and its Windows App report "
-               "(UTF-16) says 14:19:48Z for a failure at 14:22:48Z.")
+               "(UTF-16) says 14:19:48Z for a failure at 14:22:48Z.", clocks=(cl, host))
     return c
 
 
@@ -1535,7 +1542,7 @@ def case_client_side(gen):
     c.expected("cause-found", "client-side", "RDSH-07.corp.example", T,
                "Host shows a complete healthy connection for the attempt (261, 131, 1149, 4624 type 10, LSM 21/22) and only a "
                "disconnect (LSM 40 reason 0, 24) when the client drops 38 s later, with no host errors; the client logs "
-               "RDPClient_SSL 226 (0x8000FFFF) then 1026 2308; clocks in sync, report in JST.")
+               "RDPClient_SSL 226 (0x8000FFFF) then 1026 2308; clocks in sync, report in JST.", clocks=(cl, host))
     return c
 
 
@@ -1584,7 +1591,7 @@ def case_healthy(gen):
         "no screenshot, could not reproduce with the technician watching. Logs collected from both sides for review.\n"))
     c.expected("no-failure-found", None, "RDSH-05", None,
                "Only successful connections: client 1024/1025/1027 with 1026 reasons 1 and 12, host 1149/21/22/24 then a reconnect "
-               "(25) and logoff (40 reason 12, 23); there is no error report and no 2308 anywhere.")
+               "(25) and logoff (40 reason 12, 23); there is no error report and no 2308 anywhere.", clocks=(cl, host))
     return c
 
 
@@ -1606,7 +1613,7 @@ def case_inconclusive(gen):
         "Host team has not exported the server logs yet (server owned by the vendor); only the client log is attached.\n"))
     c.expected("inconclusive", None, "crm-ts.corp.example", T,
                "Only the error report and the client's RDPClient log (1024 -> 1026 reason 2308) are present and no host logs, so "
-               "the cause cannot be determined; the host is named as typed since no Computer field is available.")
+               "the cause cannot be determined; the host is named as typed since no Computer field is available.", clocks=(cl, host))
     return c
 
 
@@ -1663,7 +1670,7 @@ def case_distractor(gen):
     c.expected("cause-found", "rdp-service-down", "RDSH-06.corp.example", T,
                "Remote Desktop Services stopped 2.5 s before the attempt (7036 TermService/1) and ran again 95 s after it "
                "(7036 TermService/4, RCM 258); the Schannel 36870 errors three days earlier and the 4625/140 password spray "
-               "from 185.220.101.47 five hours earlier are unrelated distractors; clocks in sync.")
+               "from 185.220.101.47 five hours earlier are unrelated distractors; clocks in sync.", clocks=(cl, host))
     return c
 
 
@@ -1716,7 +1723,7 @@ def case_security_layer_forced(gen):
     c.expected("cause-found", "security-layer-forced", "RDSH-05.corp.example", T,
                "Group Policy applied new computer settings (1502, 4 policy objects from DC02) 3 h 9 min before the attempt and "
                "RCM 1050 reported the listener's Encryption Level Low with Security Layer SSL 2 s later; at the attempt "
-               "RdpCoreTS 131 then 139 (0x80090304) for 10.20.31.144 and no Schannel error; client clock 31 s fast.")
+               "RdpCoreTS 131 then 139 (0x80090304) for 10.20.31.144 and no Schannel error; client clock 31 s fast.", clocks=(cl, host))
     return c
 
 
