@@ -199,3 +199,62 @@ struct SevenZipHeaderCheckTests {
         }
     }
 }
+
+/// The 7-Zip command (`7z`, `7za` or `7zr` on the PATH), or nil when none is installed.
+let sevenZipTool: String? = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for folder in path.split(separator: ":") {
+        for name in ["7z", "7za", "7zr"] where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+            return "\(folder)/\(name)"
+        }
+    }
+    return nil
+}()
+
+/// Archives made by 7-Zip itself with the settings people use, read whole through the check.
+@Suite("7-Zip archives made by 7-Zip", .enabled(if: sevenZipTool != nil, "7z, 7za or 7zr is not installed (apt-get install p7zip-full)"))
+struct SevenZipToolArchiveTests {
+    /// Runs 7-Zip on `members` written to a temporary folder with `options`; the archive's path.
+    static func makeArchive(_ options: [String], in folder: URL) throws -> String {
+        let tool = try #require(sevenZipTool)
+        let content = folder.appendingPathComponent("case")
+        try FileManager.default.createDirectory(at: content.appendingPathComponent("host"), withIntermediateDirectories: true)
+        try Data(ArchiveFormatTests.log).write(to: content.appendingPathComponent("host/System.xml"))
+        try Data(Fixtures.eventViewer.utf8).write(to: content.appendingPathComponent("host/Application.xml"))
+        try Data(ArchiveFormatTests.log).write(to: content.appendingPathComponent("RDPClient.xml"))
+        let archive = folder.appendingPathComponent("case.7z").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = ["a", "-bd", "-y"] + options + [archive, "case"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "7z \(options) failed")
+        return archive
+    }
+
+    @Test(arguments: [
+        ["-mx1"], ["-mx5"], ["-mx9"], ["-mx9", "-ms=off"], ["-mhc=off"], ["-m0=Copy"], ["-m0=PPMd"], ["-m0=BZip2"],
+        ["-m0=Deflate"], ["-m0=BCJ2", "-m1=LZMA", "-m2=LZMA", "-m3=LZMA", "-mb0:1", "-mb0s1:2", "-mb0s2:3"],
+    ])
+    func archiveIsReadWhole(options: [String]) throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = try Self.makeArchive(options, in: folder)
+        let result = importPaths([archive])
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.events.count == 14)
+    }
+
+    @Test func encryptedFileListIsReportedAsEncrypted() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = try Self.makeArchive(["-psecret", "-mhe=on"], in: folder)
+        let result = importPaths([archive])
+        let error = try #require(result.errors.first)
+        #expect(result.diagnostics.count == 1, "\(result.diagnostics)")
+        #expect(error.kind == .unreadable)
+        #expect(error.message.contains("file list is encrypted"), "\(error.message)")
+    }
+}

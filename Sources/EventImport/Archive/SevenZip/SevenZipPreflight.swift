@@ -133,6 +133,12 @@ struct SevenZipPreflight {
                 "the archive's header (packed at byte \(packedAt)) unpacks to \(readableByteCount(unpackedSize)), more "
                     + "than the \(readableByteCount(limit)) allowed")
         }
+        if folder.coders.contains(where: { SevenZipMethod(id: $0.methodID) == .aes }) {
+            return refusal(
+                .unreadable,
+                "the archive's file list is encrypted (password-protected, packed at byte \(packedAt)); nothing in it "
+                    + "can be read: add the files to the case unencrypted")
+        }
         guard folder.coders.count == 1, let coder = folder.coders.first, coder.inStreams == 1, coder.outStreams == 1 else {
             return refusal(
                 .unsupportedType,
@@ -141,12 +147,6 @@ struct SevenZipPreflight {
                     + "the archive's dictionary sizes before reading it: re-pack the archive with 7-Zip")
         }
         let method = SevenZipMethod(id: coder.methodID)
-        if method == .aes {
-            return refusal(
-                .unreadable,
-                "the archive's file list is encrypted (password-protected, packed at byte \(packedAt)); nothing in it "
-                    + "can be read: add the files to the case unencrypted")
-        }
         guard source.seek(to: Int64(packedAt), whence: SEEK_SET) == Int64(packedAt) else {
             return refusal(.unreadable, "the packed header at byte \(packedAt) cannot be read")
         }
