@@ -134,6 +134,23 @@ struct SevenZipHeaderCheckTests {
         #expect(smallHeader.events.isEmpty)
     }
 
+    @Test func unpackingThePackedHeaderCountsAgainstTheInputsBudget() throws {
+        // Header unpacking is decompression: many small archives with large packed headers must not
+        // escape the input's budget. The header is unpacked twice (here and by libarchive).
+        let archive = HandMadeSevenZip(members: Self.members, coder: .copy, headerCoder: .lzma(dictionary: 1 << 20)).bytes()
+        let headerSize = HandMadeSevenZip(members: Self.members, coder: .copy).bytes()[20..<28].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let result = importBytes(archive, source: "case.7z", limits: ImportLimits(maxExpandedBytes: 2 * headerSize - 1))
+        let error = try #require(result.errors.first)
+        #expect(result.errors.count == 1, "\(result.errors)")
+        #expect(error.kind == .decompressionLimit)
+        #expect(error.source == "case.7z")
+        #expect(error.message.contains("decompression stopped"), "\(error.message)")
+        #expect(result.events.isEmpty)
+        let enough = importBytes(archive, source: "case.7z", limits: ImportLimits(maxExpandedBytes: 2 * headerSize + 2 * Self.log.count))
+        #expect(enough.diagnostics.isEmpty, "\(enough.diagnostics)")
+        #expect(enough.events.count == 12)
+    }
+
     @Test func encryptedFileListIsNamed() throws {
         var archive = HandMadeSevenZip(members: Self.members, coder: .copy, headerCoder: .copy).bytes()
         // Turn the packed header's Copy coder (flags 01, id 00) into AES (flags 04, id 06 F1 07 01)

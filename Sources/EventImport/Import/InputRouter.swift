@@ -160,8 +160,14 @@ final class InputRouter {
         _ initialLayout: ArchiveLayout, source: any ByteSource, name: String, depth: Int, budget: ExpansionBudget
     ) {
         if initialLayout == .sevenZip {
-            if let refusal = SevenZipPreflight(source: source, name: name, limits: context.limits).check() {
+            switch SevenZipPreflight(source: source, name: name, limits: context.limits, budget: budget).check() {
+            case .accepted:
+                break
+            case .refused(let refusal):
                 context.report(refusal)
+                return
+            case .budgetExhausted:
+                budget.reportExhausted(at: name, context: context)
                 return
             }
             guard source.seek(to: 0, whence: SEEK_SET) == 0 else {

@@ -22,6 +22,20 @@ struct SevenZipPreflight {
     let source: any ByteSource
     let name: String
     let limits: ImportLimits
+    /// The input's decompression allowance: the packed header unpacked here counts against it,
+    /// twice (libarchive unpacks it again), so that many small archives with large packed headers
+    /// cost no more than the input's limits allow.
+    let budget: ExpansionBudget
+
+    /// What the check decided.
+    enum Verdict: Equatable {
+        /// libarchive may read the archive.
+        case accepted
+        /// The archive is not read: the diagnostic (not yet reported) says why.
+        case refused(ImportDiagnostic)
+        /// Unpacking the header would pass the input's decompression budget (not yet reported).
+        case budgetExhausted
+    }
 
     /// Where a header database's bytes come from, for messages.
     private enum Origin {
@@ -38,9 +52,19 @@ struct SevenZipPreflight {
         }
     }
 
-    /// Nil when the archive may be handed to libarchive; otherwise the diagnostic that says why not
-    /// (not yet reported). The source's position is left anywhere: the caller rewinds it.
-    func check() -> ImportDiagnostic? {
+    /// Whether the archive may be handed to libarchive. The source's position is left anywhere:
+    /// the caller rewinds it.
+    func check() -> Verdict {
+        if budget.isExhausted { return .budgetExhausted }
+        switch checkHeaders() {
+        case nil: return .accepted
+        case let refusal? where refusal.kind == .decompressionLimit && budget.isExhausted: return .budgetExhausted
+        case let refusal?: return .refused(refusal)
+        }
+    }
+
+    /// Nil when the archive may be handed to libarchive, otherwise the diagnostic that says why not.
+    private func checkHeaders() -> ImportDiagnostic? {
         guard source.seek(to: 0, whence: SEEK_SET) == 0, let fileSize = source.seek(to: 0, whence: SEEK_END),
             source.seek(to: 0, whence: SEEK_SET) == 0
         else {
@@ -147,6 +171,9 @@ struct SevenZipPreflight {
                     + "the archive's dictionary sizes before reading it: re-pack the archive with 7-Zip")
         }
         let method = SevenZipMethod(id: coder.methodID)
+        guard budget.admit(Int(unpackedSize).addingSaturated(Int(unpackedSize))) else {
+            return refusal(.decompressionLimit, "the input's decompression budget is exhausted")
+        }
         guard source.seek(to: Int64(packedAt), whence: SEEK_SET) == Int64(packedAt) else {
             return refusal(.unreadable, "the packed header at byte \(packedAt) cannot be read")
         }
