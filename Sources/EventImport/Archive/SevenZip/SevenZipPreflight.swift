@@ -58,6 +58,8 @@ struct SevenZipPreflight {
         if budget.isExhausted { return .budgetExhausted }
         switch checkHeaders() {
         case nil: return .accepted
+        // Only the budget's own refusal comes with the budget exhausted: a dictionary or header
+        // size refusal is decided before the header is counted, or after it was admitted.
         case let refusal? where refusal.kind == .decompressionLimit && budget.isExhausted: return .budgetExhausted
         case let refusal?: return .refused(refusal)
         }
