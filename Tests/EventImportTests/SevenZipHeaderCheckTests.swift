@@ -151,6 +151,34 @@ struct SevenZipHeaderCheckTests {
         #expect(enough.events.count == 12)
     }
 
+    /// A count libarchive allocates for before reading the entries (it calloc'ed 8 GB for the
+    /// 94 million files a fuzzed 200-byte header declared) is checked against the entry limit.
+    @Test(arguments: [false, true])
+    func hugeFileCountIsRefused(packedHeader: Bool) throws {
+        var archive = HandMadeSevenZip(members: Self.members, coder: .lzma2Stored(propertyByte: 16))
+        let fileList = 7 + Self.members.reduce(0) { $0 + ($1.name.utf16.count + 1) * 2 }
+        archive.headerCoder = packedHeader ? .lzma(dictionary: 1 << 20) : nil
+        archive.editHeader = { header in
+            let countAt = header.count - fileList + 1
+            header.replaceSubrange(countAt...countAt, with: number(94_000_000))
+        }
+        let result = importBytes(archive.bytes(), source: "case.7z")
+        let error = try #require(result.errors.first)
+        #expect(result.diagnostics.count == 1, "\(result.diagnostics)")
+        #expect(error.kind == .decompressionLimit)
+        #expect(error.message.contains("the number of files is 94000000, more than the 1048576"), "\(error.message)")
+    }
+
+    @Test func folderAndStreamCountsAreLimited() throws {
+        let archive = HandMadeSevenZip(members: Self.members + Self.members, coder: .copy).bytes()
+        let result = importBytes(archive, source: "case.7z", limits: ImportLimits(maxSevenZipEntries: 3))
+        let error = try #require(result.errors.first)
+        #expect(result.diagnostics.count == 1, "\(result.diagnostics)")
+        #expect(error.kind == .decompressionLimit)
+        #expect(error.message.contains("the number of packed streams is 4, more than the 3"), "\(error.message)")
+        #expect(importBytes(archive, source: "case.7z", limits: ImportLimits(maxSevenZipEntries: 4)).events.count == 24)
+    }
+
     @Test func encryptedFileListIsNamed() throws {
         var archive = HandMadeSevenZip(members: Self.members, coder: .copy, headerCoder: .copy).bytes()
         // Turn the packed header's Copy coder (flags 01, id 00) into AES (flags 04, id 06 F1 07 01)

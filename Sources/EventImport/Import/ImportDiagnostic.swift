@@ -148,6 +148,10 @@ public struct ImportLimits: Sendable, Hashable {
     /// and unpacked, which is read and checked in memory before libarchive opens the archive; a
     /// larger one is refused. About 100 bytes per file: 64 MiB lists more than half a million files.
     public var maxSevenZipHeaderBytes: Int
+    /// Largest number of files, folders or packed streams a 7-Zip archive's header may declare.
+    /// libarchive allocates about 100 bytes per entry as soon as it reads a count, before the entries
+    /// themselves (a 200-byte header can claim 100 million files, 8 GiB), so a larger count is refused.
+    public var maxSevenZipEntries: Int
 
     /// Creates limits; the defaults suit event-log archives of many gigabytes.
     public init(
@@ -160,7 +164,8 @@ public struct ImportLimits: Sendable, Hashable {
         maxBufferedArchiveBytes: Int = 64 << 20,
         maxFieldBytes: Int = 1 << 20,
         maxDecoderMemoryBytes: Int = 64 << 20,
-        maxSevenZipHeaderBytes: Int = 64 << 20
+        maxSevenZipHeaderBytes: Int = 64 << 20,
+        maxSevenZipEntries: Int = 1 << 20
     ) {
         self.maxExpandedBytes = maxExpandedBytes
         self.maxExpansionRatio = maxExpansionRatio
@@ -172,6 +177,7 @@ public struct ImportLimits: Sendable, Hashable {
         self.maxFieldBytes = maxFieldBytes
         self.maxDecoderMemoryBytes = maxDecoderMemoryBytes
         self.maxSevenZipHeaderBytes = maxSevenZipHeaderBytes
+        self.maxSevenZipEntries = maxSevenZipEntries
     }
 }
 

@@ -6,6 +6,8 @@ struct SevenZipHeaderError: Error, Equatable {
     var reason: String
     /// True when the header ended before the structure did (rather than holding a wrong value).
     var isTruncation = false
+    /// True when a count passed ``SevenZipCursor/maxEntries`` (a limit, not damage).
+    var isLimit = false
 }
 
 /// Reads a 7-Zip header database: bytes, 7-Zip's variable-length numbers and counts, each checked
@@ -15,9 +17,13 @@ struct SevenZipCursor {
     private let bytes: [UInt8]
     /// The offset of the next byte to read.
     private(set) var position = 0
+    /// The largest number of packed streams, folders, unpacked streams or files accepted
+    /// (``ImportLimits/maxSevenZipEntries``): libarchive allocates per entry what these counts say.
+    let maxEntries: Int
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], maxEntries: Int) {
         self.bytes = bytes
+        self.maxEntries = max(maxEntries, 0)
     }
 
     /// Bytes not yet read.
@@ -59,6 +65,21 @@ struct SevenZipCursor {
         let start = position
         let value = try number()
         guard value <= UInt64(max(limit, 0)) else { throw failure("\(what) is \(value), more than \(limit)", at: start) }
+        return Int(value)
+    }
+
+    /// A count of entries libarchive allocates for (packed streams, folders, unpacked streams,
+    /// files): at most ``maxEntries`` (a limit) and, when `boundedByHeader`, at most the bytes left
+    /// in the header (when each entry takes at least one byte of it).
+    mutating func entries(_ what: String, boundedByHeader: Bool = true) throws(SevenZipHeaderError) -> Int {
+        let start = position
+        let value = try number()
+        guard value <= UInt64(maxEntries) else {
+            throw SevenZipHeaderError(
+                offset: start, reason: "\(what) is \(value), more than the \(maxEntries) rdpcause reads from one 7-Zip archive",
+                isLimit: true)
+        }
+        guard !boundedByHeader || value <= UInt64(remaining) else { throw failure("\(what) is \(value), more than the header can hold", at: start) }
         return Int(value)
     }
 

@@ -115,7 +115,7 @@ struct SevenZipPreflight {
     /// Checks a header database: a plain one, or a packed one (unpacked and checked in turn).
     /// `packedLimit` is where the packed streams end (the header database's offset after the signature header).
     private func checkHeader(_ header: [UInt8], origin: Origin, packedLimit: UInt64) -> ImportDiagnostic? {
-        var cursor = SevenZipCursor(header)
+        var cursor = SevenZipCursor(header, maxEntries: limits.maxSevenZipEntries)
         do throws(SevenZipHeaderError) {
             let id = try cursor.byte()
             if id == SevenZipHeaderParser.kHeader {
@@ -131,6 +131,9 @@ struct SevenZipPreflight {
             if let refusal = checkFolders(streams.folders, origin: origin) { return refusal }
             return unpackAndCheck(streams, origin: origin, packedLimit: packedLimit)
         } catch {
+            if error.isLimit {
+                return refusal(.decompressionLimit, "at \(origin.describe(error.offset)), \(error.reason)")
+            }
             let kind: ImportDiagnostic.Kind = error.isTruncation ? .truncated : .corruptArchive
             return refusal(kind, "the header database is damaged at \(origin.describe(error.offset)): \(error.reason)")
         }

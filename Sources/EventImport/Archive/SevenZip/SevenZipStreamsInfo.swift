@@ -28,24 +28,29 @@ struct SevenZipStreamsInfo: Equatable {
     /// The size of each packed stream.
     var packSizes: [UInt64] = []
     var folders: [SevenZipFolder] = []
+    /// How many unpacked streams (files with data) the folders hold in all.
+    var unpackStreams = 0
 }
 
-/// Parses the parts of a 7-Zip header database that declare coders, the way libarchive's reader
-/// does (so that what is checked here is what libarchive will use): ArchiveProperties are passed
-/// over, then MainStreamsInfo's PackInfo and UnpackInfo are read. Every count is checked against
-/// the bytes left in the header, and there is no recursion.
+/// Parses the parts of a 7-Zip header database that declare coders and counts, the way libarchive's
+/// reader does (so that what is checked here is what libarchive will use): ArchiveProperties are
+/// passed over, MainStreamsInfo is read, then the number of files. Every count is checked against
+/// the bytes left in the header and the entry limit, and there is no recursion.
 enum SevenZipHeaderParser {
     static let kEnd: UInt8 = 0x00
     static let kHeader: UInt8 = 0x01
     static let kArchiveProperties: UInt8 = 0x02
     static let kAdditionalStreamsInfo: UInt8 = 0x03
     static let kMainStreamsInfo: UInt8 = 0x04
+    static let kFilesInfo: UInt8 = 0x05
     static let kPackInfo: UInt8 = 0x06
     static let kUnpackInfo: UInt8 = 0x07
+    static let kSubStreamsInfo: UInt8 = 0x08
     static let kSize: UInt8 = 0x09
     static let kCRC: UInt8 = 0x0A
     static let kFolder: UInt8 = 0x0B
     static let kCodersUnpackSize: UInt8 = 0x0C
+    static let kNumUnpackStream: UInt8 = 0x0D
     static let kEncodedHeader: UInt8 = 0x17
 
     /// 7-Zip's own limit on coders in one folder, and on the streams of one folder.
@@ -53,7 +58,7 @@ enum SevenZipHeaderParser {
     static let maxStreamsPerFolder = 64
 
     /// The StreamsInfo records of a plain header (`kHeader` already read): the additional and the
-    /// main streams, whichever are present.
+    /// main streams, whichever are present; the number of files is checked against the entry limit.
     static func headerStreams(_ cursor: inout SevenZipCursor) throws(SevenZipHeaderError) -> [SevenZipStreamsInfo] {
         var id = try cursor.byte()
         if id == kArchiveProperties {
@@ -73,11 +78,16 @@ enum SevenZipHeaderParser {
         }
         if id == kMainStreamsInfo {
             streams.append(try streamsInfo(&cursor))
+            id = try cursor.byte()
+        }
+        if id == kFilesInfo {
+            // Files without data may take no byte each (bits of an empty-stream vector): only the limit holds.
+            _ = try cursor.entries("the number of files", boundedByHeader: false)
         }
         return streams
     }
 
-    /// A StreamsInfo record: PackInfo and UnpackInfo, when present. Reading stops after UnpackInfo.
+    /// A StreamsInfo record: PackInfo, UnpackInfo and SubStreamsInfo, when present, then its end.
     static func streamsInfo(_ cursor: inout SevenZipCursor) throws(SevenZipHeaderError) -> SevenZipStreamsInfo {
         var info = SevenZipStreamsInfo()
         var id = try cursor.byte()
@@ -87,15 +97,62 @@ enum SevenZipHeaderParser {
         }
         if id == kUnpackInfo {
             info.folders = try unpackInfo(&cursor)
+            id = try cursor.byte()
         }
+        info.unpackStreams = info.folders.count
+        if id == kSubStreamsInfo {
+            info.unpackStreams = try subStreamsInfo(&cursor, folders: info.folders)
+            id = try cursor.byte()
+        }
+        guard id == kEnd else { throw cursor.failure("StreamsInfo does not end where expected", at: cursor.position - 1) }
         return info
+    }
+
+    /// A SubStreamsInfo record: how many unpacked streams each folder holds (their sum, checked
+    /// against the entry limit), their sizes and CRCs (passed over).
+    private static func subStreamsInfo(_ cursor: inout SevenZipCursor, folders: [SevenZipFolder])
+        throws(SevenZipHeaderError) -> Int
+    {
+        var counts = [Int](repeating: 1, count: folders.count)
+        var total = folders.count
+        var id = try cursor.byte()
+        if id == kNumUnpackStream {
+            total = 0
+            for index in counts.indices {
+                counts[index] = try cursor.entries("the number of files in a folder")
+                total += counts[index]
+                guard total <= cursor.maxEntries else {
+                    throw SevenZipHeaderError(
+                        offset: cursor.position,
+                        reason: "the folders hold more than the \(cursor.maxEntries) files rdpcause reads from one 7-Zip archive",
+                        isLimit: true)
+                }
+            }
+            id = try cursor.byte()
+        }
+        if id == kSize {
+            for count in counts where count > 1 {
+                for _ in 1..<count { _ = try cursor.size("a file size") }
+            }
+            id = try cursor.byte()
+        } else if counts.contains(where: { $0 > 1 }) {
+            throw cursor.failure("a folder holds several files but their sizes are missing", at: cursor.position - 1)
+        }
+        if id == kCRC {
+            // As libarchive counts them: a folder of one file with its own CRC needs none here.
+            let digestCount = zip(counts, folders).reduce(0) { $0 + ($1.0 != 1 || $1.1.crc == nil ? $1.0 : 0) }
+            _ = try digests(&cursor, count: digestCount)
+            id = try cursor.byte()
+        }
+        guard id == kEnd else { throw cursor.failure("SubStreamsInfo does not end where expected", at: cursor.position - 1) }
+        return total
     }
 
     private static func packInfo(_ cursor: inout SevenZipCursor, into info: inout SevenZipStreamsInfo)
         throws(SevenZipHeaderError)
     {
         info.packPosition = try cursor.size("the packed streams' position")
-        let count = try cursor.count(atMost: cursor.remaining, "the number of packed streams")
+        let count = try cursor.entries("the number of packed streams")
         guard count > 0 else { throw cursor.failure("the number of packed streams is 0") }
         try cursor.expect(kSize, "the packed stream sizes")
         info.packSizes.reserveCapacity(count)
@@ -110,7 +167,7 @@ enum SevenZipHeaderParser {
 
     private static func unpackInfo(_ cursor: inout SevenZipCursor) throws(SevenZipHeaderError) -> [SevenZipFolder] {
         try cursor.expect(kFolder, "the folder list")
-        let count = try cursor.count(atMost: cursor.remaining, "the number of folders")
+        let count = try cursor.entries("the number of folders")
         let external = try cursor.byte()
         var folders: [SevenZipFolder] = []
         switch external {
