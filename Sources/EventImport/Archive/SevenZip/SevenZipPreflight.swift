@@ -3,17 +3,19 @@
 #endif
 
 /// Checks a 7-Zip archive's own headers before libarchive reads it, because libarchive allocates
-/// whatever an LZMA or LZMA2 coder declares as its dictionary (up to 4 GiB) and a PPMd coder as
-/// its model memory, and none of the importer's other limits bounds that.
+/// whatever an LZMA or LZMA2 coder declares as its dictionary (up to 4 GiB), a PPMd coder as its
+/// model memory, and its header parser per file, folder and stream as many entries as the header's
+/// counts say; none of the importer's other limits bounds that.
 ///
 /// The signature header gives the place of the header database at the end of the file. A plain
 /// header (`kHeader`) is read and its folders' coders checked. A packed header (`kEncodedHeader`,
 /// what 7-Zip writes by default) is described by a small StreamsInfo: its own coder is checked
 /// first, then the header is unpacked here with liblzma (see ``SevenZipHeaderUnpacker``), and the
 /// folders it lists are checked. The header database may be at most
-/// ``ImportLimits/maxSevenZipHeaderBytes`` packed and unpacked, and no coder may declare more than
-/// ``ImportLimits/maxDecoderMemoryBytes``. Any value the check cannot verify refuses the archive,
-/// so libarchive never sees a header that was not checked.
+/// ``ImportLimits/maxSevenZipHeaderBytes`` packed and unpacked, may declare at most
+/// ``ImportLimits/maxSevenZipEntries`` files, folders or packed streams, and no coder may declare
+/// more than ``ImportLimits/maxDecoderMemoryBytes``. Any value the check cannot verify refuses the
+/// archive, so libarchive never sees a header that was not checked.
 struct SevenZipPreflight {
     /// The size of the signature header at the start of every 7-Zip archive.
     static let signatureHeaderSize = 32
