@@ -36,9 +36,12 @@ let package = Package(
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        // liblzma: rdpcause unpacks a 7-Zip archive's compressed header itself, after checking its
+        // dictionary size, to check the members' dictionaries before libarchive allocates them.
+        .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .target(
             name: "EventImport",
-            dependencies: ["CExpat", "CZstd", "CArchive"],
+            dependencies: ["CExpat", "CZstd", "CArchive", "CLzma"],
             swiftSettings: strict
         ),
         .target(
@@ -98,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EventImportTests",
-            dependencies: ["EventImport", "CZstd", "CArchive"],
+            dependencies: ["EventImport", "CZstd", "CArchive", "CLzma"],
             swiftSettings: strict
         ),
         .testTarget(

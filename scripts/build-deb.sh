@@ -6,7 +6,8 @@
 #                                          checked by mandoc -T lint
 #   bash, zsh and fish completions         from rdpcause --generate-completion-script
 #   /lib/systemd/system/rdpcause-watch.service, /etc/rdpcause/rdpcause.{yaml,env}   (packaging/)
-#   Depends:                               computed by dpkg-shlibdeps from the binary
+#   Depends:                               computed by dpkg-shlibdeps from the binary (libexpat1, libzstd1,
+#                                          libarchive13, liblzma5, libcurl4, zlib1g and the C/C++ runtime)
 # Idempotent; runs as root on a fresh Debian machine with the Swift toolchain (installs dpkg-dev
 # and mandoc, and libcurl4-openssl-dev to link Foundation, when missing, like scripts/install-deps.sh).
 # Prints the package's path last.

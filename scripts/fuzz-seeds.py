@@ -10,11 +10,16 @@ run, small (event files are cut to their first events) and deterministic.
 """
 
 import io
+import lzma
 import os
+import shutil
+import struct
+import tempfile
 import subprocess
 import sys
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +70,75 @@ def zip_archive(members: dict, method: int) -> bytes:
     return out.getvalue()
 
 
+def seven_zip_number(value: int) -> bytes:
+    """7-Zip's variable-length number: the first byte's leading one bits count the bytes that follow."""
+    first, mask, extra = 0, 0x80, 0
+    while extra < 8 and value >= 1 << (7 * (extra + 1)):
+        first |= mask
+        mask >>= 1
+        extra += 1
+    if extra < 8:
+        first |= (value >> (8 * extra)) & 0xFF
+    return bytes([first]) + value.to_bytes(8, "little")[:extra]
+
+
+def seven_zip_coder(data: bytes, method: str, declared_dictionary: int):
+    """The coded data and the coder record (flags, method id, properties) of one folder."""
+    if method == "lzma":
+        options = {"id": lzma.FILTER_LZMA1, "dict_size": 1 << 16, "lc": 3, "lp": 0, "pb": 2}
+        packed = lzma.compress(data, format=lzma.FORMAT_RAW, filters=[options])
+        return packed, bytes([0x23, 0x03, 0x01, 0x01, 0x05, 0x5D]) + struct.pack("<I", declared_dictionary)
+    packed = lzma.compress(data, format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}])
+    return packed, bytes([0x21, 0x21, 0x01, 16])  # LZMA2, 1 MiB
+
+
+def seven_zip_streams(position: int, folders: list, crcs=None) -> bytes:
+    """A StreamsInfo: PackInfo and UnpackInfo (and folder CRCs) of (packed, coder, size) folders."""
+    out = bytes([0x06]) + seven_zip_number(position) + seven_zip_number(len(folders)) + b"\x09"
+    out += b"".join(seven_zip_number(len(packed)) for packed, _, _ in folders) + b"\x00"
+    out += bytes([0x07, 0x0B]) + seven_zip_number(len(folders)) + b"\x00"
+    out += b"".join(b"\x01" + coder for _, coder, _ in folders)
+    out += b"\x0c" + b"".join(seven_zip_number(size) for _, _, size in folders)
+    if crcs is not None:
+        out += b"\x0a\x01" + b"".join(struct.pack("<I", crc) for crc in crcs)
+    return out + b"\x00"
+
+
+def seven_zip(members: dict, method: str = "lzma2", declared_dictionary: int = 1 << 20, packed_header: bool = False) -> bytes:
+    """A 7-Zip archive written by hand (one folder per member), as 7-Zip lays it out: the packed
+    streams, then the header database, plain (kHeader) or packed with LZMA (kEncodedHeader)."""
+    folders = [seven_zip_coder(data, method, declared_dictionary) + (len(data),) for data in members.values()]
+    packed = b"".join(folder[0] for folder in folders)
+    header = b"\x01\x04" + seven_zip_streams(0, folders)
+    header += b"\x08\x0a\x01" + b"".join(struct.pack("<I", zlib.crc32(data)) for data in members.values()) + b"\x00\x00"
+    names = b"".join(name.encode("utf-16-le") + b"\x00\x00" for name in members)
+    header += b"\x05" + seven_zip_number(len(members)) + b"\x11" + seven_zip_number(len(names) + 1) + b"\x00" + names + b"\x00\x00"
+    next_header = header
+    if packed_header:
+        coded, coder = seven_zip_coder(header, "lzma", 1 << 16)
+        next_header = b"\x17" + seven_zip_streams(len(packed), [(coded, coder, len(header))], [zlib.crc32(header)]) + b"\x00"
+        packed += coded
+    start = struct.pack("<QQI", len(packed), len(next_header), zlib.crc32(next_header))
+    return b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<I", zlib.crc32(start)) + start + packed + next_header
+
+
+def seven_zip_tool(members: dict, options: list):
+    """An archive made by 7-Zip itself (7z, 7za or 7zr), or None when it is not installed."""
+    tool = shutil.which("7z") or shutil.which("7za") or shutil.which("7zr")
+    if tool is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in members.items():
+            path = Path(folder, "case", name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            os.utime(path, (1_781_000_000, 1_781_000_000))
+        archive = Path(folder, "case.7z")
+        subprocess.run([tool, "a", "-bd", "-y", *options, str(archive), "case"], cwd=folder, check=True,
+                       stdout=subprocess.DEVNULL)
+        return archive.read_bytes()
+
+
 def shared_dir() -> Path:
     if len(sys.argv) > 2:
         return Path(sys.argv[2])
@@ -110,6 +184,18 @@ def main() -> None:
     seeds["archive"]["case-stored.zip"] = zip_archive(members, zipfile.ZIP_STORED)
     seeds["archive"]["events.xml.zst"] = zstd(snippets[names[0]])
     seeds["archive"]["nested.tar"] = tar({"inner.xml.zst": zstd(snippets[names[1]]), "inner.tar": tar(members)})
+    # 7-Zip: plain and packed headers, and coders declaring a 1.5 GiB dictionary (refused before
+    # libarchive opens the archive), so that mutations reach the header check from both sides.
+    seeds["archive"]["case-lzma2.7z"] = seven_zip(members)
+    seeds["archive"]["case-packed-header.7z"] = seven_zip(members, "lzma", 1 << 20, packed_header=True)
+    seeds["archive"]["hostile-dictionary.7z"] = seven_zip(members, "lzma", 3 << 29)
+    seeds["archive"]["hostile-dictionary-packed-header.7z"] = seven_zip(members, "lzma", 3 << 29, packed_header=True)
+    for label, options in [("mx5", ["-mx5"]), ("ppmd", ["-m0=PPMd"]), ("plain-header", ["-mhc=off", "-mx1"])]:
+        made = seven_zip_tool(members, options)
+        if made is None:
+            print("fuzz-seeds: 7z/7za/7zr not installed; 7-Zip seeds are hand-made only", file=sys.stderr)
+            break
+        seeds["archive"][f"7zip-{label}.7z"] = made
 
     for path in sorted((ROOT / "SampleLogs").rglob("*")):
         if path.name in ("error.txt", "error.json", "ticket.txt"):

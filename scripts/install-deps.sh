@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the C libraries rdpcause links (libexpat, libzstd, libarchive) when they are missing,
+# Installs the C libraries rdpcause links (libexpat, libzstd, libarchive, liblzma) when they are missing,
 # and any further Debian packages named as arguments (scripts/build-deb.sh adds its tools).
 # Uses apt-get as root, or through sudo; otherwise says exactly what to install.
 set -euo pipefail
-packages=(libexpat1-dev libzstd-dev libarchive-dev pkg-config "$@")
+packages=(libexpat1-dev libzstd-dev libarchive-dev liblzma-dev pkg-config "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -43,11 +43,12 @@ let debianPackage = artifact("RDPCAUSE_DEB", "Debian package")
 
 /// The shared libraries a released rdpcause may name as NEEDED: the C library family and dynamic
 /// loader, the GCC runtime, the event importer's libraries (expat, zstd, zlib for zip, libarchive for
-/// the archive layer), and libcurl, which Foundation's URLSession (FoundationNetworking, used for
-/// ticket delivery over HTTPS) is built on and cannot be linked statically.
+/// the archive layer, liblzma for the 7-Zip header check), and libcurl, which Foundation's URLSession
+/// (FoundationNetworking, used for ticket delivery over HTTPS) is built on and cannot be linked statically.
 let allowedLibraries: [String] = [
     "libc.so.", "libm.so.", "libpthread.so.", "libdl.so.", "librt.so.", "libutil.so.", "ld-linux", "linux-vdso.so.",
-    "libgcc_s.so.", "libstdc++.so.", "libexpat.so.", "libzstd.so.", "libz.so.", "libarchive.so.", "libcurl.so.",
+    "libgcc_s.so.", "libstdc++.so.", "libexpat.so.", "libzstd.so.", "libz.so.", "libarchive.so.", "liblzma.so.",
+    "libcurl.so.",
 ]
 
 /// Names of the toolchain's runtime libraries, none of which a released binary may load. (The

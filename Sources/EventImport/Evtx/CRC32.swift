@@ -1,5 +1,6 @@
-/// The CRC-32 (ISO-HDLC, as zlib) that `.evtx` headers and chunks carry, table-driven (slicing by 4).
-enum CRC32 {
+/// The CRC-32 (ISO-HDLC, as zlib) that `.evtx` headers and chunks and 7-Zip headers carry, table-driven
+/// (slicing by 4).
+public enum CRC32 {
     /// Four 256-entry tables for slicing by four bytes.
     private static let tables: [[UInt32]] = {
         var first = [UInt32](repeating: 0, count: 256)
@@ -21,7 +22,7 @@ enum CRC32 {
     }()
 
     /// The checksum of `bytes`, continuing from `crc` (the checksum of the bytes before them).
-    static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         let t0 = tables[0], t1 = tables[1], t2 = tables[2], t3 = tables[3]
         var value = ~crc
         var index = 0

@@ -139,6 +139,19 @@ public struct ImportLimits: Sendable, Hashable {
     /// instruction still open past it is reported as damage, so one field never costs more memory
     /// (values under 4 KiB are raised to 4 KiB).
     public var maxFieldBytes: Int
+    /// Largest dictionary (LZMA, LZMA2) or model memory (PPMd) a 7-Zip archive's coder may declare.
+    /// libarchive allocates what the archive declares, up to 4 GiB, before decoding a byte, so an
+    /// archive declaring more is refused before libarchive opens it. 64 MiB is what 7-Zip itself uses
+    /// at its highest level (`-mx9`; the default `-mx5` uses 16 MiB).
+    public var maxDecoderMemoryBytes: Int
+    /// Largest header database of a 7-Zip archive (its file list and folder descriptions), packed
+    /// and unpacked, which is read and checked in memory before libarchive opens the archive; a
+    /// larger one is refused. About 100 bytes per file: 64 MiB lists more than half a million files.
+    public var maxSevenZipHeaderBytes: Int
+    /// Largest number of files, folders or packed streams a 7-Zip archive's header may declare.
+    /// libarchive allocates about 100 bytes per entry as soon as it reads a count, before the entries
+    /// themselves (a 200-byte header can claim 100 million files, 8 GiB), so a larger count is refused.
+    public var maxSevenZipEntries: Int
 
     /// Creates limits; the defaults suit event-log archives of many gigabytes.
     public init(
@@ -149,7 +162,10 @@ public struct ImportLimits: Sendable, Hashable {
         maxDiagnosticsPerInput: Int = 50,
         maxNestingDepth: Int = 5,
         maxBufferedArchiveBytes: Int = 64 << 20,
-        maxFieldBytes: Int = 1 << 20
+        maxFieldBytes: Int = 1 << 20,
+        maxDecoderMemoryBytes: Int = 64 << 20,
+        maxSevenZipHeaderBytes: Int = 64 << 20,
+        maxSevenZipEntries: Int = 1 << 20
     ) {
         self.maxExpandedBytes = maxExpandedBytes
         self.maxExpansionRatio = maxExpansionRatio
@@ -159,6 +175,9 @@ public struct ImportLimits: Sendable, Hashable {
         self.maxNestingDepth = maxNestingDepth
         self.maxBufferedArchiveBytes = maxBufferedArchiveBytes
         self.maxFieldBytes = maxFieldBytes
+        self.maxDecoderMemoryBytes = maxDecoderMemoryBytes
+        self.maxSevenZipHeaderBytes = maxSevenZipHeaderBytes
+        self.maxSevenZipEntries = maxSevenZipEntries
     }
 }
 

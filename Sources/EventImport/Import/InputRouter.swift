@@ -154,9 +154,28 @@ final class InputRouter {
 
     /// Reads the members with libarchive. A zip whose central directory is damaged is read again
     /// from its local headers; an archive whose member is damaged is reopened after that member.
+    /// A 7-Zip archive is first checked by ``SevenZipPreflight`` and refused when it declares more
+    /// decoder memory than the limit (libarchive would allocate it).
     private func readMembers(
         _ initialLayout: ArchiveLayout, source: any ByteSource, name: String, depth: Int, budget: ExpansionBudget
     ) {
+        if initialLayout == .sevenZip {
+            switch SevenZipPreflight(source: source, name: name, limits: context.limits, budget: budget).check() {
+            case .accepted:
+                break
+            case .refused(let refusal):
+                context.report(refusal)
+                return
+            case .budgetExhausted:
+                budget.reportExhausted(at: name, context: context)
+                return
+            }
+            guard source.seek(to: 0, whence: SEEK_SET) == 0 else {
+                context.report(
+                    ImportDiagnostic(.error, .unreadable, source: name, message: "the 7-Zip archive cannot be read again from its start"))
+                return
+            }
+        }
         var layout = initialLayout
         var resumeAfter = 0
         var skipping: Set<String> = []
