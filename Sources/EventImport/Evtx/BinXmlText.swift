@@ -1,6 +1,26 @@
 /// Text fix-ups that make values read from BinXml equal to what an XML parser reads from the
 /// same log's XML export.
 enum BinXmlText {
+    /// Applies ``repairControls(_:from:dropNUL:)`` and then ``normalizeLineEnds(_:from:)`` to the
+    /// bytes of `buffer` from `start` on. One scan finds most text needs neither (no byte below
+    /// 0x20 but tab and LF), and it is left alone.
+    @inline(__always)
+    static func repair(_ buffer: inout ByteBuffer, from start: Int, dropNUL: Bool) {
+        let held = buffer.bytes
+        guard start < held.count else { return }
+        var needed = false
+        for byte in UnsafeBufferPointer(rebasing: held[start...]) where byte < 0x20 && byte != 0x09 && byte != 0x0A {
+            needed = true
+            break
+        }
+        guard needed else { return }
+        var tail = Array(UnsafeBufferPointer(rebasing: held[start...]))
+        repairControls(&tail, from: 0, dropNUL: dropNUL)
+        normalizeLineEnds(&tail, from: 0)
+        buffer.truncate(to: start)
+        tail.withUnsafeBytes { buffer.append($0) }
+    }
+
     /// Replaces C0 control characters that XML 1.0 forbids with U+FFFD, as the XML reader does
     /// for exported XML (so both forms give the same value); NUL is dropped from attribute values,
     /// which are NUL-terminated.
@@ -43,7 +63,7 @@ enum BinXmlText {
     }
 
     /// The text of an entity reference: the five XML entities; others are kept as written.
-    static func entity(_ name: ArraySlice<UInt8>) -> [UInt8] {
+    static func entity(_ name: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         switch String(decoding: name, as: UTF8.self) {
         case "amp": [UInt8(ascii: "&")]
         case "lt": [UInt8(ascii: "<")]
