@@ -7,13 +7,7 @@ enum BinXmlText {
     @inline(__always)
     static func repair(_ buffer: inout ByteBuffer, from start: Int, dropNUL: Bool) {
         let held = buffer.bytes
-        guard start < held.count else { return }
-        var needed = false
-        for byte in UnsafeBufferPointer(rebasing: held[start...]) where byte < 0x20 && byte != 0x09 && byte != 0x0A {
-            needed = true
-            break
-        }
-        guard needed else { return }
+        guard start < held.count, needsRepair(UnsafeBufferPointer(rebasing: held[start...])) else { return }
         var tail = Array(UnsafeBufferPointer(rebasing: held[start...]))
         repairControls(&tail, from: 0, dropNUL: dropNUL)
         normalizeLineEnds(&tail, from: 0)
@@ -60,6 +54,14 @@ enum BinXmlText {
             write += 1
         }
         bytes.removeSubrange(write...)
+    }
+
+    /// Whether `bytes` hold a byte that ``repair(_:from:dropNUL:)`` changes: one below 0x20 other
+    /// than tab and LF (CR included, which becomes LF).
+    @inline(__always)
+    static func needsRepair(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte < 0x20 && byte != 0x09 && byte != 0x0A { return true }
+        return false
     }
 
     /// The text of an entity reference: the five XML entities; others are kept as written.

@@ -26,7 +26,7 @@ extension BinXmlWalker {
             valueOffset += size
         }
         try walk(from: body, to: body + bodySize, values: base..<values.count, inTemplate: true, depth: depth + 1)
-        values.removeSubrange(base...)
+        values.truncate(to: base)
         return valueOffset
     }
     func isNull(index: Int, values range: Range<Int>) -> Bool {

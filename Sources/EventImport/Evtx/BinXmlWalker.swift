@@ -5,6 +5,15 @@ struct SubstitutionValue {
     var size: Int
 }
 
+/// The decoded text of one value token of a chunk: the token's chunk offset, where its UTF-8
+/// lies in the walker's `textBytes`, and whether it is free of bytes that need repair.
+struct CachedText {
+    var offset: Int
+    var start: Int
+    var count: Int
+    var clean: Bool
+}
+
 /// Walks the binary XML (BinXml) of event records and drives ``EventBuilder`` with the elements,
 /// attributes and text they describe, as expat drives it for exported XML: no XML text is made.
 ///
@@ -43,25 +52,32 @@ struct BinXmlWalker: ~Copyable {
     /// `nameBytes`) and values (NUL-terminated in `tagBytes`) as pairs of starts.
     var elementName = 0
     var tagBytes = ByteBuffer(capacity: 1024)
-    var attributeStarts: [Int] = []
-    var pointers: [UnsafePointer<CChar>?] = []
+    var attributeStarts = PlainStack<Int>(capacity: 32)
+    var pointers = PlainStack<UnsafePointer<CChar>?>(capacity: 33)
+
+    /// Text of value tokens (`0x05`) already decoded in this chunk: templates repeat the same
+    /// attribute values (`xmlns`, `Name='param1'`) for every record. `textSlots[offset]` is
+    /// 1 + the index in `texts` of the text of the token at chunk offset `offset`, or 0.
+    var textSlots = [UInt32](repeating: 0, count: EvtxChunkHeader.chunkSize)
+    var texts = PlainStack<CachedText>(capacity: 256)
+    var textBytes = ByteBuffer(capacity: 16384)
     var inStartTag = false
     var inAttribute = false
     var attributeHasText = false
     var attributeHasOmittedValue = false
 
     var text = ByteBuffer(capacity: 4096)
-    var values: [SubstitutionValue] = []
+    var values = PlainStack<SubstitutionValue>(capacity: 64)
     var openElements = 0
     var tokenBudget = 0
 
-    /// The origin to give the event whose `<Event>` element starts next.
-    var pendingOrigin: EventOrigin?
+    /// The origin to give the event whose `<Event>` element starts next, while `originPending`
+    /// (a flag, so that the test on every element does not copy the origin and its string).
+    var pendingOrigin = EventOrigin(source: "", line: 0)
+    var originPending = false
 
     init(builder: UnsafeMutablePointer<EventBuilder>) {
         self.builder = builder
-        attributeStarts.reserveCapacity(32)
-        pointers.reserveCapacity(33)
     }
 
     /// Starts a new chunk: names are offsets into it, so the name cache starts empty.
@@ -70,6 +86,9 @@ struct BinXmlWalker: ~Copyable {
         for offset in namesRead { nameStarts[offset] = 0 }
         namesRead.removeAll(keepingCapacity: true)
         nameBytes.removeAll()
+        for text in texts.buffer where text.offset < textSlots.count { textSlots[text.offset] = 0 }
+        texts.removeAll()
+        textBytes.removeAll()
     }
 
     /// Reads one record's BinXml (`start..<end` of the chunk); the event it describes is emitted
@@ -78,9 +97,10 @@ struct BinXmlWalker: ~Copyable {
         inStartTag = false
         inAttribute = false
         openElements = 0
-        values.removeAll(keepingCapacity: true)
+        values.removeAll()
         tokenBudget = Self.maxTokensPerRecord
         pendingOrigin = origin
+        originPending = true
         let emittedBefore = builder.pointee.eventsEmitted
         do throws(EvtxDamage) {
             try walk(from: start, to: end, values: 0..<0, inTemplate: false, depth: 0)
@@ -210,7 +230,7 @@ struct BinXmlWalker: ~Copyable {
         let (name, next) = try readName(at: sizeOffset + 4)
         elementName = name
         tagBytes.removeAll()
-        attributeStarts.removeAll(keepingCapacity: true)
+        attributeStarts.removeAll()
         inStartTag = true
         guard hasAttributes else { return next }
         _ = try chunk.u32(next)
@@ -248,7 +268,7 @@ struct BinXmlWalker: ~Copyable {
         inAttribute = false
         if attributeHasOmittedValue && !attributeHasText, attributeStarts.count >= 2 {
             tagBytes.truncate(to: attributeStarts[attributeStarts.count - 1])
-            attributeStarts.removeLast(2)
+            attributeStarts.truncate(to: attributeStarts.count - 2)
         } else {
             tagBytes.append(0)
         }
@@ -262,7 +282,7 @@ struct BinXmlWalker: ~Copyable {
         guard let names = nameBytes.bytes.baseAddress, let values = tagBytes.bytes.baseAddress else { return }
         let nameBase = UnsafeRawPointer(names)
         let valueBase = UnsafeRawPointer(values)
-        pointers.removeAll(keepingCapacity: true)
+        pointers.removeAll()
         var index = 0
         let count = attributeStarts.count
         while index + 1 < count {
@@ -272,14 +292,13 @@ struct BinXmlWalker: ~Copyable {
         }
         pointers.append(nil)
         let element = (nameBase + elementName).assumingMemoryBound(to: CChar.self)
-        pointers.withUnsafeMutableBufferPointer { list in
-            guard let attributes = list.baseAddress else { return }
+        if let attributes = pointers.buffer.baseAddress {
             builder.pointee.startElement(element, attributes)
         }
         openElements += 1
-        if let origin = pendingOrigin, builder.pointee.eventDepth != 0 {
-            builder.pointee.event.origin = origin
-            pendingOrigin = nil
+        if originPending && builder.pointee.eventDepth != 0 {
+            builder.pointee.event.origin = pendingOrigin
+            originPending = false
         }
     }
 
@@ -298,7 +317,11 @@ struct BinXmlWalker: ~Copyable {
         switch type {
         case BinXmlValueType.string:
             let bytes = try chunk.slice(position + 4, units * 2)
-            try appendText { UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &$0) }
+            if let cached = decodedText(at: position, bytes, units: units) {
+                try appendText(clean: cached.clean) { $0.append(cached.bytes) }
+            } else {
+                try appendText { UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &$0) }
+            }
             return position + 4 + units * 2
         case BinXmlValueType.ansiString:
             let bytes = try chunk.slice(position + 4, units)
@@ -309,21 +332,53 @@ struct BinXmlWalker: ~Copyable {
         }
     }
 
-    /// Renders text into the open attribute, or hands it to the builder when it keeps it.
+    /// Most bytes of decoded value text kept per chunk (a real chunk's texts take a few KiB; a
+    /// hostile one could otherwise make every offset a long text).
+    static let maxCachedTextBytes = 1 << 20
+
+    /// The UTF-8 text of the value token at `position` (UTF-16 `bytes` of `units` units), decoded
+    /// once per chunk; `clean` when it holds no byte that ``BinXmlText/repair(_:from:dropNUL:)``
+    /// would change. The view is valid until the next chunk. Nil when the cache is full (the
+    /// caller then decodes the text itself).
+    mutating func decodedText(
+        at position: Int, _ bytes: UnsafeRawBufferPointer, units: Int
+    ) -> (bytes: UnsafeRawBufferPointer, clean: Bool)? {
+        guard position < textSlots.count else { return nil }
+        let slot = Int(textSlots[position])
+        let entry: CachedText
+        if slot != 0 && slot <= texts.count {
+            entry = texts[slot - 1]
+        } else {
+            guard textBytes.count + units * 3 <= Self.maxCachedTextBytes, let index = UInt32(exactly: texts.count + 1) else {
+                return nil
+            }
+            let start = textBytes.count
+            UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &textBytes)
+            let decoded = UnsafeBufferPointer(rebasing: textBytes.bytes[start...])
+            entry = CachedText(offset: position, start: start, count: decoded.count, clean: !BinXmlText.needsRepair(decoded))
+            texts.append(entry)
+            textSlots[position] = index
+        }
+        let held = UnsafeRawBufferPointer(textBytes.bytes)
+        return (UnsafeRawBufferPointer(rebasing: held[entry.start..<(entry.start + entry.count)]), entry.clean)
+    }
+
+    /// Renders text into the open attribute, or hands it to the builder when it keeps it. `clean`
+    /// says the rendered text is known to need no repair (see ``decodedText(at:_:units:)``).
     @inline(__always)
-    mutating func appendText(_ render: (inout ByteBuffer) -> Void) throws(EvtxDamage) {
+    mutating func appendText(clean: Bool = false, _ render: (inout ByteBuffer) -> Void) throws(EvtxDamage) {
         if inAttribute {
             let start = tagBytes.count
             render(&tagBytes)
             attributeHasText = true
-            BinXmlText.repair(&tagBytes, from: start, dropNUL: true)
+            if !clean { BinXmlText.repair(&tagBytes, from: start, dropNUL: true) }
             return
         }
         guard !inStartTag else { throw EvtxDamage(reason: "text inside a start tag", offset: 0) }
         guard openElements > 0, builder.pointee.capture != .none else { return }
         text.removeAll()
         render(&text)
-        BinXmlText.repair(&text, from: 0, dropNUL: false)
+        if !clean { BinXmlText.repair(&text, from: 0, dropNUL: false) }
         let bytes = text.bytes
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         builder.pointee.characters(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
