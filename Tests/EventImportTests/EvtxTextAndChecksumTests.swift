@@ -42,6 +42,34 @@ struct EvtxTextAndChecksumTests {
         #expect([UInt8(0x0D)].withUnsafeBufferPointer { BinXmlText.needsRepair($0) })
     }
 
+    /// `needsRepair` tests eight bytes at a time: every position of a control byte in a longer
+    /// text is found, tab and LF alone are not, and bytes at 0x20 and above 0x7F never are.
+    @Test func needsRepairFindsAControlByteAtEveryPosition() {
+        let plain = Array("0123456789 abcdefghijklmnopqrstu".utf8) + [0xC3, 0xA9, 0xFF, 0x80, 0x20, 0x7F]
+        #expect(!plain.withUnsafeBufferPointer { BinXmlText.needsRepair($0) })
+        for position in plain.indices {
+            for control: UInt8 in [0x00, 0x01, 0x0D, 0x1F] {
+                var text = plain
+                text[position] = control
+                #expect(text.withUnsafeBufferPointer { BinXmlText.needsRepair($0) }, "0x\(control) at \(position)")
+            }
+            for allowed: UInt8 in [0x09, 0x0A] {
+                var text = plain
+                text[position] = allowed
+                #expect(!text.withUnsafeBufferPointer { BinXmlText.needsRepair($0) }, "0x\(allowed) at \(position)")
+            }
+        }
+    }
+
+    @Test func onlyStringTypesAreTextThatMayNeedRepair() {
+        #expect(BinXmlValueType.isText(BinXmlValueType.string))
+        #expect(BinXmlValueType.isText(BinXmlValueType.ansiString | BinXmlValueType.arrayFlag))
+        for type in [BinXmlValueType.uint32, BinXmlValueType.guid, BinXmlValueType.sid, BinXmlValueType.binary, BinXmlValueType.fileTime] {
+            #expect(!BinXmlValueType.isText(type))
+            #expect(!BinXmlValueType.isText(type | BinXmlValueType.arrayFlag))
+        }
+    }
+
     @Test func crc32MatchesZlib() {
         let check = Array("123456789".utf8)
         #expect(check.withUnsafeBytes { CRC32.checksum($0) } == 0xCBF4_3926)

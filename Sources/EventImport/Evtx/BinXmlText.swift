@@ -58,9 +58,25 @@ enum BinXmlText {
 
     /// Whether `bytes` hold a byte that ``repair(_:from:dropNUL:)`` changes: one below 0x20 other
     /// than tab and LF (CR included, which becomes LF).
+    ///
+    /// Eight bytes at a time: `(w - 0x20…20) & ~w & 0x80…80` is non-zero exactly when a byte of
+    /// `w` is below 0x20; only then are the bytes looked at one by one.
     @inline(__always)
     static func needsRepair(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in bytes where byte < 0x20 && byte != 0x09 && byte != 0x0A { return true }
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        var index = 0
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A { return true }
+            index += 1
+        }
         return false
     }
 
