@@ -6,9 +6,9 @@ import Testing
 @Suite("EVTX value rendering")
 struct EvtxValueRenderingTests {
     private func render(_ type: UInt8, _ bytes: [UInt8]) -> String? {
-        var output: [UInt8] = []
+        var output = ByteBuffer(capacity: 16)
         let ok = bytes.withUnsafeBytes { ValueRenderer.append(type: type, $0, to: &output) }
-        return ok ? String(decoding: output, as: UTF8.self) : nil
+        return ok ? String(decoding: output.bytes, as: UTF8.self) : nil
     }
 
     private func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }

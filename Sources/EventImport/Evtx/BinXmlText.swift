@@ -1,6 +1,20 @@
 /// Text fix-ups that make values read from BinXml equal to what an XML parser reads from the
 /// same log's XML export.
 enum BinXmlText {
+    /// Applies ``repairControls(_:from:dropNUL:)`` and then ``normalizeLineEnds(_:from:)`` to the
+    /// bytes of `buffer` from `start` on. One scan finds most text needs neither (no byte below
+    /// 0x20 but tab and LF), and it is left alone.
+    @inline(__always)
+    static func repair(_ buffer: inout ByteBuffer, from start: Int, dropNUL: Bool) {
+        let held = buffer.bytes
+        guard start < held.count, needsRepair(UnsafeBufferPointer(rebasing: held[start...])) else { return }
+        var tail = Array(UnsafeBufferPointer(rebasing: held[start...]))
+        repairControls(&tail, from: 0, dropNUL: dropNUL)
+        normalizeLineEnds(&tail, from: 0)
+        buffer.truncate(to: start)
+        tail.withUnsafeBytes { buffer.append($0) }
+    }
+
     /// Replaces C0 control characters that XML 1.0 forbids with U+FFFD, as the XML reader does
     /// for exported XML (so both forms give the same value); NUL is dropped from attribute values,
     /// which are NUL-terminated.
@@ -42,8 +56,32 @@ enum BinXmlText {
         bytes.removeSubrange(write...)
     }
 
+    /// Whether `bytes` hold a byte that ``repair(_:from:dropNUL:)`` changes: one below 0x20 other
+    /// than tab and LF (CR included, which becomes LF).
+    ///
+    /// Eight bytes at a time: `(w - 0x20…20) & ~w & 0x80…80` is non-zero exactly when a byte of
+    /// `w` is below 0x20; only then are the bytes looked at one by one.
+    @inline(__always)
+    static func needsRepair(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        var index = 0
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A { return true }
+            index += 1
+        }
+        return false
+    }
+
     /// The text of an entity reference: the five XML entities; others are kept as written.
-    static func entity(_ name: ArraySlice<UInt8>) -> [UInt8] {
+    static func entity(_ name: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         switch String(decoding: name, as: UTF8.self) {
         case "amp": [UInt8(ascii: "&")]
         case "lt": [UInt8(ascii: "<")]

@@ -26,6 +26,15 @@ enum BinXmlValueType {
     /// The flag that makes any type an array of it.
     static let arrayFlag: UInt8 = 0x80
 
+    /// Whether values of `type` (or arrays of it) render as text from the file: strings and ANSI
+    /// strings, which may hold control characters. Every other type renders as digits, letters
+    /// and punctuation only, so its text never needs ``BinXmlText/repair(_:from:dropNUL:)``.
+    @inline(__always)
+    static func isText(_ type: UInt8) -> Bool {
+        let item = type & ~arrayFlag
+        return item == string || item == ansiString
+    }
+
     /// The size of one item of a fixed-size type, or nil for variable-size types.
     static func itemSize(_ type: UInt8) -> Int? {
         switch type {

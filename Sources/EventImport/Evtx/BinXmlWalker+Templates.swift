@@ -26,7 +26,7 @@ extension BinXmlWalker {
             valueOffset += size
         }
         try walk(from: body, to: body + bodySize, values: base..<values.count, inTemplate: true, depth: depth + 1)
-        values.removeSubrange(base...)
+        values.truncate(to: base)
         return valueOffset
     }
     func isNull(index: Int, values range: Range<Int>) -> Bool {
@@ -59,7 +59,7 @@ extension BinXmlWalker {
         }
         let bytes = try chunk.slice(value.offset, value.size)
         var rendered = true
-        try appendText { rendered = ValueRenderer.append(type: value.type, bytes, to: &$0) }
+        try appendText(clean: !BinXmlValueType.isText(value.type)) { rendered = ValueRenderer.append(type: value.type, bytes, to: &$0) }
         guard rendered else {
             throw EvtxDamage(
                 reason: "a value of type 0x\(String(value.type, radix: 16)) cannot be \(value.size) bytes long", offset: value.offset)
@@ -100,7 +100,7 @@ extension BinXmlWalker {
             try emitStartTag(at: position)
             let part = UnsafeRawBufferPointer(rebasing: bytes[item])
             var rendered = true
-            try appendText { rendered = ValueRenderer.append(type: itemType, part, to: &$0) }
+            try appendText(clean: !BinXmlValueType.isText(itemType)) { rendered = ValueRenderer.append(type: itemType, part, to: &$0) }
             guard rendered else {
                 throw EvtxDamage(reason: "an array item of type 0x\(String(itemType, radix: 16)) is \(item.count) bytes long", offset: value.offset)
             }

@@ -5,6 +5,15 @@ struct SubstitutionValue {
     var size: Int
 }
 
+/// The decoded text of one value token of a chunk: the token's chunk offset, where its UTF-8
+/// lies in the walker's `textBytes`, and whether it is free of bytes that need repair.
+struct CachedText {
+    var offset: Int
+    var start: Int
+    var count: Int
+    var clean: Bool
+}
+
 /// Walks the binary XML (BinXml) of event records and drives ``EventBuilder`` with the elements,
 /// attributes and text they describe, as expat drives it for exported XML: no XML text is made.
 ///
@@ -16,8 +25,10 @@ struct SubstitutionValue {
 /// are capped, so damaged input ends in ``EvtxDamage``, never a trap or a hang.
 ///
 /// A struct used through an `UnsafeMutablePointer` held by ``EvtxReader`` (as ``EventBuilder`` is),
-/// so its buffers are mutated without reference counting or dynamic exclusivity checks.
-struct BinXmlWalker {
+/// so its buffers are mutated without reference counting or dynamic exclusivity checks. Its byte
+/// buffers are ``ByteBuffer``s (one capacity check per appended run, no uniqueness checks), so it
+/// is non-copyable.
+struct BinXmlWalker: ~Copyable {
     /// Deepest nesting of template instances and BinXml values.
     static let maxNesting = 12
     /// Most tokens read for one record (a record fits in a 64 KiB chunk; templates repeat).
@@ -28,38 +39,56 @@ struct BinXmlWalker {
     let builder: UnsafeMutablePointer<EventBuilder>
     var chunk = ChunkBytes(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
 
-    /// Decoded element and attribute names of the current chunk: chunk offset → bytes in `nameBytes`.
-    var names: [UInt32: Range<Int>] = [:]
-    var nameBytes: [UInt8] = []
+    /// Decoded element and attribute names of the current chunk, each NUL-terminated in
+    /// `nameBytes`. `nameStarts[offset]` is 1 + where the name defined at chunk offset `offset`
+    /// starts in `nameBytes`, or 0 when it has not been read in this chunk: an array indexed by
+    /// offset, not a dictionary, because a name is looked up for every element and attribute.
+    var nameStarts = [UInt32](repeating: 0, count: EvtxChunkHeader.chunkSize)
+    /// The offsets set in `nameStarts` for this chunk, to clear at the next one.
+    var namesRead: [Int] = []
+    var nameBytes = ByteBuffer(capacity: 16384)
 
-    /// The open start tag: its name and attributes as NUL-terminated strings, and where each starts.
-    var tagBytes: [UInt8] = []
-    var attributeStarts: [Int] = []
-    var pointers: [UnsafePointer<CChar>?] = []
+    /// The open start tag: its name (a start in `nameBytes`), its attributes' names (starts in
+    /// `nameBytes`) and values (NUL-terminated in `tagBytes`) as pairs of starts.
+    var elementName = 0
+    var tagBytes = ByteBuffer(capacity: 1024)
+    var attributeStarts = PlainStack<Int>(capacity: 32)
+    var pointers = PlainStack<UnsafePointer<CChar>?>(capacity: 33)
+
+    /// Text of value tokens (`0x05`) already decoded in this chunk: templates repeat the same
+    /// attribute values (`xmlns`, `Name='param1'`) for every record. `textSlots[offset]` is
+    /// 1 + the index in `texts` of the text of the token at chunk offset `offset`, or 0.
+    var textSlots = [UInt32](repeating: 0, count: EvtxChunkHeader.chunkSize)
+    var texts = PlainStack<CachedText>(capacity: 256)
+    var textBytes = ByteBuffer(capacity: 16384)
     var inStartTag = false
     var inAttribute = false
     var attributeHasText = false
     var attributeHasOmittedValue = false
 
-    var text: [UInt8] = []
-    var values: [SubstitutionValue] = []
+    var text = ByteBuffer(capacity: 4096)
+    var values = PlainStack<SubstitutionValue>(capacity: 64)
     var openElements = 0
     var tokenBudget = 0
 
-    /// The origin to give the event whose `<Event>` element starts next.
-    var pendingOrigin: EventOrigin?
+    /// The origin to give the event whose `<Event>` element starts next, while `originPending`
+    /// (a flag, so that the test on every element does not copy the origin and its string).
+    var pendingOrigin = EventOrigin(source: "", line: 0)
+    var originPending = false
 
     init(builder: UnsafeMutablePointer<EventBuilder>) {
         self.builder = builder
-        text.reserveCapacity(4096)
-        tagBytes.reserveCapacity(256)
     }
 
     /// Starts a new chunk: names are offsets into it, so the name cache starts empty.
     mutating func beginChunk(_ bytes: ChunkBytes) {
         chunk = bytes
-        names.removeAll(keepingCapacity: true)
-        nameBytes.removeAll(keepingCapacity: true)
+        for offset in namesRead { nameStarts[offset] = 0 }
+        namesRead.removeAll(keepingCapacity: true)
+        nameBytes.removeAll()
+        for text in texts.buffer where text.offset < textSlots.count { textSlots[text.offset] = 0 }
+        texts.removeAll()
+        textBytes.removeAll()
     }
 
     /// Reads one record's BinXml (`start..<end` of the chunk); the event it describes is emitted
@@ -68,9 +97,10 @@ struct BinXmlWalker {
         inStartTag = false
         inAttribute = false
         openElements = 0
-        values.removeAll(keepingCapacity: true)
+        values.removeAll()
         tokenBudget = Self.maxTokensPerRecord
         pendingOrigin = origin
+        originPending = true
         let emittedBefore = builder.pointee.eventsEmitted
         do throws(EvtxDamage) {
             try walk(from: start, to: end, values: 0..<0, inTemplate: false, depth: 0)
@@ -122,9 +152,7 @@ struct BinXmlWalker {
                 try finishAttribute()
                 guard inStartTag else { throw EvtxDamage(reason: "an attribute outside a start tag", offset: position) }
                 let (name, next) = try readName(at: position + 1)
-                attributeStarts.append(tagBytes.count)
-                tagBytes.append(contentsOf: nameBytes[name])
-                tagBytes.append(0)
+                attributeStarts.append(name)
                 attributeStarts.append(tagBytes.count)
                 inAttribute = true
                 attributeHasText = false
@@ -143,8 +171,8 @@ struct BinXmlWalker {
                 position += 3
             case 0x09, 0x49:
                 let (name, next) = try readName(at: position + 1)
-                let replacement = BinXmlText.entity(nameBytes[name])
-                try appendText { $0.append(contentsOf: replacement) }
+                let replacement = BinXmlText.entity(nameView(name))
+                try appendText { output in replacement.withUnsafeBytes { output.append($0) } }
                 position = next
             case 0x0A:
                 position = try readName(at: position + 1).next
@@ -161,22 +189,36 @@ struct BinXmlWalker {
     }
 
     /// A name reference: a chunk offset, and the name itself right after it when defined here.
-    mutating func readName(at position: Int) throws(EvtxDamage) -> (name: Range<Int>, next: Int) {
-        let offset = try chunk.u32(position)
+    /// Returns where the name starts in `nameBytes`.
+    mutating func readName(at position: Int) throws(EvtxDamage) -> (name: Int, next: Int) {
+        let offset = Int(try chunk.u32(position))
         var next = position + 4
-        if Int(offset) == next {
+        if offset == next {
             let units = Int(try chunk.u16(next + 6))
             next += 8 + units * 2 + 2
             try chunk.check(position + 4, next - position - 4, "name")
         }
-        if let cached = names[offset] { return (cached, next) }
-        let units = Int(try chunk.u16(Int(offset) + 6))
-        let bytes = try chunk.slice(Int(offset) + 8, units * 2)
+        let cached = offset < nameStarts.count ? nameStarts[offset] : 0
+        if cached != 0 { return (Int(cached) - 1, next) }
+        let units = Int(try chunk.u16(offset + 6))
+        let bytes = try chunk.slice(offset + 8, units * 2)
         let start = nameBytes.count
         UTF16Text.append(bytes, units: units, stopAtNUL: true, to: &nameBytes)
-        let range = start..<nameBytes.count
-        names[offset] = range
-        return (range, next)
+        nameBytes.append(0)
+        if offset < nameStarts.count, let stored = UInt32(exactly: start + 1) {
+            nameStarts[offset] = stored
+            namesRead.append(offset)
+        }
+        return (start, next)
+    }
+
+    /// The bytes of the name that starts at `start` in `nameBytes` (up to its NUL).
+    func nameView(_ start: Int) -> UnsafeBufferPointer<UInt8> {
+        let held = nameBytes.bytes
+        guard start < held.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        var end = start
+        while end < held.count && held[end] != 0 { end += 1 }
+        return UnsafeBufferPointer(rebasing: held[start..<end])
     }
 
     mutating func openStartTag(at position: Int, hasAttributes: Bool, inTemplate: Bool) throws(EvtxDamage) -> Int {
@@ -186,10 +228,9 @@ struct BinXmlWalker {
         let sizeOffset = position + 1 + (inTemplate ? 2 : 0)
         _ = try chunk.u32(sizeOffset)
         let (name, next) = try readName(at: sizeOffset + 4)
-        tagBytes.removeAll(keepingCapacity: true)
-        tagBytes.append(contentsOf: nameBytes[name])
-        tagBytes.append(0)
-        attributeStarts.removeAll(keepingCapacity: true)
+        elementName = name
+        tagBytes.removeAll()
+        attributeStarts.removeAll()
         inStartTag = true
         guard hasAttributes else { return next }
         _ = try chunk.u32(next)
@@ -226,8 +267,8 @@ struct BinXmlWalker {
         guard inAttribute else { return }
         inAttribute = false
         if attributeHasOmittedValue && !attributeHasText, attributeStarts.count >= 2 {
-            tagBytes.removeSubrange(attributeStarts[attributeStarts.count - 2]...)
-            attributeStarts.removeLast(2)
+            tagBytes.truncate(to: attributeStarts[attributeStarts.count - 1])
+            attributeStarts.truncate(to: attributeStarts.count - 2)
         } else {
             tagBytes.append(0)
         }
@@ -237,24 +278,27 @@ struct BinXmlWalker {
         guard inStartTag else { throw EvtxDamage(reason: "the end of a start tag outside one", offset: position) }
         inStartTag = false
         let builder = builder
-        var list: [UnsafePointer<CChar>?] = []
-        swap(&list, &pointers)
-        defer { swap(&list, &pointers) }
-        tagBytes.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return }
-            let raw = UnsafeRawPointer(base)
-            list.removeAll(keepingCapacity: true)
-            for start in attributeStarts { list.append((raw + start).assumingMemoryBound(to: CChar.self)) }
-            list.append(nil)
-            list.withUnsafeMutableBufferPointer { list in
-                guard let attributes = list.baseAddress else { return }
-                builder.pointee.startElement(raw.assumingMemoryBound(to: CChar.self), attributes)
-            }
+        // Both buffers always hold storage; their addresses are stable until they are next changed.
+        guard let names = nameBytes.bytes.baseAddress, let values = tagBytes.bytes.baseAddress else { return }
+        let nameBase = UnsafeRawPointer(names)
+        let valueBase = UnsafeRawPointer(values)
+        pointers.removeAll()
+        var index = 0
+        let count = attributeStarts.count
+        while index + 1 < count {
+            pointers.append((nameBase + attributeStarts[index]).assumingMemoryBound(to: CChar.self))
+            pointers.append((valueBase + attributeStarts[index + 1]).assumingMemoryBound(to: CChar.self))
+            index += 2
+        }
+        pointers.append(nil)
+        let element = (nameBase + elementName).assumingMemoryBound(to: CChar.self)
+        if let attributes = pointers.buffer.baseAddress {
+            builder.pointee.startElement(element, attributes)
         }
         openElements += 1
-        if let origin = pendingOrigin, builder.pointee.eventDepth != 0 {
-            builder.pointee.event.origin = origin
-            pendingOrigin = nil
+        if originPending && builder.pointee.eventDepth != 0 {
+            builder.pointee.event.origin = pendingOrigin
+            originPending = false
         }
     }
 
@@ -273,7 +317,11 @@ struct BinXmlWalker {
         switch type {
         case BinXmlValueType.string:
             let bytes = try chunk.slice(position + 4, units * 2)
-            try appendText { UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &$0) }
+            if let cached = decodedText(at: position, bytes, units: units) {
+                try appendText(clean: cached.clean) { $0.append(cached.bytes) }
+            } else {
+                try appendText { UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &$0) }
+            }
             return position + 4 + units * 2
         case BinXmlValueType.ansiString:
             let bytes = try chunk.slice(position + 4, units)
@@ -284,28 +332,56 @@ struct BinXmlWalker {
         }
     }
 
-    /// Renders text into the open attribute, or hands it to the builder when it keeps it.
+    /// Most bytes of decoded value text kept per chunk (a real chunk's texts take a few KiB; a
+    /// hostile one could otherwise make every offset a long text).
+    static let maxCachedTextBytes = 1 << 20
+
+    /// The UTF-8 text of the value token at `position` (UTF-16 `bytes` of `units` units), decoded
+    /// once per chunk; `clean` when it holds no byte that ``BinXmlText/repair(_:from:dropNUL:)``
+    /// would change. The view is valid until the next chunk. Nil when the cache is full (the
+    /// caller then decodes the text itself).
+    mutating func decodedText(
+        at position: Int, _ bytes: UnsafeRawBufferPointer, units: Int
+    ) -> (bytes: UnsafeRawBufferPointer, clean: Bool)? {
+        guard position < textSlots.count else { return nil }
+        let slot = Int(textSlots[position])
+        let entry: CachedText
+        if slot != 0 && slot <= texts.count {
+            entry = texts[slot - 1]
+        } else {
+            guard textBytes.count + units * 3 <= Self.maxCachedTextBytes, let index = UInt32(exactly: texts.count + 1) else {
+                return nil
+            }
+            let start = textBytes.count
+            UTF16Text.append(bytes, units: units, stopAtNUL: false, to: &textBytes)
+            let decoded = UnsafeBufferPointer(rebasing: textBytes.bytes[start...])
+            entry = CachedText(offset: position, start: start, count: decoded.count, clean: !BinXmlText.needsRepair(decoded))
+            texts.append(entry)
+            textSlots[position] = index
+        }
+        let held = UnsafeRawBufferPointer(textBytes.bytes)
+        return (UnsafeRawBufferPointer(rebasing: held[entry.start..<(entry.start + entry.count)]), entry.clean)
+    }
+
+    /// Renders text into the open attribute, or hands it to the builder when it keeps it. `clean`
+    /// says the rendered text is known to need no repair (see ``decodedText(at:_:units:)``).
     @inline(__always)
-    mutating func appendText(_ render: (inout [UInt8]) -> Void) throws(EvtxDamage) {
+    mutating func appendText(clean: Bool = false, _ render: (inout ByteBuffer) -> Void) throws(EvtxDamage) {
         if inAttribute {
             let start = tagBytes.count
             render(&tagBytes)
             attributeHasText = true
-            BinXmlText.repairControls(&tagBytes, from: start, dropNUL: true)
-            BinXmlText.normalizeLineEnds(&tagBytes, from: start)
+            if !clean { BinXmlText.repair(&tagBytes, from: start, dropNUL: true) }
             return
         }
         guard !inStartTag else { throw EvtxDamage(reason: "text inside a start tag", offset: 0) }
         guard openElements > 0, builder.pointee.capture != .none else { return }
-        text.removeAll(keepingCapacity: true)
+        text.removeAll()
         render(&text)
-        BinXmlText.repairControls(&text, from: 0, dropNUL: false)
-        BinXmlText.normalizeLineEnds(&text, from: 0)
-        let builder = builder
-        text.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-            builder.pointee.characters(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
-        }
+        if !clean { BinXmlText.repair(&text, from: 0, dropNUL: false) }
+        let bytes = text.bytes
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        builder.pointee.characters(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
     }
 
 }

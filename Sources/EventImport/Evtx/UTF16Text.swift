@@ -3,45 +3,77 @@ enum UTF16Text {
     /// Appends `units` UTF-16LE code units from `bytes` as UTF-8; stops at a NUL when
     /// `stopAtNUL` is set (substitution strings carry their terminator). A lone surrogate becomes
     /// U+FFFD, as Windows' own conversion does.
-    static func append(_ bytes: UnsafeRawBufferPointer, units: Int, stopAtNUL: Bool, to output: inout [UInt8]) {
+    ///
+    /// Writes straight into the buffer after one capacity check: a code unit takes at most three
+    /// UTF-8 bytes (a surrogate pair, two units, takes four).
+    @inline(__always)
+    static func append(_ bytes: UnsafeRawBufferPointer, units: Int, stopAtNUL: Bool, to output: inout ByteBuffer) {
         let count = min(units, bytes.count / 2)
-        var index = 0
+        guard count > 0, let base = bytes.baseAddress else { return }
+        output.append(upTo: count * 3) { out in
+            var written = 0
+            var index = 0
+            // ASCII, by far the most common text, one unit at a time without branching on ranges.
+            while index < count {
+                let unit = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
+                guard unit < 0x80, unit != 0 else { break }
+                out[written] = UInt8(truncatingIfNeeded: unit)
+                written += 1
+                index += 1
+            }
+            guard index < count else { return written }
+            return encodeRest(base, from: index, count: count, stopAtNUL: stopAtNUL, out, written)
+        }
+    }
+
+    /// The general case of ``append(_:units:stopAtNUL:to:)`` from unit `index` on; returns the
+    /// number of bytes in `out` afterwards.
+    private static func encodeRest(
+        _ base: UnsafeRawPointer, from start: Int, count: Int, stopAtNUL: Bool, _ out: UnsafeMutablePointer<UInt8>, _ already: Int
+    ) -> Int {
+        var written = already
+        var index = start
         while index < count {
-            let unit = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
+            let unit = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
             index += 1
             if unit < 0x80 {
-                if unit == 0 && stopAtNUL { return }
-                output.append(UInt8(unit))
+                if unit == 0 && stopAtNUL { return written }
+                out[written] = UInt8(truncatingIfNeeded: unit)
+                written += 1
             } else if unit < 0x800 {
-                output.append(UInt8(0xC0 | (unit >> 6)))
-                output.append(UInt8(0x80 | (unit & 0x3F)))
+                out[written] = UInt8(truncatingIfNeeded: 0xC0 | (unit >> 6))
+                out[written + 1] = UInt8(truncatingIfNeeded: 0x80 | (unit & 0x3F))
+                written += 2
             } else if unit >= 0xD800 && unit < 0xDC00 {
                 if index < count {
-                    let low = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
+                    let low = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
                     if low >= 0xDC00 && low < 0xE000 {
                         index += 1
                         let scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-                        output.append(UInt8(0xF0 | (scalar >> 18)))
-                        output.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                        output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                        output.append(UInt8(0x80 | (scalar & 0x3F)))
+                        out[written] = UInt8(truncatingIfNeeded: 0xF0 | (scalar >> 18))
+                        out[written + 1] = UInt8(truncatingIfNeeded: 0x80 | ((scalar >> 12) & 0x3F))
+                        out[written + 2] = UInt8(truncatingIfNeeded: 0x80 | ((scalar >> 6) & 0x3F))
+                        out[written + 3] = UInt8(truncatingIfNeeded: 0x80 | (scalar & 0x3F))
+                        written += 4
                         continue
                     }
                 }
-                appendReplacement(&output)
+                written = writeReplacement(out, written)
             } else if unit >= 0xDC00 && unit < 0xE000 {
-                appendReplacement(&output)
+                written = writeReplacement(out, written)
             } else {
-                output.append(UInt8(0xE0 | (unit >> 12)))
-                output.append(UInt8(0x80 | ((unit >> 6) & 0x3F)))
-                output.append(UInt8(0x80 | (unit & 0x3F)))
+                out[written] = UInt8(truncatingIfNeeded: 0xE0 | (unit >> 12))
+                out[written + 1] = UInt8(truncatingIfNeeded: 0x80 | ((unit >> 6) & 0x3F))
+                out[written + 2] = UInt8(truncatingIfNeeded: 0x80 | (unit & 0x3F))
+                written += 3
             }
         }
+        return written
     }
 
     /// Appends code page 1252 text (Windows' ANSI code page for Western locales) as UTF-8,
     /// stopping at the first NUL.
-    static func appendANSI(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+    static func appendANSI(_ bytes: UnsafeRawBufferPointer, to output: inout ByteBuffer) {
         for byte in bytes {
             if byte == 0 { return }
             if byte < 0x80 {
@@ -60,10 +92,12 @@ enum UTF16Text {
         }
     }
 
-    private static func appendReplacement(_ output: inout [UInt8]) {
-        output.append(0xEF)
-        output.append(0xBF)
-        output.append(0xBD)
+    /// Writes U+FFFD at `written`; returns the new count.
+    private static func writeReplacement(_ out: UnsafeMutablePointer<UInt8>, _ written: Int) -> Int {
+        out[written] = 0xEF
+        out[written + 1] = 0xBF
+        out[written + 2] = 0xBD
+        return written + 3
     }
 
     /// Code page 1252 at 0x80–0x9F (the five undefined bytes map to their C1 code points).

@@ -7,7 +7,7 @@
 enum ValueRenderer {
     /// Appends the text of a value of `type` held in `bytes`; returns false when the bytes do not
     /// fit the type (a value is then not rendered).
-    static func append(type: UInt8, _ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Bool {
+    static func append(type: UInt8, _ bytes: UnsafeRawBufferPointer, to output: inout ByteBuffer) -> Bool {
         if type & BinXmlValueType.arrayFlag != 0 {
             return appendArray(itemType: type & ~BinXmlValueType.arrayFlag, bytes, to: &output)
         }
@@ -41,7 +41,7 @@ enum ValueRenderer {
     }
 
     /// Appends one item of fixed-size `type` at `offset` (the caller checked the size).
-    private static func appendFixed(type: UInt8, _ bytes: UnsafeRawBufferPointer, _ offset: Int, to output: inout [UInt8]) -> Bool {
+    private static func appendFixed(type: UInt8, _ bytes: UnsafeRawBufferPointer, _ offset: Int, to output: inout ByteBuffer) -> Bool {
         switch type {
         case BinXmlValueType.int8: appendSigned(Int64(Int8(bitPattern: bytes[offset])), to: &output)
         case BinXmlValueType.uint8: appendDecimal(UInt64(bytes[offset]), to: &output)
@@ -52,11 +52,11 @@ enum ValueRenderer {
         case BinXmlValueType.int64: appendSigned(Int64(bitPattern: load(UInt64.self, bytes, offset)), to: &output)
         case BinXmlValueType.uint64: appendDecimal(load(UInt64.self, bytes, offset), to: &output)
         case BinXmlValueType.real32:
-            output.append(contentsOf: Float(bitPattern: load(UInt32.self, bytes, offset)).description.utf8)
+            appendText(Float(bitPattern: load(UInt32.self, bytes, offset)).description, to: &output)
         case BinXmlValueType.real64:
-            output.append(contentsOf: Double(bitPattern: load(UInt64.self, bytes, offset)).description.utf8)
+            appendText(Double(bitPattern: load(UInt64.self, bytes, offset)).description, to: &output)
         case BinXmlValueType.bool:
-            output.append(contentsOf: load(UInt32.self, bytes, offset) != 0 ? "true".utf8 : "false".utf8)
+            appendText(load(UInt32.self, bytes, offset) != 0 ? "true" : "false", to: &output)
         case BinXmlValueType.hexInt32: appendHexNumber(UInt64(load(UInt32.self, bytes, offset)), to: &output)
         case BinXmlValueType.hexInt64: appendHexNumber(load(UInt64.self, bytes, offset), to: &output)
         case BinXmlValueType.guid: appendGUID(bytes, offset, to: &output)
@@ -72,7 +72,7 @@ enum ValueRenderer {
     }
 
     /// Arrays: strings are NUL-separated, fixed-size items follow one another.
-    private static func appendArray(itemType: UInt8, _ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Bool {
+    private static func appendArray(itemType: UInt8, _ bytes: UnsafeRawBufferPointer, to output: inout ByteBuffer) -> Bool {
         if itemType == BinXmlValueType.string {
             let units = bytes.count / 2
             var start = 0
@@ -107,24 +107,38 @@ enum ValueRenderer {
         T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
-    /// Appends `value` in decimal.
-    static func appendDecimal(_ value: UInt64, to output: inout [UInt8]) {
+    /// Appends the UTF-8 bytes of `text`.
+    private static func appendText(_ text: String, to output: inout ByteBuffer) {
+        var text = text
+        text.withUTF8 { output.append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Appends `value` in decimal: digits written from the end into the buffer's spare room.
+    static func appendDecimal(_ value: UInt64, to output: inout ByteBuffer) {
         if value < 10 {
             output.append(UInt8(truncatingIfNeeded: value) + 0x30)
             return
         }
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            output.append(UInt8(truncatingIfNeeded: rest / divisor) + 0x30)
-            rest %= divisor
-            divisor /= 10
+        var digits = 1
+        var scale: UInt64 = 10
+        while digits < 20 && value >= scale {
+            digits += 1
+            scale = scale &* 10
+        }
+        output.append(upTo: digits) { out in
+            var rest = value
+            var index = digits
+            while index > 0 {
+                index -= 1
+                out[index] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                rest /= 10
+            }
+            return digits
         }
     }
 
     /// Appends a signed value in decimal.
-    static func appendSigned(_ value: Int64, to output: inout [UInt8]) {
+    static func appendSigned(_ value: Int64, to output: inout ByteBuffer) {
         if value < 0 {
             output.append(UInt8(ascii: "-"))
             appendDecimal(value.magnitude, to: &output)
@@ -137,42 +151,65 @@ enum ValueRenderer {
     private static let upperHex: StaticString = "0123456789ABCDEF"
 
     /// Appends `0x` and the lower-case hex digits of `value`, not padded.
-    static func appendHexNumber(_ value: UInt64, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "0"))
-        output.append(UInt8(ascii: "x"))
+    static func appendHexNumber(_ value: UInt64, to output: inout ByteBuffer) {
         let digits = lowerHex.utf8Start
         var shift = 60
         while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-        while shift >= 0 {
-            output.append(digits[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
+        let count = shift / 4 + 3
+        output.append(upTo: count) { out in
+            out[0] = UInt8(ascii: "0")
+            out[1] = UInt8(ascii: "x")
+            var index = 2
+            while shift >= 0 {
+                out[index] = digits[Int((value >> UInt64(shift)) & 0xF)]
+                index += 1
+                shift -= 4
+            }
+            return count
         }
     }
 
     /// Appends bytes as upper-case hex.
-    static func appendHex(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+    static func appendHex(_ bytes: UnsafeRawBufferPointer, to output: inout ByteBuffer) {
         let digits = upperHex.utf8Start
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0xF)])
+        output.append(upTo: bytes.count * 2) { out in
+            var index = 0
+            for byte in bytes {
+                out[index] = digits[Int(byte >> 4)]
+                out[index + 1] = digits[Int(byte & 0xF)]
+                index += 2
+            }
+            return index
         }
     }
 
     /// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`; the first three groups are little-endian.
-    private static func appendGUID(_ bytes: UnsafeRawBufferPointer, _ offset: Int, to output: inout [UInt8]) {
+    private static func appendGUID(_ bytes: UnsafeRawBufferPointer, _ offset: Int, to output: inout ByteBuffer) {
         let digits = upperHex.utf8Start
-        output.append(UInt8(ascii: "{"))
-        for (position, index) in [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15].enumerated() {
-            if position == 4 || position == 6 || position == 8 || position == 10 { output.append(UInt8(ascii: "-")) }
-            let byte = bytes[offset + index]
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0xF)])
+        output.append(upTo: 38) { out in
+            out[0] = UInt8(ascii: "{")
+            var index = 1
+            for position in 0..<16 {
+                if position == 4 || position == 6 || position == 8 || position == 10 {
+                    out[index] = UInt8(ascii: "-")
+                    index += 1
+                }
+                let byte = bytes[offset + Int((guidByteOrder >> UInt64(position * 4)) & 0xF)]
+                out[index] = digits[Int(byte >> 4)]
+                out[index + 1] = digits[Int(byte & 0xF)]
+                index += 2
+            }
+            out[index] = UInt8(ascii: "}")
+            return index + 1
         }
-        output.append(UInt8(ascii: "}"))
     }
 
+    /// The order in which a GUID's bytes are shown, one per nibble from the lowest: the first
+    /// three groups are little-endian (3, 2, 1, 0, 5, 4, 7, 6), the rest in order.
+    private static let guidByteOrder: UInt64 = 0xFEDC_BA98_6745_0123
+
     /// `S-revision-authority-sub1-…`; false when the bytes are not a whole SID.
-    private static func appendSID(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) -> Bool {
+    private static func appendSID(_ bytes: UnsafeRawBufferPointer, to output: inout ByteBuffer) -> Bool {
         guard bytes.count >= 8 else { return false }
         let subCount = Int(bytes[1])
         guard bytes.count >= 8 + subCount * 4 else { return false }
@@ -215,33 +252,37 @@ enum ValueRenderer {
     }
 
     /// Appends `YYYY-MM-DDTHH:MM:SS.fffffffZ` for Unix-epoch ticks.
-    static func appendTimestamp(_ ticks: Int64, to output: inout [UInt8]) {
+    static func appendTimestamp(_ ticks: Int64, to output: inout ByteBuffer) {
         let (year, month, day, secondOfDay, fraction) = EventTimestamp.calendarParts(ticks)
-        appendPadded(year, 4, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendPadded(month, 2, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendPadded(day, 2, to: &output)
-        output.append(UInt8(ascii: "T"))
-        appendPadded(secondOfDay / 3600, 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendPadded(secondOfDay / 60 % 60, 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendPadded(secondOfDay % 60, 2, to: &output)
-        output.append(UInt8(ascii: "."))
-        appendPadded(fraction, 7, to: &output)
-        output.append(UInt8(ascii: "Z"))
+        output.append(upTo: 28) { out in
+            writePadded(year, 4, out, 0)
+            out[4] = UInt8(ascii: "-")
+            writePadded(month, 2, out, 5)
+            out[7] = UInt8(ascii: "-")
+            writePadded(day, 2, out, 8)
+            out[10] = UInt8(ascii: "T")
+            writePadded(secondOfDay / 3600, 2, out, 11)
+            out[13] = UInt8(ascii: ":")
+            writePadded(secondOfDay / 60 % 60, 2, out, 14)
+            out[16] = UInt8(ascii: ":")
+            writePadded(secondOfDay % 60, 2, out, 17)
+            out[19] = UInt8(ascii: ".")
+            writePadded(fraction, 7, out, 20)
+            out[27] = UInt8(ascii: "Z")
+            return 28
+        }
     }
 
-    /// Appends a non-negative value as exactly `width` decimal digits.
-    private static func appendPadded(_ value: Int64, _ width: Int, to output: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<width { divisor *= 10 }
+    /// Writes a non-negative value as exactly `width` decimal digits at `out + at` (the lowest
+    /// `width` digits of a larger value).
+    @inline(__always)
+    private static func writePadded(_ value: Int64, _ width: Int, _ out: UnsafeMutablePointer<UInt8>, _ at: Int) {
         var rest = value
-        while divisor > 0 {
-            output.append(UInt8(truncatingIfNeeded: (rest / divisor) % 10) + 0x30)
-            rest %= divisor
-            divisor /= 10
+        var index = at + width
+        while index > at {
+            index -= 1
+            out[index] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+            rest /= 10
         }
     }
 }

@@ -42,6 +42,35 @@ struct ByteBuffer: ~Copyable {
         count = max(0, min(count, newCount))
     }
 
+    /// Appends one byte.
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(toHold: count + 1) }
+        storage[count] = byte
+        count += 1
+    }
+
+    /// Appends the bytes of `bytes`.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        append(base, count: bytes.count)
+    }
+
+    /// Lets `write` put up to `maxCount` bytes straight after the bytes held, and keeps the number
+    /// it returns (clamped to `0...maxCount`): one capacity check for a whole rendered value.
+    @inline(__always)
+    mutating func append(upTo maxCount: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        guard maxCount > 0 else { return }
+        if count + maxCount > capacity { grow(toHold: count + maxCount) }
+        count += max(0, min(write(storage + count), maxCount))
+    }
+
+    /// The bytes held, writable in place. Valid only until the buffer is next changed, as ``bytes``.
+    var mutableBytes: UnsafeMutableBufferPointer<UInt8> {
+        UnsafeMutableBufferPointer(start: storage, count: count)
+    }
+
     /// The bytes held. The view is valid only until the buffer is next changed, so callers use it
     /// at once and never store it.
     var bytes: UnsafeBufferPointer<UInt8> {
