@@ -203,6 +203,11 @@ struct BinXmlWalker: ~Copyable {
         let units = Int(try chunk.u16(offset + 6))
         let bytes = try chunk.slice(offset + 8, units * 2)
         let start = nameBytes.count
+        // A unit becomes at most 3 UTF-8 bytes. Names overlap freely in a hostile chunk (every
+        // offset a long name), so what one chunk's names may take is capped.
+        guard start + units * 3 < Self.maxNameBytesPerChunk else {
+            throw EvtxDamage(reason: "the chunk's element and attribute names take more than \(Self.maxNameBytesPerChunk >> 20) MiB", offset: offset)
+        }
         UTF16Text.append(bytes, units: units, stopAtNUL: true, to: &nameBytes)
         nameBytes.append(0)
         if offset < nameStarts.count, let stored = UInt32(exactly: start + 1) {
@@ -331,6 +336,9 @@ struct BinXmlWalker: ~Copyable {
             throw EvtxDamage(reason: "a value token of type 0x\(String(type, radix: 16)), not text", offset: position)
         }
     }
+
+    /// Most bytes of decoded names kept per chunk (a real chunk's names take a few KiB).
+    static let maxNameBytesPerChunk = 1 << 20
 
     /// Most bytes of decoded value text kept per chunk (a real chunk's texts take a few KiB; a
     /// hostile one could otherwise make every offset a long text).
