@@ -106,7 +106,7 @@ struct AttemptMatcher {
                 if others > 0 { said += ", \(others) of other clients" }
                 if unknown.count > 1 { said += ", \(unknown.count) that name no client" }
             }
-            match.notes.append(said + "; the clock skew is not known")
+            match.notes.append(said + "; the clock skew cannot be measured from a connection")
             return match
         }
         if case .same = relation(attempt) {} else {
