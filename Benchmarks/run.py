@@ -485,8 +485,9 @@ def case_measurements(helper: str, bench: str, plain: str, data_dir: str, rounds
             sys.exit(f"run.py: {CASE_LINE}: 1 job read {one['events']} events, 2 jobs {two['events']}")
         speedups.append(one["wall"] / two["wall"])
         print(
-            f"  round {round_index + 1}: 1 job {one['wall']:.2f} s wall, {one['cpu']:.2f} s CPU, {one['rss_kib'] / 1024:.1f} MiB; "
-            f"2 jobs {two['wall']:.2f} s wall, {two['cpu']:.2f} s CPU, {two['rss_kib'] / 1024:.1f} MiB; "
+            f"  round {round_index + 1}: 1 job {one['wall']:.2f} s wall, {one['cpu']:.2f} s CPU ({one['cpu'] / one['wall']:.2f} cores), "
+            f"{one['rss_kib'] / 1024:.1f} MiB; 2 jobs {two['wall']:.2f} s wall, {two['cpu']:.2f} s CPU "
+            f"({two['cpu'] / two['wall']:.2f} cores), {two['rss_kib'] / 1024:.1f} MiB; "
             f"{speedups[-1]:.2f}x (load {os.getloadavg()[0]:.2f})",
             flush=True,
         )
