@@ -16,7 +16,8 @@ import Synchronization
 /// are merged in input order (``CaseIndex/merged(_:engine:)``). Folders are listed first, on the
 /// calling thread, so their problems come before those of their files, as in one serial pass.
 ///
-/// Units are read in input order, the calling thread taking the next one each time; helper
+/// Units are taken largest first (so that a large file does not end the case alone on one core),
+/// the calling thread taking the next one each time; helper
 /// threads are started only while units are waiting and a core token is free at once
 /// (``CoreTokens``), so a batch of cases running side by side is never oversubscribed.
 struct CaseImportPool: Sendable {
@@ -72,7 +73,7 @@ struct CaseImportPool: Sendable {
 
     /// Reads every unit, each into its own part; parts in the order of the units.
     private func read(_ units: [ImportUnit], engine: SigmaEngine) -> [CaseIndex.Part] {
-        let queue = UnitQueue(count: units.count)
+        let queue = UnitQueue(sizes: units.map(\.size))
         let results = Mutex([CaseIndex.Part?](repeating: nil, count: units.count))
         let helpers = DispatchGroup()
         let work: @Sendable () -> Void = {
@@ -119,24 +120,26 @@ struct CaseImportPool: Sendable {
     }
 }
 
-/// The units of a case not yet taken by a thread, taken in input order.
+/// The units of a case not yet taken by a thread, largest first (in input order among equals).
 private final class UnitQueue: Sendable {
-    private let count: Int
+    /// Unit positions in the order they are taken.
+    private let order: [Int]
     private let next = Mutex(0)
 
-    init(count: Int) {
-        self.count = count
+    init(sizes: [Int]) {
+        order = sizes.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
     }
 
     /// The next unit's position, or nil when every unit is taken.
     func claim() -> Int? {
-        next.withLock { next in
-            guard next < count else { return nil }
+        let taken: Int? = next.withLock { next in
+            guard next < order.count else { return nil }
             defer { next += 1 }
             return next
         }
+        return taken.map { order[$0] }
     }
 
     /// How many units no thread has taken yet.
-    var waiting: Int { next.withLock { count - $0 } }
+    var waiting: Int { next.withLock { order.count - $0 } }
 }

@@ -22,6 +22,9 @@ public struct ImportUnit: Sendable {
     let origin: Origin
     /// The name the unit has in events and diagnostics.
     public let displayName: String
+    /// Its size on disk when it was listed, in bytes (0 for standard input): a hint for spreading
+    /// units over threads, largest first.
+    public let size: Int
     /// The decompression allowance of the path it was listed from.
     let budget: ExpansionBudget
 }
@@ -36,7 +39,8 @@ extension EventImporter {
     public func units(of path: String) -> [ImportUnit] {
         if path == Self.standardInputPath {
             let name = Self.standardInputName
-            return [ImportUnit(origin: .standardInput, displayName: name, budget: ExpansionBudget(input: name, limits: context.limits))]
+            let budget = ExpansionBudget(input: name, limits: context.limits)
+            return [ImportUnit(origin: .standardInput, displayName: name, size: 0, budget: budget)]
         }
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -46,10 +50,13 @@ extension EventImporter {
         }
         let budget = ExpansionBudget(input: path, limits: context.limits)
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            return [ImportUnit(origin: .file(openPath: path, expected: nil), displayName: path, budget: budget)]
+            let unit = ImportUnit(origin: .file(openPath: path, expected: nil), displayName: path, size: Int(info.st_size), budget: budget)
+            return [unit]
         }
         return FolderWalker(root: path, context: context).files().map { file in
-            ImportUnit(origin: .file(openPath: file.openPath, expected: file.identity), displayName: file.displayPath, budget: budget)
+            ImportUnit(
+                origin: .file(openPath: file.openPath, expected: file.identity), displayName: file.displayPath, size: file.size,
+                budget: budget)
         }
     }
 
