@@ -39,6 +39,9 @@ MAX_ZSTD_SLOWDOWN = 0.10  # zstd input within 10% of plain input (throughput of 
 MIN_RATIO_RDPCAUSE_RULES = 0.7  # importer + the rdpcause rule pack, vs. the baseline
 MIN_RATIO_SIGMAHQ_RULES = 0.3  # importer + every SigmaHQ Windows rule, vs. the baseline
 MIN_RATIO_ANALYZE = 0.6  # analyze end to end on one 1 GiB case, vs. the baseline
+MAX_ANALYZE_RSS_MIB = 64  # analyze on one 1 GiB case: peak RSS
+MAX_ANALYZE_RSS_GROWTH = 1.25  # analyze peak RSS on the 1 GiB case within 25% of the 100 MiB case
+ANALYZE_MEMORY_SMALL_MB = 100  # the smaller case of the analyze memory line
 MAX_CORRELATION_SHARE = 0.2  # correlation time per event < 20% of import time per event
 MAX_CORRELATION_RSS_GROWTH = 1.25  # peak RSS for 10x the events stays within 25%
 MIN_PARALLEL_SPEEDUP = 1.7  # analyze on 50 cases with 2 jobs vs 1 job
@@ -324,6 +327,8 @@ def main() -> int:
         if row:
             checks.append((row["ratio"] >= minimum, f"{name} >= {minimum}x the baseline: {row['ratio']:.2f}x (by CPU time {row['cpu_ratio']:.2f}x)"))
 
+    if not args.only or any("memory" in o for o in args.only):
+        checks += analyze_memory(helper, os.path.join(bin_dir, "importbench"), plain, args)
     if not args.only:
         checks += other_measurements(helper, bench_path(benchmark), plain, args.rounds, args.cpu)
         checks += case_measurements(helper, bench_path(benchmark), plain, args.data_dir, max(3, args.rounds), args.cpu)
@@ -356,6 +361,35 @@ def main() -> int:
 
 def bench_path(benchmark: list[Line]) -> str:
     return next(line.command[0] for line in benchmark if line.command[1:2] == ["import"])
+
+
+def analyze_memory(helper: str, bench: str, plain: str, args: argparse.Namespace) -> list[tuple[bool, str]]:
+    """Peak RSS of analyze on one case of 100 MiB and on the main input: bounded and flat (issue 19).
+
+    Peak RSS is not noisy, so one run of each is enough. The findings digest is printed, so a
+    change meant to save memory can be checked to leave the findings alone."""
+    small, _ = ensure_data(args.data_dir, ANALYZE_MEMORY_SMALL_MB)
+    print(f"\nanalyze memory (one case, `importbench analyze 1 Rules FILE`, one run each):")
+    sizes = {}
+    for path in (small, plain):
+        sample = measure(helper, [bench, "analyze", "1", RULES, path], args.cpu)
+        sizes[path] = sample
+        print(
+            f"  {os.path.basename(path)}: {os.path.getsize(path) / 2**20:7.0f} MiB, {sample['events']:>10,} events, "
+            f"peak RSS {sample['rss_kib'] / 1024:6.1f} MiB, wall {sample['wall']:6.2f} s, cpu {sample['cpu']:6.2f} s "
+            f"(load {os.getloadavg()[0]:.2f}), findings digest {sample['report'].get('findingsDigest', '?')}",
+            flush=True,
+        )
+    large_rss = sizes[plain]["rss_kib"] / 1024
+    growth = sizes[plain]["rss_kib"] / sizes[small]["rss_kib"]
+    name = os.path.basename(plain)
+    return [
+        (large_rss <= MAX_ANALYZE_RSS_MIB, f"analyze peak RSS <= {MAX_ANALYZE_RSS_MIB} MiB on one case ({name}): {large_rss:.1f} MiB"),
+        (
+            growth <= MAX_ANALYZE_RSS_GROWTH,
+            f"analyze memory flat: {name} vs {os.path.basename(small)}: x{growth:.2f} (target x{MAX_ANALYZE_RSS_GROWTH})",
+        ),
+    ]
 
 
 # The correlation streams over 10,000 group keys in turn, windows of 30 s to 5 min: hits per
@@ -481,14 +515,14 @@ def case_measurements(helper: str, bench: str, plain: str, data_dir: str, rounds
         for jobs in (1, 2):
             samples[jobs].append(measure(helper, [bench, "analyze", str(jobs), RULES, folder], None))
         one, two = samples[1][-1], samples[2][-1]
-        if one["events"] != two["events"]:
-            sys.exit(f"run.py: {CASE_LINE}: 1 job read {one['events']} events, 2 jobs {two['events']}")
+        if one["events"] != two["events"] or one["report"].get("findingsDigest") != two["report"].get("findingsDigest"):
+            sys.exit(f"run.py: {CASE_LINE}: 1 job and 2 jobs disagree: {one['report']} against {two['report']}")
         speedups.append(one["wall"] / two["wall"])
         print(
             f"  round {round_index + 1}: 1 job {one['wall']:.2f} s wall, {one['cpu']:.2f} s CPU ({one['cpu'] / one['wall']:.2f} cores), "
             f"{one['rss_kib'] / 1024:.1f} MiB; 2 jobs {two['wall']:.2f} s wall, {two['cpu']:.2f} s CPU "
             f"({two['cpu'] / two['wall']:.2f} cores), {two['rss_kib'] / 1024:.1f} MiB; "
-            f"{speedups[-1]:.2f}x (load {os.getloadavg()[0]:.2f})",
+            f"{speedups[-1]:.2f}x (load {os.getloadavg()[0]:.2f}), same findings ({one['report'].get('findingsDigest', '?')})",
             flush=True,
         )
     speedup = median(speedups)
@@ -536,7 +570,7 @@ def evtx_measurements(helper: str, args: argparse.Namespace, rounds: int) -> lis
             f"  round {round_index + 1}: rdpcause events {ours_events / ours['wall']:9,.0f} records/s "
             f"({ours['wall']:.2f} s, {ours['rss_kib'] / 1024:.1f} MiB); evtx crate {theirs['events'] / theirs['wall']:9,.0f} "
             f"records/s ({theirs['wall']:.2f} s, {theirs['rss_kib'] / 1024:.1f} MiB); ratio {ratios[-1]:.2f}x "
-            f"(load {os.getloadavg()[0]:.2f})",
+            f"(load {os.getloadavg()[0]:.2f}), findings digest {sample['report'].get('findingsDigest', '?')}",
             flush=True,
         )
     rss = max(s["rss_kib"] for s in samples["ours"]) / 1024

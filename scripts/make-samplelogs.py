@@ -4,7 +4,8 @@
 Every case is a help-desk "case folder" (or an archive of one) for a Remote Desktop
 failure reported as "Error code: 0x904, Extended error code: 0x7": the user's pasted
 error text, optional ticket/JSON, and Windows event logs of the client and host exported
-as XML in real Windows export forms (wevtutil /f:xml, Event Viewer "Save as XML").
+as XML in real Windows export forms (wevtutil /f:xml, Event Viewer "Save as XML") or
+copied as the binary .evtx files (scripts/evtx_writer.py).
 
 * Cause-signal events are synthesized from the shapes documented in
   ../shared/reference/domain-events.md; where a real record of the same provider/ID
@@ -32,6 +33,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evtx_writer  # noqa: E402  (beside this script)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_CORPUS = os.path.normpath(os.path.join(REPO, "..", "shared", "corpus", "real"))
@@ -84,6 +88,7 @@ for _k, _v in CORPUS.items():
 
 TICKS = 10_000_000  # 100-ns ticks per second
 EPOCH = dt.datetime(1970, 1, 1)
+FILETIME_OF_UNIX_EPOCH = 116_444_736_000_000_000  # 100-ns ticks from 1601-01-01 to 1970-01-01
 
 LOGS = {
     "System": ("System", "System.xml"),
@@ -798,6 +803,11 @@ class Case:
             e.rid = rid_base + i
         if order == "desc":
             evs = evs[::-1]
+        if fmt == "evtx":
+            # the log file itself, as copied from C:\Windows\System32\winevt\Logs (records in file order)
+            data = evtx_writer.write_evtx(evs, lambda t: t + FILETIME_OF_UNIX_EPOCH, EVNS)
+            self.files.append((folder + "/" + (fname or LOGS[log][0].replace("/", "%4") + ".evtx"), data))
+            return evs
         if fmt == "wevtutil":
             body = "".join(render_event(e, style) + "\r\n" for e in evs)
         else:
@@ -821,9 +831,16 @@ class Case:
             data = text.encode("utf-8")
         self.files.append((relpath, data))
 
-    def expected(self, verdict, cause, host, failure, notes):
+    def expected(self, verdict, cause, host, failure, notes, clocks=None):
+        """`failure` is the true moment (UTC); with `clocks` (client, host machine) the key gives it
+        on the client's clock (what the user saw) as failureTime, and on the host's as hostTime
+        when the two differ by a second or more (the time contract of the diagnosis JSON)."""
+        client_t = failure + clocks[0].skew if failure is not None and clocks else failure
         self.exp = {"verdict": verdict, "topCause": cause, "host": host,
-                    "failureTime": fmt_iso_s(failure) if failure is not None else None, "notes": notes}
+                    "failureTime": fmt_iso_s(client_t) if client_t is not None else None}
+        if clocks and failure is not None and abs((failure + clocks[1].skew) - client_t) >= S(1):
+            self.exp["hostTime"] = fmt_iso_s(failure + clocks[1].skew)
+        self.exp["notes"] = notes
         self.files.append(("expected.json", (json.dumps(self.exp, indent=2) + "\n").encode("utf-8")))
 
 
@@ -1128,7 +1145,7 @@ def case_network_path(gen):
     c.expected("cause-found", "network-path", "RDSH-01.corp.example", T,
                "Host shows GPO-driven deletion of the RDP allow rules and a TCP/3389 block rule 47 min before the attempt, "
                "WFP 5152 drops of the client's SYNs (auditing on) and no RCM 261/RdpCoreTS 131 at the attempt; the client clock "
-               "runs 2m13s fast, so the CEST timestamp in error.txt reads 09:44:06 for a failure at 07:41:53Z.")
+               "runs 2m13s fast, so the CEST timestamp in error.txt reads 09:44:06 for a failure at 07:41:53Z.", clocks=(cl, host))
     return c
 
 
@@ -1163,11 +1180,8 @@ def case_rdp_service_down(gen):
     conn.c_start(ssl=False, hash_=False)
     last = conn.c_disc(0.82, 2308)
     hd = "APPSRV-07 (host)"
-    c.write_log(host, "System", hd, enc="utf-16", rid_base=rid_base(c, host, "System"))
-    c.write_log(host, "Security", hd, rid_base=rid_base(c, host, "Security"))
-    c.write_log(host, "RCM", hd, rid_base=rid_base(c, host, "RCM"))
-    c.write_log(host, "LSM", hd, rid_base=rid_base(c, host, "LSM"))
-    c.write_log(host, "Core", hd, rid_base=rid_base(c, host, "Core"))
+    for lg in ("System", "Security", "RCM", "LSM", "Core"):  # the .evtx files themselves
+        c.write_log(host, lg, hd, fmt="evtx", rid_base=rid_base(c, host, lg))
     c.write_log(cl, "Client", "LT-MKT-11 (client)", rid_base=rid_base(c, cl, "Client"))
     act = "{" + conn.act_client + "}"
     c.write_text("error.txt", winapp_report(last.t, act))
@@ -1176,7 +1190,7 @@ def case_rdp_service_down(gen):
                                            "activityId": act}, indent=2) + "\n", crlf=False)
     c.expected("cause-found", "rdp-service-down", "APPSRV-07", T,
                "TermService crashed 14 s before the attempt (SCM 7031, Binary TermService) and was only running again 46 s after it "
-               "(7036 TermService/4, RCM 258), with no RCM 261 for the attempt; clocks in sync, report in UTC.")
+               "(7036 TermService/4, RCM 258), with no RCM 261 for the attempt; clocks in sync, report in UTC.", clocks=(cl, host))
     return c
 
 
@@ -1220,7 +1234,7 @@ def case_host_asleep(gen):
     c.expected("cause-found", "host-asleep", "DESIGN-PC-03", T,
                "Host entered S3 sleep (Kernel-Power 42 TargetState 4) ~6 min before the attempt and resumed ~52 min after it "
                "(Power-Troubleshooter 1 SleepTime/WakeTime span the failure, Kernel-Power 107) with no host events in between; "
-               "host clock runs 1m40s slow, report is in EDT local time.")
+               "host clock runs 1m40s slow, report is in EDT local time.", clocks=(cl, host))
     return c
 
 
@@ -1263,7 +1277,7 @@ def case_certificate_expired(gen):
     c.expected("cause-found", "certificate-expired", "TS-LEGACY-02.ad.contoso-lab.net", T,
                "Server 2012 R2 host logs RCM 1058 (failed to replace the expired self-signed certificate, Access is denied) hours "
                "before and again at the attempt, while RCM 261/RdpCoreTS 131 show the connection reached the listener and was closed "
-               "with no logon; clocks in sync.")
+               "with no logon; clocks in sync.", clocks=(cl, host))
     return c
 
 
@@ -1307,7 +1321,7 @@ def case_private_key(gen):
     c.expected("cause-found", "private-key-inaccessible", "RDSH-02.corp.example", T,
                "Schannel 36870 (server credential private key, 0x8009030d / 10001) at the attempt right after RCM 261/RdpCoreTS 131 "
                "from 10.20.31.58, RCM 1057 'Keyset does not exist' two hours earlier, no 1149/4624; the user typed the IP "
-               "10.20.4.22 while the host logs as RDSH-02.corp.example; client clock 47 s slow.")
+               "10.20.4.22 while the host logs as RDSH-02.corp.example; client clock 47 s slow.", clocks=(cl, host))
     return c
 
 
@@ -1343,7 +1357,7 @@ def case_tls_mismatch(gen):
     c.expected("cause-found", "tls-mismatch", "FINSRV-03.fin.example.org", T,
                "Schannel 36874 (TLS 1.2, no common cipher suite) + 36888 (alert 40, state 1205) at the attempt, with RCM 261 and "
                "RdpCoreTS 131/139 from the client; the host clock runs 95 s fast, so its events read 16:04:47Z for a failure at "
-               "16:03:12Z (Windows App report in UTC).")
+               "16:03:12Z (Windows App report in UTC).", clocks=(cl, host))
     return c
 
 
@@ -1391,7 +1405,7 @@ def case_nla(gen):
         "Error text copied with Ctrl+C, see error.txt.\n"))
     c.expected("cause-found", "nla-credssp", "JUMP-01.corp.example", T,
                "At the attempt the host logs Security 4625 LogonType 3 (0xc000006d/0xc000006a, NTLM) from 10.20.31.77 and RdpCoreTS "
-               "140 for that IP after 131/261, and no RCM 1149; clocks in sync, report in IST local time.")
+               "140 for that IP after 131/261, and no RCM 1149; clocks in sync, report in IST local time.", clocks=(cl, host))
     return c
 
 
@@ -1419,10 +1433,10 @@ def case_logon_rights(gen):
     c.noise(host, "Core", "SZ-Core", 60, win0, T - S(3000))
     hd = "host_RDSH-03"
     c.write_log(host, "System", hd, rid_base=rid_base(c, host, "System"))
-    c.write_log(host, "Security", hd, rid_base=rid_base(c, host, "Security"))
+    c.write_log(host, "Security", hd, fmt="evtx", rid_base=rid_base(c, host, "Security"))
     c.write_log(host, "RCM", hd, fmt="ev", rid_base=rid_base(c, host, "RCM"))
     c.write_log(host, "LSM", hd, fmt="ev", order="desc", rid_base=rid_base(c, host, "LSM"))
-    c.write_log(host, "Core", hd, rid_base=rid_base(c, host, "Core"))
+    c.write_log(host, "Core", hd, fmt="evtx", rid_base=rid_base(c, host, "Core"))
     c.write_log(cl, "Client", "client_WKS-310", rid_base=rid_base(c, cl, "Client"))
     c.write_text("error.txt", mstsc_report(local_of(T + cl.skew, 1)))
     c.write_text("ticket.txt", (
@@ -1433,7 +1447,7 @@ def case_logon_rights(gen):
     c.expected("cause-found", "logon-rights", "RDSH-03", T,
                "RCM 1149 (authentication succeeded, 10.30.22.10) followed by Security 4625 LogonType 10 Status 0xc000015b "
                "(logon type not granted) for ecarter and no LSM 21; the client clock runs 3m05s fast, so the BST timestamp reads "
-               "11:34:10 for a failure at 10:31:05Z.")
+               "11:34:10 for a failure at 10:31:05Z.", clocks=(cl, host))
     return c
 
 
@@ -1484,7 +1498,7 @@ def case_profile(gen):
     c.expected("cause-found", "profile-corrupt", "RDSH-04.corp.example", T,
                "RCM 1149 -> 4624 type 10 -> LSM 21 for CORP\\alice, then User Profiles Service 1508 (C:\\Users\\alice\\NTUSER.DAT), "
                "1502, 1515, 1511, 1500 and LSM 24/23 with no LSM 22; the client clock runs 3 min slow and its Windows App report "
-               "(UTF-16) says 14:19:48Z for a failure at 14:22:48Z.")
+               "(UTF-16) says 14:19:48Z for a failure at 14:22:48Z.", clocks=(cl, host))
     return c
 
 
@@ -1528,7 +1542,7 @@ def case_client_side(gen):
     c.expected("cause-found", "client-side", "RDSH-07.corp.example", T,
                "Host shows a complete healthy connection for the attempt (261, 131, 1149, 4624 type 10, LSM 21/22) and only a "
                "disconnect (LSM 40 reason 0, 24) when the client drops 38 s later, with no host errors; the client logs "
-               "RDPClient_SSL 226 (0x8000FFFF) then 1026 2308; clocks in sync, report in JST.")
+               "RDPClient_SSL 226 (0x8000FFFF) then 1026 2308; clocks in sync, report in JST.", clocks=(cl, host))
     return c
 
 
@@ -1577,7 +1591,7 @@ def case_healthy(gen):
         "no screenshot, could not reproduce with the technician watching. Logs collected from both sides for review.\n"))
     c.expected("no-failure-found", None, "RDSH-05", None,
                "Only successful connections: client 1024/1025/1027 with 1026 reasons 1 and 12, host 1149/21/22/24 then a reconnect "
-               "(25) and logoff (40 reason 12, 23); there is no error report and no 2308 anywhere.")
+               "(25) and logoff (40 reason 12, 23); there is no error report and no 2308 anywhere.", clocks=(cl, host))
     return c
 
 
@@ -1599,7 +1613,7 @@ def case_inconclusive(gen):
         "Host team has not exported the server logs yet (server owned by the vendor); only the client log is attached.\n"))
     c.expected("inconclusive", None, "crm-ts.corp.example", T,
                "Only the error report and the client's RDPClient log (1024 -> 1026 reason 2308) are present and no host logs, so "
-               "the cause cannot be determined; the host is named as typed since no Computer field is available.")
+               "the cause cannot be determined; the host is named as typed since no Computer field is available.", clocks=(cl, host))
     return c
 
 
@@ -1656,7 +1670,7 @@ def case_distractor(gen):
     c.expected("cause-found", "rdp-service-down", "RDSH-06.corp.example", T,
                "Remote Desktop Services stopped 2.5 s before the attempt (7036 TermService/1) and ran again 95 s after it "
                "(7036 TermService/4, RCM 258); the Schannel 36870 errors three days earlier and the 4625/140 password spray "
-               "from 185.220.101.47 five hours earlier are unrelated distractors; clocks in sync.")
+               "from 185.220.101.47 five hours earlier are unrelated distractors; clocks in sync.", clocks=(cl, host))
     return c
 
 
@@ -1709,7 +1723,7 @@ def case_security_layer_forced(gen):
     c.expected("cause-found", "security-layer-forced", "RDSH-05.corp.example", T,
                "Group Policy applied new computer settings (1502, 4 policy objects from DC02) 3 h 9 min before the attempt and "
                "RCM 1050 reported the listener's Encryption Level Low with Security Layer SSL 2 s later; at the attempt "
-               "RdpCoreTS 131 then 139 (0x80090304) for 10.20.31.144 and no Schannel error; client clock 31 s fast.")
+               "RdpCoreTS 131 then 139 (0x80090304) for 10.20.31.144 and no Schannel error; client clock 31 s fast.", clocks=(cl, host))
     return c
 
 
@@ -1748,6 +1762,8 @@ def validate_file(path, b):
     if path.endswith(".json"):
         json.loads(decode_bytes(b))
         return 0
+    if path.endswith(".evtx"):
+        return evtx_writer.check_evtx(b)
     if not path.endswith(".xml"):
         return 0
     txt = decode_bytes(b)
@@ -1843,8 +1859,10 @@ def write_readme(out, built):
         exp = e["verdict"] + (" / `%s`" % e["topCause"] if e["topCause"] else "")
         lines.append("| `%s` | %s | %s | %s |" % (c.name, FORM_TEXT[form], e["notes"].replace("|", "/"), exp))
     lines += ["", "Export forms used: `wevtutil qe /f:xml` (one event per line, CRLF, no root) in UTF-8 and in UTF-16LE with BOM",
-              "(Windows PowerShell 5.1 redirection), and Event Viewer \"Save as XML\" (`<Events>` root, RenderingInfo,",
-              "some newest-first). Error reports: mstsc dialog text (local time, no zone) and Windows App details",
+              "(Windows PowerShell 5.1 redirection), Event Viewer \"Save as XML\" (`<Events>` root, RenderingInfo,",
+              "some newest-first), and the binary `.evtx` log files themselves (`rdp-service-down`'s host logs and",
+              "`logon-rights`' Security and RdpCoreTS logs; written by `scripts/evtx_writer.py` as Windows writes them:",
+              "64 KiB chunks with CRC32s, template instances with typed substitutions). Error reports: mstsc dialog text (local time, no zone) and Windows App details",
               "(`Timestamp (UTC)`, `Activity ID`), some UTF-16LE with BOM."]
     with open(os.path.join(out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(lines) + "\n")

@@ -50,7 +50,7 @@ struct CaseImportPool: Sendable {
             listing.index.statistics = lister.statistics
             listing.finish()
             if !listing.index.importDiagnostics.isEmpty {
-                order.append(.listing(CaseIndex.Part(index: listing.index, gaps: listing.gaps)))
+                order.append(.listing(CaseIndex.Part(index: listing.index, gaps: listing.gaps, notKept: listing.notKept)))
             }
             order += found.indices.map { .unit(units.count + $0) }
             units += found
@@ -108,7 +108,7 @@ struct CaseImportPool: Sendable {
         importer.importUnit(unit)
         builder.index.statistics = importer.statistics
         builder.finish()
-        return CaseIndex.Part(index: builder.index, gaps: builder.gaps)
+        return CaseIndex.Part(index: builder.index, gaps: builder.gaps, notKept: builder.notKept)
     }
 
     /// Handlers that deliver an import to `builder`.

@@ -9,29 +9,31 @@ extension CaseIndex {
         var index: CaseIndex
         /// The rules that gave up on the part's events.
         var gaps: EvaluationGaps
+        /// Hits not kept because the part's hit table was full, by rule index.
+        var notKept: [Int: Int]
     }
 
     /// The index of the whole case from its parts, in input order: the same index a single pass
     /// over the parts in that order gives, however the parts were spread over threads.
     ///
     /// - Hits of a rule: in event time; hits at the same time in the order of their parts, and
-    ///   within a part in the order they were read (the order a stable sort of one pass gives).
+    ///   within a part in the order they were read (``takeHits(merging:rules:)``).
     /// - Coverage of a machine's channel: times widened, counts added, files united; its display
     ///   name is that of the first part that holds it.
     /// - Documents and import problems: part after part. Rule problems: one per rule, from the
-    ///   first part it gave up in, with the events of every part counted.
+    ///   first part it gave up in, with the events of every part counted; hits not kept, added.
     /// - Statistics: added.
-    ///
-    /// The parts are consumed, so that the merged hit lists are the only copy left.
-    static func merged(_ parts: consuming [Part], engine: SigmaEngine) -> CaseIndex {
-        var remaining = parts
+    static func merged(_ parts: [Part], engine: SigmaEngine) -> CaseIndex {
         var result = CaseIndex()
         var gaps = EvaluationGaps()
+        var notKept: [Int: Int] = [:]
         var minutes: [String: Set<Int64>] = [:]
-        var hitLists: [String: [[Hit]]] = [:]
-        for position in remaining.indices {
-            let index = remaining[position].index
-            gaps.absorb(remaining[position].gaps)
+        var indexes: [CaseIndex] = []
+        indexes.reserveCapacity(parts.count)
+        for part in parts {
+            let index = part.index
+            gaps.absorb(part.gaps)
+            notKept.merge(part.notKept, uniquingKeysWith: +)
             result.importDiagnostics += index.importDiagnostics
             result.documents += index.documents
             result.inputs.formUnion(index.inputs)
@@ -43,43 +45,15 @@ extension CaseIndex {
                         result.coverage[machine]?[channel].map { $0.widened(by: coverage) } ?? coverage
                 }
             }
-            for (rule, hits) in index.hits { hitLists[rule, default: []].append(hits) }
+            indexes.append(index)
         }
-        remaining = []
         result.activeMinutes = minutes.mapValues { $0.sorted() }
         result.ruleDiagnostics = gaps.diagnostics(rules: engine.rules)
-        for rule in Array(hitLists.keys) {
-            if let lists = hitLists.removeValue(forKey: rule) { result.hits[rule] = mergedInTimeOrder(lists[...]) }
+        for (rule, count) in notKept.sorted(by: { $0.key < $1.key }) {
+            result.ruleDiagnostics.append(HitTable.notKept(count, rule: engine.rules[rule]))
         }
+        result.ruleDiagnostics += result.takeHits(merging: indexes, rules: engine.rules)
         return result
-    }
-
-    /// Lists each in event-time order merged into one, an earlier list's hit first at equal times.
-    private static func mergedInTimeOrder(_ lists: ArraySlice<[Hit]>) -> [Hit] {
-        guard lists.count > 1, let first = lists.first else { return lists.first ?? [] }
-        guard lists.count > 2 else { return mergedInTimeOrder(first, lists[lists.startIndex + 1]) }
-        let middle = lists.startIndex + lists.count / 2
-        return mergedInTimeOrder(mergedInTimeOrder(lists[..<middle]), mergedInTimeOrder(lists[middle...]))
-    }
-
-    /// Two lists in event-time order merged into one, the left list's hit first at equal times.
-    private static func mergedInTimeOrder(_ left: [Hit], _ right: [Hit]) -> [Hit] {
-        var merged: [Hit] = []
-        merged.reserveCapacity(left.count + right.count)
-        var leftPosition = 0
-        var rightPosition = 0
-        while leftPosition < left.count, rightPosition < right.count {
-            if right[rightPosition].event.time < left[leftPosition].event.time {
-                merged.append(right[rightPosition])
-                rightPosition += 1
-            } else {
-                merged.append(left[leftPosition])
-                leftPosition += 1
-            }
-        }
-        merged += left[leftPosition...]
-        merged += right[rightPosition...]
-        return merged
     }
 }
 

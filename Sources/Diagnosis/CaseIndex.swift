@@ -6,8 +6,9 @@ public import SigmaKit
 /// that matched a Sigma rule (by rule name), which logs of which machine cover which time, the
 /// text documents, and the import problems.
 ///
-/// Events that match no rule are counted into coverage and then dropped, so memory grows with
-/// the number of rule hits, not with the size of the logs.
+/// Events that match no rule are counted into coverage and then dropped, and hits are kept as
+/// ``CompactHit``s whose repeated content is stored once (``HitTable``), so memory grows with the
+/// distinct evidence, not with the size of the logs.
 public struct CaseIndex: Sendable {
     /// An event that matched one or more rules.
     public struct Hit: Sendable {
@@ -37,8 +38,10 @@ public struct CaseIndex: Sendable {
         public var sources: Set<String>
     }
 
-    /// Hits by rule name, each list in event-time order.
-    public internal(set) var hits: [String: [Hit]] = [:]
+    /// Compact hits by rule name, each column in event-time order.
+    var compactHits: [String: HitColumn] = [:]
+    /// The content the compact hits share.
+    var hitTable = HitTable()
     /// Coverage by machine and channel.
     public internal(set) var coverage: [String: [String: Coverage]] = [:]
     /// For each machine, the minutes (ticks ÷ one minute) in which it wrote any record, sorted: the
@@ -87,6 +90,8 @@ public struct CaseIndex: Sendable {
         var index = CaseIndex()
         /// The rules that gave up on this case's events.
         private(set) var gaps = EvaluationGaps()
+        /// Hits not kept because the hit table was full, by rule index.
+        private(set) var notKept: [Int: Int] = [:]
 
         /// The events of one computer, channel and file so far.
         private struct Partial {
@@ -142,12 +147,14 @@ public struct CaseIndex: Sendable {
                 partials[current].minutes.insert(minute)
             }
             let machine = partials[current].machine
-            var kept: WinEvent?
+            var kept: CompactHit?
             engine.forEachMatchIndex(in: event, gaps: &gaps) { rule in
-                if kept == nil { kept = event.storedWithoutRendering() }
-                guard let kept else { return }
-                let name = ruleNames[rule]
-                index.hits[name, default: []].append(Hit(event: kept, machine: machine, rule: name))
+                if kept == nil { kept = index.hitTable.compact(event, machine: machine) }
+                guard let kept else {
+                    notKept[rule, default: 0] += 1
+                    return
+                }
+                index.compactHits[ruleNames[rule], default: HitColumn()].append(kept)
             }
         }
 
@@ -172,6 +179,9 @@ public struct CaseIndex: Sendable {
 
         func finish() {
             index.ruleDiagnostics = gaps.diagnostics(rules: engine.rules)
+            for (rule, count) in notKept.sorted(by: { $0.key < $1.key }) {
+                index.ruleDiagnostics.append(HitTable.notKept(count, rule: engine.rules[rule]))
+            }
             var minutes: [String: Set<Int64>] = [:]
             for partial in partials { minutes[partial.machine, default: []].formUnion(partial.minutes) }
             index.activeMinutes = minutes.mapValues { $0.sorted() }
@@ -183,8 +193,8 @@ public struct CaseIndex: Sendable {
                 index.coverage[partial.machine, default: [:]][partial.channel] =
                     index.coverage[partial.machine]?[partial.channel].map { $0.widened(by: coverage) } ?? coverage
             }
-            for key in index.hits.keys {
-                index.hits[key]?.sort { $0.event.time < $1.event.time }
+            for key in index.compactHits.keys {
+                index.compactHits[key] = index.compactHits[key]?.sortedByTime()
             }
         }
     }
@@ -193,26 +203,30 @@ public struct CaseIndex: Sendable {
 
     /// Hits of `rules` on `machine` (nil: any machine) with time in `[from, to]`.
     ///
-    /// - Complexity: O(log *n* + *k*) per rule (each rule's hits are in time order), for *n* hits
-    ///   of the rule and *k* in the window.
+    /// - Complexity: O(log *n* + *k*) per rule (each rule's hits are in time order, in blocks of
+    ///   ``HitColumn/blockSize``), for *n* hits of the rule and *k* in the window.
     public func hits(_ rules: [String], on machine: String?, from: EventTimestamp, to: EventTimestamp) -> [Hit] {
         var result: [Hit] = []
         for rule in rules {
-            guard let list = hits[rule] else { continue }
-            var low = 0
-            var high = list.count
-            while low < high {
-                let middle = (low + high) / 2
-                if list[middle].event.time < from { low = middle + 1 } else { high = middle }
-            }
-            for hit in list[low...] {
-                if hit.event.time > to { break }
-                if let machine, hit.machine != machine { continue }
-                result.append(hit)
+            compactHits[rule]?.forEach(from: from, to: to) { hit in
+                if let machine, hitTable.machine(of: hit) != machine { return }
+                result.append(Hit(event: hitTable.event(of: hit), machine: hitTable.machine(of: hit), rule: rule))
             }
         }
         return rules.count > 1 ? result.sorted { $0.event.time < $1.event.time } : result
     }
+
+    /// The hits of `rule`, in event-time order (empty when it matched nothing).
+    public func hits(of rule: String) -> HitList {
+        HitList(compact: compactHits[rule]?.decoded() ?? [], table: hitTable, rule: rule)
+    }
+
+    /// How many hits the case holds (an event that matched several rules counts once per rule).
+    public var hitCount: Int { compactHits.values.reduce(0) { $0 + $1.count } }
+
+    /// How many distinct events the hits share (events that differ only in time, record id and
+    /// position are stored once).
+    public var storedHitEvents: Int { hitTable.templates.count }
 
     /// Every machine that wrote a log in the case (normalized names, sorted).
     public var machines: [String] { coverage.keys.sorted() }

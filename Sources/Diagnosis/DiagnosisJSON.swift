@@ -49,6 +49,8 @@ public enum DiagnosisJSON {
         stringArray("notes", diagnosis.notes, &json)
         json.key("candidates")
         evidenceArray(diagnosis.candidates, &json)
+        json.key("noFailureEvidence")
+        evidenceArray(diagnosis.noFailureEvidence, &json)
         json.endObject()
     }
 

@@ -34,6 +34,9 @@ public struct Diagnosis: Sendable {
     /// When a reported failure could not be located: host records of failed attempts near the
     /// ticket's date, as candidates for the engineer to check.
     public var candidates: [EvidenceItem] = []
+    /// When no failure is found: the client's own records of how its connections in the period
+    /// ended, each without an error (what the verdict rests on).
+    public var noFailureEvidence: [EvidenceItem] = []
     /// The ticket ids the case's notes name (`RT-1234`, `INC0012345`), sorted.
     public var ticketIDs: [String] = []
     /// The rdpcause version that made the diagnosis (`0.1.0+<commit>`), set by `RulePack.diagnose`.

@@ -45,11 +45,11 @@ struct RulesTestCommand: ParsableCommand {
             var cells: [String] = []
             for cause in pack.causes {
                 let rules = Set((cause.evidence + cause.against).flatMap(\.ruleNames))
-                let hits = rules.reduce(0) { $0 + (index.hits[$1]?.count ?? 0) }
+                let hits = rules.reduce(0) { $0 + index.hits(of: $1).count }
                 cells.append("\(cause.id)=\(hits)")
                 if cause.id == sample.expectedCause {
                     let supporting = Set(cause.evidence.flatMap(\.ruleNames))
-                    let seen = supporting.filter { index.hits[$0]?.isEmpty == false }
+                    let seen = supporting.filter { !index.hits(of: $0).isEmpty }
                     if seen.isEmpty && !cause.evidence.contains(where: { if case .code = $0.test { true } else { false } }) {
                         errors.writeLine("\(sample.path): FAIL: no rule of its expected cause \(cause.id) matched any event")
                         failures += 1

@@ -41,6 +41,8 @@ public struct EvidenceLogs: Sendable {
         }
         // A failure not located lists host records as candidates: their logs are evidence too.
         for item in analysis.diagnosis.candidates { used.formUnion(files(of: item)) }
+        // No failure found: the client's records of connections that ended without an error decide it.
+        for item in analysis.diagnosis.noFailureEvidence { used.formUnion(files(of: item)) }
         self.all = all
         self.used = used
         self.deciding = deciding

@@ -34,6 +34,10 @@ struct FailureLocationTests {
         #expect(diagnosis.notes.contains { $0.contains("WKS-015's Remote Desktop client log covers") && $0.contains("disconnect reasons 1, 2") })
         #expect(diagnosis.notes.contains { $0.contains("ticket.txt mentions 0x904") })
         #expect(diagnosis.notes.contains { $0.contains("RDSH-05.corp.example: Security covers") })
+        // The verdict cites the records it rests on: the client's two clean disconnects, from its own log.
+        #expect(diagnosis.noFailureEvidence.map(\.eventID) == [1026, 1026])
+        #expect(diagnosis.noFailureEvidence.allSatisfy { $0.origin.source == "WKS-015/RDPClient.xml" && $0.role == .supports })
+        #expect(diagnosis.noFailureEvidence.map(\.meaning).last?.contains("disconnect reason 2, remote disconnection by the user") == true)
     }
 
     @Test func noReportAndNoClientLogIsAFailureNotLocatedWithHostCandidates() throws {

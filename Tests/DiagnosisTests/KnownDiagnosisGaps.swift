@@ -10,19 +10,10 @@
 /// checks a sample of it, so only the sampled entries are flagged when they start to pass there.
 enum KnownDiagnosisGaps {
     /// Scenario id → what today's diagnoser does wrong.
-    static let scenarios: [String: String] = [
-        "svc-busy-skew": "the stopped TermService (SCM 7036) is not tied to the attempt on a busy host with a 4-minute skew: the missing listener traces make network-path likely instead of rdp-service-down",
-        "svc-scanner-nolog": "a zone-less report time on a host with a scanner's Schannel burst: tls-mismatch is likely instead of rdp-service-down",
-        "multi-three-hosts": "the failure on crm-ts, which has no logs, is not kept on the host the user typed: inconclusive on JUMP-19",
-    ]
+    static let scenarios: [String: String] = [:]
 
     /// `case|transformation` → what today's diagnoser does wrong.
     static let metamorphic: [String: String] = [
-        "sample:healthy|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
-        "svc-scanner-nolog|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
-        "hearsay-en|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
-        "hearsay-de-busy|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
-        "hearsay-fwd-ip|without-unused-logs": "the answer rests on a log the findings do not cite (the client log's clean disconnects, or the absence of 261/131 in the RCM/RdpCoreTS logs), so the harness counts it as unused; without it the answer weakens. The findings should cite the logs whose silence decided",
         "multi-de-ip|without-deciding-log": "without the deciding logs the IP-typed failure's host has no connection records and network-path becomes likely on their absence instead of inconclusive",
     ]
 }

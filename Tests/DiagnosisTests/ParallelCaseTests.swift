@@ -22,7 +22,10 @@ struct ParallelCaseTests {
 
         init(_ index: CaseIndex) {
             // A hit is told apart by its rule, time, machine and the record it came from.
-            hits = index.hits.mapValues { list in list.map { "\($0.rule) \($0.event.time.ticks) \($0.machine) \($0.event.origin)" } }
+            hits = Dictionary(
+                uniqueKeysWithValues: index.compactHits.keys.map { rule in
+                    (rule, index.hits(of: rule).map { "\($0.rule) \($0.event.time.ticks) \($0.machine) \($0.event.origin)" })
+                })
             coverage = index.coverage
             activeMinutes = index.activeMinutes
             documents = index.documents
@@ -90,7 +93,7 @@ struct ParallelCaseTests {
         #expect(index.importDiagnostics.contains { $0.source.hasSuffix("empty.xml") })
         #expect(index.coverage.count >= 3)
         #expect(!index.documents.isEmpty)
-        #expect(index.hits.values.contains { list in list.count > 1 })
+        #expect(index.compactHits.values.contains { column in column.count > 1 })
     }
 
     @Test func fourWorkersGiveWhatOneGivesOnTheGeneratedCase() throws {

@@ -45,6 +45,8 @@ struct ReportsAndDefinitionsTests {
     @Test(arguments: [
         ("user is in UTC+2 today", 7200), ("tz: UTC-05:30", -19800), ("(CEST)", 7200), ("since 21:40 EDT, New York", -14400),
         ("GMT+1", 3600), ("UTC", 0), ("time zone IST", 19800), ("Caller in Munich (UTC+2).", 7200),
+        // A zone the ticket states for all its times, with no time beside it.
+        ("All times CEST.", 7200), ("Alle Zeitangaben in MEZ.", 3600), ("Heures indiquées en CET.", 3600),
     ])
     func ticketZonesAreRead(text: String, seconds: Int) {
         var hints = TicketHints()

@@ -1,4 +1,5 @@
 import Diagnosis
+import DiagnosisTestSupport
 import EventImport
 import Foundation
 import Testing
@@ -73,6 +74,22 @@ struct SampleLogsTests {
             #expect(failure.causes.allSatisfy { $0.status != .likely })
             #expect(!diagnosis.missingLogs.isEmpty, "an inconclusive case says which logs to collect")
             #expect(diagnosis.missingLogs.allSatisfy { $0.command.hasPrefix("wevtutil qe ") })
+        }
+    }
+
+    /// The answer keys follow the time contract: `failureTime` is the client's clock (what the user
+    /// saw), `hostTime` the host's; the diagnosis places the failure there (to the second it is
+    /// given in), and on the host's clock to within the ±5 s a skew is measured to.
+    @Test func theKeysFailureTimeIsTheClientsClockAndHostTimeTheHosts() throws {
+        for sample in CaseCatalog.sampleLogs() {
+            guard let want = sample.expected.failureTime.flatMap({ EventTimestamp(iso8601: $0) }) else { continue }
+            let (diagnosis, _) = diagnose([sample.path])
+            let failure = try #require(diagnosis.failures.first, "\(sample.id)")
+            let second = EventTimestamp.ticksPerSecond
+            #expect(failure.time.ticks >= want.ticks && failure.time.ticks < want.ticks + second, "\(sample.id): time \(failure.time) vs key \(want)")
+            if let hostWant = sample.expected.hostTime.flatMap({ EventTimestamp(iso8601: $0) }), let hostTime = failure.hostTime {
+                #expect(abs(hostTime.ticks - hostWant.ticks) <= 6 * second, "\(sample.id): hostTime \(hostTime) vs key \(hostWant)")
+            }
         }
     }
 

@@ -181,14 +181,17 @@ func runAnalyze(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue
     let pack = RulePack.load(directory: arguments[1])
     let runner = CaseRunner(pack: pack, parallelism: jobs)
     let rendered = Mutex(0)
+    let digests = Mutex([String: UInt64]())
     let results = runner.analyze(
         Array(arguments.dropFirst(2)),
         finish: { result in
+            let json = DiagnosisJSON.document(result.diagnosis)
             let bytes =
                 MarkdownReport.render(result.diagnosis, caseName: result.path).utf8.count
-                + DiagnosisJSON.document(result.diagnosis).utf8.count
+                + json.utf8.count
                 + HTMLReport.render(result.diagnosis, caseName: result.path).utf8.count
             rendered.withLock { $0 += bytes }
+            digests.withLock { $0[result.path] = fnv1a(json) }
         })
     var bytes = 0
     var events = 0
@@ -199,7 +202,16 @@ func runAnalyze(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue
     return [
         ("events", .number(Double(events))), ("bytes", .number(Double(bytes))), ("cases", .number(Double(results.count))),
         ("reportBytes", .number(Double(rendered.withLock { $0 }))),
+        // Same findings, same digest: a check that a memory or speed change left the findings alone.
+        ("findingsDigest", .string(String(digests.withLock { $0.sorted { $0.key < $1.key }.reduce(0) { ($0 &* 31) ^ $1.value } }, radix: 16))),
     ]
+}
+
+/// The 64-bit FNV-1a hash of `text`'s UTF-8 bytes.
+func fnv1a(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash
 }
 
 // MARK: - Support

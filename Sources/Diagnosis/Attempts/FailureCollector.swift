@@ -135,9 +135,9 @@ struct FailureCollector {
     /// Client log failures: 1026 with an error reason, joined to its 1024 and 1102 by ActivityID.
     private func clientLogFailures() -> [FailedAttempt] {
         var logged: [FailedAttempt] = []
-        let attempts = index.hits[Diagnoser.RuleName.clientConnectAttempt] ?? []
-        let addresses = index.hits[Diagnoser.RuleName.clientServerAddress] ?? []
-        for hit in index.hits[Diagnoser.RuleName.clientDisconnect] ?? [] {
+        let attempts = index.hits(of: Diagnoser.RuleName.clientConnectAttempt)
+        let addresses = index.hits(of: Diagnoser.RuleName.clientServerAddress)
+        for hit in index.hits(of: Diagnoser.RuleName.clientDisconnect) {
             guard let reason = hit.event.field(caseInsensitive: "Value").flatMap({ UInt32($0) }),
                 DisconnectCodes.isError(reason)
             else { continue }

@@ -49,7 +49,7 @@ struct ContextResolver {
         context.connections = match.connections
         context.attempt = match.attempt
         context.notes += match.notes
-        if let skew = match.skew {
+        if let skew = match.skew ?? outageSkew(host: hostMachine, context: context, timeIsReliable: timeIsReliable || failure.disconnect != nil) {
             context.skew = skew.ticks
             context.skewKnown = true
             context.notes.append(skew.note)
@@ -142,8 +142,12 @@ struct ContextResolver {
             return (shifted(zone.seconds), 1)
         }
         if let aligned = ZoneAlignment(index: index).offset(for: local, host: host, identity: identity) {
-            var said = "the report's time is local with no zone; UTC\(formatOffset(aligned.seconds)) aligns it with \(aligned.sequences) connection sequence(s) on the host"
-            if aligned.matched > 0 { said += " (\(aligned.matched) naming the client)" }
+            var anchors: [String] = []
+            if aligned.sequences > 0 || aligned.outages == 0 {
+                anchors.append("\(aligned.sequences) connection sequence(s) on the host" + (aligned.matched > 0 ? " (\(aligned.matched) naming the client)" : ""))
+            }
+            if aligned.outages > 0 { anchors.append("\(aligned.outages) span(s) in which the host's listener could not answer") }
+            var said = "the report's time is local with no zone; UTC\(formatOffset(aligned.seconds)) aligns it with " + anchors.joined(separator: " and ")
             said += String(format: ", score %.2f", aligned.score)
             if let runnerUp = aligned.runnerUp {
                 said += String(format: "; the next best, UTC%@, scores %.2f", formatOffset(runnerUp.seconds), runnerUp.score)
@@ -157,6 +161,45 @@ struct ContextResolver {
         notes.append(
             String(format: "the report's time is local with no zone and nothing aligns it; it was taken as UTC and cause confidences are scaled by %.2f (give --utc-offset)", Self.unaligned))
         return (local, Self.unaligned)
+    }
+
+    /// How far apart domain members' clocks may be while Kerberos still accepts their tickets
+    /// (the default MaxClockSkew): the bound for placing an attempt that left no trace.
+    static let outageSkewBound: Int64 = 5 * 60 * EventTimestamp.ticksPerSecond
+
+    /// The clock skew that places an attempt which left no trace on the host into the only span,
+    /// within ``outageSkewBound`` of the failure, in which the host's listener could not answer
+    /// (service stopped or crashed, host asleep or off); nil when the attempt is tied to a
+    /// connection, a connection that names nobody may be it, the time is not reliable, the
+    /// failure already lies in such a span, or there is not exactly one.
+    private func outageSkew(host: String, context: AttemptContext, timeIsReliable: Bool) -> ClockSkew? {
+        guard timeIsReliable, context.attempt == nil else { return nil }
+        let bound = Self.outageSkewBound
+        let from = EventTimestamp(ticks: context.time.ticks - bound)
+        let to = EventTimestamp(ticks: context.time.ticks + bound)
+        let connections = context.connections
+        let untied = connections.opened(from: from, to: to).contains { position in
+            let connection = connections[position]
+            return !isOther(context.identity.relation(to: connection.identity, activityID: connection.activityID))
+                && !connection.keptRunning(after: context.time, slack: AttemptMatcher.endSlack)
+        }
+        guard !untied else { return nil }
+        let outages = HostOutages(index: index, host: host, from: from, to: to).near(context.time, within: bound)
+        guard outages.count == 1, let outage = outages.first, !outage.contains(context.time) else { return nil }
+        let placed = outage.nearest(to: context.time)
+        let ticks = placed.ticks - context.time.ticks
+        let opening = outage.opening.event
+        let note = String(
+            format: "clock skew: not measured from a connection but inferred as %+.0f s: the attempt left no trace on %@, and the only span within ±%d min of the failure in which its listener could not answer (%@ %d at %@, %@) places it there; the host's time of the failure is known only to within that span",
+            Double(ticks) / Double(EventTimestamp.ticksPerSecond), index.displayName(host), Int(bound / CaseIndex.ticksPerMinute),
+            opening.channel, Int(opening.eventID), opening.time.iso8601(fractionDigits: 0),
+            outage.end.map { "until \($0.iso8601(fractionDigits: 0))" } ?? "with no record of its end")
+        return ClockSkew(ticks: ticks, note: note)
+    }
+
+    private func isOther(_ relation: AttemptIdentity.Relation) -> Bool {
+        if case .other = relation { return true }
+        return false
     }
 
     /// The client's address: from the attempt's connection on the host, else one the identity holds.

@@ -38,6 +38,11 @@ struct HostResolver {
                 return Decision(machine: machine, display: index.displayName(machine))
             }
         }
+        if let line, let kept = targetWithoutLogs(line, client: client) {
+            notes.append(
+                "host \(kept) has no logs in this case: named for this failure on line \(line.number) of \(line.source), and every host with logs is named on another line")
+            return Decision(machine: nil, display: kept)
+        }
         let labelled = hints.targets.map { ($0.value, "named as the target in \($0.source), line \($0.line)") }
         let other = hints.names.filter { !clientNames.contains(HostName.normalized($0.name)) }.map { ($0.name, "named in \($0.source)") }
         var resolved: [(machine: String, why: String)] = []
@@ -65,6 +70,17 @@ struct HostResolver {
             notes.append("the target host is unknown: give it with --host")
         }
         return Decision(machine: nil, display: shown)
+    }
+
+    /// The target `line` names for its failure when it has no logs and each host with logs is the
+    /// target of another ticket line (another user's failure): then it is not one of them.
+    private func targetWithoutLogs(_ line: TicketHints.Line, client: String?) -> String? {
+        guard let target = line.targets.first, line.targets.allSatisfy({ resolve($0, client: client) == nil }) else { return nil }
+        let hosts = index.machines.filter { (index.isHost($0) || !index.isClient($0)) && $0 != client }
+        let claimed = Set(
+            hints.lines.filter { $0 != line }.flatMap { other in other.targets.compactMap { resolve($0, client: client)?.0 } })
+        guard !hosts.isEmpty, hosts.allSatisfy(claimed.contains) else { return nil }
+        return target
     }
 
     /// The machine `name` names (its name, or an address its records carry), and how it was mapped.

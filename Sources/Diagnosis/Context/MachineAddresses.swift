@@ -10,14 +10,14 @@ struct MachineAddresses {
     private(set) var machines: [String: (machine: String, record: CaseIndex.Hit)] = [:]
 
     init(index: CaseIndex) {
-        for hit in index.hits["wfp_rdp_blocked"] ?? [] {
+        for hit in index.hits(of: "wfp_rdp_blocked") {
             let own = hit.event.field(caseInsensitive: "DestPort") == "3389" ? "DestAddress" : "SourceAddress"
             if let value = hit.event.field(caseInsensitive: own), let address = RecordIdentity.address(value), machines[address] == nil {
                 machines[address] = (hit.machine, hit)
             }
         }
-        let attempts = index.hits[Diagnoser.RuleName.clientConnectAttempt] ?? []
-        for hit in index.hits[Diagnoser.RuleName.clientServerAddress] ?? [] where !hit.event.activityID.isEmpty {
+        let attempts = index.hits(of: Diagnoser.RuleName.clientConnectAttempt)
+        for hit in index.hits(of: Diagnoser.RuleName.clientServerAddress) where !hit.event.activityID.isEmpty {
             guard let value = hit.event.field(caseInsensitive: "Value"), let address = RecordIdentity.address(value), machines[address] == nil,
                 let name = attempts.last(where: { $0.event.activityID == hit.event.activityID })?.event.field(caseInsensitive: "Value")
             else { continue }

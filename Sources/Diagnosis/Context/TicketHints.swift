@@ -134,7 +134,8 @@ public struct TicketHints: Sendable, Hashable {
                 continue
             }
             let role = Self.role(of: context.suffix(4), label: firstInValue ? labelRole : nil) ?? labelRole
-            if labelRole == .user || role == .user, let account = Self.account(word.raw) {
+            // A user label names the user first; a name after a later role word ("Server:") has that role.
+            if role == .user, let account = Self.account(word.raw) {
                 users.append(Mention(value: account, source: source, line: number))
                 entry.users.append(account)
                 continue
@@ -271,12 +272,16 @@ public struct TicketHints: Sendable, Hashable {
     }
 
     /// The zone a word states: `UTC+2` anywhere; an abbreviation only in upper case and next to a
-    /// time, in parentheses, or after "time zone".
+    /// time, in parentheses, or after words that state the ticket's zone ("time zone", "all times",
+    /// "Zeitangaben in", "heures … en").
     private func zone(_ word: Word, in words: [Word], at position: Int, context: [String]) -> Int? {
         if let explicit = Self.explicitOffset(word.bare) { return explicit }
         guard word.bare == word.bare.uppercased(), let seconds = Self.zoneAbbreviations[word.bare] else { return nil }
         let nearTime = (max(0, position - 2)..<min(words.count, position + 3)).contains { Self.isClock(words[$0].bare) }
-        let zoneWords = context.suffix(3).contains { ["zone", "timezone", "zeitzone", "time", "zeit", "fuseau"].contains($0) }
+        // "All times CEST", "Alle Zeitangaben in MEZ", "Heures indiquées en CET": a zone stated for the ticket's times.
+        let zoneWords = context.suffix(3).contains {
+            ["zone", "timezone", "zeitzone", "time", "times", "zeit", "zeiten", "zeitangaben", "uhrzeit", "fuseau", "heure", "heures"].contains($0)
+        }
         return nearTime || word.inParentheses || zoneWords ? seconds : nil
     }
 

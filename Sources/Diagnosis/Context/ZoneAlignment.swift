@@ -11,6 +11,9 @@ import Foundation
 /// private (corporate, VPN) address more than one from the internet, and a connection that names
 /// nobody least; another client's connection, or a session still running, does not count. A source
 /// that opened many connections in the window is a scanner burst: it counts once, and little.
+/// A span in which the host's listener could not answer (the service stopped or crashed, the host
+/// asleep) explains a failure that left no connection, so it counts as much as an unnamed failed
+/// connection, shared among the offsets it covers (a service stopped for days tells none apart).
 struct ZoneAlignment {
     /// UTC offsets in use somewhere (whole hours, and the half and three-quarter hours some zones use).
     static let zoneOffsets: [Int] =
@@ -30,6 +33,8 @@ struct ZoneAlignment {
         var sequences: Int
         /// How many of them name the attempt's client.
         var matched: Int
+        /// The spans in which the listener could not answer that it counted.
+        var outages: Int = 0
         /// The next best offset and its score, when another offset scores at all.
         var runnerUp: (seconds: Int, score: Double)?
 
@@ -47,9 +52,14 @@ struct ZoneAlignment {
         let sequences = hosts.map {
             HostConnections(index: index, host: $0, from: EventTimestamp(ticks: local.ticks - reach), to: EventTimestamp(ticks: local.ticks + reach))
         }
+        let outages = hosts.flatMap {
+            HostOutages(index: index, host: $0, from: EventTimestamp(ticks: local.ticks - reach), to: EventTimestamp(ticks: local.ticks + reach)).outages
+        }
+        let utcOf = { (offset: Int) in EventTimestamp(ticks: local.ticks - Int64(offset) * EventTimestamp.ticksPerSecond) }
+        let offsetsCovered = outages.map { outage in Self.zoneOffsets.filter { outage.distance(to: utcOf($0)) <= Self.window }.count }
         var scored: [Result] = []
         for offset in Self.zoneOffsets {
-            let utc = EventTimestamp(ticks: local.ticks - Int64(offset) * EventTimestamp.ticksPerSecond)
+            let utc = utcOf(offset)
             var best: [String: (weight: Double, matched: Bool)] = [:]
             var opened: [String: Int] = [:]
             for connections in sequences {
@@ -72,10 +82,19 @@ struct ZoneAlignment {
                     if weight > best[source]?.weight ?? 0 { best[source] = (weight, matched) }
                 }
             }
-            guard !best.isEmpty else { continue }
+            var outageScore = 0.0
+            var outageCount = 0
+            for (outage, covered) in zip(outages, offsetsCovered) where covered > 0 {
+                let distance = outage.distance(to: utc)
+                guard distance <= Self.window else { continue }
+                outageCount += 1
+                outageScore += 1.0 / (1 + Double(distance) / Double(60 * EventTimestamp.ticksPerSecond)) / Double(covered)
+            }
+            guard !best.isEmpty || outageCount > 0 else { continue }
             // A burst source counts once (above), and for a quarter.
-            let score = best.reduce(0.0) { sum, entry in sum + entry.value.weight * ((opened[entry.key] ?? 0) >= Self.burst ? 0.25 : 1) }
-            scored.append(Result(seconds: offset, score: score, sequences: best.count, matched: best.values.filter(\.matched).count, runnerUp: nil))
+            let score = outageScore + best.reduce(0.0) { sum, entry in sum + entry.value.weight * ((opened[entry.key] ?? 0) >= Self.burst ? 0.25 : 1) }
+            scored.append(
+                Result(seconds: offset, score: score, sequences: best.count, matched: best.values.filter(\.matched).count, outages: outageCount, runnerUp: nil))
         }
         let ranked = scored.sorted { $0.score != $1.score ? $0.score > $1.score : abs($0.seconds) < abs($1.seconds) }
         guard var result = ranked.first else { return nil }

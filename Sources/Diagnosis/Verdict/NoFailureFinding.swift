@@ -39,8 +39,10 @@ struct NoFailureFinding {
             }
             if !asked.isEmpty { notes.append("the ticket's time (\(asked)) lies in the period the client's log covers") }
             notes += coverageNotes()
-            return Diagnosis(
+            var diagnosis = Diagnosis(
                 verdict: .noFailureFound, failures: [], missingLogs: [], warnings: warnings, inputs: index.inputs.sorted(), notes: notes)
+            diagnosis.noFailureEvidence = cleanDisconnectRecords(on: covering, in: span)
+            return diagnosis
         }
         var located = "failure not located: the case holds no error report"
         if clientLogs.isEmpty {
@@ -92,6 +94,27 @@ struct NoFailureFinding {
             said += ", each ended without an error (disconnect reason\(reasons.count == 1 ? "" : "s") \(reasons.map(String.init).joined(separator: ", ")))"
         }
         return said
+    }
+
+    /// The client's disconnect records that end its connections without an error: those in `span`
+    /// (the ticket's times) when it has any there, else every one in the logs; the nearest to the
+    /// span's middle, at most ``candidateLimit``, in time order.
+    private func cleanDisconnectRecords(on logs: [CaseIndex.Coverage], in span: ClosedRange<EventTimestamp>?) -> [EvidenceItem] {
+        let all = logs.flatMap { index.hits([Diagnoser.RuleName.clientDisconnect], on: $0.machine, from: $0.first, to: $0.last) }
+        let inSpan = span.map { span in all.filter { span.contains($0.event.time) } } ?? []
+        let chosen = inSpan.isEmpty ? all : inSpan
+        let center = span.map { EventTimestamp(ticks: ($0.lowerBound.ticks + $0.upperBound.ticks) / 2) }
+        let nearest = chosen.sorted { a, b in
+            guard let center else { return a.event.time > b.event.time }
+            return abs(a.event.time.ticks - center.ticks) < abs(b.event.time.ticks - center.ticks)
+        }.prefix(Self.candidateLimit)
+        return nearest.sorted { $0.event.time < $1.event.time }.compactMap { hit in
+            guard let reason = hit.event.field(caseInsensitive: "Value").flatMap({ UInt32($0) }), !DisconnectCodes.isError(reason) else { return nil }
+            let said = DisconnectCodes.meaning(of: reason) ?? "not an error"
+            return EvidenceItem(
+                .supports, rule: hit.rule, hit: hit,
+                meaning: "\(index.displayName(hit.machine)) recorded the end of a connection: disconnect reason \(reason), \(said)")
+        }
     }
 
     /// Host records of failed attempts in `span` (else in the last day of the host's logs),

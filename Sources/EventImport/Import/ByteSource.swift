@@ -94,7 +94,7 @@ final class MemorySource: ByteSource {
         position += count
         if position > highWater {
             budget?.countRaw(position - highWater)
-            context?.statistics.bytesRead += position - highWater
+            context?.countBytesRead(position - highWater)
             highWater = position
         }
         return count

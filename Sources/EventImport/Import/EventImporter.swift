@@ -54,6 +54,7 @@ public final class EventImporter {
     /// reads standard input. The path itself may be a symbolic link; links inside a folder are
     /// followed only to places inside it.
     public func importPath(_ path: String) {
+        defer { context.reportProgress() }
         for unit in units(of: path) { importUnit(unit) }
     }
 
@@ -61,6 +62,7 @@ public final class EventImporter {
     /// elsewhere), handed to the readers `chunkSize` bytes at a time. Every format is read from
     /// memory, zip and 7-Zip included.
     public func importData(_ data: [UInt8], source: String, chunkSize: Int? = nil) {
+        defer { context.reportProgress() }
         let budget = ExpansionBudget(input: source, limits: context.limits)
         data.withUnsafeBytes { bytes in
             let memory = MemorySource(bytes: bytes, chunkSize: chunkSize ?? self.chunkSize, budget: budget, context: context)

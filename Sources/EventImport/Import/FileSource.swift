@@ -36,7 +36,7 @@ final class FileSource: ByteSource {
         if position > highWater {
             // Bytes read again after a seek are not the input's own bytes a second time.
             budget.countRaw(position - highWater)
-            context.statistics.bytesRead += position - highWater
+            context.countBytesRead(position - highWater)
             highWater = position
         }
         return count

@@ -8,16 +8,39 @@ public struct ImportHandlers {
     public var onDiagnostic: (ImportDiagnostic) -> Void
     /// Receives each text document (client error report, note) found among the inputs.
     public var onDocument: (TextDocument) -> Void
+    /// Receives the work done since its last call, about every ``ImportProgress/step`` bytes of
+    /// input and at the end of each path, so a long input shows progress before it ends.
+    public var onProgress: ((ImportProgress) -> Void)?
 
-    /// Creates handlers; documents and diagnostics are ignored unless handlers are given.
+    /// Creates handlers; documents, diagnostics and progress are ignored unless handlers are given.
     public init(
         onEvent: @escaping (WinEvent) -> Void,
         onDiagnostic: @escaping (ImportDiagnostic) -> Void = { _ in },
-        onDocument: @escaping (TextDocument) -> Void = { _ in }
+        onDocument: @escaping (TextDocument) -> Void = { _ in },
+        onProgress: ((ImportProgress) -> Void)? = nil
     ) {
         self.onEvent = onEvent
         self.onDiagnostic = onDiagnostic
         self.onDocument = onDocument
+        self.onProgress = onProgress
+    }
+}
+
+/// Work done by an import since the previous report: deltas, so reports from several importers
+/// (the files of a case read in parallel, several cases) add up.
+public struct ImportProgress: Sendable, Hashable {
+    /// Bytes of input read (compressed size for compressed input), as ``ImportStatistics/bytesRead``.
+    public var bytes: Int
+    /// Events delivered.
+    public var events: Int
+
+    /// About how many input bytes pass between two reports.
+    public static let step = 1 << 20
+
+    /// Creates a report.
+    public init(bytes: Int, events: Int) {
+        self.bytes = bytes
+        self.events = events
     }
 }
 
@@ -26,10 +49,29 @@ final class ImportContext {
     let handlers: ImportHandlers
     let limits: ImportLimits
     var statistics = ImportStatistics()
+    /// The counters as of the last progress report.
+    private var reported = ImportStatistics()
 
     init(handlers: ImportHandlers, limits: ImportLimits) {
         self.handlers = handlers
         self.limits = limits
+    }
+
+    /// Counts input bytes read, and reports progress once a ``ImportProgress/step`` has passed.
+    @inline(__always)
+    func countBytesRead(_ count: Int) {
+        statistics.bytesRead += count
+        if statistics.bytesRead - reported.bytesRead >= ImportProgress.step { reportProgress() }
+    }
+
+    /// Reports the work done since the last report, if any (and if anyone listens).
+    func reportProgress() {
+        guard let onProgress = handlers.onProgress else { return }
+        let progress = ImportProgress(
+            bytes: statistics.bytesRead - reported.bytesRead, events: statistics.events - reported.events)
+        guard progress.bytes != 0 || progress.events != 0 else { return }
+        reported = statistics
+        onProgress(progress)
     }
 
     func emit(_ event: WinEvent) {

@@ -61,9 +61,10 @@ extension EventImporter {
     }
 
     /// Reads one unit listed by ``units(of:)``, on this importer's thread, delivering to this
-    /// importer's handlers and counting into its ``statistics``; the importer that listed it may
-    /// be another.
+    /// importer's handlers (progress included, at the end of the unit) and counting into its
+    /// ``statistics``; the importer that listed it may be another.
     public func importUnit(_ unit: ImportUnit) {
+        defer { context.reportProgress() }
         switch unit.origin {
         case .standardInput:
             importStandardInput(budget: unit.budget)

@@ -72,6 +72,7 @@ func mapStrings(_ diagnosis: Diagnosis, _ transform: (String) -> String) -> Diag
     diagnosis.inputs = diagnosis.inputs.map(transform)
     diagnosis.notes = diagnosis.notes.map(transform)
     diagnosis.candidates = diagnosis.candidates.map(item)
+    diagnosis.noFailureEvidence = diagnosis.noFailureEvidence.map(item)
     return diagnosis
 }
 
