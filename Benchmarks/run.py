@@ -45,6 +45,9 @@ ANALYZE_MEMORY_SMALL_MB = 100  # the smaller case of the analyze memory line
 MAX_CORRELATION_SHARE = 0.2  # correlation time per event < 20% of import time per event
 MAX_CORRELATION_RSS_GROWTH = 1.25  # peak RSS for 10x the events stays within 25%
 MIN_PARALLEL_SPEEDUP = 1.7  # analyze on 50 cases with 2 jobs vs 1 job
+MIN_CASE_SPEEDUP = 1.7  # analyze on one case of 8 logs with 2 jobs vs 1 job (the files of one case on both cores)
+CASE_LOGS = 8  # the logs of that case
+CASE_MB = 96  # its size: the first 96 MiB of the input, cut into 8 logs at record boundaries
 MIN_EVTX_RATIO = 1.0  # `rdpcause events` on an .evtx vs the Rust evtx crate (records/s, one thread)
 PARALLEL_REPEATS = 7  # alternating runs of the 50-case batch with 1 and 2 jobs; the best of each counts
 
@@ -189,6 +192,18 @@ def main() -> int:
     parser.add_argument("--evtx-python", default=EVTX_PYTHON, help="a Python with the `evtx` package (pyevtx-rs)")
     args = parser.parse_args()
 
+    if args.only and all(CASE_LINE in o for o in args.only):
+        # The case of 8 logs alone: no baseline rounds.
+        bin_dir = args.bin_dir or build(HERE, [])
+        plain, _ = ensure_data(args.data_dir, args.size_mb)
+        print(f"\nmachine: {machine_line()}")
+        checks = case_measurements(os.path.join(bin_dir, "rusage-run"), os.path.join(bin_dir, "importbench"), plain,
+                                   args.data_dir, max(3, args.rounds), args.cpu)
+        print("\ntargets:")
+        for passed, text in checks:
+            print(f"  {'PASS' if passed else 'MISS'}  {text}")
+        return 0
+
     if args.only and all("evtx" in o.lower() for o in args.only):
         # The EVTX line alone: no XML input, no baseline, only the rusage helper.
         helper = os.path.join(args.bin_dir or build(HERE, ["--product", "rusage-run"]), "rusage-run")
@@ -316,6 +331,7 @@ def main() -> int:
         checks += analyze_memory(helper, os.path.join(bin_dir, "importbench"), plain, args)
     if not args.only:
         checks += other_measurements(helper, bench_path(benchmark), plain, args.rounds, args.cpu)
+        checks += case_measurements(helper, bench_path(benchmark), plain, args.data_dir, max(3, args.rounds), args.cpu)
     if not args.only or any("evtx" in o for o in args.only):
         checks += evtx_measurements(helper, args, max(3, args.rounds))
 
@@ -451,6 +467,71 @@ def other_measurements(helper: str, bench: str, plain: str, rounds: int, cpu: in
     speedup = walls[1] / walls[2]
     checks.append((speedup >= MIN_PARALLEL_SPEEDUP, f"analyze uses both cores: 2 jobs run {speedup:.2f}x as fast as 1 (target {MIN_PARALLEL_SPEEDUP}x)"))
     return checks
+
+
+CASE_LINE = "case of 8 logs"  # --only text that selects the line below
+
+
+def ensure_case(data_dir: str, plain: str) -> str:
+    """The case of CASE_LOGS logs: the first CASE_MB MiB of the input cut at record boundaries
+    into logs of about equal size, in a folder of data_dir (made once, reused)."""
+    folder = os.path.join(data_dir, f"case-{CASE_LOGS}-logs-{CASE_MB}m-of-{os.path.basename(plain)}")
+    names = [os.path.join(folder, f"log-{number}.xml") for number in range(1, CASE_LOGS + 1)]
+    if all(os.path.exists(name) for name in names):
+        return folder
+    os.makedirs(folder, exist_ok=True)
+    share = CASE_MB * (1 << 20) // CASE_LOGS
+    with open(plain, "rb") as source:
+        data = source.read(CASE_MB * (1 << 20) + (1 << 20))
+    start = 0
+    for number, name in enumerate(names, 1):
+        # Each log ends where a record starts; the last one where the last record within CASE_MB MiB starts.
+        if number < CASE_LOGS:
+            end = data.find(b"<Event ", start + share)
+        else:
+            end = data.rfind(b"<Event ", 0, CASE_MB * (1 << 20))
+        if end <= start:
+            sys.exit(f"run.py: {plain} is too small for a case of {CASE_LOGS} logs of {CASE_MB} MiB")
+        with open(name + ".part", "wb") as out:
+            out.write(data[start:end])
+        os.replace(name + ".part", name)
+        start = end
+    return folder
+
+
+def case_measurements(helper: str, bench: str, plain: str, data_dir: str, rounds: int, cpu: int | None) -> list[tuple[bool, str]]:
+    """`analyze` on one case of CASE_LOGS logs with 1 job and with 2 (the files of the case read
+    on both cores), alternately, one process each; the speed-up is taken per round (1-job wall
+    time ÷ 2-job wall time), then the median, with the load average of each round."""
+    if cpu is not None:
+        print(f"\n{CASE_LINE} skipped: --cpu pins every process to one CPU")
+        return []
+    folder = ensure_case(data_dir, plain)
+    size = sum(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))
+    warm_page_cache([os.path.join(folder, name) for name in sorted(os.listdir(folder))])
+    print(f"\nanalyze on one {CASE_LINE} ({folder}, {size:,} bytes), 1 job vs 2, {rounds} alternating rounds:")
+    speedups, samples = [], {1: [], 2: []}
+    for round_index in range(rounds):
+        for jobs in (1, 2):
+            samples[jobs].append(measure(helper, [bench, "analyze", str(jobs), RULES, folder], None))
+        one, two = samples[1][-1], samples[2][-1]
+        if one["events"] != two["events"] or one["report"].get("findingsDigest") != two["report"].get("findingsDigest"):
+            sys.exit(f"run.py: {CASE_LINE}: 1 job and 2 jobs disagree: {one['report']} against {two['report']}")
+        speedups.append(one["wall"] / two["wall"])
+        print(
+            f"  round {round_index + 1}: 1 job {one['wall']:.2f} s wall, {one['cpu']:.2f} s CPU ({one['cpu'] / one['wall']:.2f} cores), "
+            f"{one['rss_kib'] / 1024:.1f} MiB; 2 jobs {two['wall']:.2f} s wall, {two['cpu']:.2f} s CPU "
+            f"({two['cpu'] / two['wall']:.2f} cores), {two['rss_kib'] / 1024:.1f} MiB; "
+            f"{speedups[-1]:.2f}x (load {os.getloadavg()[0]:.2f}), same findings ({one['report'].get('findingsDigest', '?')})",
+            flush=True,
+        )
+    speedup = median(speedups)
+    return [(
+        speedup >= MIN_CASE_SPEEDUP,
+        f"analyze on one {CASE_LINE} with 2 jobs >= {MIN_CASE_SPEEDUP}x as fast as with 1: {speedup:.2f}x "
+        f"(median of {rounds} rounds, {min(speedups):.2f}x to {max(speedups):.2f}x; "
+        f"CPU {median([s['cpu'] for s in samples[1]]):.2f} s with 1 job, {median([s['cpu'] for s in samples[2]]):.2f} s with 2)",
+    )]
 
 
 def evtx_measurements(helper: str, args: argparse.Namespace, rounds: int) -> list[tuple[bool, str]]:

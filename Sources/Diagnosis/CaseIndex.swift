@@ -43,21 +43,21 @@ public struct CaseIndex: Sendable {
     /// The content the compact hits share.
     var hitTable = HitTable()
     /// Coverage by machine and channel.
-    public private(set) var coverage: [String: [String: Coverage]] = [:]
+    public internal(set) var coverage: [String: [String: Coverage]] = [:]
     /// For each machine, the minutes (ticks ÷ one minute) in which it wrote any record, sorted: the
     /// machine's liveness, kept so coarse that it costs little however large the logs are.
-    public private(set) var activeMinutes: [String: [Int64]] = [:]
+    public internal(set) var activeMinutes: [String: [Int64]] = [:]
     /// Text documents (error reports, ticket notes).
-    public private(set) var documents: [TextDocument] = []
+    public internal(set) var documents: [TextDocument] = []
     /// Problems met while reading the case.
-    public private(set) var importDiagnostics: [ImportDiagnostic] = []
+    public internal(set) var importDiagnostics: [ImportDiagnostic] = []
     /// Rules that could not be evaluated on some of the case's events (a regular expression that
     /// gave up), one warning each; those rules' hits in this case are incomplete.
-    public private(set) var ruleDiagnostics: [SigmaDiagnostic] = []
+    public internal(set) var ruleDiagnostics: [SigmaDiagnostic] = []
     /// Files and archive members read.
-    public private(set) var inputs: Set<String> = []
+    public internal(set) var inputs: Set<String> = []
     /// Import counters.
-    public private(set) var statistics = ImportStatistics()
+    public internal(set) var statistics = ImportStatistics()
 
     /// Channels written only by the machine that accepts Remote Desktop connections.
     static let hostChannels: Set<String> = [
@@ -69,18 +69,11 @@ public struct CaseIndex: Sendable {
     /// The client's own channel.
     static let clientChannel = "microsoft-windows-terminalservices-rdpclient/operational"
 
-    /// Reads `paths` (folders, archives, files) and indexes them with `engine`.
-    public static func build(paths: [String], engine: SigmaEngine) -> CaseIndex {
-        let builder = Builder(engine: engine)
-        let importer = EventImporter(
-            handlers: ImportHandlers(
-                onEvent: { builder.add($0) },
-                onDiagnostic: { builder.index.importDiagnostics.append($0) },
-                onDocument: { builder.index.documents.append($0) }))
-        importer.importPaths(paths)
-        builder.index.statistics = importer.statistics
-        builder.finish()
-        return builder.index
+    /// Reads `paths` (folders, archives, files) and indexes them with `engine`, reading up to
+    /// `workers` files of the case at once (default: one per core); the index is the same
+    /// whatever the number of workers (see ``CaseImportPool``).
+    public static func build(paths: [String], engine: SigmaEngine, workers: Int? = nil) -> CaseIndex {
+        CaseImportPool(workers: workers).build(paths: paths, engine: engine)
     }
 
     /// Indexes events that are already in memory (for tests and for callers with their own import).
@@ -92,13 +85,13 @@ public struct CaseIndex: Sendable {
         return builder.index
     }
 
-    private final class Builder {
+    final class Builder {
         let engine: SigmaEngine
         var index = CaseIndex()
         /// The rules that gave up on this case's events.
-        private var gaps = EvaluationGaps()
+        private(set) var gaps = EvaluationGaps()
         /// Hits not kept because the hit table was full, by rule index.
-        private var notKept: [Int: Int] = [:]
+        private(set) var notKept: [Int: Int] = [:]
 
         /// The events of one computer, channel and file so far.
         private struct Partial {
@@ -194,17 +187,11 @@ public struct CaseIndex: Sendable {
             index.activeMinutes = minutes.mapValues { $0.sorted() }
             // Partials in first-seen order, so a machine's display name is the spelling seen first.
             for partial in partials {
-                if var entry = index.coverage[partial.machine]?[partial.channel] {
-                    entry.first = min(entry.first, partial.first)
-                    entry.last = max(entry.last, partial.last)
-                    entry.events += partial.events
-                    entry.sources.insert(partial.source)
-                    index.coverage[partial.machine]?[partial.channel] = entry
-                } else {
-                    index.coverage[partial.machine, default: [:]][partial.channel] = Coverage(
-                        machine: partial.machine, displayName: partial.displayName, channel: partial.channel, first: partial.first,
-                        last: partial.last, events: partial.events, sources: [partial.source])
-                }
+                let coverage = Coverage(
+                    machine: partial.machine, displayName: partial.displayName, channel: partial.channel, first: partial.first,
+                    last: partial.last, events: partial.events, sources: [partial.source])
+                index.coverage[partial.machine, default: [:]][partial.channel] =
+                    index.coverage[partial.machine]?[partial.channel].map { $0.widened(by: coverage) } ?? coverage
             }
             for key in index.compactHits.keys {
                 index.compactHits[key] = index.compactHits[key]?.sortedByTime()

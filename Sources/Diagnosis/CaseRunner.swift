@@ -23,25 +23,42 @@ public struct CaseResult: Sendable {
 
 /// Analyses many cases in parallel: each case is one folder or archive; one broken case never
 /// stops the others (its problems are in its own result).
+///
+/// `parallelism` cores are shared by the cases and by the files inside each case: a case holds
+/// one while it runs, and reads its other files on helper threads only with cores no other case
+/// holds (``CaseImportPool``). A batch of many cases thus runs one thread per case, and a single
+/// large case, or the last case of a batch, reads its files on every core.
 public struct CaseRunner: Sendable {
     /// The rules every case runs with.
     public let pack: RulePack
     /// Options applied to every case.
     public let options: DiagnosisOptions
-    /// How many cases run at once.
+    /// How many cores the runner uses at once: for cases side by side, and for the files of a case.
     public let parallelism: Int
+    /// The runner's cores, one token each.
+    private let cores: CoreTokens
 
     /// Creates a runner; `parallelism` defaults to the number of cores.
     public init(pack: RulePack, options: DiagnosisOptions = DiagnosisOptions(), parallelism: Int? = nil) {
         self.pack = pack
         self.options = options
         self.parallelism = max(1, parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+        cores = CoreTokens(count: self.parallelism)
     }
 
-    /// Analyses one case.
+    /// Analyses one case, on up to ``parallelism`` cores (fewer while other cases of this runner run).
     public func analyze(_ path: String) -> CaseResult {
+        cores.acquire()
+        defer { cores.release() }
+        return analyzeHoldingCore(path)
+    }
+
+    /// Analyses one case on the calling thread, which holds one of the runner's cores, and on
+    /// helper threads for its other files while more cores are free.
+    private func analyzeHoldingCore(_ path: String) -> CaseResult {
         let start = DispatchTime.now().uptimeNanoseconds
-        let index = CaseIndex.build(paths: [path], engine: pack.engine)
+        let pool = CaseImportPool(cores: cores, maxWorkers: parallelism)
+        let index = pool.build(paths: [path], engine: pack.engine)
         let diagnosis = pack.diagnose(index, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return CaseResult(
@@ -50,7 +67,7 @@ public struct CaseRunner: Sendable {
             statistics: index.statistics, seconds: seconds)
     }
 
-    /// Analyses every case, `parallelism` at a time. Results come back in input order.
+    /// Analyses every case, up to `parallelism` at a time. Results come back in input order.
     ///
     /// - Parameters:
     ///   - paths: The cases (folders or archives).
@@ -63,7 +80,6 @@ public struct CaseRunner: Sendable {
         completed: @escaping @Sendable (CaseResult) -> Void = { _ in }
     ) -> [CaseResult] {
         let results = ResultSlots(count: paths.count)
-        let semaphore = DispatchSemaphore(value: parallelism)
         let group = DispatchGroup()
         let queue = DispatchQueue(label: "rdpcause.cases", attributes: .concurrent)
         let serial = DispatchQueue(label: "rdpcause.completed")
@@ -73,13 +89,13 @@ public struct CaseRunner: Sendable {
         let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         for position in order {
             let path = paths[position]
-            semaphore.wait()
+            cores.acquire()
             queue.async(group: group) {
-                let result = self.analyze(path)
+                let result = self.analyzeHoldingCore(path)
                 finish(result)
                 results.set(position, result)
                 serial.sync { completed(result) }
-                semaphore.signal()
+                self.cores.release()
             }
         }
         group.wait()

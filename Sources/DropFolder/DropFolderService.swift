@@ -369,7 +369,8 @@ public final class DropFolderService: @unchecked Sendable {
         // with it the ticket, over.
         let firstName = ledger.entry(hash)?.input ?? name
         let caseName = try ledger.startAnalysis(hash: hash, input: name, preferred: CaseRunner.caseName(firstName))
-        let index = CaseIndex.build(paths: [path], engine: pack.engine)
+        // One thread per case: `--workers` cases already run side by side on the cores.
+        let index = CaseIndex.build(paths: [path], engine: pack.engine, workers: 1)
         let hostile = index.importDiagnostics.filter { [.forbiddenDeclaration, .decompressionLimit, .nestingLimit].contains($0.kind) }
         let errors = index.importDiagnostics.filter { $0.severity == .error }
         if !hostile.isEmpty || (index.statistics.events == 0 && !errors.isEmpty) {

@@ -52,7 +52,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var rules: RuleSourceOptions
 
-    @Option(help: "How many cases to analyse at once (default: the number of cores).")
+    @Option(help: "How many cores to use, for cases side by side and for the files of one case (default: the number of cores).")
     var jobs: Int?
 
     @Option(help: "The target host, when the case does not say.")

@@ -19,7 +19,7 @@
 /// Every problem becomes an ``ImportDiagnostic`` naming file, member and position; the rest of
 /// the input is still read.
 public final class EventImporter {
-    private let context: ImportContext
+    let context: ImportContext
     private let chunkSize: Int
     private let router: InputRouter
 
@@ -55,24 +55,7 @@ public final class EventImporter {
     /// followed only to places inside it.
     public func importPath(_ path: String) {
         defer { context.reportProgress() }
-        if path == Self.standardInputPath {
-            importStandardInput()
-            return
-        }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let message = errno == ENOENT ? "no such file or folder" : "cannot be examined: \(String(cString: strerror(errno)))"
-            context.report(ImportDiagnostic(.error, .unreadable, source: path, message: message))
-            return
-        }
-        let budget = ExpansionBudget(input: path, limits: context.limits)
-        if info.st_mode & S_IFMT == S_IFDIR {
-            for file in FolderWalker(root: path, context: context).files() {
-                importFile(file.openPath, displayName: file.displayPath, expected: file.identity, budget: budget)
-            }
-        } else {
-            importFile(path, displayName: path, expected: nil, budget: budget)
-        }
+        for unit in units(of: path) { importUnit(unit) }
     }
 
     /// Imports bytes held in memory (for tests and for callers that receive data from
@@ -89,7 +72,7 @@ public final class EventImporter {
 
     /// Reads standard input as one input: a pipe or a redirected file. A terminal is refused
     /// (nobody types a case), so a forgotten redirection does not wait forever.
-    private func importStandardInput() {
+    func importStandardInput(budget: ExpansionBudget) {
         let name = Self.standardInputName
         guard isatty(0) == 0 else {
             context.report(
@@ -98,14 +81,13 @@ public final class EventImporter {
                     message: "standard input is a terminal: pipe a case into it, e.g. `tar -cf - case | rdpcause analyze -`"))
             return
         }
-        let budget = ExpansionBudget(input: name, limits: context.limits)
         let file = FileSource(descriptor: 0, name: name, context: context, budget: budget)
         router.importSource(file, name: name, depth: 0, budget: budget)
     }
 
     /// Opens a file without blocking and without following a final symbolic link found in a
     /// folder, checks that it is the regular file that was listed, and reads it.
-    private func importFile(_ path: String, displayName: String, expected: FileIdentity?, budget: ExpansionBudget) {
+    func importFile(_ path: String, displayName: String, expected: FileIdentity?, budget: ExpansionBudget) {
         // O_NONBLOCK: a FIFO that appeared since the listing opens at once instead of waiting
         // for a writer, and is then refused below.
         let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (expected == nil ? 0 : O_NOFOLLOW)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The decompression allowance of one input (a path given to the importer, or bytes given to
 /// ``EventImporter/importData(_:source:chunkSize:)``), shared by every compressed stream and
 /// archive member inside it, at every nesting level.
@@ -7,51 +9,73 @@
 /// ``ImportLimits/maxExpansionRatio`` times the input's own bytes once the total exceeds
 /// ``ImportLimits/ratioGraceBytes``, the budget is exhausted for good: no stage of this input
 /// decompresses anything more, so a bomb built from many small members costs bounded work.
-final class ExpansionBudget {
+///
+/// The files of one folder may be read on several threads at once (``EventImporter/importUnit(_:)``),
+/// so the counters are kept under a lock: the limits hold for the folder as a whole however its
+/// files are spread over threads.
+final class ExpansionBudget: Sendable {
     /// The input the budget belongs to, for messages.
     let input: String
     private let limits: ImportLimits
-    /// Distinct bytes of the input itself read so far (not counting re-reads after a seek).
-    private(set) var rawBytes = 0
-    /// Bytes produced by every decompression stage of the input so far.
-    private(set) var expandedBytes = 0
-    /// True once a limit was passed; it stays true.
-    private(set) var isExhausted = false
-    /// True once the exhaustion was reported, so that it is reported once per input.
-    private var reported = false
+    private let state = Mutex(State())
+
+    private struct State {
+        /// Distinct bytes of the input itself read so far (not counting re-reads after a seek).
+        var rawBytes = 0
+        /// Bytes produced by every decompression stage of the input so far.
+        var expandedBytes = 0
+        /// True once a limit was passed; it stays true.
+        var isExhausted = false
+        /// True once the exhaustion was reported, so that it is reported once per input.
+        var reported = false
+    }
 
     init(input: String, limits: ImportLimits) {
         self.input = input
         self.limits = limits
     }
 
+    /// Distinct bytes of the input itself read so far (not counting re-reads after a seek).
+    var rawBytes: Int { state.withLock { $0.rawBytes } }
+    /// Bytes produced by every decompression stage of the input so far.
+    var expandedBytes: Int { state.withLock { $0.expandedBytes } }
+    /// True once a limit was passed; it stays true.
+    var isExhausted: Bool { state.withLock { $0.isExhausted } }
+
     /// Counts bytes of the input itself.
     func countRaw(_ count: Int) {
-        rawBytes = rawBytes.addingSaturated(max(count, 0))
+        state.withLock { $0.rawBytes = $0.rawBytes.addingSaturated(max(count, 0)) }
     }
 
     /// Counts `count` decompressed bytes; false when they pass a limit (the budget is then exhausted).
     func admit(_ count: Int) -> Bool {
-        guard !isExhausted else { return false }
-        expandedBytes = expandedBytes.addingSaturated(max(count, 0))
-        if expandedBytes > limits.maxExpandedBytes
-            || (expandedBytes > limits.ratioGraceBytes && expandedBytes / max(rawBytes, 1) > limits.maxExpansionRatio)
-        {
-            isExhausted = true
+        state.withLock { state in
+            guard !state.isExhausted else { return false }
+            state.expandedBytes = state.expandedBytes.addingSaturated(max(count, 0))
+            if state.expandedBytes > limits.maxExpandedBytes
+                || (state.expandedBytes > limits.ratioGraceBytes
+                    && state.expandedBytes / max(state.rawBytes, 1) > limits.maxExpansionRatio)
+            {
+                state.isExhausted = true
+            }
+            return !state.isExhausted
         }
-        return !isExhausted
     }
 
     /// Reports the exhaustion, once per input, naming the place where decompression stopped.
     /// Later stages that find the budget exhausted stop without a word: the one report says
     /// that nothing more of the input is decompressed.
     func reportExhausted(at source: String, context: ImportContext) {
-        guard !reported else { return }
-        reported = true
+        let counts: (raw: Int, expanded: Int)? = state.withLock { state in
+            guard !state.reported else { return nil }
+            state.reported = true
+            return (state.rawBytes, state.expandedBytes)
+        }
+        guard let counts else { return }
         let limit =
-            expandedBytes > limits.maxExpandedBytes
+            counts.expanded > limits.maxExpandedBytes
             ? "more than \(limits.maxExpandedBytes) bytes, the size limit"
-            : "more than \(limits.maxExpansionRatio) times its own \(rawBytes) bytes"
+            : "more than \(limits.maxExpansionRatio) times its own \(counts.raw) bytes"
         context.report(
             ImportDiagnostic(
                 .error, .decompressionLimit, source: source,

@@ -34,6 +34,8 @@ struct FolderFile {
     let openPath: String
     /// What must be found when it is opened.
     let identity: FileIdentity
+    /// Its size when listed, in bytes.
+    let size: Int
 }
 
 /// Lists the regular files of a case folder, recursively, in sorted order, without opening
@@ -83,7 +85,7 @@ struct FolderWalker {
             }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
-                found.append(FolderFile(displayPath: shown, openPath: path, identity: FileIdentity(info)))
+                found.append(FolderFile(displayPath: shown, openPath: path, identity: FileIdentity(info), size: Int(info.st_size)))
             case S_IFDIR:
                 if folders.insert(FileIdentity(info)).inserted {
                     walk(display: shown, real: path, rootReal: rootReal, folders: &folders, found: &found)
@@ -119,7 +121,7 @@ struct FolderWalker {
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
-            found.append(FolderFile(displayPath: shown, openPath: target, identity: FileIdentity(info)))
+            found.append(FolderFile(displayPath: shown, openPath: target, identity: FileIdentity(info), size: Int(info.st_size)))
         case S_IFDIR:
             if folders.insert(FileIdentity(info)).inserted {
                 walk(display: shown, real: target, rootReal: rootReal, folders: &folders, found: &found)

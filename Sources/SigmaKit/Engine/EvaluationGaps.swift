@@ -71,6 +71,20 @@ public struct EvaluationGaps: Sendable {
         return false
     }
 
+    /// Adds the gaps of an input read apart from this one (one file of a case read on another
+    /// thread), as if it had been read after this one: a rule already here counts the other's
+    /// events too and keeps its first reason; a rule new here is appended.
+    public mutating func absorb(_ other: EvaluationGaps) {
+        for gap in other.gaps {
+            if let position = gapOfRule[gap.rule] {
+                gaps[position].events += gap.events
+            } else {
+                gapOfRule[gap.rule] = gaps.count
+                gaps.append(gap)
+            }
+        }
+    }
+
     /// One warning per rule not evaluated, naming the rule file and the pattern's position.
     public func diagnostics(rules: [SigmaRule]) -> [SigmaDiagnostic] {
         gaps.map { gap in
