@@ -570,7 +570,7 @@ def evtx_measurements(helper: str, args: argparse.Namespace, rounds: int) -> lis
             f"  round {round_index + 1}: rdpcause events {ours_events / ours['wall']:9,.0f} records/s "
             f"({ours['wall']:.2f} s, {ours['rss_kib'] / 1024:.1f} MiB); evtx crate {theirs['events'] / theirs['wall']:9,.0f} "
             f"records/s ({theirs['wall']:.2f} s, {theirs['rss_kib'] / 1024:.1f} MiB); ratio {ratios[-1]:.2f}x "
-            f"(load {os.getloadavg()[0]:.2f}), findings digest {sample['report'].get('findingsDigest', '?')}",
+            f"(load {os.getloadavg()[0]:.2f})",
             flush=True,
         )
     rss = max(s["rss_kib"] for s in samples["ours"]) / 1024
