@@ -25,6 +25,8 @@ struct CaseImportPool: Sendable {
     let cores: CoreTokens
     /// The most threads that read one case at once, the calling thread included.
     let maxWorkers: Int
+    /// Receives the work done as the files are read (from every thread that reads them).
+    var progress: (@Sendable (ImportProgress) -> Void)?
 
     /// A pool of its own: up to `workers` threads (default: one per core) for each case.
     init(workers: Int? = nil) {
@@ -45,7 +47,7 @@ struct CaseImportPool: Sendable {
         var units: [ImportUnit] = []
         for path in paths {
             let listing = CaseIndex.Builder(engine: engine)
-            let lister = EventImporter(handlers: Self.handlers(listing))
+            let lister = EventImporter(handlers: Self.handlers(listing, progress: nil))
             let found = lister.units(of: path)
             listing.index.statistics = lister.statistics
             listing.finish()
@@ -74,11 +76,12 @@ struct CaseImportPool: Sendable {
     /// Reads every unit, each into its own part; parts in the order of the units.
     private func read(_ units: [ImportUnit], engine: SigmaEngine) -> [CaseIndex.Part] {
         let queue = UnitQueue(sizes: units.map(\.size))
+        let progress = progress
         let results = Mutex([CaseIndex.Part?](repeating: nil, count: units.count))
         let helpers = DispatchGroup()
         let work: @Sendable () -> Void = {
             while let position = queue.claim() {
-                let part = Self.read(units[position], engine: engine)
+                let part = Self.read(units[position], engine: engine, progress: progress)
                 results.withLock { $0[position] = part }
             }
         }
@@ -94,7 +97,7 @@ struct CaseImportPool: Sendable {
                     helpers.leave()
                 }
             }
-            let part = Self.read(units[position], engine: engine)
+            let part = Self.read(units[position], engine: engine, progress: progress)
             results.withLock { $0[position] = part }
         }
         helpers.wait()
@@ -102,21 +105,24 @@ struct CaseImportPool: Sendable {
     }
 
     /// Reads one unit on the current thread into its own part.
-    private static func read(_ unit: ImportUnit, engine: SigmaEngine) -> CaseIndex.Part {
+    private static func read(
+        _ unit: ImportUnit, engine: SigmaEngine, progress: (@Sendable (ImportProgress) -> Void)?
+    ) -> CaseIndex.Part {
         let builder = CaseIndex.Builder(engine: engine)
-        let importer = EventImporter(handlers: handlers(builder))
+        let importer = EventImporter(handlers: handlers(builder, progress: progress))
         importer.importUnit(unit)
         builder.index.statistics = importer.statistics
         builder.finish()
         return CaseIndex.Part(index: builder.index, gaps: builder.gaps, notKept: builder.notKept)
     }
 
-    /// Handlers that deliver an import to `builder`.
-    private static func handlers(_ builder: CaseIndex.Builder) -> ImportHandlers {
+    /// Handlers that deliver an import to `builder`, and its progress to `progress`.
+    private static func handlers(_ builder: CaseIndex.Builder, progress: (@Sendable (ImportProgress) -> Void)?) -> ImportHandlers {
         ImportHandlers(
             onEvent: { builder.add($0) },
             onDiagnostic: { builder.index.importDiagnostics.append($0) },
-            onDocument: { builder.index.documents.append($0) })
+            onDocument: { builder.index.documents.append($0) },
+            onProgress: progress)
     }
 }
 

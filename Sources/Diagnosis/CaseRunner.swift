@@ -50,14 +50,15 @@ public struct CaseRunner: Sendable {
     public func analyze(_ path: String) -> CaseResult {
         cores.acquire()
         defer { cores.release() }
-        return analyzeHoldingCore(path)
+        return analyzeHoldingCore(path, progress: nil)
     }
 
     /// Analyses one case on the calling thread, which holds one of the runner's cores, and on
     /// helper threads for its other files while more cores are free.
-    private func analyzeHoldingCore(_ path: String) -> CaseResult {
+    private func analyzeHoldingCore(_ path: String, progress: (@Sendable (ImportProgress) -> Void)?) -> CaseResult {
         let start = DispatchTime.now().uptimeNanoseconds
-        let pool = CaseImportPool(cores: cores, maxWorkers: parallelism)
+        var pool = CaseImportPool(cores: cores, maxWorkers: parallelism)
+        pool.progress = progress
         let index = pool.build(paths: [path], engine: pack.engine)
         let diagnosis = pack.diagnose(index, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -71,12 +72,16 @@ public struct CaseRunner: Sendable {
     ///
     /// - Parameters:
     ///   - paths: The cases (folders or archives).
+    ///   - progress: Receives the bytes and events read as the cases are read (about every MiB of
+    ///     input, from the threads that read it, concurrently): for a progress line that moves
+    ///     within a large case.
     ///   - finish: Runs on the worker thread as soon as a case is analysed, concurrently with the
     ///     other cases: the place for per-case work such as rendering and writing its findings.
     ///   - completed: Then runs serialized (one case at a time, in completion order): the place
     ///     for shared state such as progress and logging.
     public func analyze(
-        _ paths: [String], finish: @escaping @Sendable (CaseResult) -> Void = { _ in },
+        _ paths: [String], progress: (@Sendable (ImportProgress) -> Void)? = nil,
+        finish: @escaping @Sendable (CaseResult) -> Void = { _ in },
         completed: @escaping @Sendable (CaseResult) -> Void = { _ in }
     ) -> [CaseResult] {
         let results = ResultSlots(count: paths.count)
@@ -91,7 +96,7 @@ public struct CaseRunner: Sendable {
             let path = paths[position]
             cores.acquire()
             queue.async(group: group) {
-                let result = self.analyzeHoldingCore(path)
+                let result = self.analyzeHoldingCore(path, progress: progress)
                 finish(result)
                 results.set(position, result)
                 serial.sync { completed(result) }

@@ -109,14 +109,26 @@ struct AnalyzeCommand: ParsableCommand {
         let options = DiagnosisOptions(
             host: host, client: client, time: time, utcOffsetSeconds: utcOffset.flatMap(UTCOffsetText.seconds))
         let runner = CaseRunner(pack: pack, options: options, parallelism: jobs)
-        let progress = Progress(enabled: !quiet && isatty(2) == 1, totalBytes: cases.reduce(0) { $0 + CaseRunner.inputSize(of: $1) }, cases: cases.count)
+        let progress = BatchProgress(
+            totalBytes: cases.reduce(0) { $0 + CaseRunner.inputSize(of: $1) }, cases: cases.count,
+            clock: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })
+        let progressLine = ProgressLine(enabled: !quiet && isatty(2) == 1)
         let output = self.output
         let folders = Dictionary(zip(cases, FindingsFolderName.assign(cases)), uniquingKeysWith: { first, _ in first })
         let unwritten = WriteFailures()
         // Findings are rendered and written on the worker threads (cases in parallel); progress and
         // logging run one case at a time.
+        // The line moves while a case is read, not only when it ends.
+        var onProgress: (@Sendable (ImportProgress) -> Void)?
+        if progressLine.enabled {
+            onProgress = { read in
+                progress.imported(read)
+                if let line = progress.line(every: ProgressLine.interval) { progressLine.show(line) }
+            }
+        }
         let results = runner.analyze(
             cases,
+            progress: onProgress,
             finish: { result in
                 guard let output, let folder = folders[result.path] else { return }
                 do {
@@ -126,7 +138,8 @@ struct AnalyzeCommand: ParsableCommand {
                 }
             }
         ) { result in
-            progress.update(with: result)
+            progress.caseFinished(files: result.statistics.inputs)
+            if let line = progress.line(every: ProgressLine.interval, force: true) { progressLine.show(line) }
             var metadata: Logger.Metadata = [
                 "case": "\(result.path)", "verdict": "\(result.diagnosis.verdict.rawValue)",
                 "seconds": "\(String(format: "%.2f", result.seconds))", "events": "\(result.statistics.events)",
@@ -136,7 +149,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             logger.info("case analysed", metadata: metadata)
         }
-        progress.finish()
+        progressLine.clear()
 
         // Each import and rule problem is printed once on standard error, as
         // `file:line: severity: message` (the findings document lists it as well).
@@ -227,40 +240,22 @@ final class WriteFailures: @unchecked Sendable {
     }
 }
 
-/// The progress line on a terminal: cases, files, megabytes, events per second, time left.
-final class Progress: @unchecked Sendable {
-    // @unchecked: `update` is only called on CaseRunner's serial completion queue, `finish` after it.
-    private let enabled: Bool
-    private let totalBytes: Int
-    private let cases: Int
-    private var done = 0
-    private var files = 0
-    private var bytes = 0
-    private var events = 0
-    private let start = Date()
+/// The progress line on a terminal (standard error), rewritten in place.
+struct ProgressLine: Sendable {
+    /// Whether standard error is a terminal that shows it.
+    let enabled: Bool
+    /// Seconds between two updates while cases are read.
+    static let interval = 0.5
 
-    init(enabled: Bool, totalBytes: Int, cases: Int) {
-        self.enabled = enabled
-        self.totalBytes = max(totalBytes, 1)
-        self.cases = cases
-    }
-
-    func update(with result: CaseResult) {
-        done += 1
-        files += result.statistics.inputs
-        bytes += result.statistics.bytesRead
-        events += result.statistics.events
+    /// Shows `line` in place of the previous one (numbers only: nothing to escape).
+    func show(_ line: String) {
         guard enabled else { return }
-        let elapsed = max(Date().timeIntervalSince(start), 0.001)
-        let remaining = Double(totalBytes - min(bytes, totalBytes)) / max(Double(bytes) / elapsed, 1)
-        let line = String(
-            format: "\r[%d/%d cases] %d files, %.1f MB, %.0f events/s, ETA %d:%02d ", done, cases, files,
-            Double(bytes) / 1_048_576, Double(events) / elapsed, Int(remaining) / 60, Int(remaining) % 60)
-        let text = Array(line.utf8)
+        let text = Array(("\r" + line + "\u{1B}[K").utf8)
         text.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 
-    func finish() {
+    /// Removes the line.
+    func clear() {
         guard enabled else { return }
         let clear = Array("\r\u{1B}[K".utf8)
         clear.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }

@@ -1,6 +1,7 @@
 import Diagnosis
 import EventImport
 import Synchronization
+import Foundation
 import Testing
 
 /// The progress line of a batch moves while cases are read, and is not repeated faster than asked.
@@ -46,5 +47,38 @@ struct BatchProgressTests {
         let line = try #require(progress.line(every: 0))
         #expect(line.hasSuffix("ETA -"))
         #expect(line.hasPrefix("[0/3 cases] 0 files, 0.0 MB of 1.0 MB"))
+    }
+}
+
+/// `CaseRunner` reports progress while a case is read, from every thread that reads its files.
+@Suite("Progress within a case")
+struct CaseProgressTests {
+    @Test func aLargeCaseReportsProgressBeforeItEndsAndTheReportsAddUp() throws {
+        // A case of three ~2 MiB System logs (one record repeated), read by up to two threads.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-progress-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = ""
+        for id in 1...4_000 {
+            log += "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Service Control Manager'/>"
+            log += "<EventID Qualifiers='16384'>7036</EventID><TimeCreated SystemTime='2026-05-19T13:07:08.330Z'/><EventRecordID>\(id)</EventRecordID>"
+            log += "<Channel>System</Channel><Computer>APPSRV-07</Computer></System><EventData><Data Name='param1'>Windows Update</Data>"
+            log += "<Data Name='param2'>running</Data><Binary>\(String(repeating: "7700", count: 100))</Binary></EventData></Event>\r\n"
+        }
+        for name in ["a", "b", "c"] {
+            try Data(log.utf8).write(to: folder.appendingPathComponent("\(name)-System.xml"))
+        }
+        let reports = Mutex<[ImportProgress]>([])
+        let completedAfter = Mutex(-1)
+        let results = CaseRunner(pack: rulePack, parallelism: 2).analyze(
+            [folder.path], progress: { report in reports.withLock { $0.append(report) } },
+            completed: { _ in completedAfter.withLock { $0 = reports.withLock(\.count) } })
+        let result = try #require(results.first)
+        let received = reports.withLock { $0 }
+        // Each file reports about every MiB while it is read, so the case moved before it ended.
+        #expect(received.count >= 3 * (log.utf8.count / ImportProgress.step))
+        #expect(completedAfter.withLock { $0 } == received.count)
+        #expect(received.reduce(0) { $0 + $1.bytes } == result.statistics.bytesRead)
+        #expect(received.reduce(0) { $0 + $1.events } == 12_000)
     }
 }
