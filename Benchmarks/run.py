@@ -22,6 +22,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -48,6 +50,7 @@ MIN_PARALLEL_SPEEDUP = 1.7  # analyze on 50 cases with 2 jobs vs 1 job
 MIN_CASE_SPEEDUP = 1.7  # analyze on one case of 8 logs with 2 jobs vs 1 job (the files of one case on both cores)
 CASE_LOGS = 8  # the logs of that case
 CASE_MB = 96  # its size: the first 96 MiB of the input, cut into 8 logs at record boundaries
+MIN_EVENTS_VS_IMPORT = 0.9  # `events` (import + NDJSON written) within 10% of the importer alone
 MIN_EVTX_RATIO = 1.0  # `rdpcause events` on an .evtx vs the Rust evtx crate (records/s, one thread)
 PARALLEL_REPEATS = 7  # alternating runs of the 50-case batch with 1 and 2 jobs; the best of each counts
 
@@ -85,6 +88,7 @@ def lines(bin_dir: str, plain: str, zstd: str) -> list[Line]:
         Line("C + expat, count <Event> (baseline)", [expat, plain], size, baseline=True, rss_target=False),
         Line("importer, plain XML", [bench, "import", plain], size),
         Line("importer, zstd XML", [bench, "import", zstd], size),
+        Line("events NDJSON to /dev/null", [bench, "events", os.devnull, plain], size),
         Line("importer + rdpcause rules", [bench, "sigma", plain, RULES], size),
         Line("importer + all SigmaHQ Windows rules", [bench, "sigma", plain] + SIGMAHQ_RULES, size),
         Line("analyze, 1 GiB case (end to end)", [bench, "analyze", "1", RULES, plain], size, rss_target=False),
@@ -134,9 +138,10 @@ def warm_page_cache(paths: list[str]) -> None:
 # MARK: - Measuring
 
 
-def measure(helper: str, command: list[str], cpu: int | None, reports: bool = True) -> dict:
+def measure(helper: str, command: list[str], cpu: int | None, reports: bool = True, keep_stderr: bool = False) -> dict:
     """Runs one process through `rusage-run`; returns its wall and CPU seconds, peak RSS and report
-    (the JSON line the command prints last; without `reports`, the command prints none)."""
+    (the JSON line the command prints last; without `reports`, the command prints none). With
+    `keep_stderr`, standard error is returned as `stderr` instead of printed."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         setup = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
         process = subprocess.run([helper, *command], stdout=out, stderr=err, preexec_fn=setup)
@@ -146,11 +151,12 @@ def measure(helper: str, command: list[str], cpu: int | None, reports: bool = Tr
         stderr = err.read().decode(errors="replace")
     if process.returncode != 0 or len(stdout) < (2 if reports else 1):
         sys.exit(f"run.py: {' '.join(command)} exited {process.returncode}\n{stderr}")
-    if stderr.strip():
+    if stderr.strip() and not keep_stderr:
         print(stderr.rstrip(), file=sys.stderr)
     usage = json.loads(stdout[-1])["rusage"]
     report = json.loads(stdout[-2]) if reports else {"events": 0}
     return {
+        "stderr": stderr if keep_stderr else "",
         "wall": usage["wall"],
         "cpu": usage["user"] + usage["sys"],
         "rss_kib": usage["maxrss_kib"],
@@ -216,6 +222,16 @@ def main() -> int:
         for passed, text in checks:
             print(f"  {'PASS' if passed else 'MISS'}  {text}")
         return 0 if checks and checks[0][0] else 1
+
+    if args.only and all("peer" in o.lower() for o in args.only):
+        # The peer line alone: its own 200 MB input, the baseline inside it.
+        bin_dir = args.bin_dir or build(HERE, [])
+        print(f"\nmachine: {machine_line()}")
+        checks = peer_measurements(os.path.join(bin_dir, "rusage-run"), bin_dir, args, max(3, args.rounds))
+        print("\ntargets:")
+        for passed, text in checks:
+            print(f"  {'PASS' if passed else 'MISS'}  {text}")
+        return 0 if all(passed for passed, _ in checks[:1]) else 1
 
     bin_dir = args.bin_dir or build(HERE, [])
     plain, zstd = ensure_data(args.data_dir, args.size_mb)
@@ -318,6 +334,15 @@ def main() -> int:
     consistent = len({tuple(c) for c in counts.values()}) == 1 and all(len(c) == 1 for c in counts.values())
     checks.append((consistent, "every line counted the same events: " + ", ".join(f"{c[0]:,}" for c in list(counts.values())[:1]) if consistent else f"event counts differ: {counts}"))
 
+    events_row = by_name.get("events NDJSON to /dev/null")
+    if plain_row and events_row:
+        paired = [i["wall"] / e["wall"] for i, e in zip(plain_row["line"].samples, events_row["line"].samples)]
+        cpu_paired = [i["cpu"] / e["cpu"] for i, e in zip(plain_row["line"].samples, events_row["line"].samples)]
+        checks.append((
+            median(paired) >= MIN_EVENTS_VS_IMPORT,
+            f"events NDJSON within {1 - MIN_EVENTS_VS_IMPORT:.0%} of the importer alone: {median(paired):.2f}x its throughput"
+            f" (by CPU time {median(cpu_paired):.2f}x; {events_row['ratio']:.2f}x the baseline)",
+        ))
     for name, minimum in (
         ("importer + rdpcause rules", MIN_RATIO_RDPCAUSE_RULES),
         ("importer + all SigmaHQ Windows rules", MIN_RATIO_SIGMAHQ_RULES),
@@ -334,6 +359,8 @@ def main() -> int:
         checks += case_measurements(helper, bench_path(benchmark), plain, args.data_dir, max(3, args.rounds), args.cpu)
     if not args.only or any("evtx" in o for o in args.only):
         checks += evtx_measurements(helper, args, max(3, args.rounds))
+    if not args.only or any("peer" in o for o in args.only):
+        checks += peer_measurements(helper, bin_dir, args, max(3, args.rounds))
 
     print("\ntargets:")
     for passed, text in checks:
@@ -582,6 +609,76 @@ def evtx_measurements(helper: str, args: argparse.Namespace, rounds: int) -> lis
          f"(by CPU time {median(cpu_ratios):.2f}x; rounds {', '.join(f'{r:.2f}' for r in ratios)})"),
         (rss < MAX_PEAK_RSS_MIB, f"peak RSS < {MAX_PEAK_RSS_MIB} MiB, rdpcause events on the .evtx: {rss:.1f} MiB"),
     ]
+
+
+PEER_SIZE_MB = 200  # the peer line's input: make-data.py --size-mb 200
+
+
+def peer_measurements(helper: str, bin_dir: str, args: argparse.Namespace, rounds: int) -> list[tuple[bool, str]]:
+    """`rdpcause hunt` with every SigmaHQ Windows rule (and the built-in pack) on a ~200 MB case, next to the
+    same file read by `zstd`, `xmlwf` and the C + expat floor, one process each, interleaved rounds;
+    every line's MB/s is divided by the floor's in the same round. The peers' own published or
+    side-by-side figures (Zircolite, Hayabusa, rsigma) are in Benchmarks/README.md."""
+    missing = [folder for folder in SIGMAHQ_RULES if not os.path.isdir(folder)]
+    if missing:
+        print(f"\npeer line skipped: {', '.join(missing)} absent")
+        return []
+    plain, _ = ensure_data(args.data_dir, PEER_SIZE_MB)
+    # xmlwf checks one document, so the records get an <Events> root (the Event Viewer export's
+    # shape); every tool reads this same file (expat-count sees the root and adds none).
+    case = plain[: -len(".xml")] + ".events.xml"
+    if not os.path.exists(case):
+        with open(plain, "rb") as source, open(case + ".tmp", "wb") as target:
+            target.write(b"<Events>\n")
+            while chunk := source.read(8 << 20):
+                target.write(chunk)
+            target.write(b"</Events>\n")
+        os.replace(case + ".tmp", case)
+    packed = case + ".zst"
+    if not os.path.exists(packed):
+        run_checked(["zstd", "-3", "-q", "-f", case, "-o", packed], "zstd")
+    rdpcause = args.rdpcause or os.path.join(build(REPOSITORY, ["--product", "rdpcause"]), "rdpcause")
+    xmlwf = shutil.which("xmlwf")
+    if xmlwf is None:
+        print("\npeer line: xmlwf is not installed (apt-get install expat); its line is left out")
+    elif subprocess.run([xmlwf, case], stdout=subprocess.PIPE).stdout.strip():
+        sys.exit(f"run.py: xmlwf finds {case} not well-formed")
+    warm_page_cache([case, packed])
+    size = os.path.getsize(case)
+    rule_options = [option for folder in SIGMAHQ_RULES for option in ("--rules", folder)]
+    quiet = 'exec "$0" "$@" > /dev/null'
+    peers = [
+        ("C + expat, count <Event> (floor)", [os.path.join(bin_dir, "expat-count"), case], True),
+        ("rdpcause hunt, all SigmaHQ Windows rules", ["sh", "-c", quiet, rdpcause, "hunt", "--format", "ndjson", *rule_options, case], False),
+        ("zstd -d (the .zst, decompressed and checked)", ["zstd", "-t", "-q", packed], False),
+        ("zstd -3 (compressing, one thread)", ["sh", "-c", quiet, "zstd", "-3", "-T1", "-q", "-c", case], False),
+    ]
+    if xmlwf:
+        peers.insert(2, ("xmlwf (expat's well-formedness check)", [xmlwf, case], False))
+    print(f"\npeer line: {case} ({size:,} bytes), {rounds} interleaved rounds:")
+    samples = {name: [] for name, _, _ in peers}
+    for round_index in range(rounds):
+        cells = []
+        for name, command, reports in peers:
+            sample = measure(helper, command, args.cpu, reports=reports, keep_stderr=True)
+            samples[name].append(sample)
+            cells.append(f"{size / sample['wall'] / 1e6:6.1f}")
+        print(f"  round {round_index + 1}: " + " | ".join(cells) + f" MB/s   (load {os.getloadavg()[0]:.2f})", flush=True)
+    floor = samples[peers[0][0]]
+    hunted = samples[peers[1][0]][0]["stderr"]
+    match = re.search(r"in (\d+) events", hunted)
+    hunt_events = int(match.group(1)) if match else -1
+    print(f"\n{'peer line':<46} {'MB/s':>7} {'vs C':>6} {'vs C cpu':>8} {'peak RSS':>10}")
+    for name, _, _ in peers:
+        walls = [s["wall"] for s in samples[name]]
+        ratio = median([f["wall"] / s["wall"] for s, f in zip(samples[name], floor)])
+        cpu_ratio = median([f["cpu"] / s["cpu"] for s, f in zip(samples[name], floor)])
+        rss = max(s["rss_kib"] for s in samples[name]) / 1024
+        print(f"{name:<46} {size / median(walls) / 1e6:7.1f} {ratio:6.2f} {cpu_ratio:8.2f} {rss:7.1f} MiB")
+    return [(
+        hunt_events == floor[0]["events"],
+        f"peer line: rdpcause hunt read {hunt_events:,} events, expat counted {floor[0]['events']:,} <Event>",
+    )]
 
 
 if __name__ == "__main__":

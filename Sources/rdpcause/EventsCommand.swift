@@ -43,20 +43,25 @@ struct EventsCommand: ParsableCommand {
     var sort: Order = .file
 
     mutating func run() throws {
-        let output = BufferedOutput(descriptor: 1)
+        let output = BufferedOutput(descriptor: 1, capacity: 1 << 20)
         let errors = BufferedOutput(descriptor: 2)
         let filter = EventFilter(
             since: timeRange.start, until: timeRange.end, channels: channel, eventIDs: eventId)
         let inTime = sort == .time
-        var held: [(time: EventTimestamp, sequence: Int, line: [UInt8])] = []
+        // --sort time: every line in one buffer, each event's place in it kept beside its time.
+        var heldText = JSONWriter()
+        var held: [(time: EventTimestamp, sequence: Int, line: Range<Int>)] = []
         let importer = EventImporter(
             handlers: ImportHandlers(
                 onEvent: { event in
                     guard filter.keeps(event) else { return }
                     if inTime {
-                        held.append((event.time, held.count, NDJSON.line(for: event)))
+                        let start = heldText.count
+                        NDJSON.write(event, to: &heldText)
+                        heldText.newline()
+                        held.append((event.time, held.count, start..<heldText.count))
                     } else {
-                        output.write(NDJSON.line(for: event))
+                        output.writeNDJSON(event)
                     }
                 },
                 onDiagnostic: { diagnostic in errors.writeLine(diagnostic.description) },
@@ -66,7 +71,9 @@ struct EventsCommand: ParsableCommand {
             ))
         importer.importPaths(paths)
         held.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
-        for entry in held { output.write(entry.line) }
+        heldText.withBytes { text in
+            for entry in held { output.write(UnsafeBufferPointer(rebasing: text[entry.line])) }
+        }
         output.flush()
         errors.flush()
         if importer.statistics.errors > 0 {

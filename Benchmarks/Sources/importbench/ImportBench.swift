@@ -23,6 +23,12 @@ struct ImportBench {
             run: runImport
         ),
         Mode(
+            name: "events",
+            usage: "events OUT FILE…",
+            summary: "what `rdpcause events FILE… > OUT` does: import, and every event written to OUT as NDJSON",
+            run: runEvents
+        ),
+        Mode(
             name: "sigma",
             usage: "sigma FILE RULES…",
             summary: "importer + every Sigma rule in the RULES files/folders; counts the matches",
@@ -100,6 +106,25 @@ func runImport(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)
         ("warnings", .number(Double(statistics.warnings))),
         ("checksum", .string(String(checksum, radix: 16))),
     ]
+}
+
+/// `events OUT FILE…`: the importer with every event written as NDJSON to OUT (`/dev/null` for the
+/// benchmark), as `rdpcause events` writes it.
+func runEvents(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)] {
+    guard arguments.count >= 2 else { throw BenchError("expected OUT and at least one FILE") }
+    let descriptor = open(arguments[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw BenchError("cannot open \(arguments[0]) for writing") }
+    defer { close(descriptor) }
+    let output = BufferedOutput(descriptor: descriptor, capacity: 1 << 20)  // as `rdpcause events`
+    var events = 0
+    let importer = EventImporter(
+        handlers: ImportHandlers(onEvent: { event in
+            events += 1
+            output.writeNDJSON(event)
+        }))
+    importer.importPaths(Array(arguments.dropFirst()))
+    output.flush()
+    return [("events", .number(Double(events))), ("bytes", .number(Double(importer.statistics.xmlBytes)))]
 }
 
 /// `sigma FILE RULES…`: the importer with every event matched against the loaded rules.

@@ -8,14 +8,15 @@
 /// strict concurrency rejects, and retries short writes and `EINTR`.
 public final class BufferedOutput {
     private let descriptor: Int32
-    private var buffer: [UInt8] = []
+    /// The pending bytes; JSON is written into it directly.
+    private var buffer: JSONWriter
     private let capacity: Int
 
     /// Creates a buffer for `descriptor` that flushes once `capacity` bytes are pending.
     public init(descriptor: Int32, capacity: Int = 1 << 16) {
         self.descriptor = descriptor
         self.capacity = capacity
-        buffer.reserveCapacity(capacity)
+        buffer = JSONWriter(capacity: capacity + capacity / 8)
     }
 
     deinit {
@@ -24,22 +25,37 @@ public final class BufferedOutput {
 
     /// Appends bytes, flushing when the buffer is full.
     public func write(_ bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
+        bytes.withUnsafeBufferPointer { buffer.appendRaw($0) }
+        if buffer.count >= capacity { flush() }
+    }
+
+    /// Appends bytes from memory the caller owns, flushing when the buffer is full.
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.appendRaw(bytes)
         if buffer.count >= capacity { flush() }
     }
 
     /// Appends a string's UTF-8 bytes.
     public func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { buffer.appendRaw($0) }
+        if buffer.count >= capacity { flush() }
+    }
+
+    /// Appends the JSON that `body` writes, straight into the buffer (no copy of the text),
+    /// flushing when the buffer is full.
+    public func writeJSON(_ body: (inout JSONWriter) -> Void) {
+        body(&buffer)
         if buffer.count >= capacity { flush() }
     }
 
     /// Writes everything pending.
     public func flush() {
-        var offset = 0
-        buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+        buffer.withBytes { pending in
+            guard let base = pending.baseAddress else { return }
+            var offset = 0
+            while offset < pending.count {
+                let written = Glibc.write(descriptor, base + offset, pending.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return  // EPIPE and friends: the reader went away; drop the output.
@@ -47,6 +63,6 @@ public final class BufferedOutput {
                 offset += written
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAllBytes()
     }
 }
