@@ -29,7 +29,8 @@ struct AnalyzeCommand: ParsableCommand {
             atomically), and one summary line per case is printed. Without it, the chosen --format goes to \
             standard output (for several cases, one after the other; JSON: one document per line).
 
-            A progress line is shown on standard error when it is a terminal (not with --quiet). Output never \
+            A progress line (cases, files, MB read, events/s, time left; it moves while a case is read) is \
+            shown on standard error when it is a terminal (not with --quiet). Output never \
             uses color, so NO_COLOR is always honoured.
 
             Exit status: the scheme common to every command (see `rdpcause --help`).
