@@ -101,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EventImportTests",
-            dependencies: ["EventImport", "CZstd", "CArchive", "CLzma"],
+            dependencies: ["EventImport", "CZstd", "CArchive", "CLzma", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DiagnosisTests",
-            dependencies: ["Diagnosis", "EventImport", "SigmaKit", "DiagnosisTestSupport", "Embedded"],
+            dependencies: ["Diagnosis", "EventImport", "SigmaKit", "DiagnosisTestSupport", "Embedded", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

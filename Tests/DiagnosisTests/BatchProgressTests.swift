@@ -3,6 +3,7 @@ import EventImport
 import Synchronization
 import Foundation
 import Testing
+import TestSupport
 
 /// The progress line of a batch moves while cases are read, and is not repeated faster than asked.
 @Suite("Batch progress")
@@ -58,13 +59,7 @@ struct CaseProgressTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-progress-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var log = ""
-        for id in 1...4_000 {
-            log += "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Service Control Manager'/>"
-            log += "<EventID Qualifiers='16384'>7036</EventID><TimeCreated SystemTime='2026-05-19T13:07:08.330Z'/><EventRecordID>\(id)</EventRecordID>"
-            log += "<Channel>System</Channel><Computer>APPSRV-07</Computer></System><EventData><Data Name='param1'>Windows Update</Data>"
-            log += "<Data Name='param2'>running</Data><Binary>\(String(repeating: "7700", count: 100))</Binary></EventData></Event>\r\n"
-        }
+        let log = SyntheticSystemLog.text(records: 4_000, binaryUnits: 100)
         for name in ["a", "b", "c"] {
             try Data(log.utf8).write(to: folder.appendingPathComponent("\(name)-System.xml"))
         }

@@ -1,6 +1,7 @@
 import EventImport
 import Foundation
 import Testing
+import TestSupport
 
 /// Progress is reported while a long input is read, not only when it ends, and the reports add up
 /// to the import's counters.
@@ -8,14 +9,7 @@ import Testing
 struct ImportProgressTests {
     /// About 5 MiB of wevtutil XML, one event per line.
     static func bigLog() -> [UInt8] {
-        var text = ""
-        for id in 1...12_000 {
-            text += "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Service Control Manager'/>"
-            text += "<EventID Qualifiers='16384'>7036</EventID><TimeCreated SystemTime='2026-05-19T13:07:08.330Z'/><EventRecordID>\(id)</EventRecordID>"
-            text += "<Channel>System</Channel><Computer>APPSRV-07</Computer></System><EventData><Data Name='param1'>Windows Update</Data>"
-            text += "<Data Name='param2'>running</Data><Binary>\(String(repeating: "7700", count: 64))</Binary></EventData></Event>\r\n"
-        }
-        return Array(text.utf8)
+        Array(SyntheticSystemLog.text(records: 12_000, binaryUnits: 64).utf8)
     }
 
     static func importWithProgress(_ run: (EventImporter) -> Void) -> (reports: [ImportProgress], statistics: ImportStatistics) {
