@@ -20,7 +20,7 @@ struct FirewallTimeline {
     static func follows(_ rules: [String]) -> Bool { rules.contains(blockRule) || rules.contains(changeRule) }
 
     /// Of the `found` firewall records, those whose state is still in force at `failure` and keeps
-    /// `client` out; and why each block record that is not still holds no longer does.
+    /// `client` out; and, for each block record no longer in force, why.
     func inForce(
         _ found: [EvidenceItem], on machine: String, failure: EventTimestamp, client: String?
     ) -> (kept: [EvidenceItem], notes: [String]) {
@@ -87,7 +87,7 @@ struct FirewallTimeline {
     /// Whether `a` was written after `b`: a later time; in the same instant a higher `EventRecordID`
     /// of the same log (a rule re-scoped and re-enabled in one instant is logged as records in that
     /// order, whatever order the export lists them in); else a later line of the same file.
-    static func isLater(_ a: CaseIndex.Hit, than b: CaseIndex.Hit) -> Bool {
+    private static func isLater(_ a: CaseIndex.Hit, than b: CaseIndex.Hit) -> Bool {
         if a.event.time != b.event.time { return a.event.time > b.event.time }
         if let first = b.event.recordID, let second = a.event.recordID, first != second,
             a.event.channel.lowercased() == b.event.channel.lowercased()
