@@ -217,6 +217,8 @@ SINGLE = [
          report="winapp"),
     Spec("tls-busy-stale-states", "tls-mismatch/stale-states", ["busy", "state-timeline", "mixed-causes"], busy=14,
          report="winapp"),
+    Spec("tls-busy-rescoped-rule", "tls-mismatch/rescoped-rule", ["busy", "firewall-scope", "state-timeline"], busy=12,
+         zone="eu", os="2022"),
 ]
 
 

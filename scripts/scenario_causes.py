@@ -381,6 +381,37 @@ def tls_mismatch_on_stale_states(c, host, cl, T, target):
     return story
 
 
+def _rescope_allow_rule(c, host, t, scope):
+    """The built-in RDP allow rule re-scoped in one instant, as Windows logs a modification: a 2099
+    with the rule inactive and a second 2099 in the same instant enabling it with the new
+    RemoteAddresses (the field list of the real record A22/FW#148)."""
+    for active, remote in (("0", "*"), ("1", scope)):
+        c.ev(host, "FW", "FW", 2099, t,
+             ED(("RuleId", "RemoteDesktop-UserMode-In-TCP"), ("RuleName", "Remote Desktop - User Mode (TCP-In)"),
+                ("Origin", "1"), ("ApplicationPath", "C:\\Windows\\system32\\svchost.exe"), ("ServiceName", "termservice"),
+                ("Direction", "1"), ("Protocol", "6"), ("LocalPorts", "3389"), ("RemotePorts", "*"), ("Action", "3"),
+                ("Profiles", "2147483647"), ("LocalAddresses", "*"), ("RemoteAddresses", remote),
+                ("RemoteMachineAuthorizationList", ""), ("RemoteUserAuthorizationList", ""),
+                ("EmbeddedContext", "@FirewallAPI.dll,-28752"), ("Flags", "0"), ("Active", active), ("EdgeTraversal", "0"),
+                ("LooseSourceMapped", "0"), ("SecurityOptions", "0"), ("ModifyingUser", "S-1-5-18"),
+                ("ModifyingApplication", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe"), ("SchemaVersion", "543"),
+                ("RuleStatus", "65536"), ("LocalOnlyMapped", "0"), ("PolicyAppId", "")))
+
+
+def tls_mismatch_on_rescoped_rule(c, host, cl, T, target):
+    """A TLS mismatch on a host whose RDP allow rule was re-scoped to the client's subnet days before:
+    the rule was disabled and re-enabled in the same instant, so it is not "changed to block"."""
+    pool = ".".join(cl.ip.split(".")[:3]) + ".0/255.255.255.0"
+    change = T - S(c.rng("rescope").uniform(2 * 86400, 5 * 86400))
+    _rescope_allow_rule(c, host, change, pool)
+    story = tls_mismatch(c, host, cl, T, target)
+    story.logs.append("FW")
+    story.notes = ("the Remote Desktop allow rule was re-scoped to %s (2099 inactive, then 2099 active in the same "
+                   "instant, days before), which holds the client's address %s: the firewall admits it; "
+                   % (pool, cl.ip) + story.notes)
+    return story
+
+
 STORIES = {
     "network-path": network_path_firewall,
     "network-path/silent": network_path_silent,
@@ -400,6 +431,7 @@ STORIES = {
     "network-path/restarted-service": restarted_service_silent,
     "network-path/stale-certificate": stale_certificate_silent,
     "tls-mismatch/stale-states": tls_mismatch_on_stale_states,
+    "tls-mismatch/rescoped-rule": tls_mismatch_on_rescoped_rule,
 }
 
 

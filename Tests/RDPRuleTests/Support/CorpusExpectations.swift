@@ -102,6 +102,7 @@ enum CorpusExpectations {
         ],
         "DFIRArtifactMuseum__Win2012R2_StolenSzechuan__Microsoft-Windows-Windows_Firewall_With_Advanced_Security-Firewall": [
             "firewall_rdp_rule_blocking": 1,
+            "firewall_rdp_rule_changed": 3,
         ],
         "DFIRArtifactMuseum__Win2012R2_StolenSzechuan__Security": [
             "logon_failure_credentials": 96,

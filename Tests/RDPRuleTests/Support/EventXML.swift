@@ -177,10 +177,11 @@ enum EventXML {
             level: level, channel: channel, payload: data.isEmpty ? .empty : .eventData(data.map { ($0.0, $0.1) }))
     }
 
-    /// A firewall rule event (2004/2005/2071/2073/2097) with the real field list.
+    /// A firewall rule event (2004/2005/2071/2073/2097/2099) with the real field list.
     static func firewallRule(
         _ id: UInt32, ruleID: String, name: String, direction: String = "1", protocolNumber: String = "6",
-        localPorts: String = "3389", action: String = "3", active: String = "1", profiles: String = "4"
+        localPorts: String = "3389", action: String = "3", active: String = "1", profiles: String = "4",
+        remoteAddresses: String = "*"
     ) -> String {
         firewall(
             id,
@@ -188,7 +189,7 @@ enum EventXML {
                 ("RuleId", ruleID), ("RuleName", name), ("Origin", "1"), ("ApplicationPath", "C:\\Windows\\system32\\svchost.exe"),
                 ("ServiceName", "termservice"), ("Direction", direction), ("Protocol", protocolNumber),
                 ("LocalPorts", localPorts), ("RemotePorts", "*"), ("Action", action), ("Profiles", profiles),
-                ("LocalAddresses", "*"), ("RemoteAddresses", "*"), ("RemoteMachineAuthorizationList", ""),
+                ("LocalAddresses", "*"), ("RemoteAddresses", remoteAddresses), ("RemoteMachineAuthorizationList", ""),
                 ("RemoteUserAuthorizationList", ""), ("EmbeddedContext", "@FirewallAPI.dll,-28752"), ("Flags", "0"),
                 ("Active", active), ("EdgeTraversal", "0"), ("LooseSourceMapped", "0"), ("SecurityOptions", "0"),
                 ("ModifyingUser", "S-1-5-21-2232410529-1445159330-2725690660-500"),

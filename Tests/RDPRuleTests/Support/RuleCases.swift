@@ -571,44 +571,58 @@ enum RuleCases {
         RuleCase(
             "FW 2004 block rule added for inbound TCP 3389",
             X.firewallRule(2004, ruleID: "{5E8C6E1A-1111-4B4B-9C9C-0123456789AB}", name: "Block RDP", action: "2", active: "1", profiles: "2147483647"),
-            matches: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2097 block rule added for inbound TCP 3389,3390",
             X.firewallRule(2097, ruleID: "{5E8C6E1A-2222-4B4B-9C9C-0123456789AB}", name: "Deny remote admin", localPorts: "3389,3390", action: "2"),
-            matches: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2073 rule modified to block inbound TCP 3389 (Windows 11)",
             X.firewallRule(2073, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)", action: "2"),
-            matches: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2005 built-in Remote Desktop TCP-In rule disabled",
             X.firewallRule(2005, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)", active: "0"),
-            matches: ["firewall_rdp_rule_blocking"], nearMissOf: ["firewall_rdp_rule_deleted"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_deleted"]),
         RuleCase(
             "FW 2005 Remote Desktop UDP-In rule inactive (values of SZ/FW#66)",
             X.firewallRule(
                 2005, ruleID: "RemoteDesktop-UserMode-In-UDP", name: "Remote Desktop - User Mode (UDP-In)", protocolNumber: "17", active: "0"),
-            nearMissOf: ["firewall_rdp_rule_blocking"]),
+            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2005 Remote Desktop Shadow TCP rule inactive (LocalPorts *)",
             X.firewallRule(2005, ruleID: "RemoteDesktop-Shadow-In-TCP", name: "Remote Desktop - Shadow (TCP-In)", localPorts: "*", active: "0"),
-            nearMissOf: ["firewall_rdp_rule_blocking"]),
+            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2004 allow rule for TCP 3389 added inactive",
             X.firewallRule(2004, ruleID: "{112479D8-2609-4019-8832-D91123A617E9}", name: "Remote Desktop - User Mode (TCP-In)", active: "0", profiles: "3"),
-            nearMissOf: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
         RuleCase(
             "FW 2004 allow rule for TCP 3389 added active",
             X.firewallRule(2004, ruleID: "{112479D8-2609-4019-8832-D91123A617E9}", name: "Remote Desktop - User Mode (TCP-In)", profiles: "3"),
-            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_deleted"]),
+            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_deleted"]),
         RuleCase(
             "FW 2004 outbound block rule for TCP 3389",
             X.firewallRule(2004, ruleID: "{5E8C6E1A-3333-4B4B-9C9C-0123456789AB}", name: "Block outbound RDP", direction: "2", action: "2"),
-            nearMissOf: ["firewall_rdp_rule_blocking"]),
+            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2004 inactive block rule for TCP 3389",
             X.firewallRule(2004, ruleID: "{5E8C6E1A-4444-4B4B-9C9C-0123456789AB}", name: "Block RDP", action: "2", active: "0"),
-            nearMissOf: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
+        RuleCase(
+            "FW 2099 RDP allow rule re-enabled with a VPN-pool scope",
+            X.firewallRule(
+                2099, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)",
+                remoteAddresses: "10.250.0.0/255.255.0.0"),
+            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
+        RuleCase(
+            "FW 2099 built-in Remote Desktop TCP-In rule disabled",
+            X.firewallRule(2099, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)", active: "0"),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+        RuleCase(
+            "FW 2005 allow rule for TCP 3389 modified on another port list (3390)",
+            X.firewallRule(2005, ruleID: "{5E8C6E1A-5555-4B4B-9C9C-0123456789AB}", name: "Remote admin", localPorts: "3390"),
+            nearMissOf: ["firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2006 built-in Remote Desktop rule deleted",
             X.firewall(

@@ -38,7 +38,7 @@ enum RulePack {
         // Host: User Profile Service
         "profile_load_failed", "profile_temporary",
         // Host: Windows Firewall
-        "firewall_rdp_rule_blocking", "firewall_rdp_rule_deleted", "firewall_disabled",
+        "firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_rdp_rule_deleted", "firewall_disabled",
     ]
 
     /// The repository root (this file is `Tests/RDPRuleTests/Support/RulePack.swift`).

@@ -1,0 +1,134 @@
+@testable import Diagnosis
+import EventImport
+import Foundation
+import Testing
+
+/// The firewall is followed rule by rule to its latest state (issue 15, section 1): an RDP allow
+/// rule re-scoped and re-enabled in the same instant is not "changed to block"; a scope that keeps
+/// the client out is evidence, cited with the scope; a disable that nothing undoes still is.
+@Suite("Firewall rule timeline")
+struct FirewallTimelineTests {
+    static let host = AttemptIdentityTests.host
+    static let t0 = AttemptIdentityTests.t0
+    static let clientAddress = "10.20.31.22"
+    /// The administrator's change, two hours before the failure.
+    static let changedAt = Make.at(t0, -7200)
+
+    /// Windows Firewall With Advanced Security 2005 as the real record `SZ/FW#69` writes it (the
+    /// built-in TCP-In rule modified), with only the values changed: computer, time, record id,
+    /// `RemoteAddresses`, `Active`.
+    static func ruleModified(record: Int, remoteAddresses: String, active: String) -> String {
+        """
+        <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+          <System>
+            <Provider Name="Microsoft-Windows-Windows Firewall With Advanced Security" Guid="D1BC9AFF-2ABF-4D71-9146-ECB2A986EB85">
+            </Provider>
+            <EventID>2005</EventID>
+            <Version>0</Version>
+            <Level>4</Level>
+            <Task>0</Task>
+            <Opcode>0</Opcode>
+            <Keywords>0x8000020000000000</Keywords>
+            <TimeCreated SystemTime="\(changedAt)">
+            </TimeCreated>
+            <EventRecordID>\(record)</EventRecordID>
+            <Correlation>
+            </Correlation>
+            <Execution ProcessID="204" ThreadID="1624">
+            </Execution>
+            <Channel>Microsoft-Windows-Windows Firewall With Advanced Security/Firewall</Channel>
+            <Computer>\(host)</Computer>
+            <Security UserID="S-1-5-19">
+            </Security>
+          </System>
+          <EventData>
+            <Data Name="RuleId">RemoteDesktop-UserMode-In-TCP</Data>
+            <Data Name="RuleName">Remote Desktop - User Mode (TCP-In)</Data>
+            <Data Name="Origin">1</Data>
+            <Data Name="ApplicationPath">C:\\Windows\\system32\\svchost.exe</Data>
+            <Data Name="ServiceName">termservice</Data>
+            <Data Name="Direction">1</Data>
+            <Data Name="Protocol">6</Data>
+            <Data Name="LocalPorts">3389</Data>
+            <Data Name="RemotePorts">*</Data>
+            <Data Name="Action">3</Data>
+            <Data Name="Profiles">4</Data>
+            <Data Name="LocalAddresses">*</Data>
+            <Data Name="RemoteAddresses">\(remoteAddresses)</Data>
+            <Data Name="RemoteMachineAuthorizationList"></Data>
+            <Data Name="RemoteUserAuthorizationList"></Data>
+            <Data Name="EmbeddedContext">@FirewallAPI.dll,-28752</Data>
+            <Data Name="Flags">0</Data>
+            <Data Name="Active">\(active)</Data>
+            <Data Name="EdgeTraversal">0</Data>
+            <Data Name="LooseSourceMapped">0</Data>
+            <Data Name="SecurityOptions">0</Data>
+            <Data Name="ModifyingUser">S-1-5-21-2232410529-1445159330-2725690660-500</Data>
+            <Data Name="ModifyingApplication">C:\\Windows\\System32\\wbem\\WmiPrvSE.exe</Data>
+            <Data Name="SchemaVersion">534</Data>
+            <Data Name="RuleStatus">65536</Data>
+            <Data Name="LocalOnlyMapped">0</Data>
+          </EventData>
+        </Event>
+        """
+    }
+
+    /// The rule disabled (record 4101); with `reEnabledFor`, re-enabled in the same instant with that
+    /// scope (record 4102); `newestFirst` lists the records in the order a newest-first export does.
+    static func change(reEnabledFor scope: String?, newestFirst: Bool = false, reEnableRecord: Int = 4102) -> [String] {
+        let disabled = ruleModified(record: 4101, remoteAddresses: "*", active: "0")
+        guard let scope else { return [disabled] }
+        let enabled = ruleModified(record: reEnableRecord, remoteAddresses: scope, active: "1")
+        return newestFirst ? [enabled, disabled] : [disabled, enabled]
+    }
+
+    /// network-path for an attempt that left no trace on the host, the client's address given by the
+    /// ticket (the scoped case below shows the address is read: its evidence quotes it).
+    static func networkPath(firewall: [String]) throws -> CauseAssessment {
+        let client = Make.clientAttempt(computer: "WKS-042", target: "rdsh-01", at: t0, lasts: 2)
+        let ticket = TextDocument(source: "ticket.txt", text: "Laptop WKS-042, IP address \(clientAddress), cannot reach rdsh-01 since this evening.")
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: client, host: AttemptIdentityTests.background() + firewall, documents: [ticket])
+        let failure = try #require(diagnosis.failures.first)
+        return try #require(failure.causes.first { $0.id == "network-path" })
+    }
+
+    static func firewallEvidence(_ cause: CauseAssessment) -> [EvidenceItem] {
+        cause.evidence.filter { $0.rule.hasPrefix("firewall_") }
+    }
+
+    @Test func aRuleReScopedToHoldTheClientAndReEnabledInTheSameInstantIsNotEvidence() throws {
+        let cause = try Self.networkPath(firewall: Self.change(reEnabledFor: "10.20.31.0/255.255.255.0"))
+        #expect(Self.firewallEvidence(cause).isEmpty, "\(Self.firewallEvidence(cause).map(\.meaning))")
+        #expect(!cause.summary.contains("changed to block"), "\(cause.summary)")
+    }
+
+    @Test func aRuleReScopedAwayFromTheClientIsEvidenceCitingTheScope() throws {
+        let cause = try Self.networkPath(firewall: Self.change(reEnabledFor: "10.250.0.0/255.255.0.0"))
+        let cited = Self.firewallEvidence(cause)
+        #expect(cited.count == 1, "\(cited.map(\.meaning))")
+        let item = try #require(cited.first)
+        #expect(item.rule == "firewall_rdp_rule_changed" && item.role == .supports)
+        #expect(item.recordID == 4102, "the re-enabling record states the rule's latest state")
+        #expect(item.meaning.contains("10.250.0.0/255.255.0.0") && item.meaning.contains(Self.clientAddress), "\(item.meaning)")
+        #expect(!item.meaning.contains("changed to block"), "\(item.meaning)")
+    }
+
+    @Test func aDisableThatNothingUndoesIsStillEvidence() throws {
+        let cause = try Self.networkPath(firewall: Self.change(reEnabledFor: nil))
+        let cited = Self.firewallEvidence(cause)
+        #expect(cited.map(\.rule) == ["firewall_rdp_rule_blocking"], "\(cited.map(\.meaning))")
+        #expect(cited.first?.recordID == 4101)
+    }
+
+    @Test func inANewestFirstExportTheRecordIDsOrderTheSameInstant() throws {
+        let cause = try Self.networkPath(firewall: Self.change(reEnabledFor: "10.20.31.0/255.255.255.0", newestFirst: true))
+        #expect(Self.firewallEvidence(cause).isEmpty, "\(Self.firewallEvidence(cause).map(\.meaning))")
+    }
+
+    @Test func aDisableWrittenAfterTheEnableInTheSameInstantStillHolds() throws {
+        // Same instant, but the enabling record has the lower record id: the rule ended disabled.
+        let cause = try Self.networkPath(firewall: Self.change(reEnabledFor: "10.20.31.0/255.255.255.0", reEnableRecord: 4100))
+        let cited = Self.firewallEvidence(cause)
+        #expect(cited.map(\.rule) == ["firewall_rdp_rule_blocking"], "\(cited.map(\.meaning))")
+    }
+}
