@@ -367,25 +367,25 @@ struct EventBuilder: ~Copyable {
             event.binary = binaryText()
         case .renderMessage:
             let value = valueText()
-            event.rendering?.message = value
+            setRendering { $0.message = value }
         case .renderLevel:
             let value = internTrimmed()
-            event.rendering?.level = value
+            setRendering { $0.level = value }
         case .renderTask:
             let value = internTrimmed()
-            event.rendering?.task = value
+            setRendering { $0.task = value }
         case .renderOpcode:
             let value = internTrimmed()
-            event.rendering?.opcode = value
+            setRendering { $0.opcode = value }
         case .renderChannel:
             let value = internTrimmed()
-            event.rendering?.channel = value
+            setRendering { $0.channel = value }
         case .renderProvider:
             let value = internTrimmed()
-            event.rendering?.provider = value
+            setRendering { $0.provider = value }
         case .renderKeyword:
             let value = internTrimmed()
-            event.rendering?.keywords.append(value)
+            setRendering { $0.keywords.append(value) }
         }
     }
 
@@ -419,6 +419,16 @@ struct EventBuilder: ~Copyable {
             hex.append(byte >= 0x61 ? byte - 0x20 : byte)
         }
         return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// Changes the event's rendering block, if it has one, through a local copy. Written as
+    /// `event.rendering?.channel = value`, the second assignment to a field leaked the first
+    /// value in the debug build (LeakSanitizer, `Tests/FuzzRegressions/xml/leak-rendering-field-twice`).
+    private mutating func setRendering(_ change: (inout RenderingInfo) -> Void) {
+        guard var rendering = event.rendering else { return }
+        event.rendering = nil  // the local copy is then the only one: no copy on write
+        change(&rendering)
+        event.rendering = rendering
     }
 
     private mutating func internTrimmed() -> String {
