@@ -1,4 +1,5 @@
 import CLzma
+import Testing
 
 /// A 7-Zip archive written by hand, for headers no writer produces: any coder properties (a
 /// hostile dictionary size), a plain or a packed header. One folder per member.
@@ -128,7 +129,10 @@ func le64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: 
 /// Raw LZMA (the `.lzma`-less form 7-Zip stores) with lc=3 lp=0 pb=2 and a 64 KiB dictionary.
 func lzma1Compress(_ bytes: [UInt8]) -> [UInt8] {
     var options = lzma_options_lzma()
-    guard lzma_lzma_preset(&options, 6) == 0 else { return [] }
+    guard lzma_lzma_preset(&options, 6) == 0 else {
+        Issue.record("liblzma refused preset 6: the archive cannot be built")
+        return []
+    }
     options.dict_size = 1 << 16
     var result: [UInt8] = []
     withUnsafeMutablePointer(to: &options) { optionsPointer in
@@ -137,7 +141,10 @@ func lzma1Compress(_ bytes: [UInt8]) -> [UInt8] {
             lzma_filter(id: clzma_vli_unknown(), options: nil),
         ]
         var stream = lzma_stream()
-        guard lzma_raw_encoder(&stream, filters) == LZMA_OK else { return }
+        guard lzma_raw_encoder(&stream, filters) == LZMA_OK else {
+            Issue.record("liblzma could not start a raw LZMA encoder: the archive cannot be built")
+            return
+        }
         defer { lzma_end(&stream) }
         var output = [UInt8](repeating: 0, count: bytes.count + bytes.count / 2 + 1024)
         bytes.withUnsafeBufferPointer { input in
