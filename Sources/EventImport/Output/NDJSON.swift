@@ -34,32 +34,14 @@ public enum NDJSON {
         number(event.recordID, &json)
         json.key(literal: "level")
         number(event.level, &json)
-        if let qualifiers = event.qualifiers {
-            json.key(literal: "qualifiers")
-            json.number(qualifiers)
-        }
-        if let version = event.version {
-            json.key(literal: "version")
-            json.number(version)
-        }
-        if let task = event.task {
-            json.key(literal: "task")
-            json.number(task)
-        }
-        if let opcode = event.opcode {
-            json.key(literal: "opcode")
-            json.number(opcode)
-        }
+        optional(&json, "qualifiers", event.qualifiers)
+        optional(&json, "version", event.version)
+        optional(&json, "task", event.task)
+        optional(&json, "opcode", event.opcode)
         optional(&json, "keywords", event.keywords)
         optional(&json, "activityId", event.activityID)
-        if let processID = event.processID {
-            json.key(literal: "processId")
-            json.number(processID)
-        }
-        if let threadID = event.threadID {
-            json.key(literal: "threadId")
-            json.number(threadID)
-        }
+        optional(&json, "processId", event.processID)
+        optional(&json, "threadId", event.threadID)
         optional(&json, "userId", event.userID)
         optional(&json, "providerGuid", event.providerGUID)
         optional(&json, "eventSourceName", event.eventSourceName)
@@ -118,6 +100,13 @@ public enum NDJSON {
         if !value.isEmpty {
             json.key(literal: key)
             json.string(value)
+        }
+    }
+
+    private static func optional<Number: BinaryInteger>(_ json: inout JSONWriter, _ key: StaticString, _ value: Number?) {
+        if let value {
+            json.key(literal: key)
+            json.number(value)
         }
     }
 
