@@ -233,6 +233,57 @@ struct SevenZipHeaderCheckTests {
         #expect(refused > headerSize - fileList)
     }
 
+    /// Every byte of the file list (the files' count, the names' property and its size, the names,
+    /// the ends) set to each of a few values, the CRCs fixed: libarchive accepts many such lists
+    /// (a lowered count leaves data streams without a name), so the archive must be read whole or
+    /// a diagnostic must say what was not read.
+    @Test(arguments: [false, true])
+    func garbledFileListGivesDiagnostics(packedHeader: Bool) {
+        var archive = HandMadeSevenZip(members: Self.members, coder: .lzma(dictionary: 1 << 20))
+        let headerSize = archive.bytes()[20..<28].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let fileList = 7 + Self.members.reduce(0) { $0 + ($1.name.utf16.count + 1) * 2 }
+        archive.headerCoder = packedHeader ? .lzma(dictionary: 1 << 20) : nil
+        for index in (headerSize - fileList)..<headerSize {
+            for value: UInt8 in [0x00, 0x01, 0x02, 0x03, 0x7F, 0x80, 0xFF] {
+                archive.editHeader = { header in header[index] = value }
+                let result = importBytes(archive.bytes(), source: "case.7z")
+                // A name garbled into a dot-file is a hidden member, passed over as the README says.
+                var plain = archive
+                plain.headerCoder = nil
+                let header = Array(plain.bytes().suffix(headerSize))
+                let names = Self.fileListNames(header, namesAt: headerSize - fileList + 5, end: headerSize - 2)
+                    .prefix(Int(header[headerSize - fileList + 1]))
+                let expected = names.contains { $0.hasPrefix(".") } ? 6 : 12
+                #expect(
+                    result.events.count == expected || !result.errors.isEmpty,
+                    "byte \(index) = \(value) (names \(names)): \(result.events.count) events, \(result.diagnostics)")
+            }
+        }
+    }
+
+    /// The UTF-16LE names of a plain header's file list between `namesAt` and `end`.
+    static func fileListNames(_ header: [UInt8], namesAt start: Int, end: Int) -> [String] {
+        guard start < end, end <= header.count else { return [] }
+        let units = stride(from: start, to: end - 1, by: 2).map { UInt16(header[$0]) | UInt16(header[$0 + 1]) << 8 }
+        return units.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF16.self) }
+    }
+
+    /// The files' count lowered from 2 to 1: libarchive reads one member and ends; the second
+    /// data stream has no file, and the diagnostic says so.
+    @Test func fileCountLoweredIsReported() throws {
+        var archive = HandMadeSevenZip(members: Self.members, coder: .lzma(dictionary: 1 << 20))
+        let headerSize = archive.bytes()[20..<28].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let fileList = 7 + Self.members.reduce(0) { $0 + ($1.name.utf16.count + 1) * 2 }
+        archive.editHeader = { header in
+            precondition(header[headerSize - fileList] == 0x05 && header[headerSize - fileList + 1] == 0x02)
+            header[headerSize - fileList + 1] = 0x01
+        }
+        let result = importBytes(archive.bytes(), source: "case.7z")
+        let error = try #require(result.errors.first, "\(result.events.count) events and no diagnostic")
+        #expect(error.source == "case.7z")
+        #expect(error.message.contains("2 data streams") && error.message.contains("names only 1 member"), "\(error.message)")
+    }
+
     /// Garbage after the signature: a diagnostic, never a crash.
     @Test func garbageAfterTheSignatureIsReported() {
         var generator = SystemRandomNumberGenerator()

@@ -76,6 +76,9 @@ final class ArchiveReader {
     private(set) var lastOrdinal = -1
     /// Paths of the members reached, so that a reading by another layout can skip them.
     private(set) var reachedPaths: Set<String> = []
+    /// The positions, among the archive's headers, of the members met that hold data (whether
+    /// read, passed over or refused), for the check of a 7-Zip file list against its data streams.
+    private(set) var dataOrdinals: Set<Int> = []
 
     /// How many bytes of the archive libarchive is handed at a time: always this many (fewer only
     /// at the end), whatever the size of the reads the source answers, so that what libarchive
@@ -153,6 +156,7 @@ final class ArchiveReader {
             }
             ordinal += 1
             lastOrdinal = ordinal
+            if archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) > 0 { dataOrdinals.insert(ordinal) }
             let path = memberPath(entry)
             let isRaw = archive_format(archive) & ARCHIVE_FORMAT_BASE_MASK == ARCHIVE_FORMAT_RAW
             let display = isRaw ? name : name + "!" + path

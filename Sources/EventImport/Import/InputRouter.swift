@@ -159,10 +159,11 @@ final class InputRouter {
     private func readMembers(
         _ initialLayout: ArchiveLayout, source: any ByteSource, name: String, depth: Int, budget: ExpansionBudget
     ) {
+        var sevenZipDataStreams: Int?
         if initialLayout == .sevenZip {
             switch SevenZipPreflight(source: source, name: name, limits: context.limits, budget: budget).check() {
-            case .accepted:
-                break
+            case .accepted(let dataStreams):
+                sevenZipDataStreams = dataStreams
             case .refused(let refusal):
                 context.report(refusal)
                 return
@@ -180,6 +181,7 @@ final class InputRouter {
         var resumeAfter = 0
         var skipping: Set<String> = []
         var reopenings = 0
+        var dataOrdinals: Set<Int> = []
         while true {
             guard
                 let reader = ArchiveReader(
@@ -194,9 +196,12 @@ final class InputRouter {
             }
             let reached = reader.lastOrdinal >= 0 || resumeAfter > 0 || !skipping.isEmpty
             skipping.formUnion(reader.reachedPaths)
+            dataOrdinals.formUnion(reader.dataOrdinals)
             switch outcome {
             case .complete:
-                if reader.lastOrdinal < 0 && resumeAfter == 0 && skipping.isEmpty {
+                if let expected = sevenZipDataStreams, dataOrdinals.count < expected {
+                    reportUnnamedSevenZipData(name, streams: expected, named: dataOrdinals.count)
+                } else if reader.lastOrdinal < 0 && resumeAfter == 0 && skipping.isEmpty {
                     context.report(ImportDiagnostic(.warning, .noEvents, source: name, message: "the archive holds no files"))
                 }
                 return
@@ -234,6 +239,19 @@ final class InputRouter {
                 resumeAfter = reader.lastOrdinal + 1
             }
         }
+    }
+
+    /// A 7-Zip file list that names fewer files with data than the archive holds data streams:
+    /// libarchive reads the files it names and ends, so the rest of the data has no member.
+    private func reportUnnamedSevenZipData(_ name: String, streams: Int, named: Int) {
+        let missing = streams - named
+        context.report(
+            ImportDiagnostic(
+                .error, .corruptArchive, source: name,
+                message:
+                    "the archive's header describes \(streams) data streams, but its file list names only \(named) "
+                    + "\(named == 1 ? "member" : "members") with data: the file list is damaged, and the other \(missing) "
+                    + "\(missing == 1 ? "stream was" : "streams were") not read; re-create the archive from the original files"))
     }
 
     private func reportStuckAtDamagedMember(_ name: String) {

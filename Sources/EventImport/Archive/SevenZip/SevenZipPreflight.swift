@@ -31,8 +31,10 @@ struct SevenZipPreflight {
 
     /// What the check decided.
     enum Verdict: Equatable {
-        /// libarchive may read the archive.
-        case accepted
+        /// libarchive may read the archive, whose file list should name `dataStreams` files with
+        /// data (the main streams' unpacked streams): fewer members with data read means the file
+        /// list is damaged and the rest of the data has no name.
+        case accepted(dataStreams: Int)
         /// The archive is not read: the diagnostic (not yet reported) says why.
         case refused(ImportDiagnostic)
         /// Unpacking the header would pass the input's decompression budget (not yet reported).
@@ -59,16 +61,24 @@ struct SevenZipPreflight {
     func check() -> Verdict {
         if budget.isExhausted { return .budgetExhausted }
         switch checkHeaders() {
-        case nil: return .accepted
+        case .accepted(let dataStreams): return .accepted(dataStreams: dataStreams)
         // Only the budget's own refusal comes with the budget exhausted: a dictionary or header
         // size refusal is decided before the header is counted, or after it was admitted.
-        case let refusal? where refusal.kind == .decompressionLimit && budget.isExhausted: return .budgetExhausted
-        case let refusal?: return .refused(refusal)
+        case .refused(let refusal) where refusal.kind == .decompressionLimit && budget.isExhausted: return .budgetExhausted
+        case .refused(let refusal): return .refused(refusal)
         }
     }
 
-    /// Nil when the archive may be handed to libarchive, otherwise the diagnostic that says why not.
-    private func checkHeaders() -> ImportDiagnostic? {
+    /// What checking a header database found.
+    private enum HeaderCheck {
+        /// The header may be handed to libarchive; its main streams hold this many files with data.
+        case accepted(dataStreams: Int)
+        /// The archive is not read: the diagnostic says why.
+        case refused(ImportDiagnostic)
+    }
+
+    /// Whether the archive may be handed to libarchive, and the diagnostic that says why not.
+    private func checkHeaders() -> HeaderCheck {
         guard source.seek(to: 0, whence: SEEK_SET) == 0, let fileSize = source.seek(to: 0, whence: SEEK_END),
             source.seek(to: 0, whence: SEEK_SET) == 0
         else {
@@ -84,7 +94,7 @@ struct SevenZipPreflight {
         }
         let offset = le64(start[12..<20])
         let size = le64(start[20..<28])
-        if size == 0 { return nil }  // an empty archive: libarchive says it holds no files
+        if size == 0 { return .accepted(dataStreams: 0) }  // an empty archive: libarchive says it holds no files
         let limit = UInt64(max(limits.maxSevenZipHeaderBytes, 0))
         guard size <= limit else {
             return refusal(
@@ -116,15 +126,16 @@ struct SevenZipPreflight {
 
     /// Checks a header database: a plain one, or a packed one (unpacked and checked in turn).
     /// `packedLimit` is where the packed streams end (the header database's offset after the signature header).
-    private func checkHeader(_ header: [UInt8], origin: Origin, packedLimit: UInt64) -> ImportDiagnostic? {
+    private func checkHeader(_ header: [UInt8], origin: Origin, packedLimit: UInt64) -> HeaderCheck {
         var cursor = SevenZipCursor(header, maxEntries: limits.maxSevenZipEntries)
         do throws(SevenZipHeaderError) {
             let id = try cursor.byte()
             if id == SevenZipHeaderParser.kHeader {
-                for streams in try SevenZipHeaderParser.headerStreams(&cursor) {
-                    if let refusal = checkFolders(streams.folders, origin: origin) { return refusal }
+                let (streams, main) = try SevenZipHeaderParser.headerStreams(&cursor)
+                for info in streams {
+                    if let refusal = checkFolders(info.folders, origin: origin) { return refusal }
                 }
-                return nil
+                return .accepted(dataStreams: main?.unpackStreams ?? 0)
             }
             guard id == SevenZipHeaderParser.kEncodedHeader, case .file = origin else {
                 throw cursor.failure("expected a header (property id 1) or a packed header (23), found \(id)", at: 0)
@@ -143,7 +154,7 @@ struct SevenZipPreflight {
 
     /// Unpacks the header a packed header describes (its first folder and packed stream, as
     /// libarchive does) and checks it.
-    private func unpackAndCheck(_ streams: SevenZipStreamsInfo, origin: Origin, packedLimit: UInt64) -> ImportDiagnostic? {
+    private func unpackAndCheck(_ streams: SevenZipStreamsInfo, origin: Origin, packedLimit: UInt64) -> HeaderCheck {
         guard let folder = streams.folders.first, let packedSize = streams.packSizes.first,
             let unpackedSize = folder.unpackSizes.first
         else {
@@ -204,7 +215,7 @@ struct SevenZipPreflight {
     }
 
     /// Refuses the archive when a coder declares more decoder memory than the limit.
-    private func checkFolders(_ folders: [SevenZipFolder], origin: Origin) -> ImportDiagnostic? {
+    private func checkFolders(_ folders: [SevenZipFolder], origin: Origin) -> HeaderCheck? {
         let limit = UInt64(max(limits.maxDecoderMemoryBytes, 0))
         for (folderIndex, folder) in folders.enumerated() {
             for coder in folder.coders {
@@ -222,8 +233,8 @@ struct SevenZipPreflight {
         return nil
     }
 
-    private func refusal(_ kind: ImportDiagnostic.Kind, _ reason: String) -> ImportDiagnostic {
-        ImportDiagnostic(.error, kind, source: name, message: "the 7-Zip archive was not read: \(reason)")
+    private func refusal(_ kind: ImportDiagnostic.Kind, _ reason: String) -> HeaderCheck {
+        .refused(ImportDiagnostic(.error, kind, source: name, message: "the 7-Zip archive was not read: \(reason)"))
     }
 
     private func crc(_ bytes: ArraySlice<UInt8>) -> UInt32 {

@@ -58,8 +58,11 @@ enum SevenZipHeaderParser {
     static let maxStreamsPerFolder = 64
 
     /// The StreamsInfo records of a plain header (`kHeader` already read): the additional and the
-    /// main streams, whichever are present; the number of files is checked against the entry limit.
-    static func headerStreams(_ cursor: inout SevenZipCursor) throws(SevenZipHeaderError) -> [SevenZipStreamsInfo] {
+    /// main streams, whichever are present (the main ones last); the number of files is checked
+    /// against the entry limit.
+    static func headerStreams(_ cursor: inout SevenZipCursor) throws(SevenZipHeaderError) -> (
+        streams: [SevenZipStreamsInfo], main: SevenZipStreamsInfo?
+    ) {
         var id = try cursor.byte()
         if id == kArchiveProperties {
             // Each property is a type byte and a sized value; each turn consumes at least one byte.
@@ -72,19 +75,22 @@ enum SevenZipHeaderParser {
             id = try cursor.byte()
         }
         var streams: [SevenZipStreamsInfo] = []
+        var main: SevenZipStreamsInfo?
         if id == kAdditionalStreamsInfo {
             streams.append(try streamsInfo(&cursor))
             id = try cursor.byte()
         }
         if id == kMainStreamsInfo {
-            streams.append(try streamsInfo(&cursor))
+            let info = try streamsInfo(&cursor)
+            streams.append(info)
+            main = info
             id = try cursor.byte()
         }
         if id == kFilesInfo {
             // Files without data may take no byte each (bits of an empty-stream vector): only the limit holds.
             _ = try cursor.entries("the number of files", boundedByHeader: false)
         }
-        return streams
+        return (streams, main)
     }
 
     /// A StreamsInfo record: PackInfo, UnpackInfo and SubStreamsInfo, when present, then its end.
