@@ -6,7 +6,18 @@
 enum ReportLabels {
     /// What a label names.
     enum Field {
-        case code, extendedCode, timestamp, timestampUTC, activityID, remoteComputer
+        /// `Error code: 0x904`: it opens a report.
+        case code
+        /// `Extended error code: 0x7`.
+        case extendedCode
+        /// `Timestamp: …`, the client's local time unless it ends in `Z`.
+        case timestamp
+        /// `Timestamp (UTC): …`.
+        case timestampUTC
+        /// `Activity ID: {…}`.
+        case activityID
+        /// The target, where the text names it.
+        case remoteComputer
     }
 
     /// Every label read, and what it names.

@@ -46,8 +46,7 @@ struct HostResolver {
         // A failure whose own ticket line names its target is never given the machines other lines
         // name: those are the other failures' hosts and clients.
         let own = line.flatMap { $0.targets.isEmpty ? nil : $0 }
-        let elsewhere = Set(
-            hints.lines.filter { own != nil && $0 != own }.flatMap { $0.targets + $0.clients }.map(HostName.normalized))
+        let elsewhere = own.map { own in Set(hints.lines.filter { $0 != own }.flatMap { $0.targets + $0.clients }.map(HostName.normalized)) } ?? []
         let labelled = hints.targets.filter { mention in own.map { mention.source == $0.source && mention.line == $0.number } ?? true }
             .map { ($0.value, "named as the target in \($0.source), line \($0.line)") }
         let other = hints.names.filter { !clientNames.contains(HostName.normalized($0.name)) && !elsewhere.contains(HostName.normalized($0.name)) }
