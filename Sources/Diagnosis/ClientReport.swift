@@ -81,25 +81,23 @@ public struct ClientReport: Sendable, Hashable {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (index, rawLine) in lines.enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let (key, value) = keyAndValue(line) else { continue }
-            switch key {
-            case "error code", "code d’erreur", "code d'erreur", "fehlercode":
+            guard let (key, value) = keyAndValue(line), let field = ReportLabels.fields[key] else { continue }
+            switch field {
+            case .code:
                 close()
                 current = ClientReport(
                     source: document.source, code: parseCode(value), extendedCode: nil, time: nil, timeIsUTC: false,
                     activityID: nil, remoteComputer: nil, clientComputer: nil, line: index + 1)
-            case "extended error code", "code d’erreur étendu", "code d'erreur étendu", "erweiterter fehlercode":
+            case .extendedCode:
                 current?.extendedCode = parseCode(value)
-            case "timestamp", "horodatage", "zeitstempel":
+            case .timestamp:
                 current?.setTime(value, isUTC: value.hasSuffix("Z"), line: index + 1)
-            case "timestamp (utc)":
+            case .timestampUTC:
                 current?.setTime(value, isUTC: true, line: index + 1)
-            case "activity id", "id d’activité", "id d'activité", "aktivitäts-id":
+            case .activityID:
                 current?.activityID = normalizedGUID(value)
-            case "remote computer", "computer", "server", "remote pc":
+            case .remoteComputer:
                 if !value.isEmpty { current?.remoteComputer = value }
-            default:
-                continue
             }
         }
         close()
@@ -132,10 +130,10 @@ public struct ClientReport: Sendable, Hashable {
         return visible.count <= 60 ? visible : String(visible.prefix(60)) + "…"
     }
 
-    /// Splits `Key: value` (also `Key = value` and, for the error-code lines, `Error code 0x904`
-    /// pasted without its colon) into a lower-cased key and the value.
+    /// Splits `Key: value` (also `Key = value`, `键：值` with a full-width colon and, for the
+    /// error-code lines, `Error code 0x904` pasted without its colon) into a lower-cased key and the value.
     static func keyAndValue(_ line: String) -> (String, String)? {
-        if let colon = line.firstIndex(where: { $0 == ":" || $0 == "=" }) {
+        if let colon = line.firstIndex(where: ReportLabels.isSeparator) {
             let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             if !key.isEmpty, key.count <= 40 {
                 return (key, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))

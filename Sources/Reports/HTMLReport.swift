@@ -64,6 +64,10 @@ public enum HTMLReport {
                 out.append("<h2>\(HTMLText.escape(Wording.candidates))</h2>")
                 evidenceTable(diagnosis.candidates, into: &out)
             }
+            if !diagnosis.noFailureEvidence.isEmpty {
+                out.append("<h2>\(HTMLText.escape(Wording.noFailureRecords))</h2>")
+                evidenceTable(diagnosis.noFailureEvidence, into: &out)
+            }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             render(failure, number: number + 1, logsToCollect: diagnosis.missingLogs.count, into: &out)

@@ -36,6 +36,12 @@ public enum MarkdownReport {
                 lines.append("")
                 for item in diagnosis.candidates { lines.append("- \(evidenceLine(item))") }
             }
+            if !diagnosis.noFailureEvidence.isEmpty {
+                lines.append("")
+                lines.append("**\(Wording.noFailureRecords)**")
+                lines.append("")
+                for item in diagnosis.noFailureEvidence { lines.append("- \(evidenceLine(item))") }
+            }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             lines.append("")

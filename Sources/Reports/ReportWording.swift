@@ -58,6 +58,9 @@ enum Wording {
     /// The heading of the candidates listed when a failure could not be located.
     static let candidates = "Candidates: host records of failed attempts"
 
+    /// The heading of the client's records a no-failure-found verdict rests on.
+    static let noFailureRecords = "The client's records: how its connections in the period ended, each without an error"
+
     /// The sentence shown when no cause is likely.
     static let inconclusive = "inconclusive — no cause is likely on the evidence in this case"
 

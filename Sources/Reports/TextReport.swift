@@ -17,6 +17,8 @@ public enum TextReport {
             for note in diagnosis.notes { lines.append("  · \(note)") }
             if !diagnosis.candidates.isEmpty { lines.append("  \(Wording.candidates):") }
             for item in diagnosis.candidates { lines.append("    candidate: \(evidenceLine(item))") }
+            if !diagnosis.noFailureEvidence.isEmpty { lines.append("  \(Wording.noFailureRecords):") }
+            for item in diagnosis.noFailureEvidence { lines.append("    record: \(evidenceLine(item))") }
         }
         for (number, failure) in diagnosis.failures.enumerated() {
             lines.append("")

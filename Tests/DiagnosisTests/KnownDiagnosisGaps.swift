@@ -13,7 +13,5 @@ enum KnownDiagnosisGaps {
     static let scenarios: [String: String] = [:]
 
     /// `case|transformation` → what today's diagnoser does wrong.
-    static let metamorphic: [String: String] = [
-        "multi-de-ip|without-deciding-log": "without the deciding logs the IP-typed failure's host has no connection records and network-path becomes likely on their absence instead of inconclusive",
-    ]
+    static let metamorphic: [String: String] = [:]
 }

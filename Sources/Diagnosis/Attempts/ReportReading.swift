@@ -108,7 +108,7 @@ enum ReportReading {
 
     /// The value of `label: value` (the label may be in any language; a time's colon is not a label's).
     private static func labelledValue(_ line: String) -> String? {
-        guard let colon = line.firstIndex(of: ":"), line.startIndex < colon else { return nil }
+        guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }), line.startIndex < colon else { return nil }
         let label = line[..<colon]
         guard label.contains(where: \.isLetter), !(label.last?.isNumber ?? false) else { return nil }
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)

@@ -43,8 +43,14 @@ struct HostResolver {
                 "host \(kept) has no logs in this case: named for this failure on line \(line.number) of \(line.source), and every host with logs is named on another line")
             return Decision(machine: nil, display: kept)
         }
-        let labelled = hints.targets.map { ($0.value, "named as the target in \($0.source), line \($0.line)") }
-        let other = hints.names.filter { !clientNames.contains(HostName.normalized($0.name)) }.map { ($0.name, "named in \($0.source)") }
+        // A failure whose own ticket line names its target is never given the machines other lines
+        // name: those are the other failures' hosts and clients.
+        let own = line.flatMap { $0.targets.isEmpty ? nil : $0 }
+        let elsewhere = own.map { own in Set(hints.lines.filter { $0 != own }.flatMap { $0.targets + $0.clients }.map(HostName.normalized)) } ?? []
+        let labelled = hints.targets.filter { mention in own.map { mention.source == $0.source && mention.line == $0.number } ?? true }
+            .map { ($0.value, "named as the target in \($0.source), line \($0.line)") }
+        let other = hints.names.filter { !clientNames.contains(HostName.normalized($0.name)) && !elsewhere.contains(HostName.normalized($0.name)) }
+            .map { ($0.name, "named in \($0.source)") }
         var resolved: [(machine: String, why: String)] = []
         for (name, why) in labelled.isEmpty ? other : labelled {
             guard let (machine, how) = resolve(name, client: client), !resolved.contains(where: { $0.machine == machine }) else { continue }

@@ -99,10 +99,27 @@ public struct TicketHints: Sendable, Hashable {
         var previous: [String] = []
         for (index, raw) in lines.enumerated() {
             // "INC0048211 | Priority: P3 | Category: …": each field on its own.
+            let first = self.lines.count
             for field in raw.components(separatedBy: " | ") {
                 read(line: field, number: index + 1, source: document.source, previous: &previous)
             }
+            joinFields(from: first, of: String(raw))
         }
+    }
+
+    /// Makes the fields of one line read since `first` one ``Line`` again: "Benutzer: bob | Rechner:
+    /// WKS-202 | Ziel: RDSH-02 | Meldung: error-bob.txt" names its report, client and target together.
+    private mutating func joinFields(from first: Int, of raw: String) {
+        guard lines.count - first > 1 else { return }
+        let fields = lines[first...]
+        var joined = Line(source: fields[first].source, number: fields[first].number, text: raw.lowercased(), clients: [], targets: [], users: [], addresses: [])
+        for field in fields {
+            joined.clients += field.clients
+            joined.targets += field.targets
+            joined.users += field.users
+            joined.addresses += field.addresses
+        }
+        lines.replaceSubrange(first..., with: [joined])
     }
 
     private mutating func read(line raw: String, number: Int, source: String, previous: inout [String]) {
