@@ -360,6 +360,10 @@ public enum CauseLoader {
         let reader = EvidenceReader(source: source, problem: problem, names: names, machine: machine)
         let evidence = list(map["evidence"], "evidence").compactMap(reader.read)
         let against = list(map["against"], "against").compactMap(reader.read)
+        if against.contains(where: { $0.regression != nil }) {
+            // A regression weighs an update for the cause; it cannot refute one.
+            problem(map["against"], "`regression` belongs to an `evidence` item, not to `against`")
+        }
         if evidence.isEmpty { problem(map["evidence"] ?? root, "a cause needs at least one `evidence` item") }
         let remediation = strings("remediation")
         if remediation.isEmpty { problem(root, "a cause needs `remediation` steps") }

@@ -202,6 +202,20 @@ struct ClientUpdateRegressionTests {
         #expect(load(onHost).contains { $0.message.contains("`regression` belongs to a `rule` item on the client") })
         let noOthers = "  - {rule: client_update_installed, machine: client, window: [-90d, 1d], weight: 0.2, regression: {within: 14d, weight: 0.8}}"
         #expect(load(noOthers).contains { $0.message.contains("`regression` is {within") })
+        let refuting = """
+            id: test-cause
+            title: Test
+            side: client
+            evidence:
+              - {rule: rdp_stack_connection, machine: host, window: [-3m, 1m], weight: 0.4}
+            against:
+            \(good)
+            remediation: [fix it]
+            """
+        #expect(
+            CauseLoader.load(yaml: refuting, source: "test.yml").diagnostics.contains {
+                $0.severity == "error" && $0.message.contains("`regression` belongs to an `evidence` item")
+            })
         let badSpan = "  - {rule: client_update_installed, machine: client, window: [-90d, 1d], weight: 0.2, regression: {within: 0, others: [x], weight: 0.8}}"
         #expect(load(badSpan).contains { $0.message.contains("`regression` is {within") })
     }
