@@ -82,6 +82,8 @@ CORPUS = {
     "PL-System": "plaso__evtx_System.xml.zst",
     "PE-System": "python-evtx__system.xml.zst",
     "AR-Application": "artemis__Application.xml",
+    # WindowsUpdateClient 19/43 shapes (client update regression); not used as background.
+    "WA-System": "DFIRArtifactMuseum__Win10_APTSimulatorVM__System.xml",
 }
 for _k, _v in CORPUS.items():
     assert _v.startswith(ALLOWED_PREFIXES), _v
@@ -124,6 +126,7 @@ PROVIDERS = {
     "UPS": ("Microsoft-Windows-User Profiles Service", "89B1E9F0-5AFF-44A6-9B44-0A07A7CE5845", None, False),
     "CAX": ("Microsoft-Windows-TerminalServices-ClientActiveXCore", "28AA95BB-D444-4719-A36F-40462168127E", None, False),
     "GP": ("Microsoft-Windows-GroupPolicy", "AEA1B4FA-97D1-45F2-A64C-4D69FFFD92C9", None, False),
+    "WU": ("Microsoft-Windows-WindowsUpdateClient", "945A8954-C147-4ACD-923F-40C45405A658", None, False),
 }
 
 # System metadata for synthesized events that have no real example in the corpus
@@ -168,6 +171,7 @@ META_SOURCE = {
     ("CAX", 1024): "SZ-Client", ("CAX", 1025): "SZ-Client", ("CAX", 1026): "SZ-Client",
     ("CAX", 1028): "SZ-Client", ("CAX", 1029): "SZ-Client", ("CAX", 1102): "SZ-Client",
     ("CAX", 1103): "SZ-Client", ("CAX", 1105): "SZ-Client", ("CAX", 226): "SZ-Client",
+    ("WU", 19): "WA-System", ("WU", 43): "WA-System",
 }
 
 
@@ -831,7 +835,7 @@ class Case:
             data = text.encode("utf-8")
         self.files.append((relpath, data))
 
-    def expected(self, verdict, cause, host, failure, notes, clocks=None):
+    def expected(self, verdict, cause, host, failure, notes, clocks=None, mentions=None):
         """`failure` is the true moment (UTC); with `clocks` (client, host machine) the key gives it
         on the client's clock (what the user saw) as failureTime, and on the host's as hostTime
         when the two differ by a second or more (the time contract of the diagnosis JSON)."""
@@ -841,6 +845,8 @@ class Case:
         if clocks and failure is not None and abs((failure + clocks[1].skew) - client_t) >= S(1):
             self.exp["hostTime"] = fmt_iso_s(failure + clocks[1].skew)
         self.exp["notes"] = notes
+        if mentions:
+            self.exp["mentions"] = mentions  # per cause id: texts its assessment must say
         self.files.append(("expected.json", (json.dumps(self.exp, indent=2) + "\n").encode("utf-8")))
 
 
@@ -1727,6 +1733,104 @@ def case_security_layer_forced(gen):
     return c
 
 
+def windows_update(c, m, t, title):
+    """Windows Update installing one update on `m` at `t` (true UTC): WindowsUpdateClient 43
+    (installation started) and, 1.8 s later, 19 (installation successful), with the EventData
+    layout and System metadata of the real records in the Win10 APTSimulatorVM System log
+    (records 181/182). Returns the 19."""
+    r = c.rng("wu:%s:%d" % (m.name, t))
+    guid = new_guid(r, "upper")
+    pid = r.randrange(2000, 9000, 4)
+    data = (("updateTitle", title), ("updateGuid", guid), ("updateRevisionNumber", str(r.choice((1, 200, 201)))))
+    c.ev(m, "System", "WU", 43, t - S(1.78), ED(*data), uid="S-1-5-18", pid=pid)
+    return c.ev(m, "System", "WU", 19, t, ED(*(data + (("serviceGuid", "9482F4B4-E343-43B6-B170-9A65BC822C77"),))),
+                uid="S-1-5-18", pid=pid)
+
+
+def other_session(c, host, client, user, sid, t0, conn_no, session, target):
+    """Another user's healthy session on `host` from `client` (261, 131, 1149, 4624 type 10, LSM 21/22)."""
+    conn = Conn(c, client, host, t0, c.rng("other-port").randrange(49152, 65535), conn_no, target)
+    conn.h_reach(0.0)
+    conn.h_auth_ok(1.21, user, c.domain, session)
+    saved, c.user_sid = c.user_sid, sid
+    try:
+        conn.h_logon(2.2, "%s\\%s" % (c.domain, user), session, "0x%x" % c.rng("other-logon").randrange(0x1000000, 0x8000000))
+    finally:
+        c.user_sid = saved
+    return conn
+
+
+def case_client_update(gen):
+    """A Windows cumulative update on the client, then every connection to the host fails while
+    other users' clients keep connecting (issue 15, section 6: a client update regression)."""
+    c = Case(gen, "client-update-regression", "2026-10-16T13:42:07.3000000Z")
+    host = host_machine("host", "RDSH-11.corp.example", "10.20.4.31", "2022")
+    cl = client_machine("LT-0457", "10.20.33.57")
+    case_common(c, gen, cl, host, "jsilva", "CORP", "S-1-5-21-1844237615-456789012-3321445566-2381")
+    c.sec_act = new_guid(c.rng("secact"), "upper")
+    T = c.T
+    quiet(c, host, 6 * 3600, 3600)
+    # The client: the monthly cumulative update on Tuesday evening, and the daily Defender
+    # intelligence update (not a client change) on the morning of the failure.
+    update = T - S(2 * 86400 + 16 * 3600 + 1171.4)
+    windows_update(c, cl, update,
+                   "2026-10 Cumulative Update for Windows 11 Version 24H2 for x64-based Systems (KB5071129)")
+    windows_update(c, cl, T - S(5 * 3600 + 611.2),
+                   "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.439.118.0)")
+    # Before the update the user worked on the host (a session ended by the user, 1026 reason 1).
+    before = Conn(c, cl, host, update - S(86400 + 2 * 3600), 61207, 7, "rdsh-11")
+    before.c_start()
+    before.c_connected(1.33, host.ip, 4, "CORP")
+    before.c_disc(5400.0, 1, multi=True)
+    # Since the update every attempt reaches the host's RDP stack and the client drops it.
+    def attempt(t0, port, no):
+        conn = Conn(c, cl, host, t0, port, no, "rdsh-11")
+        conn.c_start()
+        conn.h_reach(0.012)
+        conn.h_close(0.4812)
+        return conn, conn.c_disc(0.49, 2308)
+    first, _ = attempt(T - S(3 * 3600 + 1290.55), 58815, 21)
+    conn, last = attempt(T - S(0.49), 60231, 29)
+    # Other users' clients connect to the same host all day.
+    others = (("mbrandt", "WKS-212", "10.20.31.212", -4 * 3600 - 301.2, 22, 6), ("kowens", "WKS-148", "10.20.31.148", -2 * 3600 + 45.7, 25, 7),
+              ("tnguyen", "LT-0391", "10.20.33.91", -1720.4, 27, 8), ("rpatel", "WKS-077", "10.20.31.77", 1260.9, 31, 9))
+    for i, (user, name, ip, dt_s, no, session) in enumerate(others):
+        other_session(c, host, client_machine(name, ip), user, "S-1-5-21-1844237615-456789012-3321445566-%d" % (2500 + i),
+                      T + S(dt_s), no, session, "RDSH-11")
+    win0, win1 = T - S(7 * 3600), T + S(2400)
+    c.noise(host, "System", "A22-System", 150, win0, win1)
+    c.noise(host, "Security", "A22-Security", 120, win0, win1)
+    c.noise(host, "LSM", "A22-LSM", 20, win0, T - S(6.5 * 3600))
+    c.noise(host, "RCM", "BK-RCM", 20, win0, T - S(6.5 * 3600))
+    c.noise(host, "Core", "OB-Core", 40, win0, T - S(6.5 * 3600))
+    c.noise(host, "Application", "A22-Application", 60, win0, win1)
+    c.noise(host, "UPS", "A22-UPS", 10, win0, T - S(6.5 * 3600))
+    c.noise(cl, "System", "W10-System", 140, update - S(3 * 86400), T + S(1800),
+            keep=lambda e: e.prov != "Microsoft-Windows-WindowsUpdateClient")
+    c.noise(cl, "Client", "SZ-Client", 9, T - S(5 * 86400 + 3 * 3600), T - S(5 * 86400))
+    hd = "RDSH-11"
+    for lg in ("System", "Security", "Application", "UPS", "LSM", "RCM", "Core"):
+        c.write_log(host, lg, hd, rid_base=rid_base(c, host, lg))
+    c.write_log(cl, "System", "LT-0457", fmt="ev", rid_base=rid_base(c, cl, "System"))
+    c.write_log(cl, "Client", "LT-0457", rid_base=rid_base(c, cl, "Client"))
+    c.write_text("error.txt", winapp_report(last.t, "{" + conn.act_client.lower() + "}"))
+    c.write_text("ticket.txt", (
+        "INC0051877 | Remote access | Lisbon office (WEST)\n"
+        "Joana Silva, laptop LT-0457, cannot reach RDSH-11 since Wednesday: the window closes at once with the\n"
+        "error in error.txt. Her colleagues use RDSH-11 all day without problems. Nothing changed on her side, she\n"
+        "says. Attached: LT-0457 System and RDPClient logs, RDSH-11 logs.\n"))
+    installed = fmt_iso_s(update)
+    c.expected("cause-found", "client-side", "RDSH-11.corp.example", T,
+               "The client's System log shows WindowsUpdateClient 19 for KB5071129 (2026-10 cumulative update) at %s; "
+               "the client had worked on the host the day before, and since the update each attempt reaches RdpCoreTS "
+               "131 and is dropped within half a second by the client (1026 2308, first failure %s), with no host "
+               "error, while four other users' clients log on to RDSH-11 (1149, 4624 type 10, LSM 21/22) before and "
+               "after the failure; a Defender intelligence update that morning is no client change."
+               % (installed, fmt_iso_s(first.t0 + S(0.49))), clocks=(cl, host),
+               mentions={"client-side": ["KB5071129", installed, "other clients still connect"]})
+    return c
+
+
 CASES = [
     ("network-path", case_network_path, "folder"),
     ("rdp-service-down", case_rdp_service_down, "folder"),
@@ -1742,6 +1846,7 @@ CASES = [
     ("inconclusive", case_inconclusive, "folder"),
     ("distractor", case_distractor, "tar.zst"),
     ("security-layer-forced", case_security_layer_forced, "folder"),
+    ("client-update-regression", case_client_update, "folder"),
 ]
 
 
@@ -1884,6 +1989,11 @@ def write_sources(out, corpus_dir, used):
              "event shapes in `shared/reference/domain-events.md` (System metadata copied from a real record of the same",
              "provider and event ID where the corpus has one). The error reports, tickets and JSON files are invented",
              "for the cases.", "",
+             "The Windows Update records of `client-update-regression` (WindowsUpdateClient 43 and 19) copy their System",
+             "metadata and EventData layout (`updateTitle`, `updateGuid`, `updateRevisionNumber`, `serviceGuid`) from the",
+             "real records 181/182 of `DFIRArtifactMuseum__Win10_APTSimulatorVM__System.xml`; the update titles are invented",
+             "in the shape of the real titles there and in `artemis__System.xml`. Real WindowsUpdateClient records are not",
+             "used as background of a client's System log.", "",
              "| corpus file (shared/corpus/real) | original source (`owner/repo:path@commit`) | licence | used in |",
              "|---|---|---|---|"]
     for alias in sorted(used):

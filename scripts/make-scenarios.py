@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario_causes as sc  # noqa: E402
 import scenario_evidence  # noqa: E402
 import scenario_situations  # noqa: E402
+import scenario_update  # noqa: E402
 from scenario_kit import S, Gen, People, Scenario, busy_host, die, failing_others, msl, scanner_burst  # noqa: E402
 
 DEFAULT_SEED = "2026"
@@ -348,11 +349,11 @@ def build_single(gen, spec, seed):
     if not spec.client_log:
         notes += "; no client log"
     expect(c, story.verdict, story.cause, host.computer, story.last.t, notes, host_time=T + host.skew,
-           failure_count=1 if "two-reports" in spec.tags else None)
+           failure_count=1 if "two-reports" in spec.tags else None, mentions=getattr(story, "mentions", None))
     return c
 
 
-def expect(c, verdict, cause, host, failure_t, notes, host_time=None, failures=None, failure_count=None):
+def expect(c, verdict, cause, host, failure_t, notes, host_time=None, failures=None, failure_count=None, mentions=None):
     exp = {"verdict": verdict, "topCause": cause, "host": host,
            "failureTime": msl.fmt_iso_s(failure_t) if failure_t is not None else None}
     if host_time is not None and failure_t is not None and abs(host_time - failure_t) >= S(1):
@@ -363,6 +364,8 @@ def expect(c, verdict, cause, host, failure_t, notes, host_time=None, failures=N
         exp["failures"] = failures
     if failure_count is not None:
         exp["failureCount"] = failure_count
+    if mentions:
+        exp["mentions"] = mentions
     c.exp = exp
     c.files.append(("expected.json", (json.dumps(exp, indent=2, ensure_ascii=False) + "\n").encode("utf-8")))
 
@@ -683,7 +686,8 @@ def build_multi_one_fails(gen, seed, id="multi-one-fails"):
 def catalogue():
     """(id, builder) for every scenario, in a fixed order."""
     items = [(s.id, (lambda g, seed, s=s: build_single(g, s, seed))) for s in SINGLE + scenario_evidence.specs(Spec)
-             + scenario_situations.specs(Spec)]
+             + scenario_situations.specs(Spec)
+             + scenario_update.specs(Spec)]
     items += [
         ("hearsay-en", lambda g, seed: build_hearsay(g, seed, "hearsay-en", "en", 0, (1, 2, 3))),
         ("hearsay-de-busy", lambda g, seed: build_hearsay(g, seed, "hearsay-de-busy", "de", 15, (2, 1, 1))),

@@ -147,6 +147,9 @@ class Scenario(msl.Case):
         r = self.rng("forms:" + m.name)
         fmt, order = form or (r.choice(("wevtutil", "ev")), r.choice(("asc", "desc")))
         self.write_log(m, "Client", folder, fmt=fmt, order=order, rid_base=msl.rid_base(self, m, "Client"))
+        if m.logs.get("System"):
+            # The client's System log, when a story wrote one (Windows Update records).
+            self.write_log(m, "System", folder, rid_base=msl.rid_base(self, m, "System"))
 
 
 def renderable(m, log):

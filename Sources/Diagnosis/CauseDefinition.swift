@@ -53,11 +53,14 @@ public struct CauseDefinition: Sendable {
         /// For a `latest` item: what shows that the state it found had ended before the failure
         /// (`ended-by`), even when the record of the change back is missing.
         public var endedBy: StateEnd? = nil
+        /// For a client `rule` item: when the change it found (an update) counts as the start of the
+        /// client's failures (`regression`).
+        public var regression: Regression? = nil
 
         public static func == (lhs: Evidence, rhs: Evidence) -> Bool {
             lhs.test == rhs.test && lhs.machine == rhs.machine && lhs.window == rhs.window && lhs.weight == rhs.weight
                 && lhs.says == rhs.says && lhs.sameClientField == rhs.sameClientField && lhs.atAttempt == rhs.atAttempt
-                && lhs.corroborates == rhs.corroborates && lhs.endedBy == rhs.endedBy
+                && lhs.corroborates == rhs.corroborates && lhs.endedBy == rhs.endedBy && lhs.regression == rhs.regression
         }
 
         public func hash(into hasher: inout Hasher) {
@@ -65,7 +68,11 @@ public struct CauseDefinition: Sendable {
             hasher.combine(says)
         }
 
-        /// Every Sigma rule name the item refers to.
+        /// Every Sigma rule name the item refers to, on any machine (its own rules and the host
+        /// rules of a `regression`).
+        public var allRuleNames: [String] { ruleNames + (regression?.others ?? []) }
+
+        /// Every Sigma rule name the item refers to on its own machine.
         public var ruleNames: [String] {
             switch test {
             case .present(let rules), .absent(let rules): rules
@@ -85,6 +92,20 @@ public struct CauseDefinition: Sendable {
         /// How far from the attempt's connection the record may lie, in ticks.
         public var within: Int64
         /// The weight of a record at the attempt, 0…1.
+        public var weight: Double
+    }
+
+    /// When a change on the client (an update a `rule` item found) is taken as the start of its
+    /// failures: it lies at most `within` before the client's first failure after it, the client did
+    /// not fail in the `within` before it, and the host shows other clients' sessions succeeding
+    /// after it (`others`). Then the item counts with `weight`; otherwise with the item's own
+    /// (weaker) weight, or not at all when the failures predate it or it came after the failure.
+    public struct Regression: Sendable, Hashable {
+        /// How long before the client's first failure the change may lie, in ticks.
+        public var within: Int64
+        /// Host rules whose records show another client's session succeeding.
+        public var others: [String]
+        /// The weight when the change started the failures and other clients still connect, 0…1.
         public var weight: Double
     }
 
@@ -339,6 +360,10 @@ public enum CauseLoader {
         let reader = EvidenceReader(source: source, problem: problem, names: names, machine: machine)
         let evidence = list(map["evidence"], "evidence").compactMap(reader.read)
         let against = list(map["against"], "against").compactMap(reader.read)
+        if against.contains(where: { $0.regression != nil }) {
+            // A regression weighs an update for the cause; it cannot refute one.
+            problem(map["against"], "`regression` belongs to an `evidence` item, not to `against`")
+        }
         if evidence.isEmpty { problem(map["evidence"] ?? root, "a cause needs at least one `evidence` item") }
         let remediation = strings("remediation")
         if remediation.isEmpty { problem(root, "a cause needs `remediation` steps") }
@@ -442,10 +467,25 @@ public enum CauseLoader {
                     endedBy = .rules(rules)
                 }
             }
+            let side = machine(node["machine"], "machine")
+            var regression: CauseDefinition.Regression?
+            if let regressionNode = node["regression"] {
+                guard case .present = test, side == .client else {
+                    return fail(regressionNode, "`regression` belongs to a `rule` item on the client")
+                }
+                let message = "`regression` is {within: <span such as 14d>, others: [host rules], weight: <number in (0, 1]>}"
+                guard regressionNode.mapping != nil, let withinText = regressionNode["within"]?.string,
+                    let within = parseSignedSpan(withinText), within > 0, let strong = regressionNode["weight"]?.float, strong > 0, strong <= 1
+                else { return fail(regressionNode, message) }
+                let others = names(regressionNode["others"], "others")
+                guard !others.isEmpty else { return fail(regressionNode, message) }
+                regression = CauseDefinition.Regression(within: within, others: others, weight: strong)
+            }
             return CauseDefinition.Evidence(
-                test: test, machine: machine(node["machine"], "machine"), window: window, weight: weight,
+                test: test, machine: side, window: window, weight: weight,
                 says: node["says"]?.string ?? "", sameClientField: node["same-client"]?.string, atAttempt: atAttempt,
-                corroborates: corroborates, location: "\(source):\((node.mark?.line ?? 0))", endedBy: endedBy)
+                corroborates: corroborates, location: "\(source):\((node.mark?.line ?? 0))", endedBy: endedBy,
+                regression: regression)
         }
     }
 }

@@ -47,7 +47,7 @@ public struct RulePack: Sendable {
         var diagnostics = layers.diagnostics
         let known = Set(catalog.rules.compactMap(\.name))
         let causes = layers.causes.filter { cause in
-            let unknown = (cause.evidence + cause.against).flatMap(\.ruleNames).filter { !known.contains($0) }
+            let unknown = (cause.evidence + cause.against).flatMap(\.allRuleNames).filter { !known.contains($0) }
             for name in Set(unknown).sorted() {
                 diagnostics.append(
                     CauseDiagnostic(

@@ -9,7 +9,8 @@ import SigmaKit
 /// looks for on that machine reads it; the client's `RDPClient/Operational` log is always
 /// collected. Each export reaches at least an hour before and after the failure (so it shows that
 /// the log covers the failure, and absorbs clock skew), further when an evidence window or a
-/// lookback of a cause that reads the channel does.
+/// lookback of a cause that reads the channel does (a client update regression also reads the
+/// client's own failures before the update it looks for).
 public struct CollectionPlan: Sendable, Hashable {
     /// One log to export.
     public struct Log: Sendable, Hashable {
@@ -59,6 +60,10 @@ public struct CollectionPlan: Sendable, Hashable {
                 }
                 for channel in Set(item.ruleNames.flatMap { channels[$0] ?? [] }) {
                     add(item.machine, channel, before: reach.before, after: reach.after, cause: cause.id)
+                }
+                if let regression = item.regression {
+                    // The client's own failures from `within` before the earliest update it looks for.
+                    add(.client, Self.clientLog, before: reach.before + seconds(regression.within), after: 0, cause: cause.id)
                 }
             }
         }

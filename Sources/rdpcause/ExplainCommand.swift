@@ -85,6 +85,10 @@ struct ExplainCommand: ParsableCommand {
             weight += tier.within > 0 ? "; \(tier.weight) and decisive within \(span(tier.within).dropFirst()) of the attempt" : "; decisive at the attempt (\(tier.weight))"
         }
         if evidence.corroborates { weight += "; corroborates only" }
+        if let regression = evidence.regression {
+            weight += "; \(regression.weight) when it lies at most \(span(regression.within).dropFirst()) before the client's first failure, "
+                + "the client did not fail in that span before it, and the host shows \(names(regression.others)) of another client after it"
+        }
         switch evidence.test {
         case .present(let rules): return "\(names(rules)) on the \(evidence.machine.rawValue), \(window) (\(weight))"
         case .absent(let rules): return "no \(names(rules)) on the \(evidence.machine.rawValue), \(window), while its log covers it (\(weight))"

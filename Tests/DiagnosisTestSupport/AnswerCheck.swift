@@ -46,6 +46,23 @@ public enum AnswerCheck {
             return problems
         }
         return problems + failureMismatches(primary, verdict: nil, topCause: expected.topCause, host: expected.host, label: "primary failure")
+            + mentionMismatches(primary, expected.mentions ?? [:])
+    }
+
+    /// The texts a cause's assessment must say and does not (in its summary or an evidence line).
+    static func mentionMismatches(_ failure: FailureDiagnosis, _ mentions: [String: [String]]) -> [String] {
+        var problems: [String] = []
+        for (id, texts) in mentions.sorted(by: { $0.key < $1.key }) {
+            guard let cause = failure.causes.first(where: { $0.id == id }) else {
+                problems.append("primary failure: no assessment of \(id), expected it to say \(texts)")
+                continue
+            }
+            let said = [cause.summary] + cause.evidence.map(\.meaning)
+            for text in texts where !said.contains(where: { $0.contains(text) }) {
+                problems.append("primary failure: \(id) does not say \"\(text)\" (summary: \(cause.summary))")
+            }
+        }
+        return problems
     }
 
     static func failureMismatches(_ failure: FailureDiagnosis, verdict: String?, topCause: String?, host: String?, label: String) -> [String] {

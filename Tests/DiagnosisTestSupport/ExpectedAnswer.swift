@@ -35,6 +35,9 @@ public struct ExpectedAnswer: Decodable, Sendable {
     public var failures: [Failure]?
     /// How many failures the case holds, when the key pins it (two reports of one attempt are one).
     public var failureCount: Int?
+    /// For a cause id, texts its assessment of the primary failure must say (in its summary or an
+    /// evidence line): which update, since when, or why a record was not counted.
+    public var mentions: [String: [String]]?
 
     /// Reads an `expected.json`.
     public static func load(_ url: URL) throws -> ExpectedAnswer {

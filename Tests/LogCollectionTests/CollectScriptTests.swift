@@ -130,11 +130,16 @@ struct CollectScriptTests {
     @Test func theWindowIsFixedAroundTheFailureOrReachesBackFromNow() throws {
         let timed = try script().render(.cmd)
         // System on the host: 90 days before (certificate causes) to two days after (a wake report
-        // whose sleep interval holds the failure); on the client, an hour either side.
+        // whose sleep interval holds the failure); on the client, 90 days before (the Windows update
+        // a client update regression looks for) to a day after (an update after the failure is said).
         #expect(timed.contains(#"wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml""#))
-        #expect(timed.contains(#"wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml""#))
+        #expect(timed.contains(#"wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-25T21:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml""#))
+        // The client's own log reaches 14 days further back: its failures before such an update.
+        #expect(timed.contains(#"wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[@SystemTime>='2025-12-10T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]""#))
         let recent = try script(time: nil).render(.cmd)
-        #expect(recent.contains(#"wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]""#))
+        // Without a failure time, back from now: the client's log 104 days (90 + 14, the client update
+        // regression) and a day for the failure's unknown time.
+        #expect(recent.contains(#"wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 9072000000]]]""#))
         #expect(recent.contains("Failure time not given"))
     }
 

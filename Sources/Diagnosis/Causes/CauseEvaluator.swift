@@ -58,9 +58,17 @@ struct CauseEvaluator {
         var unassessed: [String] = []
         var tally = SupportTally()
         var ended: [String] = []
+        var updateNotes: [String] = []
         for item in cause.evidence {
             switch check.check(item, role: .supports) {
             case .matched(let found):
+                if let regression = item.regression {
+                    // An update counts only as far as the story of a client update regression holds.
+                    let outcome = state.updates.weigh(item, regression, found: found)
+                    updateNotes += outcome.notes
+                    if !outcome.found.isEmpty { tally.add(item, found: outcome.found, weight: outcome.weight) }
+                    continue
+                }
                 // A state the last transition shows may have ended since (later signs of life).
                 let holding = state.holding(item, found: found)
                 ended += holding.ended
@@ -134,6 +142,7 @@ struct CauseEvaluator {
         if !unassessed.isEmpty && status != .likely { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
         if let limit, limited { summary += " (not likely: \(limit.reason))" }
         if !ended.isEmpty, status != .likely { summary += " (no longer in force at the failure: \(ended.joined(separator: "; ")))" }
+        if !updateNotes.isEmpty, status != .likely { summary += " (update not counted: \(updateNotes.joined(separator: "; ")))" }
         if cappedByUnchecked {
             summary += " (not likely while \(unchecked.joined(separator: ", ")) could not be checked: their logs are missing)"
         }

@@ -17,12 +17,14 @@ struct SupportTally {
 
     private var found: [Found] = []
 
-    /// Adds an item that held, with the records that show it.
-    mutating func add(_ item: CauseDefinition.Evidence, found items: [EvidenceItem]) {
+    /// Adds an item that held, with the records that show it; `weight` replaces the item's own
+    /// (a client update regression whose whole story holds counts with the regression's weight).
+    mutating func add(_ item: CauseDefinition.Evidence, found items: [EvidenceItem], weight: Double? = nil) {
         let atAttempt = item.atAttempt.flatMap { tier in items.contains(where: \.atAttempt) ? tier : nil }
         found.append(
             Found(
-                weight: atAttempt?.weight ?? item.weight, decisive: atAttempt != nil && !item.corroborates, corroborates: item.corroborates,
+                weight: atAttempt?.weight ?? weight ?? item.weight, decisive: atAttempt != nil && !item.corroborates,
+                corroborates: item.corroborates,
                 items: items, records: Set(items.map(Self.key))))
     }
 

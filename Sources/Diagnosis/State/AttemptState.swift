@@ -20,6 +20,8 @@ struct AttemptState {
     let silence: SilenceAlternatives
     let firewall: FirewallTimeline
     let citation: SilenceCitation
+    /// Whether an update the client installed started its failures.
+    let updates: ClientUpdateRegression
 
     init(check: EvidenceCheck, advisor: MissingLogAdvisor) {
         context = check.context
@@ -27,6 +29,7 @@ struct AttemptState {
         timeline = StateTimeline(index: check.index)
         firewall = FirewallTimeline(index: check.index)
         citation = SilenceCitation(index: check.index, context: check.context)
+        updates = ClientUpdateRegression(index: check.index, context: check.context)
         silence = SilenceAlternatives(context: check.context, advisor: advisor, ruleChannels: check.ruleChannels)
     }
 

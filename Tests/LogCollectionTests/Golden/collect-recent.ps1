@@ -42,11 +42,11 @@ function Export-EventLog([string]$Channel, [string]$File, [string]$Arguments) {
 
 if ($Role -eq 'client') {
     # Microsoft-Windows-TerminalServices-RDPClient/Operational: read by client-side, failure, network-path
-    Export-EventLog 'Microsoft-Windows-TerminalServices-RDPClient/Operational' 'Microsoft-Windows-TerminalServices-RDPClient_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /f:xml /e:Events /uni:true'
-    # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /ow:true
-    # System: read by nla-credssp
-    Export-EventLog 'System' 'System.xml' 'qe "System" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /f:xml /e:Events /uni:true'
-    # .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /ow:true
+    Export-EventLog 'Microsoft-Windows-TerminalServices-RDPClient/Operational' 'Microsoft-Windows-TerminalServices-RDPClient_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 9072000000]]]" /f:xml /e:Events /uni:true'
+    # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 9072000000]]]" /ow:true
+    # System: read by client-side, nla-credssp
+    Export-EventLog 'System' 'System.xml' 'qe "System" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 7862400000]]]" /f:xml /e:Events /uni:true'
+    # .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 7862400000]]]" /ow:true
 }
 
 if ($Role -eq 'host') {
@@ -87,8 +87,8 @@ if ($Role -eq 'both') {
     Export-EventLog 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational' 'Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /ow:true
     # Microsoft-Windows-TerminalServices-RDPClient/Operational: read by client-side, failure, network-path
-    Export-EventLog 'Microsoft-Windows-TerminalServices-RDPClient/Operational' 'Microsoft-Windows-TerminalServices-RDPClient_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /f:xml /e:Events /uni:true'
-    # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /ow:true
+    Export-EventLog 'Microsoft-Windows-TerminalServices-RDPClient/Operational' 'Microsoft-Windows-TerminalServices-RDPClient_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 9072000000]]]" /f:xml /e:Events /uni:true'
+    # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 9072000000]]]" /ow:true
     # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational' 'Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /ow:true
@@ -101,7 +101,7 @@ if ($Role -eq 'both') {
     # Security: read by certificate-expired, client-side, logon-rights, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Security' 'Security.xml' 'qe "Security" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Security" "Security.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /ow:true
-    # System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
+    # System: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'System' 'System.xml' 'qe "System" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 7862400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 7862400000]]]" /ow:true
 }

@@ -28,13 +28,13 @@ exit /b 64
 
 :client
 rem Microsoft-Windows-TerminalServices-RDPClient/Operational: read by client-side, failure, network-path
-wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
+wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[@SystemTime>='2025-12-10T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
-rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem System: read by nla-credssp
-wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml"
+rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-10T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
+rem System: read by client-side, nla-credssp
+wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-25T21:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml"
 if errorlevel 1 call :failed "System" "System.xml"
-rem .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
+rem .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-25T21:12:40.000Z']]]" /ow:true
 goto zip
 
 :host
@@ -86,9 +86,9 @@ wevtutil.exe qe "Microsoft-Windows-TerminalServices-LocalSessionManager/Operatio
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.xml"
 rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
 rem Microsoft-Windows-TerminalServices-RDPClient/Operational: read by client-side, failure, network-path
-wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
+wevtutil.exe qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[@SystemTime>='2025-12-10T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.xml"
-rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
+rem .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-10T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
 rem Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[@SystemTime>='2026-02-22T21:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml"
 if errorlevel 1 call :failed "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml"
@@ -105,7 +105,7 @@ rem Security: read by certificate-expired, client-side, logon-rights, network-pa
 wevtutil.exe qe "Security" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\Security.xml"
 if errorlevel 1 call :failed "Security" "Security.xml"
 rem .evtx: wevtutil.exe epl "Security" "Security.evtx" "/q:*[System[TimeCreated[@SystemTime>='2026-03-24T20:12:40.000Z' and @SystemTime<='2026-03-24T22:12:40.000Z']]]" /ow:true
-rem System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
+rem System: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
 wevtutil.exe qe "System" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /f:xml /e:Events /uni:true > "%OUT%\System.xml"
 if errorlevel 1 call :failed "System" "System.xml"
 rem .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[@SystemTime>='2025-12-24T21:12:40.000Z' and @SystemTime<='2026-03-26T21:12:40.000Z']]]" /ow:true

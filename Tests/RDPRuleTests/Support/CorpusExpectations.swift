@@ -18,6 +18,7 @@ enum CorpusExpectations {
             "rdp_shell_start": 2,
         ],
         "DFIRArtifactMuseum__Win10_APTSimulatorVM__System": [
+            "client_update_installed": 3,
             "host_boot": 6,
             "host_shutdown": 3,
         ],
@@ -41,6 +42,7 @@ enum CorpusExpectations {
             "rdp_logon_success": 7,
         ],
         "DFIRArtifactMuseum__Win10_BelkasoftCTF_InsiderThreat__System": [
+            "client_update_installed": 2,
             "host_boot": 44,
             "host_resume": 3,
             "host_shutdown": 57,
@@ -56,6 +58,7 @@ enum CorpusExpectations {
             "rdp_shell_start": 4,
         ],
         "DFIRArtifactMuseum__Win10_RathbunVM__System": [
+            "client_update_installed": 7,
             "host_boot": 8,
             "host_resume": 1,
             "host_shutdown": 6,
@@ -72,6 +75,7 @@ enum CorpusExpectations {
             "logon_failure_rights": 1,
         ],
         "DFIRArtifactMuseum__Win11_RathbunVM__System": [
+            "client_update_installed": 6,
             "host_boot": 10,
             "host_resume": 1,
             "host_shutdown": 9,
@@ -109,6 +113,7 @@ enum CorpusExpectations {
             "rdp_logon_success": 4,
         ],
         "DFIRArtifactMuseum__Win2012R2_StolenSzechuan__System": [
+            "client_update_installed": 1,
             "group_policy_computer_settings_applied": 2,
             "host_boot": 22,
             "host_shutdown": 37,
@@ -145,6 +150,7 @@ enum CorpusExpectations {
             "logon_failure_rights": 2,
         ],
         "artemis__System": [
+            "client_update_installed": 1,
             "group_policy_computer_settings_applied": 1,
             "host_boot": 4,
             "host_shutdown": 3,
@@ -158,6 +164,7 @@ enum CorpusExpectations {
             "rdp_user_authenticated": 5,
         ],
         "omerbenamram-evtx__2-vss_7-System": [
+            "client_update_installed": 5,
             "credssp_version_mismatch": 8,
             "host_boot": 6,
             "host_shutdown": 6,
@@ -173,6 +180,7 @@ enum CorpusExpectations {
             "rdp_cert_created": 3,
         ],
         "omerbenamram-evtx__system": [
+            "client_update_installed": 2,
             "host_boot": 6,
             "host_resume": 2,
             "host_shutdown": 6,
@@ -189,6 +197,7 @@ enum CorpusExpectations {
             "termservice_stopped": 2,
         ],
         "python-evtx__system": [
+            "client_update_installed": 7,
             "host_boot": 10,
             "host_shutdown": 9,
             "host_unexpected_reboot": 4,

@@ -31,6 +31,7 @@ enum RuleCases {
     static let termServiceRunningBinary = "5400650072006D0053006500720076006900630065002F0034000000"
 
     static let all: [RuleCase] = client + host + security + services + power + certificates + schannel + groupPolicy + profile + firewall
+        + windowsUpdate
 
     // MARK: - Client
 
@@ -512,6 +513,44 @@ enum RuleCases {
         RuleCase(
             "TermDD 57 other TermDD event", X.system("TermDD", 57, qualifiers: 49162, level: 2, .eventData([(nil, "\\Device\\Termdd")])),
             nearMissOf: ["termdd_protocol_error"]),
+    ]
+
+    // MARK: - Windows Update
+
+    static let windowsUpdateGuid = "{945A8954-C147-4ACD-923F-40C45405A658}"
+
+    /// A WindowsUpdateClient 19 with the EventData of the real records (Win10 APTSimulatorVM/System#182).
+    static func updateInstalled(_ title: String, id: UInt32 = 19) -> String {
+        X.system(
+            "Microsoft-Windows-WindowsUpdateClient", guid: windowsUpdateGuid, id,
+            .eventData([
+                ("updateTitle", title), ("updateGuid", "86E50A9B-F08C-4178-AEE3-C4D4739B1A17"), ("updateRevisionNumber", "201"),
+                ("serviceGuid", "9482F4B4-E343-43B6-B170-9A65BC822C77"),
+            ]))
+    }
+
+    static let windowsUpdate: [RuleCase] = [
+        RuleCase(
+            "WindowsUpdateClient 19 cumulative update with its KB (shape of Win10 APTSimulatorVM/System#182)",
+            updateInstalled("2026-09 Cumulative Update for Windows 11 Version 24H2 for x64-based Systems (KB5066835)"),
+            matches: ["client_update_installed"]),
+        RuleCase(
+            "WindowsUpdateClient 19 feature update (shape of artemis/System#223)", updateInstalled("Feature update to Windows 10, version 21H2"),
+            matches: ["client_update_installed"]),
+        RuleCase(
+            "WindowsUpdateClient 19 Defender security intelligence update (daily, not a client change)",
+            updateInstalled("Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.377.1032.0)"),
+            nearMissOf: ["client_update_installed"]),
+        RuleCase(
+            "WindowsUpdateClient 19 Malicious Software Removal Tool", updateInstalled("Windows Malicious Software Removal Tool x64 - v5.98 (KB890830)"),
+            nearMissOf: ["client_update_installed"]),
+        RuleCase(
+            "WindowsUpdateClient 19 Store app without a KB", updateInstalled("9WZDNCRFJBMP-MICROSOFT.WINDOWSSTORE"),
+            nearMissOf: ["client_update_installed"]),
+        RuleCase(
+            "WindowsUpdateClient 43 installation started (not installed)",
+            updateInstalled("2026-09 Cumulative Update for Windows 11 Version 24H2 for x64-based Systems (KB5066835)", id: 43),
+            nearMissOf: ["client_update_installed"]),
     ]
 
     // MARK: - Group Policy

@@ -35,6 +35,8 @@ enum RulePack {
         "termdd_protocol_error",
         // Host: Group Policy
         "group_policy_computer_settings_applied",
+        // Client: Windows Update (System)
+        "client_update_installed",
         // Host: User Profile Service
         "profile_load_failed", "profile_temporary",
         // Host: Windows Firewall
