@@ -25,7 +25,7 @@ extension BinXmlWalker {
             values.append(SubstitutionValue(type: type, offset: valueOffset, size: size))
             valueOffset += size
         }
-        try walk(from: body, to: body + bodySize, values: base..<values.count, inTemplate: true, depth: depth + 1)
+        try walkTemplate(definition: definition, body: body, size: bodySize, values: base..<values.count, depth: depth + 1)
         values.truncate(to: base)
         return valueOffset
     }

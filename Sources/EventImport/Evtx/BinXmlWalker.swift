@@ -66,6 +66,14 @@ struct BinXmlWalker: ~Copyable {
     var attributeHasText = false
     var attributeHasOmittedValue = false
 
+    /// Template bodies compiled in this chunk (see ``walkTemplate(definition:body:size:values:depth:)``):
+    /// `templateSlots[offset]` is 1 + the index in `templates` of the template defined at chunk
+    /// offset `offset`, or 0; `templatesRead` lists the offsets set, to clear at the next chunk.
+    var templateSlots = [UInt32](repeating: 0, count: EvtxChunkHeader.chunkSize)
+    var templatesRead: [Int] = []
+    var templates = PlainStack<CompiledTemplate>(capacity: 32)
+    var steps = PlainStack<TemplateStep>(capacity: 1024)
+
     var text = ByteBuffer(capacity: 4096)
     var values = PlainStack<SubstitutionValue>(capacity: 64)
     var openElements = 0
@@ -89,6 +97,10 @@ struct BinXmlWalker: ~Copyable {
         for text in texts.buffer where text.offset < textSlots.count { textSlots[text.offset] = 0 }
         texts.removeAll()
         textBytes.removeAll()
+        for offset in templatesRead { templateSlots[offset] = 0 }
+        templatesRead.removeAll(keepingCapacity: true)
+        templates.removeAll()
+        steps.removeAll()
     }
 
     /// Reads one record's BinXml (`start..<end` of the chunk); the event it describes is emitted
