@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario_causes as sc  # noqa: E402
 import scenario_evidence  # noqa: E402
 import scenario_situations  # noqa: E402
+import scenario_gateway  # noqa: E402
 from scenario_kit import S, Gen, People, Scenario, busy_host, die, failing_others, msl, scanner_burst  # noqa: E402
 
 DEFAULT_SEED = "2026"
@@ -683,7 +684,8 @@ def build_multi_one_fails(gen, seed, id="multi-one-fails"):
 def catalogue():
     """(id, builder) for every scenario, in a fixed order."""
     items = [(s.id, (lambda g, seed, s=s: build_single(g, s, seed))) for s in SINGLE + scenario_evidence.specs(Spec)
-             + scenario_situations.specs(Spec)]
+             + scenario_situations.specs(Spec)
+             + scenario_gateway.specs(Spec)]
     items += [
         ("hearsay-en", lambda g, seed: build_hearsay(g, seed, "hearsay-en", "en", 0, (1, 2, 3))),
         ("hearsay-de-busy", lambda g, seed: build_hearsay(g, seed, "hearsay-de-busy", "de", 15, (2, 1, 1))),

@@ -30,7 +30,7 @@ enum RuleCases {
     static let termServiceStoppedBinary = "5400650072006D0053006500720076006900630065002F0031000000"
     static let termServiceRunningBinary = "5400650072006D0053006500720076006900630065002F0034000000"
 
-    static let all: [RuleCase] = client + host + security + services + power + certificates + schannel + groupPolicy + profile + firewall
+    static let all: [RuleCase] = client + host + security + services + power + certificates + schannel + groupPolicy + profile + firewall + gateway
 
     // MARK: - Client
 
