@@ -328,12 +328,13 @@ def build_single(gen, spec, seed):
     tid = "INC%07d" % r.randrange(10000, 9999999)
     zone_text = zone_abbr if spec.ticket_zone else None
     label = target_label(host, typed)
+    prose = {k: v + getattr(story, "ticket_note", "") for k, v in PROSE.items()}
     if spec.ticket == "de":
-        text = ticket_de(tid, person, cl, label, zone_text, PROSE["de"])
+        text = ticket_de(tid, person, cl, label, zone_text, prose["de"])
     elif spec.ticket == "fr":
-        text = ticket_fr(tid, person, cl, label, zone_text, PROSE["fr"])
+        text = ticket_fr(tid, person, cl, label, zone_text, prose["fr"])
     else:
-        text = ticket_en(tid, person, cl, label, zone_text, PROSE["en"])
+        text = ticket_en(tid, person, cl, label, zone_text, prose["en"])
     c.write_text("ticket.txt", text)
     notes = story.notes
     if spec.busy:

@@ -53,6 +53,12 @@ def _export(c, gw):
     c.write_log(gw, "GW", "gateway-" + gw.computer.split(".")[0], rid_base=msl.rid_base(c, gw, "GW"))
 
 
+def _told(story, gw):
+    """The ticket says the user connects through the gateway (a home worker's ticket usually does)."""
+    story.ticket_note = " The user works from home and connects through the RD Gateway %s." % gw.computer.lower()
+    return story
+
+
 def _public(c):
     return "198.51.100.%d" % c.rng("gw-public").randrange(2, 250)
 
@@ -68,9 +74,9 @@ def gateway_cap_refused(c, host, cl, T, target):
          act=msl.new_guid(c.rng("gw-act"), "upper"))
     last = conn.c_disc(1.34, 2308)
     _export(c, gw)
-    return sc.Story("gateway-client-leg", conn, last, sc.HOST_LOGS,
+    return _told(sc.Story("gateway-client-leg", conn, last, sc.HOST_LOGS,
                     notes="RD Gateway in the path, client -> gateway leg: the gateway refused the user (RD CAP not met, "
-                          "201 error 23003); the host never saw the attempt")
+                          "201 error 23003); the host never saw the attempt"), gw)
 
 
 def gateway_host_unreachable(c, host, cl, T, target):
@@ -88,10 +94,10 @@ def gateway_host_unreachable(c, host, cl, T, target):
     c.ev(gw, "GW", "RDG", 304, T - S(0.22), msl.gateway_info(user, public, resource=resource, error="10060"), act=act)
     last = conn.c_disc(21.7, 2308)
     _export(c, gw)
-    return sc.Story("gateway-host-leg", conn, last, sc.HOST_LOGS,
+    return _told(sc.Story("gateway-host-leg", conn, last, sc.HOST_LOGS,
                     notes="RD Gateway in the path, gateway -> host leg: CAP and RAP met (200, 300), then the gateway could "
                           "not connect to %s (304, error 10060 after 21 s: it resolves a stale address); the host never "
-                          "saw the attempt while office users connect to it directly" % resource)
+                          "saw the attempt while office users connect to it directly" % resource), gw)
 
 
 def gateway_passed_logon_rights(c, host, cl, T, target):

@@ -44,7 +44,7 @@ struct GatewayTests {
     /// The client's attempt to rdsh-05, a host that has System, RCM and RdpCoreTS logs but no
     /// connection from the client, and the gateway's `records`; the ticket names the user and the
     /// client's office address.
-    static func diagnosis(gateway records: [String], host extra: [String] = []) -> Diagnosis {
+    static func diagnosis(gateway records: [String]?, host extra: [String] = [], ticketNote: String = "") -> Diagnosis {
         let client = Make.clientAttempt(computer: Case.client, target: "rdsh-05", connect: Make.at(Case.failure, -1), disconnect: Case.failure)
         var host = [
             Make.systemNoise(computer: Case.host, time: "2026-06-12T08:00:00.0000000Z", record: 1),
@@ -54,8 +54,8 @@ struct GatewayTests {
         host += Make.healthySession(host: Case.host, at: "2026-06-12T08:10:00.0000000Z", ip: "10.20.31.12", user: "carol", activity: "B1B2C3D4-0000-4000-8000-00000000AB02", endsAfter: 600)
         host += Make.healthySession(host: Case.host, at: "2026-06-12T10:20:00.0000000Z", ip: "10.20.31.12", user: "carol", activity: "B1B2C3D4-0000-4000-8000-00000000AB03", endsAfter: 600)
         host += extra
-        let ticket = TextDocument(source: "ticket.txt", text: "User: CORP\\alice\nClient: \(Case.client) (\(Case.ip))\nTarget: RDSH-05\n")
-        let all = events(client, source: "client/RDPClient.xml") + events(host.joined(separator: "\r\n"), source: "host/logs.xml") + gatewayLog(records)
+        let ticket = TextDocument(source: "ticket.txt", text: "User: CORP\\alice\nClient: \(Case.client) (\(Case.ip))\nTarget: RDSH-05\n\(ticketNote)")
+        let all = events(client, source: "client/RDPClient.xml") + events(host.joined(separator: "\r\n"), source: "host/logs.xml") + (records.map(gatewayLog) ?? [])
         return diagnose(events: all, documents: [ticket])
     }
 
@@ -148,5 +148,22 @@ struct GatewayTests {
         let diagnosis = diagnose(events: events(client, source: "client/RDPClient.xml") + Self.gatewayLog([Self.record(201, -0.6, level: 2)]))
         let failure = try #require(diagnosis.failures.first)
         #expect(failure.host?.lowercased().hasPrefix("rdgw") != true, "\(failure.host ?? "nil")")
+    }
+
+    @Test func aNamedGatewayWithoutItsLogKeepsTheHostsSilenceFromDecidingAndAsksForTheLog() throws {
+        // Without the gateway's log, a host that never saw the attempt is a network path problem ...
+        let silent = try #require(Case.cause("network-path", in: Self.diagnosis(gateway: nil)))
+        #expect(silent.status == .likely, "\(silent.summary)")
+        // ... unless the ticket says the connection goes through an RD Gateway: then the silence may be
+        // the gateway refusing it, and its log is what to collect.
+        let named = Self.diagnosis(gateway: nil, ticketNote: "She works from home and connects through the RD Gateway rdgw.corp.example.\n")
+        let path = try #require(Case.cause("network-path", in: named))
+        #expect(path.status == .possible, "\(path.summary)")
+        #expect(path.summary.contains("the RD Gateway rdgw.corp.example"), "\(path.summary)")
+        #expect(named.verdict == .inconclusive)
+        #expect(named.missingLogs.contains { $0.channel == "Microsoft-Windows-TerminalServices-Gateway/Operational" && $0.machine == "rdgw.corp.example" }, "\(named.missingLogs)")
+        // A VPN or default gateway is not an RD Gateway.
+        let vpn = Self.diagnosis(gateway: nil, ticketNote: "She connects over the VPN gateway vpn.corp.example.\n")
+        #expect(Case.cause("network-path", in: vpn)?.status == .likely)
     }
 }

@@ -17,6 +17,8 @@ struct AttemptContext {
     var gatewayMachine: String? = nil
     /// The gateway as shown in the findings.
     var gatewayDisplay: String? = nil
+    /// An RD Gateway a ticket or report names while no gateway log is in the case.
+    var namedGateway: GatewayPath.Named? = nil
     /// The client's IP address as the host saw it.
     var clientAddress: String?
     /// Host clock minus client clock, in ticks (0 when unknown).

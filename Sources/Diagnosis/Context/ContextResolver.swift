@@ -66,6 +66,13 @@ struct ContextResolver {
                     "the gateway connected the client to \(connected.event.field(caseInsensitive: "Resource") ?? "the host") (\(connected.event.locator)): the host's records name the gateway's address, so they are tied to the attempt by user, workstation and ActivityID")
             }
         }
+        if context.gatewayMachine == nil,
+            let named = GatewayPath.named(in: index.documents.filter { !Diagnoser.isAnswerKey($0.source) })
+        {
+            context.namedGateway = named
+            context.gatewayDisplay = named.name
+            context.notes.append("\(named.source), line \(named.line) says the connection goes through \(named.display), whose log is not in the case")
+        }
         guard let hostMachine else { return context }
         let match = AttemptMatcher(index: index, failure: failure).match(
             host: hostMachine, time: time, timeIsReliable: timeIsReliable, seed: hostSeed)

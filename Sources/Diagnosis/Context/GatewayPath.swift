@@ -1,5 +1,6 @@
 import Correlation
 import EventImport
+import Foundation
 
 /// The RD Gateway a failed attempt went through, when a gateway's own log
 /// (`Microsoft-Windows-TerminalServices-Gateway/Operational`) is in the case.
@@ -23,6 +24,10 @@ struct GatewayPath {
         "rdg_cap_met", "rdg_cap_refused", "rdg_rap_met", "rdg_rap_refused", "rdg_resource_connected",
         "rdg_resource_disconnected", "rdg_resource_connect_failed",
     ]
+    /// The gateway's own log, which says which leg failed.
+    static let logNeed = CauseDefinition.Need(
+        machine: .gateway, channel: "Microsoft-Windows-TerminalServices-Gateway/Operational",
+        why: "the RD Gateway's own log says which leg failed: 200/201 (connection policy), 300/301 (resource policy), 302 connected or 304 could not connect")
     /// The gateway connected the client to the resource (302).
     static let connectedRule = "rdg_resource_connected"
     /// How far from the failure (client clock) gateway records are read: the gateway's clock is not measured.
@@ -74,5 +79,39 @@ struct GatewayPath {
         guard let host else { return true }
         guard let resource, !resource.isEmpty else { return false }
         return HostName.normalized(resource) == host
+    }
+
+    /// An RD Gateway a ticket or report names ("connects through the RD Gateway rdgw.corp.example";
+    /// "RD", "RDS", "TS" or "Remote Desktop" before "Gateway", so not a VPN or default gateway):
+    /// the name when one follows the word, and where it was read.
+    struct Named: Equatable {
+        /// The gateway's host name as written (letters, digits, `-` and `.` only), or nil.
+        var name: String?
+        /// The document and line.
+        var source: String
+        var line: Int
+
+        /// How the findings name it.
+        var display: String { name.map { "the RD Gateway \($0)" } ?? "an RD Gateway" }
+    }
+
+    /// The first line of `documents` that says the connection goes through an RD Gateway.
+    static func named(in documents: [TextDocument]) -> Named? {
+        for document in documents {
+            for (number, line) in document.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+                let text = String(line.prefix(1000))
+                // "RD Gateway", "RDS Gateway", "TS Gateway", "Remote Desktop Gateway" (not a VPN or default gateway).
+                guard let word = text.range(of: #"(?i)\b(rds?|ts|remote ?desktop)[ -]?gateway\b"#, options: .regularExpression) else { continue }
+                let after = text[word.upperBound...]
+                let name = after.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == ";" || $0 == "(" || $0 == ")" || $0 == ":" })
+                    .first { token in
+                        token.contains(".") && token.count <= 253 && token.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+                            && token.first?.isLetter == true
+                    }
+                    .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
+                return Named(name: name, source: document.source, line: number + 1)
+            }
+        }
+        return nil
     }
 }
