@@ -61,6 +61,7 @@ struct ContextResolver {
                 // Past the gateway, the host sees the gateway's address, not the client's: the host's
                 // records are tied by the user, the workstation and the ActivityID.
                 hostSeed.client.addresses = []
+                hostSeed.sources.removeAll { $0.hasPrefix("client address ") }
                 hostSeed.addUser(connected.event.field(caseInsensitive: "Username") ?? "", from: connected.event.locator)
                 context.notes.append(
                     "the gateway connected the client to \(connected.event.field(caseInsensitive: "Resource") ?? "the host") (\(connected.event.locator)): the host's records name the gateway's address, so they are tied to the attempt by user, workstation and ActivityID")
