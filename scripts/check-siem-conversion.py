@@ -31,11 +31,13 @@ CHANNELS = {
     "terminalservices-remoteconnectionmanager": "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational",
     "rdpcorets": "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational",
     "terminalservices-rdpclient": "Microsoft-Windows-TerminalServices-RDPClient/Operational",
+    "terminalservices-gateway": "Microsoft-Windows-TerminalServices-Gateway/Operational",
     "user-profile-service": "Microsoft-Windows-User Profile Service/Operational",
 }
 # Services the ES|QL backend has no Windows pipeline for: only rdpcause's own are given a channel.
 OWN_SERVICES = {
     "terminalservices-remoteconnectionmanager", "rdpcorets", "terminalservices-rdpclient", "user-profile-service",
+    "terminalservices-gateway",
 }
 
 

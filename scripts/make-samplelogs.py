@@ -108,6 +108,9 @@ LOGS = {
             "Microsoft-Windows-User Profile Service-Operational.xml"),
     "Client": ("Microsoft-Windows-TerminalServices-RDPClient/Operational",
                "Microsoft-Windows-TerminalServices-RDPClient-Operational.xml"),
+    # On an RD Gateway (issue 15, section 6).
+    "GW": ("Microsoft-Windows-TerminalServices-Gateway/Operational",
+           "Microsoft-Windows-TerminalServices-Gateway-Operational.xml"),
 }
 
 # Provider key -> (Name, Guid as Windows stores it, EventSourceName, classic?)
@@ -127,6 +130,9 @@ PROVIDERS = {
     "CAX": ("Microsoft-Windows-TerminalServices-ClientActiveXCore", "28AA95BB-D444-4719-A36F-40462168127E", None, False),
     "GP": ("Microsoft-Windows-GroupPolicy", "AEA1B4FA-97D1-45F2-A64C-4D69FFFD92C9", None, False),
     "WU": ("Microsoft-Windows-WindowsUpdateClient", "945A8954-C147-4ACD-923F-40C45405A658", None, False),
+    # GUID of the real 300/302 records (hayabusa-sample-evtx, as detection-wiki-dev.pages.dev shows them;
+    # EricZimmerman/evtx's Gateway maps give the same).
+    "RDG": ("Microsoft-Windows-TerminalServices-Gateway", "4D5AE6A1-C7C8-4E6D-B840-4D8080B42E1B", None, False),
 }
 
 # System metadata for synthesized events that have no real example in the corpus
@@ -145,6 +151,20 @@ META_FALLBACK = {
     ("UPS", 1515): dict(v="0", l="3", t="0", o="0", k="0x8000000000000000", q=None, uid="USER"),
     ("CAX", 1027): dict(v="0", l="4", t="101", o="10", k="0x4000000000000000", q=None, uid="USER"),
     ("SEC", 4634): dict(v="0", l="0", t="12545", o="0", k="0x8020000000000000", q=None, uid=None),
+    # RD Gateway (Microsoft-Windows-TerminalServices-Gateway/Operational), run as NETWORK SERVICE.
+    # Read from the real records of Yamato-Security/hayabusa-sample-evtx
+    # "YamatoSecurity/IntialAccess/ValidAccounts/ID302 RDS Gateway Logon Logoff.evtx" with
+    # `rdpcause events`: 200 (task 2, opcode 30), 300 (task 5, opcode 30), 302 (task 3, opcode 30),
+    # 303 (task 3, opcode 44), all level 4, user S-1-5-20. Not verified from a real record: the level,
+    # task and keywords of 201, 301 and 304 (taken as error, with the task and keywords of the policy
+    # check or connection they report).
+    ("RDG", 200): dict(v="0", l="4", t="2", o="30", k="0x4020000001000000", q=None, uid="S-1-5-20"),
+    ("RDG", 201): dict(v="0", l="2", t="2", o="30", k="0x4020000001000000", q=None, uid="S-1-5-20"),
+    ("RDG", 300): dict(v="0", l="4", t="5", o="30", k="0x4020000001000000", q=None, uid="S-1-5-20"),
+    ("RDG", 301): dict(v="0", l="2", t="5", o="30", k="0x4020000001000000", q=None, uid="S-1-5-20"),
+    ("RDG", 302): dict(v="0", l="4", t="3", o="30", k="0x4000000001000000", q=None, uid="S-1-5-20"),
+    ("RDG", 303): dict(v="0", l="4", t="3", o="44", k="0x4000000001000000", q=None, uid="S-1-5-20"),
+    ("RDG", 304): dict(v="0", l="2", t="3", o="30", k="0x4000000001000000", q=None, uid="S-1-5-20"),
 }
 
 # Real record to copy System metadata from, per (provider key, EventID).
@@ -581,6 +601,23 @@ def ED(*pairs, name=None):
 def UD(*pairs):
     kids = [Node(k, text=v, ns="Event_NS") for k, v in pairs]
     return Node("UserData", children=[Node("EventXML", children=kids, ns="Event_NS")])
+
+
+def GWUD(*pairs):
+    """UserData of an RD Gateway event: `<EventInfo xmlns='aag'>` with one element per field (the real
+    records' shape: the `aag` namespace and the element names are in hayabusa-sample-evtx's ID302 file)."""
+    kids = [Node(k, text=v, ns="aag") for k, v in pairs]
+    return Node("UserData", children=[Node("EventInfo", children=kids, ns="aag")])
+
+
+def gateway_info(user, address, auth="", resource="", protocol="", error="0", **extra):
+    """The EventInfo fields of a gateway event in the real records' order (Username, IpAddress,
+    AuthType, Resource, then 303's byte counts and duration, ConnectionProtocol, ErrorCode)."""
+    pairs = [("Username", user), ("IpAddress", address), ("AuthType", auth), ("Resource", resource)]
+    for k in ("BytesReceived", "BytesTransfered", "SessionDuration"):
+        if k in extra:
+            pairs.append((k, extra[k]))
+    return GWUD(*(pairs + [("ConnectionProtocol", protocol), ("ErrorCode", error)]))
 
 
 def utf16hex(s):
@@ -1065,7 +1102,7 @@ Case.security_4624 = security_4624
 
 RID_RANGES = {"System": (8000, 90000), "Security": (150000, 2400000), "Application": (3000, 40000),
               "LSM": (200, 6000), "RCM": (500, 40000), "Core": (1000, 90000), "FW": (100, 3000),
-              "UPS": (100, 4000), "Client": (20, 1500)}
+              "UPS": (100, 4000), "Client": (20, 1500), "GW": (300, 90000)}
 
 
 def rid_base(c, m, log):
@@ -1831,6 +1868,112 @@ def case_client_update(gen):
     return c
 
 
+def gateway_machine(name, computer, ip):
+    """An RD Gateway server (its TSGateway service runs in an svchost as NETWORK SERVICE)."""
+    m = host_machine(name, computer, ip, "2022", seed=":gateway")
+    m.pids["RDG"] = random.Random("pids:gw:" + computer).randrange(2000, 4000, 4)
+    return m
+
+
+def gateway_session(c, gw, host, user_dom, public_ip, resource, t0, duration_s, conn_no, session, port):
+    """Another user's healthy connection through the gateway: CAP and RAP met, connected to the
+    resource, later disconnected on the gateway; on the host, the connection comes from the
+    gateway's address (RdpCoreTS 131, RCM 1149, LSM 21/22)."""
+    act = new_guid(c.rng("gwact:%d" % t0), "upper")
+    c.ev(gw, "GW", "RDG", 200, t0, gateway_info(user_dom, public_ip, "NTLM", "", "HTTP"), act=act)
+    c.ev(gw, "GW", "RDG", 300, t0 + S(0.021), gateway_info(user_dom, public_ip, resource=resource), act=act)
+    c.ev(gw, "GW", "RDG", 302, t0 + S(0.118), gateway_info(user_dom, public_ip, resource=resource, protocol="HTTP"), act=act)
+    via = Machine("gw-view", gw.computer, gw.ip)
+    conn = Conn(c, via, host, t0 + S(0.12), port, conn_no, resource)
+    conn.h_reach(0.0)
+    dom, user = user_dom.split("\\")
+    conn.h_auth_ok(1.31, user, dom, session)
+    c.ev(host, "LSM", "LSM", 21, conn.t0 + S(2.02), UD(("User", user_dom), ("SessionID", str(session)), ("Address", gw.ip)), act=conn.act_host)
+    c.ev(host, "LSM", "LSM", 22, conn.t0 + S(2.09), UD(("User", user_dom), ("SessionID", str(session)), ("Address", gw.ip)), act=conn.act_host)
+    c.ev(gw, "GW", "RDG", 303, t0 + S(duration_s),
+         gateway_info(user_dom, public_ip, resource=resource, protocol="HTTP", error="1226",
+                      BytesReceived=str(int(duration_s * 3100)), BytesTransfered=str(int(duration_s * 1900)),
+                      SessionDuration=str(int(duration_s))), act=act)
+
+
+def case_rd_gateway(gen):
+    """An RD Gateway in the path, gateway -> host leg (issue 15, section 6): the RD RAP's computer
+    group lists the session host by its FQDN; this user typed the short name, so the gateway
+    authorized the user (CAP, 200) and refused the resource (RAP, 301), while colleagues who type
+    the FQDN get through (302) and reach the host from the gateway's address."""
+    return rd_gateway_case(gen, "rd-gateway", "2026-09-15T13:22:41.6000000Z", "dkowalski", "Dorota Kowalski", "host")
+
+
+def case_rd_gateway_refused(gen):
+    """An RD Gateway in the path, client -> gateway leg (issue 15, section 6): the user was moved to
+    a department group the RD CAP does not list, so the gateway refuses the user (CAP not met, 201)
+    while colleagues get through to the same host."""
+    return rd_gateway_case(gen, "rd-gateway-refused", "2026-10-06T08:47:12.3000000Z", "jweber", "Jonas Weber", "client")
+
+
+def rd_gateway_case(gen, name, t_fail, sam, full, leg):
+    c = Case(gen, name, t_fail)
+    host = host_machine("host", "RDSH-07.corp.example", "10.20.6.37", "2022")
+    gw = gateway_machine("gw", "RDGW-01.corp.example", "10.20.1.5")
+    client = "LT-HOME-31" if leg == "host" else "LT-HOME-58"
+    cl = client_machine(client, "192.168.1.23", skew_s=-4.0)
+    case_common(c, gen, cl, host, sam, "CORP", "S-1-5-21-1844237615-456789012-3321445566-1191")
+    c.sec_act = new_guid(c.rng("secact"), "upper")
+    T = c.T
+    quiet(c, host, 3000, 2400)
+    public = "198.51.100.74"
+    user = "CORP\\" + sam
+    # Colleagues through the gateway (by FQDN), before and after the failure.
+    others = (("CORP\\mrossi", "203.0.113.18", -2710.4, 5400), ("CORP\\ptanaka", "203.0.113.201", -1322.9, 2900),
+              ("CORP\\lbauer", "192.0.2.66", -488.2, 3600), ("CORP\\achen", "198.51.100.9", 906.3, 1500))
+    for i, (other, ip, dt_s, dur) in enumerate(others):
+        gateway_session(c, gw, host, other, ip, "rdsh-07.corp.example", T + S(dt_s), dur, 3 + i, 4 + i, 50321 + 17 * i)
+    act = new_guid(c.rng("gw-attempt"), "upper")
+    conn = Conn(c, cl, host, T - S(1.62), 0, 0, "rdsh-07")
+    conn.c_start(ssl=False, hash_=False)
+    if leg == "host":
+        # The gateway authorizes the user, then refuses the resource as typed.
+        c.ev(gw, "GW", "RDG", 200, T - S(1.21), gateway_info(user, public, "NTLM", "", "HTTP"), act=act)
+        c.ev(gw, "GW", "RDG", 301, T - S(1.19), gateway_info(user, public, resource="rdsh-07", error="23002"), act=act)
+    else:
+        # The gateway refuses the user: no RD CAP lists a group the user is in.
+        c.ev(gw, "GW", "RDG", 201, T - S(1.18), gateway_info(user, public, "NTLM", "", "HTTP", error="23003"), act=act)
+    conn.c_disc(1.62, 2308)
+    win0, win1 = T - S(6 * 3600), T + S(2400)
+    c.noise(host, "System", "A22-System", 160, win0, win1)
+    c.noise(host, "Security", "A22-Security", 120, win0, win1)
+    c.noise(host, "RCM", "BK-RCM", 30, win0, T - S(3300))
+    c.noise(host, "Core", "BK-Core", 40, win0, T - S(3300))
+    c.noise(gw, "System", "A22-System", 80, win0, win1)
+    c.noise(cl, "Client", "SZ-Client", 9, T - S(3 * 86400 + 2 * 3600), T - S(3 * 86400))
+    hd = "RDSH-07"
+    for lg in ("System", "Security", "RCM", "Core", "LSM"):
+        c.write_log(host, lg, hd, rid_base=rid_base(c, host, lg))
+    for lg in ("System", "GW"):
+        c.write_log(gw, lg, "RDGW-01", rid_base=rid_base(c, gw, lg))
+    c.write_log(cl, "Client", client, rid_base=rid_base(c, cl, "Client"))
+    c.write_text("error.txt", mstsc_report(local_of(T + cl.skew, 2), framed=True))
+    c.write_text("ticket.txt", (
+        "RT-%d | Remote access (home office)\n"
+        "User: %s (%s), CEST\n"
+        "Client: %s, connects through the RD Gateway rdgw.corp.example\n"
+        "Target: RDSH-07\n\n"
+        "Since today the connection to RDSH-07 fails with the attached error; colleagues say it works for them.\n"
+        "Attached: RDSH-07 System/Security/TS logs, RDGW-01 gateway log and System log, %s RDPClient log.\n"
+        % (58113 if leg == "host" else 58240, user, full, client, client)))
+    if leg == "host":
+        c.expected("cause-found", "gateway-host-leg", "RDSH-07.corp.example", T,
+                   "RD Gateway in the path: RDGW-01 authorized dkowalski (CAP, 200) and refused the resource \"rdsh-07\" as typed "
+                   "(RAP not met, 301) 0.02 s later; colleagues who type the FQDN get through (200/300/302) and reach RDSH-07 from "
+                   "the gateway's address 10.20.1.5; RDSH-07 has no connection for dkowalski at the attempt (gateway -> host leg).",
+                   clocks=(cl, host))
+    else:
+        c.expected("cause-found", "gateway-client-leg", "RDSH-07.corp.example", T,
+                   "RD Gateway in the path: RDGW-01 refused jweber (connection authorization policy not met, 201 error 23003) at "
+                   "the attempt, while colleagues get through (200/300/302) and reach RDSH-07 from the gateway's address; "
+                   "RDSH-07 never saw the attempt (client -> gateway leg).", clocks=(cl, host))
+    return c
+
 CASES = [
     ("network-path", case_network_path, "folder"),
     ("rdp-service-down", case_rdp_service_down, "folder"),
@@ -1847,6 +1990,8 @@ CASES = [
     ("distractor", case_distractor, "tar.zst"),
     ("security-layer-forced", case_security_layer_forced, "folder"),
     ("client-update-regression", case_client_update, "folder"),
+    ("rd-gateway", case_rd_gateway, "folder"),
+    ("rd-gateway-refused", case_rd_gateway_refused, "folder"),
 ]
 
 
@@ -1994,6 +2139,15 @@ def write_sources(out, corpus_dir, used):
              "real records 181/182 of `DFIRArtifactMuseum__Win10_APTSimulatorVM__System.xml`; the update titles are invented",
              "in the shape of the real titles there and in `artemis__System.xml`. Real WindowsUpdateClient records are not",
              "used as background of a client's System log.", "",
+             "RD Gateway records (`rd-gateway`, `rd-gateway-refused`: `Microsoft-Windows-TerminalServices-Gateway/Operational`)",
+             "are synthesized in the shape of the real 200, 300, 302 and 303 records of",
+             "`Yamato-Security/hayabusa-sample-evtx:YamatoSecurity/IntialAccess/ValidAccounts/ID302 RDS Gateway Logon Logoff.evtx`",
+             "(read with `rdpcause events`: provider GUID, Level, Task, Opcode, Keywords, `Security/@UserID` S-1-5-20, and",
+             "`UserData/EventInfo xmlns='aag'` with Username, IpAddress, AuthType, Resource, BytesReceived, BytesTransfered,",
+             "SessionDuration, ConnectionProtocol, ErrorCode; also EricZimmerman/evtx `evtx/Maps/Microsoft-Windows-TerminalServices-Gateway-",
+             "Operational_*` maps). 201 (RD CAP not met) and 301 (RD RAP not met) have no public real sample: they follow",
+             "the messages Microsoft documents (TechNet ee891053, ee890850) with the same EventInfo fields; their Level",
+             "and Task are not verified, and the error codes (23003, 23002) are invented for the cases.", "",
              "| corpus file (shared/corpus/real) | original source (`owner/repo:path@commit`) | licence | used in |",
              "|---|---|---|---|"]
     for alias in sorted(used):

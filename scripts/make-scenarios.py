@@ -39,6 +39,7 @@ import scenario_causes as sc  # noqa: E402
 import scenario_evidence  # noqa: E402
 import scenario_situations  # noqa: E402
 import scenario_update  # noqa: E402
+import scenario_gateway  # noqa: E402
 from scenario_kit import S, Gen, People, Scenario, busy_host, die, failing_others, msl, scanner_burst  # noqa: E402
 
 DEFAULT_SEED = "2026"
@@ -328,12 +329,13 @@ def build_single(gen, spec, seed):
     tid = "INC%07d" % r.randrange(10000, 9999999)
     zone_text = zone_abbr if spec.ticket_zone else None
     label = target_label(host, typed)
+    prose = {k: v + getattr(story, "ticket_note", "") for k, v in PROSE.items()}
     if spec.ticket == "de":
-        text = ticket_de(tid, person, cl, label, zone_text, PROSE["de"])
+        text = ticket_de(tid, person, cl, label, zone_text, prose["de"])
     elif spec.ticket == "fr":
-        text = ticket_fr(tid, person, cl, label, zone_text, PROSE["fr"])
+        text = ticket_fr(tid, person, cl, label, zone_text, prose["fr"])
     else:
-        text = ticket_en(tid, person, cl, label, zone_text, PROSE["en"])
+        text = ticket_en(tid, person, cl, label, zone_text, prose["en"])
     c.write_text("ticket.txt", text)
     notes = story.notes
     if spec.busy:
@@ -687,7 +689,8 @@ def catalogue():
     """(id, builder) for every scenario, in a fixed order."""
     items = [(s.id, (lambda g, seed, s=s: build_single(g, s, seed))) for s in SINGLE + scenario_evidence.specs(Spec)
              + scenario_situations.specs(Spec)
-             + scenario_update.specs(Spec)]
+             + scenario_update.specs(Spec)
+             + scenario_gateway.specs(Spec)]
     items += [
         ("hearsay-en", lambda g, seed: build_hearsay(g, seed, "hearsay-en", "en", 0, (1, 2, 3))),
         ("hearsay-de-busy", lambda g, seed: build_hearsay(g, seed, "hearsay-de-busy", "de", 15, (2, 1, 1))),

@@ -68,6 +68,8 @@ public struct CaseIndex: Sendable {
     ]
     /// The client's own channel.
     static let clientChannel = "microsoft-windows-terminalservices-rdpclient/operational"
+    /// The RD Gateway's own channel.
+    static let gatewayChannel = "microsoft-windows-terminalservices-gateway/operational"
 
     /// Reads `paths` (folders, archives, files) and indexes them with `engine`, reading up to
     /// `workers` files of the case at once (default: one per core); the index is the same
@@ -239,6 +241,12 @@ public struct CaseIndex: Sendable {
     /// True when `machine` wrote the Remote Desktop client's log.
     public func isClient(_ machine: String) -> Bool {
         coverage[machine]?.keys.contains { $0.lowercased() == Self.clientChannel } ?? false
+    }
+
+    /// True when `machine` wrote the RD Gateway's log and no log only a Remote Desktop host writes:
+    /// a gateway the connection passes through, never the target host.
+    public func isGateway(_ machine: String) -> Bool {
+        !isHost(machine) && (coverage[machine]?.keys.contains { $0.lowercased() == Self.gatewayChannel } ?? false)
     }
 
     /// The coverage of `channel` on `machine` (channel compared ignoring case).

@@ -11,9 +11,11 @@ import Yams
 /// window around the failure, the newest of several rules before it, an event whose interval
 /// holds the failure, an expected event that is missing, or the failure's own disconnect code.
 public struct CauseDefinition: Sendable {
-    /// Which machine an evidence item is looked for on.
+    /// Which machine an evidence item is looked for on: the target host, the client, or the RD
+    /// Gateway the connection went through (the machine whose `TerminalServices-Gateway` log is in
+    /// the case; see ``GatewayPath``).
     public enum Machine: String, Sendable, Hashable {
-        case host, client
+        case host, client, gateway
     }
 
     /// What an evidence item tests.
@@ -328,7 +330,7 @@ public enum CauseLoader {
         func machine(_ node: Node?, _ key: String) -> CauseDefinition.Machine {
             guard let node else { return .host }
             guard let text = node.string, let machine = CauseDefinition.Machine(rawValue: text) else {
-                problem(node, "`\(key)` is host or client")
+                problem(node, "`\(key)` is host, client or gateway")
                 return .host
             }
             return machine

@@ -42,7 +42,7 @@ struct HostileCauseFileTests {
         ("id: x\ntitle: T\nevidence: 5\nremediation: [x]\n", "`evidence` must be a list"),
         ("id: x\ntitle: T\nneeds: System\nevidence:\n  - code: [1]\n    weight: 1\nremediation: [x]\n", "`needs` must be a list"),
         ("id: x\ntitle: T\nneeds: [System]\nevidence:\n  - code: [1]\n    weight: 1\nremediation: [x]\n", "each `needs` entry is a map"),
-        ("id: x\ntitle: T\nside: moon\nevidence:\n  - code: [1]\n    weight: 1\nremediation: [x]\n", "`side` is host or client"),
+        ("id: x\ntitle: T\nside: moon\nevidence:\n  - code: [1]\n    weight: 1\nremediation: [x]\n", "`side` is host, client or gateway"),
         ("id: x\ntitle: T\nresidual: maybe\nevidence:\n  - code: [1]\n    weight: 1\nremediation: [x]\n", "`residual` is true or false"),
         ("id: x\ntitle: T\nevidence:\n  - rule: {a: b}\n    window: [-1m, 1m]\n    weight: 1\nremediation: [x]\n", "`rule` must be a list"),
         ("id: x\ntitle: T\nevidence:\n  - code: [1]\n    weight: 1\nremediation: x\n", "`remediation` must be a list"),

@@ -77,6 +77,7 @@ struct ReportsAndDefinitionsTests {
         #expect(ids == [
             "network-path", "rdp-service-down", "host-asleep", "certificate-expired", "private-key-inaccessible",
             "tls-mismatch", "security-layer-forced", "nla-credssp", "logon-rights", "profile-corrupt", "client-side",
+            "gateway-client-leg", "gateway-host-leg",
         ])
         #expect(rulePack.causes.allSatisfy { !$0.remediation.isEmpty && !$0.references.isEmpty })
     }

@@ -65,6 +65,10 @@ struct EvidenceCheck {
                 return .notAssessable("\(channels.sorted().joined(separator: " or ")) from \(index.displayName(machine)) do not cover the failure")
             }
             let present = index.hits(rules, on: machine, from: from, to: to).filter { relation(of: $0, item: item) != .other }
+            if item.machine == .gateway, item.sameClientField != nil, present.contains(where: { relation(of: $0, item: item) == .unknown }) {
+                // Gateway records that cannot be compared with this attempt may be its own.
+                return .notAssessable("records of \(index.displayName(machine)) around the failure name no user or address this attempt can be compared with")
+            }
             guard present.allSatisfy({ !counts($0, for: item, from: from, to: to) }) else { return .notFound }
             if item.sameClientField != nil, item.machine == .host {
                 // Connections that name nobody may be this client's (unless they ran on past the
@@ -121,7 +125,11 @@ struct EvidenceCheck {
     /// records). When no connection reached the host, a record that names no one is at the attempt
     /// when it lies within the span of the failure on the host's clock (a service that crashed).
     private func atAttempt(_ hit: CaseIndex.Hit, item: CauseDefinition.Evidence) -> Bool {
-        guard let tier = item.atAttempt, item.machine == .host else { return false }
+        guard let tier = item.atAttempt, item.machine != .client else { return false }
+        if item.machine == .gateway {
+            // The gateway's clock is not measured: its record of this client within the span of the failure.
+            return relation(of: hit, item: item) == .sameClient && abs(hit.event.time.ticks - context.time.ticks) <= tier.within
+        }
         let relation = relation(of: hit, item: item)
         switch relation {
         case .attempt, .sameClient: break
@@ -137,8 +145,16 @@ struct EvidenceCheck {
     }
 
     /// How a record relates to the attempt: host records are compared by identity (a record of the
-    /// attempt's own connection is the attempt's); the client's own log is the client's.
+    /// attempt's own connection is the attempt's), gateway records by the user and address they
+    /// name (``GatewayPath/relation(of:to:)``); the client's own log is the client's.
     private func relation(of hit: CaseIndex.Hit, item: CauseDefinition.Evidence) -> Relation {
+        if item.machine == .gateway {
+            switch GatewayPath.relation(of: hit.event, to: context.identity) {
+            case .same: return .sameClient
+            case .other: return .other
+            case .unknown: return .unknown
+            }
+        }
         guard item.machine == .host else { return .attempt }
         let position = context.connections.connection(of: hit)
         if let position, position == context.attempt { return .attempt }
@@ -171,6 +187,8 @@ struct EvidenceCheck {
     private func counts(_ hit: CaseIndex.Hit, for item: CauseDefinition.Evidence, from: EventTimestamp, to: EventTimestamp) -> Bool {
         let relation = relation(of: hit, item: item)
         guard relation != .other else { return false }
+        // A gateway record of this client's (by user, else address) when the item asks for the same client.
+        if item.machine == .gateway { return item.sameClientField == nil || relation == .sameClient }
         guard item.sameClientField != nil, item.machine == .host else { return true }
         let connections = context.connections
         let failure = context.hostTime

@@ -93,6 +93,7 @@ struct EvidenceText {
         switch key {
         case "host": return context.hostDisplay ?? "the host"
         case "client": return context.clientDisplay ?? "the client"
+        case "gateway": return context.gatewayDisplay ?? "the RD Gateway"
         case "clientAddress": return context.clientAddress ?? "the client"
         case "failureTime": return context.time.iso8601(fractionDigits: 0)
         case "code": return "\(context.code) (\(DisconnectCodes.hex(context.code)))"

@@ -13,6 +13,12 @@ struct AttemptContext {
     var clientMachine: String?
     /// The client as shown in the findings.
     var clientDisplay: String?
+    /// The RD Gateway (normalized) the attempt went through, when its log is in the case.
+    var gatewayMachine: String? = nil
+    /// The gateway as shown in the findings.
+    var gatewayDisplay: String? = nil
+    /// An RD Gateway a ticket or report names while no gateway log is in the case.
+    var namedGateway: GatewayPath.Named? = nil
     /// The client's IP address as the host saw it.
     var clientAddress: String?
     /// Host clock minus client clock, in ticks (0 when unknown).
@@ -36,12 +42,24 @@ struct AttemptContext {
     /// The failure time on the host's clock.
     var hostTime: EventTimestamp { EventTimestamp(ticks: time.ticks + skew) }
 
-    /// The failure time on `machine`'s clock.
+    /// The failure time on `machine`'s clock (the gateway's clock is not measured: the client's is used).
     func time(on machine: CauseDefinition.Machine) -> EventTimestamp { machine == .host ? hostTime : time }
 
     /// The machine (normalized) of that side, when its logs are in the case.
-    func machine(_ side: CauseDefinition.Machine) -> String? { side == .host ? hostMachine : clientMachine }
+    func machine(_ side: CauseDefinition.Machine) -> String? {
+        switch side {
+        case .host: hostMachine
+        case .client: clientMachine
+        case .gateway: gatewayMachine
+        }
+    }
 
     /// The name shown for that side.
-    func display(_ side: CauseDefinition.Machine) -> String? { side == .host ? hostDisplay : clientDisplay }
+    func display(_ side: CauseDefinition.Machine) -> String? {
+        switch side {
+        case .host: hostDisplay
+        case .client: clientDisplay
+        case .gateway: gatewayDisplay
+        }
+    }
 }

@@ -42,9 +42,41 @@ struct ContextResolver {
             clientDisplay: clientDisplay, clientAddress: nil, skew: 0, skewKnown: false, code: failure.code, notes: notes)
         context.identity = seed
         context.timeConfidence = timeConfidence
+        if seed.client.users.isEmpty, index.machines.contains(where: { index.isGateway($0) }) {
+            // Gateway records are tied by the user: the ticket's only user names this attempt's.
+            // Qualified account names (`CORP\alice`, `alice@corp`) first: a bare word after "User" may be prose.
+            let qualified = hints.users.filter { $0.value.contains("\\") || $0.value.contains("@") }
+            let mentions = qualified.isEmpty ? hints.users : qualified
+            let users = Set(mentions.compactMap { RecordIdentity.user($0.value) })
+            if users.count == 1, let user = mentions.first {
+                context.identity.addUser(user.value, from: "\(user.source), line \(user.line), the only user the ticket names")
+            }
+        }
+        var hostSeed = context.identity
+        if let gateway = GatewayPath.find(index: index, identity: context.identity, time: time, host: hostMachine) {
+            context.gatewayMachine = gateway.machine
+            context.gatewayDisplay = index.displayName(gateway.machine)
+            context.notes.append(gateway.note)
+            if let connected = gateway.connected {
+                // Past the gateway, the host sees the gateway's address, not the client's: the host's
+                // records are tied by the user, the workstation and the ActivityID.
+                hostSeed.client.addresses = []
+                hostSeed.sources.removeAll { $0.hasPrefix("client address ") }
+                hostSeed.addUser(connected.event.field(caseInsensitive: "Username") ?? "", from: connected.event.locator)
+                context.notes.append(
+                    "the gateway connected the client to \(connected.event.field(caseInsensitive: "Resource") ?? "the host") (\(connected.event.locator)): the host's records name the gateway's address, so they are tied to the attempt by user, workstation and ActivityID")
+            }
+        }
+        if context.gatewayMachine == nil,
+            let named = GatewayPath.named(in: index.documents.filter { !Diagnoser.isAnswerKey($0.source) })
+        {
+            context.namedGateway = named
+            context.gatewayDisplay = named.name
+            context.notes.append("\(named.source), line \(named.line) says the connection goes through \(named.display), whose log is not in the case")
+        }
         guard let hostMachine else { return context }
         let match = AttemptMatcher(index: index, failure: failure).match(
-            host: hostMachine, time: time, timeIsReliable: timeIsReliable, seed: context.identity)
+            host: hostMachine, time: time, timeIsReliable: timeIsReliable, seed: hostSeed)
         context.identity = match.identity
         context.connections = match.connections
         context.attempt = match.attempt
@@ -77,8 +109,11 @@ struct ContextResolver {
             for user in line.users { identity.addUser(user, from: "\(line.source), line \(line.number)") }
             for address in line.addresses { identity.addAddress(address, from: "\(line.source), line \(line.number)") }
         } else {
-            let users = Set(hints.users.compactMap { RecordIdentity.user($0.value) })
-            if users.count == 1, let user = hints.users.first { identity.addUser(user.value, from: "\(user.source), line \(user.line)") }
+            // Qualified account names (`CORP\alice`, `alice@corp`) first: a bare word after "User" may be prose.
+            let qualified = hints.users.filter { $0.value.contains("\\") || $0.value.contains("@") }
+            let mentions = qualified.isEmpty ? hints.users : qualified
+            let users = Set(mentions.compactMap { RecordIdentity.user($0.value) })
+            if users.count == 1, let user = mentions.first { identity.addUser(user.value, from: "\(user.source), line \(user.line)") }
             let addresses = Set(hints.clientAddresses.map(\.value))
             if addresses.count == 1, let address = hints.clientAddresses.first {
                 identity.addAddress(address.value, from: "\(address.source), line \(address.line)")

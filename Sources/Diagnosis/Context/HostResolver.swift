@@ -61,7 +61,7 @@ struct HostResolver {
             return Decision(machine: only.machine, display: index.displayName(only.machine))
         }
         if resolved.count > 1 { return Decision(machine: nil, display: nil, toRank: resolved) }
-        let hosts = index.machines.filter { (index.isHost($0) || !index.isClient($0)) && $0 != client }
+        let hosts = index.machines.filter { (index.isHost($0) || !index.isClient($0)) && !index.isGateway($0) && $0 != client }
         if hosts.count == 1, let only = hosts.first {
             let named = failure.target ?? failure.serverAddress
             notes.append(
@@ -82,7 +82,7 @@ struct HostResolver {
     /// target of another ticket line (another user's failure): then it is not one of them.
     private func targetWithoutLogs(_ line: TicketHints.Line, client: String?) -> String? {
         guard let target = line.targets.first, line.targets.allSatisfy({ resolve($0, client: client) == nil }) else { return nil }
-        let hosts = index.machines.filter { (index.isHost($0) || !index.isClient($0)) && $0 != client }
+        let hosts = index.machines.filter { (index.isHost($0) || !index.isClient($0)) && !index.isGateway($0) && $0 != client }
         let claimed = Set(
             hints.lines.filter { $0 != line }.flatMap { other in other.targets.compactMap { resolve($0, client: client)?.0 } })
         guard !hosts.isEmpty, hosts.allSatisfy(claimed.contains) else { return nil }

@@ -72,6 +72,12 @@ struct AttemptState {
         }
         let support = evidence.filter { $0.role == .supports || $0.role == .missing }
         if !support.isEmpty, support.allSatisfy({ $0.role == .missing }) {
+            if cause.precondition == .notPastSecurity, let named = context.namedGateway {
+                // The host's silence may be the gateway refusing the attempt on either leg.
+                return Limit(
+                    reason: "\(named.source), line \(named.line) says the connection goes through \(named.display), whose log is not in the case: a host that never saw the attempt may be the gateway refusing it",
+                    needs: [GatewayPath.logNeed])
+            }
             let needs = silence.unchecked(cause.against)
             if !needs.isEmpty {
                 let logs = needs.map(\.channel).joined(separator: ", ")

@@ -45,6 +45,7 @@ public struct LogSourceTarget: Sendable, Hashable {
 /// | `terminalservices-remoteconnectionmanager` (*RDP*) | `Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational` |
 /// | `rdpcorets`, `remotedesktopservices-rdpcorets` (*RDP*) | `Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational` |
 /// | `terminalservices-rdpclient` (*RDP*) | `Microsoft-Windows-TerminalServices-RDPClient/Operational` |
+/// | `terminalservices-gateway` (*RDP*) | `Microsoft-Windows-TerminalServices-Gateway/Operational` (on the RD Gateway) |
 /// | `user-profile-service` (*RDP*) | `Microsoft-Windows-User Profile Service/Operational`, and `Application` events of provider `Microsoft-Windows-User Profiles Service` |
 /// | `firewall-as` | `Microsoft-Windows-Windows Firewall With Advanced Security/Firewall` |
 /// | … | see ``services`` for the full list |
@@ -134,6 +135,7 @@ public enum WindowsLogSources {
         add("rdpcorets", ["Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational"])
         add("remotedesktopservices-rdpcorets", ["Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational"])
         add("terminalservices-rdpclient", ["Microsoft-Windows-TerminalServices-RDPClient/Operational"])
+        add("terminalservices-gateway", ["Microsoft-Windows-TerminalServices-Gateway/Operational"])
         table["user-profile-service"] = LogSourceTarget(channels: ["Microsoft-Windows-User Profile Service/Operational"])
         return table
     }()

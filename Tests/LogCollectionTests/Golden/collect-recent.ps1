@@ -53,13 +53,13 @@ if ($Role -eq 'host') {
     # Application: read by profile-corrupt
     Export-EventLog 'Application' 'Application.xml' 'qe "Application" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /ow:true
-    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
+    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, gateway-client-leg, gateway-host-leg, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational' 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml' 'qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /ow:true
     # Microsoft-Windows-TerminalServices-LocalSessionManager/Operational: read by client-side, logon-rights, network-path, profile-corrupt, rdp-service-down
     Export-EventLog 'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational' 'Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational" "Microsoft-Windows-TerminalServices-LocalSessionManager_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /ow:true
-    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
+    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, gateway-client-leg, gateway-host-leg, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational' 'Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /ow:true
     # Microsoft-Windows-User Profile Service/Operational: read by profile-corrupt
@@ -80,7 +80,7 @@ if ($Role -eq 'both') {
     # Application: read by profile-corrupt
     Export-EventLog 'Application' 'Application.xml' 'qe "Application" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Application" "Application.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /ow:true
-    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
+    # Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational: read by certificate-expired, client-side, gateway-client-leg, gateway-host-leg, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational' 'Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.xml' 'qe "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational" "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /ow:true
     # Microsoft-Windows-TerminalServices-LocalSessionManager/Operational: read by client-side, logon-rights, network-path, profile-corrupt, rdp-service-down
@@ -89,7 +89,7 @@ if ($Role -eq 'both') {
     # Microsoft-Windows-TerminalServices-RDPClient/Operational: read by client-side, failure, network-path
     Export-EventLog 'Microsoft-Windows-TerminalServices-RDPClient/Operational' 'Microsoft-Windows-TerminalServices-RDPClient_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RDPClient/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 9072000000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RDPClient/Operational" "Microsoft-Windows-TerminalServices-RDPClient_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 9072000000]]]" /ow:true
-    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
+    # Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational: read by certificate-expired, client-side, gateway-client-leg, gateway-host-leg, host-asleep, network-path, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational' 'Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational" "Microsoft-Windows-TerminalServices-RemoteConnectionManager_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 2678400000]]]" /ow:true
     # Microsoft-Windows-User Profile Service/Operational: read by profile-corrupt

@@ -31,7 +31,7 @@ enum RuleCases {
     static let termServiceRunningBinary = "5400650072006D0053006500720076006900630065002F0034000000"
 
     static let all: [RuleCase] = client + host + security + services + power + certificates + schannel + groupPolicy + profile + firewall
-        + windowsUpdate
+        + windowsUpdate + gateway
 
     // MARK: - Client
 

@@ -41,6 +41,9 @@ enum RulePack {
         "profile_load_failed", "profile_temporary",
         // Host: Windows Firewall
         "firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_rdp_rule_deleted", "firewall_disabled",
+        // RD Gateway: Microsoft-Windows-TerminalServices-Gateway/Operational
+        "rdg_cap_met", "rdg_cap_refused", "rdg_rap_met", "rdg_rap_refused", "rdg_resource_connected",
+        "rdg_resource_disconnected", "rdg_resource_connect_failed",
     ]
 
     /// The repository root (this file is `Tests/RDPRuleTests/Support/RulePack.swift`).
