@@ -39,6 +39,8 @@ enum RulePack {
         "profile_load_failed", "profile_temporary",
         // Host: Windows Firewall
         "firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_rdp_rule_deleted", "firewall_disabled",
+        // Host: Windows Firewall state the rule timeline follows (any port, any rule, the network profile)
+        "firewall_inbound_rule_changed", "firewall_rule_deleted", "firewall_network_profile_changed",
     ]
 
     /// The repository root (this file is `Tests/RDPRuleTests/Support/RulePack.swift`).
