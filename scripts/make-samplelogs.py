@@ -162,7 +162,7 @@ META_SOURCE = {
     ("CORE", 33): "SZ-Core", ("CORE", 169): "SZ-Core", ("CORE", 258): "SZ-Core",
     ("CORE", 72): "OB-Core", ("CORE", 140): "OB-Core", ("CORE", 143): "OB-Core",
     ("CORE", 226): "OB-Core", ("CORE", 145): "OB-Core", ("CORE", 148): "OB-Core",
-    ("FW", 2006): "A22-FW", ("FW", 2097): "A22-FW", ("FW", 2099): "A22-FW",
+    ("FW", 2006): "A22-FW", ("FW", 2097): "A22-FW", ("FW", 2099): "A22-FW", ("FW", 2010): "A22-FW",
     ("UPS", 1): "A22-UPS", ("UPS", 2): "A22-UPS", ("UPS", 5): "A22-UPS", ("UPS", 67): "A22-UPS",
     ("UPS", 3): "A22-UPS", ("UPS", 4): "A22-UPS",
     ("CAX", 1024): "SZ-Client", ("CAX", 1025): "SZ-Client", ("CAX", 1026): "SZ-Client",
@@ -627,7 +627,9 @@ def is_signal_like(e):
     if p == "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS" and e.eid in (97, 99, 139, 140, 142, 143, 226, 227, 228, 229):
         return True
     if p == "Microsoft-Windows-Windows Firewall With Advanced Security":
-        if e.eid in (2003, 2032, 2033, 2059, 2060, 2082):
+        # 2010 names the network profile the host's firewall rules apply with: a signal since
+        # rdpcause weighs rules by profile.
+        if e.eid in (2003, 2010, 2032, 2033, 2059, 2060, 2082):
             return True
         d = e.data()
         if RDP_WORDS.search(d.get("RuleName", "") + " " + d.get("LocalPorts", "") + " " + d.get("ServiceName", "")):

@@ -102,6 +102,17 @@ struct FirewallRuleWeighingTests {
         #expect(item.meaning.contains("covers local port(s) 3390, not 3389") && item.meaning.contains("default inbound action"), "\(item.meaning)")
     }
 
+    @Test func theDecidingRecordIsCitedEvenWhenOtherRuleChangesAreNearerTheFailure() throws {
+        // An item cites the few records nearest the failure; four programs' rules changed after the move.
+        let programs = (0..<4).map { n in
+            R.rule(
+                2097, at: Make.at(Self.t0, Double(-600 + n * 60)), record: 5010 + n, ruleID: "{0000000\(n)-0F5C-4C06-99F4-71BEBB64D00B}",
+                name: "Program \(n)", localPorts: "*", profiles: "2147483647", program: "C:\\Program Files\\App\(n)\\app.exe", service: "")
+        }
+        let (items, _) = try Self.evidence([R.rule(2099, at: Self.later, record: 5003, localPorts: "3390", profiles: "2147483647")] + programs)
+        #expect(items.map(\.recordID) == [5003], "\(items.map(\.meaning))")
+    }
+
     @Test func aBlockRuleMovedOffThePortNoLongerBlocks() throws {
         let moved = R.rule(2099, at: Self.later, record: 5002, ruleID: Self.blockID, name: Self.blockName, localPorts: "80,443", action: "2")
         let (items, _) = try Self.evidence([Self.block(), moved])
@@ -115,6 +126,26 @@ struct FirewallRuleWeighingTests {
         let (items, _) = try Self.evidence([range])
         #expect(items.map(\.rule) == ["firewall_inbound_rule_changed"], "\(items.map(\.meaning))")
         #expect(items.first?.meaning.contains("blocks inbound TCP 3389") == true)
+    }
+
+    @Test func anAppPackageBlockRuleForEveryPortDoesNotBlockRDP() throws {
+        // The values of a real Server 2022 record (A22/FW, the OOBENetworkCaptivePortal package's
+        // rule): any protocol, no ports, no program, every address. It blocks that package only.
+        let package = R.rule(
+            2097, at: Self.later, record: 5002, ruleID: "{664CDF63-5D6E-4D14-B378-5A2B0313974A}",
+            name: "@{Microsoft.Windows.OOBENetworkCaptivePortal_10.0.19580.1000_neutral__cw5n1h2txyewy?ms-resource://Microsoft.Windows.OOBENetworkCaptivePortal/Resources/AppDisplayName}",
+            localPorts: "", action: "2", profiles: "2147483647", protocolNumber: "256", program: "", service: "")
+        let (items, _) = try Self.evidence([package])
+        #expect(items.isEmpty, "\(items.map(\.meaning))")
+    }
+
+    @Test func anAnyProtocolBlockRuleScopedToTheClientsPoolBlocks() throws {
+        let pool = R.rule(
+            2097, at: Self.later, record: 5002, ruleID: Self.blockID, name: "Block VPN pool", localPorts: "", action: "2",
+            profiles: "2147483647", remoteAddresses: "10.20.31.0/24", protocolNumber: "256", program: "", service: "")
+        let (items, _) = try Self.evidence([pool])
+        #expect(items.map(\.rule) == ["firewall_inbound_rule_changed"], "\(items.map(\.meaning))")
+        #expect(items.first?.meaning.contains("which holds the client's address 10.20.31.22") == true)
     }
 
     // MARK: - Profiles

@@ -39,7 +39,11 @@ struct AttemptState {
         guard case .present(let rules) = item.test, FirewallTimeline.follows(rules), let machine = context.machine(item.machine) else {
             return (found, [])
         }
-        let result = firewall.inForce(found, on: machine, failure: context.time(on: item.machine), client: context.clientAddress)
+        let failure = context.time(on: item.machine)
+        let (start, end) = item.window
+        guard start <= end else { return (found, []) }
+        let window = EventTimestamp(ticks: failure.ticks &+ start)...EventTimestamp(ticks: failure.ticks &+ end)
+        let result = firewall.inForce(found, rules: rules, window: window, on: machine, failure: failure, client: context.clientAddress)
         return (result.kept, result.notes)
     }
 

@@ -40,6 +40,9 @@ struct FirewallPorts {
         }
     }
 
+    /// Whether the list is every port (empty, `*`, `Any`).
+    var isEverything: Bool { everything }
+
     /// Whether `port` is in the list.
     func covers(_ port: UInt16) -> Answer {
         if everything || ranges.contains(where: { $0.contains(port) }) { return .covered }

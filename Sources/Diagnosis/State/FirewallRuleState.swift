@@ -30,7 +30,10 @@ struct FirewallRuleState {
     let scope: String
     /// The profiles the rule is for; nil when the record does not say.
     let profiles: FirewallProfiles?
-    /// Whether the rule is bound to a program or service other than the Remote Desktop service.
+    /// Whether the rule is bound to a program or service other than the Remote Desktop service, or is
+    /// an any-protocol, any-port, any-address rule: the real logs show those only for app packages
+    /// (`@{Microsoft.…}` AppContainer rules) and service restrictions, whose package or service the
+    /// record does not always name; no administrator's rule for RDP looks like that.
     let boundElsewhere: Bool
     /// Whether its protocol is TCP or any protocol.
     let tcp: Bool
@@ -58,7 +61,8 @@ struct FirewallRuleState {
         let program = (event.field(caseInsensitive: "ApplicationPath") ?? "").lowercased()
         let serviceElsewhere = !service.isEmpty && service != "*" && service != "termservice"
         let programElsewhere = !program.isEmpty && program != "system" && !program.hasSuffix("\\svchost.exe")
-        boundElsewhere = serviceElsewhere || programElsewhere
+        let everything = protocolNumber == "256" && ports.isEverything && FirewallScope(scope).isEverything
+        boundElsewhere = serviceElsewhere || programElsewhere || everything
     }
 
     /// The record's time, as the evidence writes it.

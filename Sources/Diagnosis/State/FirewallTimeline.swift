@@ -31,27 +31,24 @@ struct FirewallTimeline {
     /// Whether `rules` name firewall rule records this timeline follows.
     static func follows(_ rules: [String]) -> Bool { rules.contains { citingOrder.contains($0) } }
 
-    /// Of the `found` firewall records, the one that decided how the firewall treated the client at
-    /// `failure` (when it blocked), its meaning rewritten to say which rule decided and why; and the
-    /// block rules that did not apply, each with why, or the rule that admitted the client.
+    /// Of the `found` firewall records (the few nearest the failure that an item of `rules` found in
+    /// `window`), the record that decided how the firewall treated the client at `failure`, when it
+    /// blocked, lies in `window` and is cited by one of `rules`: its meaning says which rule decided and why.
+    /// The notes name the block rules that did not apply, each with why, or the rule that admitted
+    /// the client.
     func inForce(
-        _ found: [EvidenceItem], on machine: String, failure: EventTimestamp, client: String?
+        _ found: [EvidenceItem], rules: [String], window: ClosedRange<EventTimestamp>, on machine: String, failure: EventTimestamp,
+        client: String?
     ) -> (kept: [EvidenceItem], notes: [String]) {
         let decision = decide(on: machine, failure: failure, client: client)
         var notes = decision.notes
         if decision.outcome == .allowed, let meaning = decision.meaning { notes.append("\(meaning), which admits the client") }
-        var kept: [EvidenceItem] = []
-        for item in found {
-            guard Self.follows([item.rule]) else {
-                kept.append(item)
-                continue
-            }
-            guard decision.outcome == .blocked || decision.outcome == .defaultBlock, let decider = decision.decider,
-                item.origin == decider.hit.event.origin, item.rule == citingRule(of: decider, on: machine)
-            else { continue }
-            var cited = item
-            if let meaning = decision.meaning { cited.meaning = meaning }
-            kept.append(cited)
+        var kept = found.filter { !Self.follows([$0.rule]) }
+        if decision.outcome == .blocked || decision.outcome == .defaultBlock, let decider = decision.decider,
+            let meaning = decision.meaning, window.contains(decider.hit.event.time), let rule = citingRule(of: decider, on: machine),
+            rules.contains(rule)
+        {
+            kept.append(EvidenceItem(found.first?.role ?? .supports, rule: rule, hit: decider.hit, meaning: meaning))
         }
         return (kept, notes)
     }

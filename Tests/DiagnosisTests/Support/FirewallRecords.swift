@@ -38,7 +38,8 @@ enum FirewallRecords {
     static func rule(
         _ id: Int, at time: String, record: Int, ruleID: String = builtInID, name: String = builtInName,
         localPorts: String = "3389", action: String = "3", active: String = "1", profiles: String = "4",
-        remoteAddresses: String = "*", protocolNumber: String = "6"
+        remoteAddresses: String = "*", protocolNumber: String = "6", program: String = "C:\\Windows\\system32\\svchost.exe",
+        service: String = "termservice"
     ) -> String {
         """
         <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
@@ -47,8 +48,8 @@ enum FirewallRecords {
             <Data Name="RuleId">\(ruleID)</Data>
             <Data Name="RuleName">\(name)</Data>
             <Data Name="Origin">1</Data>
-            <Data Name="ApplicationPath">C:\\Windows\\system32\\svchost.exe</Data>
-            <Data Name="ServiceName">termservice</Data>
+            <Data Name="ApplicationPath">\(program)</Data>
+            <Data Name="ServiceName">\(service)</Data>
             <Data Name="Direction">1</Data>
             <Data Name="Protocol">\(protocolNumber)</Data>
             <Data Name="LocalPorts">\(localPorts)</Data>
