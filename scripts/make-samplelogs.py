@@ -627,9 +627,7 @@ def is_signal_like(e):
     if p == "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS" and e.eid in (97, 99, 139, 140, 142, 143, 226, 227, 228, 229):
         return True
     if p == "Microsoft-Windows-Windows Firewall With Advanced Security":
-        # 2010 names the network profile the host's firewall rules apply with: a signal since
-        # rdpcause weighs rules by profile.
-        if e.eid in (2003, 2010, 2032, 2033, 2059, 2060, 2082):
+        if e.eid in (2003, 2032, 2033, 2059, 2060, 2082):
             return True
         d = e.data()
         if RDP_WORDS.search(d.get("RuleName", "") + " " + d.get("LocalPorts", "") + " " + d.get("ServiceName", "")):

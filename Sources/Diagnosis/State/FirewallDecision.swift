@@ -58,6 +58,8 @@ struct FirewallDecision {
         guard let profile else {
             return " on the \(profiles.names) profile (the host's active network profile is not in its Firewall log: the rule is taken to apply)"
         }
-        return " on the \(profiles.names) profile, which the host was on (\(profile.names))"
+        return profiles == profile
+            ? " on the \(profiles.names) profile, which the host was on"
+            : " on the \(profiles.names) profile; the host was on the \(profile.names) profile"
     }
 }

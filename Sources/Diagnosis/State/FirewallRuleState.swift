@@ -8,7 +8,8 @@ struct FirewallRuleState {
         case allow, block, other
     }
 
-    /// Whether a state applies to an attempt: it does, it does not (and why), or it may.
+    /// Whether a state applies to an attempt: it does (or may: an unknown profile, client address or
+    /// port text is taken to apply), or it does not, and why.
     enum Applies: Equatable {
         case yes
         case no(because: String)
