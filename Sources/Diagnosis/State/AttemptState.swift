@@ -40,9 +40,11 @@ struct AttemptState {
             return (found, [])
         }
         let failure = context.time(on: item.machine)
-        let (start, end) = item.window
-        guard start <= end else { return (found, []) }
-        let window = EventTimestamp(ticks: failure.ticks &+ start)...EventTimestamp(ticks: failure.ticks &+ end)
+        // A cause file's window is untrusted: no overflow, no reversed range.
+        let (low, lowOverflow) = failure.ticks.addingReportingOverflow(item.window.start)
+        let (high, highOverflow) = failure.ticks.addingReportingOverflow(item.window.end)
+        guard !lowOverflow, !highOverflow, low <= high else { return (found, []) }
+        let window = EventTimestamp(ticks: low)...EventTimestamp(ticks: high)
         let result = firewall.inForce(found, rules: rules, window: window, on: machine, failure: failure, client: context.clientAddress)
         return (result.kept, result.notes)
     }
