@@ -185,7 +185,7 @@ META_SOURCE = {
     ("CORE", 33): "SZ-Core", ("CORE", 169): "SZ-Core", ("CORE", 258): "SZ-Core",
     ("CORE", 72): "OB-Core", ("CORE", 140): "OB-Core", ("CORE", 143): "OB-Core",
     ("CORE", 226): "OB-Core", ("CORE", 145): "OB-Core", ("CORE", 148): "OB-Core",
-    ("FW", 2006): "A22-FW", ("FW", 2097): "A22-FW", ("FW", 2099): "A22-FW",
+    ("FW", 2006): "A22-FW", ("FW", 2097): "A22-FW", ("FW", 2099): "A22-FW", ("FW", 2010): "A22-FW",
     ("UPS", 1): "A22-UPS", ("UPS", 2): "A22-UPS", ("UPS", 5): "A22-UPS", ("UPS", 67): "A22-UPS",
     ("UPS", 3): "A22-UPS", ("UPS", 4): "A22-UPS",
     ("CAX", 1024): "SZ-Client", ("CAX", 1025): "SZ-Client", ("CAX", 1026): "SZ-Client",

@@ -221,6 +221,11 @@ SINGLE = [
          report="winapp"),
     Spec("tls-busy-rescoped-rule", "tls-mismatch/rescoped-rule", ["busy", "firewall-scope", "state-timeline"], busy=12,
          zone="eu", os="2022"),
+    # Firewall rules weighed together (issue 15, section 1): deletions, ports, profiles.
+    Spec("tls-deleted-block-rule", "tls-mismatch/deleted-block-rule", ["busy", "firewall-rules", "state-timeline"], busy=9,
+         zone="uk", os="2022"),
+    Spec("np-allow-rule-moved", "network-path/allow-moved", ["busy", "firewall-rules"], busy=8, zone="eu", os="2022"),
+    Spec("rights-public-only-block", "logon-rights/public-only-block", ["firewall-rules"], zone="us-east", os="2022"),
 ]
 
 

@@ -27,7 +27,7 @@ class Story:
         self.notes = notes
 
 
-def _block_rule(c, host, t, remote="*", delete_allow=True):
+def _block_rule(c, host, t, remote="*", delete_allow=True, profiles="2147483647"):
     for i, (rid, rn) in enumerate((("RemoteDesktop-UserMode-In-TCP", "Remote Desktop - User Mode (TCP-In)"),
                                    ("RemoteDesktop-UserMode-In-UDP", "Remote Desktop - User Mode (UDP-In)"))[:2 if delete_allow else 0]):
         c.ev(host, "FW", "FW", 2006, t + S(i * 0.0113),
@@ -36,7 +36,7 @@ def _block_rule(c, host, t, remote="*", delete_allow=True):
     c.ev(host, "FW", "FW", 2097, t + S(0.02),
          ED(("RuleId", "{6E0C1B4E-2F43-4F4B-9D0A-7A51C5D9B1A2}"), ("RuleName", "Block inbound RDP (Tier-1 hardening)"),
             ("Origin", "2"), ("ApplicationPath", ""), ("ServiceName", ""), ("Direction", "1"), ("Protocol", "6"),
-            ("LocalPorts", "3389"), ("RemotePorts", "*"), ("Action", "2"), ("Profiles", "2147483647"),
+            ("LocalPorts", "3389"), ("RemotePorts", "*"), ("Action", "2"), ("Profiles", profiles),
             ("LocalAddresses", "*"), ("RemoteAddresses", remote), ("RemoteMachineAuthorizationList", ""),
             ("RemoteUserAuthorizationList", ""), ("EmbeddedContext", ""), ("Flags", "1"), ("Active", "1"),
             ("EdgeTraversal", "0"), ("LooseSourceMapped", "0"), ("SecurityOptions", "0"),
@@ -412,6 +412,68 @@ def tls_mismatch_on_rescoped_rule(c, host, cl, T, target):
     return story
 
 
+BLOCK_RULE_ID = "{6E0C1B4E-2F43-4F4B-9D0A-7A51C5D9B1A2}"
+
+
+def tls_mismatch_after_deleted_block(c, host, cl, T, target):
+    """A TLS mismatch on a host where a TCP/3389 block rule was pushed days before and deleted hours
+    before the failure (2097, then 2006 for the same RuleId): the deleted rule no longer blocks."""
+    onset = T - S(c.rng("del-onset").uniform(2 * 86400, 4 * 86400))
+    _block_rule(c, host, onset, delete_allow=False)
+    gone = T - S(c.rng("del-gone").uniform(2 * 3600, 6 * 3600))
+    c.ev(host, "FW", "FW", 2006, gone,
+         ED(("RuleId", BLOCK_RULE_ID), ("RuleName", "Block inbound RDP (Tier-1 hardening)"), ("ModifyingUser", "S-1-5-18"),
+            ("ModifyingApplication", "C:\\Windows\\System32\\svchost.exe")))
+    story = tls_mismatch(c, host, cl, T, target)
+    story.logs.append("FW")
+    story.notes = ("a TCP/3389 block rule (2097, days before) was deleted hours before the failure (2006 with the same "
+                   "RuleId): it no longer blocks; " + story.notes)
+    return story
+
+
+def network_path_allow_moved(c, host, cl, T, target):
+    """The only RDP allow rule (the built-in TCP-In rule) moved to port 3390 hours before: the
+    modification is logged as a 2099 with the rule inactive on 3389 and a second 2099 in the same
+    instant enabling it on 3390. No enabled rule admits TCP 3389, so the default inbound action
+    drops the client's SYNs; nothing reaches the RDP stack."""
+    change = T - S(c.rng("moved").uniform(2 * 3600, 8 * 3600))
+    for active, ports in (("0", "3389"), ("1", "3390")):
+        c.ev(host, "FW", "FW", 2099, change,
+             ED(("RuleId", "RemoteDesktop-UserMode-In-TCP"), ("RuleName", "Remote Desktop - User Mode (TCP-In)"),
+                ("Origin", "1"), ("ApplicationPath", "C:\\Windows\\system32\\svchost.exe"), ("ServiceName", "termservice"),
+                ("Direction", "1"), ("Protocol", "6"), ("LocalPorts", ports), ("RemotePorts", "*"), ("Action", "3"),
+                ("Profiles", "2147483647"), ("LocalAddresses", "*"), ("RemoteAddresses", "*"),
+                ("RemoteMachineAuthorizationList", ""), ("RemoteUserAuthorizationList", ""),
+                ("EmbeddedContext", "@FirewallAPI.dll,-28752"), ("Flags", "0"), ("Active", active), ("EdgeTraversal", "0"),
+                ("LooseSourceMapped", "0"), ("SecurityOptions", "0"), ("ModifyingUser", "S-1-5-18"),
+                ("ModifyingApplication", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe"), ("SchemaVersion", "543"),
+                ("RuleStatus", "65536"), ("LocalOnlyMapped", "0"), ("PolicyAppId", "")))
+    dt_s = round(c.rng("moved-conn").uniform(20.5, 21.5), 2)
+    conn = msl.Conn(c, cl, host, T - S(dt_s), c.rng("moved-port").randrange(49152, 65535), 0, target)
+    conn.c_start(ssl=False, hash_=False)
+    conn.c_226(dt_s - 0.02, "tcp")
+    last = conn.c_disc(dt_s, 2308)
+    return Story("network-path", conn, last, HOST_LOGS + ("FW",), blocked=[(change, INF)], survives=True,
+                 notes="the only RDP allow rule (the built-in TCP-In rule) was moved to port 3390 hours before (2099 inactive "
+                       "on 3389, then 2099 active on 3390 in the same instant): no enabled rule admits TCP 3389, the default "
+                       "inbound action drops the client's SYNs and nothing reaches RCM 261/RdpCoreTS 131")
+
+
+def logon_rights_public_only_block(c, host, cl, T, target):
+    """A logon-rights failure on a host on the Domain profile (2010 NewProfile 1) that has a TCP/3389
+    block rule for the Public profile only (2097 Profiles 4): the rule does not apply."""
+    onset = T - S(c.rng("pub-onset").uniform(2 * 86400, 4 * 86400))
+    c.ev(host, "FW", "FW", 2010, onset - S(c.rng("pub-profile").uniform(600, 3600)),
+         ED(("InterfaceGuid", "1BB91F68-BFFE-4DA6-9930-AEC7B60FF3B2"), ("InterfaceName", "ethernet_32769"),
+            ("OldProfile", "2147483649"), ("NewProfile", "1")))
+    _block_rule(c, host, onset, delete_allow=False, profiles="4")
+    story = logon_rights(c, host, cl, T, target)
+    story.logs.append("FW")
+    story.notes = ("a TCP/3389 block rule for the Public profile only (2097 Profiles 4, days before) does not apply: the "
+                   "host's interface is on the Domain profile (2010 NewProfile 1); " + story.notes)
+    return story
+
+
 STORIES = {
     "network-path": network_path_firewall,
     "network-path/silent": network_path_silent,
@@ -432,6 +494,9 @@ STORIES = {
     "network-path/stale-certificate": stale_certificate_silent,
     "tls-mismatch/stale-states": tls_mismatch_on_stale_states,
     "tls-mismatch/rescoped-rule": tls_mismatch_on_rescoped_rule,
+    "tls-mismatch/deleted-block-rule": tls_mismatch_after_deleted_block,
+    "network-path/allow-moved": network_path_allow_moved,
+    "logon-rights/public-only-block": logon_rights_public_only_block,
 }
 
 

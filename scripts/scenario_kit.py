@@ -108,6 +108,12 @@ NOISE = {
 NOISE_COUNT = {"System": 160, "Security": 110, "RCM": 35, "Core": 50, "LSM": 30, "Application": 60, "FW": 40, "UPS": 10}
 
 
+def _not_profile_change(e):
+    """Background records leave out Firewall 2010 (network profile changed): the profile decides which
+    firewall rules apply, so a case's profile is part of its story, never noise."""
+    return not (e.prov == "Microsoft-Windows-Windows Firewall With Advanced Security" and e.eid == 2010)
+
+
 class Scenario(msl.Case):
     """One generated case: a Case of make-samplelogs.py with its own seed namespace and tags."""
 
@@ -125,7 +131,7 @@ class Scenario(msl.Case):
         r = self.rng("background:" + m.name)
         for log in logs:
             alias = r.choice(NOISE[log])
-            self.noise(m, log, alias, NOISE_COUNT[log], T - S(span_before_s), T + S(span_after_s))
+            self.noise(m, log, alias, NOISE_COUNT[log], T - S(span_before_s), T + S(span_after_s), keep=_not_profile_change)
 
     def export_host(self, m, folder, logs, forms=None):
         """Writes the host's logs in a mix of Windows export forms chosen by the case's seed."""

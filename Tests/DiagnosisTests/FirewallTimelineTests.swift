@@ -18,59 +18,7 @@ struct FirewallTimelineTests {
     /// built-in TCP-In rule modified), with only the values changed: computer, time, record id,
     /// `RemoteAddresses`, `Active`.
     static func ruleModified(record: Int, remoteAddresses: String, active: String) -> String {
-        """
-        <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
-          <System>
-            <Provider Name="Microsoft-Windows-Windows Firewall With Advanced Security" Guid="D1BC9AFF-2ABF-4D71-9146-ECB2A986EB85">
-            </Provider>
-            <EventID>2005</EventID>
-            <Version>0</Version>
-            <Level>4</Level>
-            <Task>0</Task>
-            <Opcode>0</Opcode>
-            <Keywords>0x8000020000000000</Keywords>
-            <TimeCreated SystemTime="\(changedAt)">
-            </TimeCreated>
-            <EventRecordID>\(record)</EventRecordID>
-            <Correlation>
-            </Correlation>
-            <Execution ProcessID="204" ThreadID="1624">
-            </Execution>
-            <Channel>Microsoft-Windows-Windows Firewall With Advanced Security/Firewall</Channel>
-            <Computer>\(host)</Computer>
-            <Security UserID="S-1-5-19">
-            </Security>
-          </System>
-          <EventData>
-            <Data Name="RuleId">RemoteDesktop-UserMode-In-TCP</Data>
-            <Data Name="RuleName">Remote Desktop - User Mode (TCP-In)</Data>
-            <Data Name="Origin">1</Data>
-            <Data Name="ApplicationPath">C:\\Windows\\system32\\svchost.exe</Data>
-            <Data Name="ServiceName">termservice</Data>
-            <Data Name="Direction">1</Data>
-            <Data Name="Protocol">6</Data>
-            <Data Name="LocalPorts">3389</Data>
-            <Data Name="RemotePorts">*</Data>
-            <Data Name="Action">3</Data>
-            <Data Name="Profiles">4</Data>
-            <Data Name="LocalAddresses">*</Data>
-            <Data Name="RemoteAddresses">\(remoteAddresses)</Data>
-            <Data Name="RemoteMachineAuthorizationList"></Data>
-            <Data Name="RemoteUserAuthorizationList"></Data>
-            <Data Name="EmbeddedContext">@FirewallAPI.dll,-28752</Data>
-            <Data Name="Flags">0</Data>
-            <Data Name="Active">\(active)</Data>
-            <Data Name="EdgeTraversal">0</Data>
-            <Data Name="LooseSourceMapped">0</Data>
-            <Data Name="SecurityOptions">0</Data>
-            <Data Name="ModifyingUser">S-1-5-21-2232410529-1445159330-2725690660-500</Data>
-            <Data Name="ModifyingApplication">C:\\Windows\\System32\\wbem\\WmiPrvSE.exe</Data>
-            <Data Name="SchemaVersion">534</Data>
-            <Data Name="RuleStatus">65536</Data>
-            <Data Name="LocalOnlyMapped">0</Data>
-          </EventData>
-        </Event>
-        """
+        FirewallRecords.rule(2005, at: changedAt, record: record, active: active, remoteAddresses: remoteAddresses)
     }
 
     /// The rule disabled (record 4101); with `reEnabledFor`, re-enabled in the same instant with that

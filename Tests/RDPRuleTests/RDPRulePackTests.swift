@@ -173,11 +173,11 @@ struct RDPRulePackCorpusTests {
             "SZ/FW#66", [],
             "2005 (the inventory says 2004) on Remote Desktop - User Mode (UDP-In): an allow rule, Active 0, UDP; RDP falls back to TCP"),
         Record(
-            "SZ/FW#69", ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"],
+            "SZ/FW#69", ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"],
             "2005 leaves the built-in TCP-In rule inactive for the Public profile while an active copy covers Domain/Private"),
-        Record("SZ/FW#63", [], "Shadow rule, LocalPorts *"),
-        Record("SZ/FW#70", ["firewall_rdp_rule_changed"], "2004 adds the Domain/Private copy of the TCP-In rule inactive"),
-        Record("SZ/FW#71", ["firewall_rdp_rule_changed"], "2005 enables that copy in the same instant: an active allow rule for TCP 3389"),
+        Record("SZ/FW#63", ["firewall_inbound_rule_changed"], "Shadow rule, LocalPorts *: an inbound TCP rule, not on 3389"),
+        Record("SZ/FW#70", ["firewall_rdp_rule_changed", "firewall_inbound_rule_changed"], "2004 adds the Domain/Private copy of the TCP-In rule inactive"),
+        Record("SZ/FW#71", ["firewall_rdp_rule_changed", "firewall_inbound_rule_changed"], "2005 enables that copy in the same instant: an active allow rule for TCP 3389"),
         Record(
             "E2M/ID2003-4950-Firewall_disabled#912", [],
             "despite the file name, SettingType 1 is set to 01000000 / Yes: the firewall was turned ON (4950 in the same log agrees)"),

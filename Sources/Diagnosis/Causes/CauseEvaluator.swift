@@ -71,7 +71,8 @@ struct CauseEvaluator {
                 }
                 // A state the last transition shows may have ended since (later signs of life).
                 let holding = state.holding(item, found: found)
-                ended += holding.ended
+                // Several items may say the same (every firewall item weighs the same rules): once.
+                for note in holding.ended where !ended.contains(note) { ended.append(note) }
                 if holding.found.isEmpty { continue }
                 tally.add(item, found: holding.found)
             case .notFound:

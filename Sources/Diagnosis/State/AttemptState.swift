@@ -42,7 +42,13 @@ struct AttemptState {
         guard case .present(let rules) = item.test, FirewallTimeline.follows(rules), let machine = context.machine(item.machine) else {
             return (found, [])
         }
-        let result = firewall.inForce(found, on: machine, failure: context.time(on: item.machine), client: context.clientAddress)
+        let failure = context.time(on: item.machine)
+        // A cause file's window is untrusted: no overflow, no reversed range.
+        let (low, lowOverflow) = failure.ticks.addingReportingOverflow(item.window.start)
+        let (high, highOverflow) = failure.ticks.addingReportingOverflow(item.window.end)
+        guard !lowOverflow, !highOverflow, low <= high else { return (found, []) }
+        let window = EventTimestamp(ticks: low)...EventTimestamp(ticks: high)
+        let result = firewall.inForce(found, rules: rules, window: window, on: machine, failure: failure, client: context.clientAddress)
         return (result.kept, result.notes)
     }
 

@@ -13,6 +13,9 @@ struct FirewallScope {
     private var everything = false
     private var unreadable = false
 
+    /// Whether the scope is every address (empty, `*`, `Any`).
+    var isEverything: Bool { everything }
+
     /// The scope `text` describes.
     init(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

@@ -8,6 +8,11 @@ enum CorpusExpectations {
             "rdp_session_logon": 2,
             "rdp_shell_start": 2,
         ],
+        "DFIRArtifactMuseum__Server2022_APTSimulatorVM__Microsoft-Windows-Windows_Firewall_With_Advanced_Security-Firewall": [
+            "firewall_inbound_rule_changed": 61,
+            "firewall_network_profile_changed": 2,
+            "firewall_rule_deleted": 2,
+        ],
         "DFIRArtifactMuseum__Server2022_APTSimulatorVM__System": [
             "host_boot": 6,
             "host_shutdown": 6,
@@ -16,6 +21,11 @@ enum CorpusExpectations {
             "rdp_session_logoff": 1,
             "rdp_session_logon": 2,
             "rdp_shell_start": 2,
+        ],
+        "DFIRArtifactMuseum__Win10_APTSimulatorVM__Microsoft-Windows-Windows_Firewall_With_Advanced_Security-Firewall": [
+            "firewall_inbound_rule_changed": 208,
+            "firewall_network_profile_changed": 8,
+            "firewall_rule_deleted": 156,
         ],
         "DFIRArtifactMuseum__Win10_APTSimulatorVM__System": [
             "client_update_installed": 3,
@@ -34,6 +44,11 @@ enum CorpusExpectations {
         ],
         "DFIRArtifactMuseum__Win10_BelkasoftCTF_InsiderThreat__Microsoft-Windows-TerminalServices-RemoteConnectionManager-Operational": [
             "rdp_listener_connection": 11,
+        ],
+        "DFIRArtifactMuseum__Win10_BelkasoftCTF_InsiderThreat__Microsoft-Windows-Windows_Firewall_With_Advanced_Security-Firewall": [
+            "firewall_inbound_rule_changed": 153,
+            "firewall_network_profile_changed": 49,
+            "firewall_rule_deleted": 51,
         ],
         "DFIRArtifactMuseum__Win10_BelkasoftCTF_InsiderThreat__Security": [
             "logon_failure_credentials": 20,
@@ -57,6 +72,11 @@ enum CorpusExpectations {
             "rdp_session_logon": 4,
             "rdp_shell_start": 4,
         ],
+        "DFIRArtifactMuseum__Win10_RathbunVM__Microsoft-Windows-Windows_Firewall_With_Advanced_Security-Firewall": [
+            "firewall_inbound_rule_changed": 239,
+            "firewall_network_profile_changed": 15,
+            "firewall_rule_deleted": 299,
+        ],
         "DFIRArtifactMuseum__Win10_RathbunVM__System": [
             "client_update_installed": 7,
             "host_boot": 8,
@@ -70,6 +90,11 @@ enum CorpusExpectations {
             "rdp_session_logoff": 4,
             "rdp_session_logon": 5,
             "rdp_shell_start": 5,
+        ],
+        "DFIRArtifactMuseum__Win11_RathbunVM__Microsoft-Windows-Windows_Firewall_With_Advanced_Security-Firewall": [
+            "firewall_inbound_rule_changed": 225,
+            "firewall_network_profile_changed": 13,
+            "firewall_rule_deleted": 303,
         ],
         "DFIRArtifactMuseum__Win11_RathbunVM__Security": [
             "logon_failure_rights": 1,
@@ -105,6 +130,8 @@ enum CorpusExpectations {
             "rdp_user_authenticated": 4,
         ],
         "DFIRArtifactMuseum__Win2012R2_StolenSzechuan__Microsoft-Windows-Windows_Firewall_With_Advanced_Security-Firewall": [
+            "firewall_inbound_rule_changed": 48,
+            "firewall_network_profile_changed": 14,
             "firewall_rdp_rule_blocking": 1,
             "firewall_rdp_rule_changed": 3,
         ],
@@ -145,6 +172,9 @@ enum CorpusExpectations {
         ],
         "EVTX-to-MITRE-Attack__ID131-RDP_brutforce_no_user_info": [
             "rdp_stack_connection": 154,
+        ],
+        "EVTX-to-MITRE-Attack__ID2004-Any_any_firewall_rule_created": [
+            "firewall_inbound_rule_changed": 1,
         ],
         "EVTX-to-MITRE-Attack__ID4625-failed_login_with_denied_access_due_to_account_restriction": [
             "logon_failure_rights": 2,

@@ -610,58 +610,59 @@ enum RuleCases {
         RuleCase(
             "FW 2004 block rule added for inbound TCP 3389",
             X.firewallRule(2004, ruleID: "{5E8C6E1A-1111-4B4B-9C9C-0123456789AB}", name: "Block RDP", action: "2", active: "1", profiles: "2147483647"),
-            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"]),
         RuleCase(
             "FW 2097 block rule added for inbound TCP 3389,3390",
             X.firewallRule(2097, ruleID: "{5E8C6E1A-2222-4B4B-9C9C-0123456789AB}", name: "Deny remote admin", localPorts: "3389,3390", action: "2"),
-            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"]),
         RuleCase(
             "FW 2073 rule modified to block inbound TCP 3389 (Windows 11)",
             X.firewallRule(2073, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)", action: "2"),
-            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"]),
         RuleCase(
             "FW 2005 built-in Remote Desktop TCP-In rule disabled",
             X.firewallRule(2005, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)", active: "0"),
-            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_deleted"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"],
+            nearMissOf: ["firewall_rdp_rule_deleted", "firewall_rule_deleted"]),
         RuleCase(
             "FW 2005 Remote Desktop UDP-In rule inactive (values of SZ/FW#66)",
             X.firewallRule(
                 2005, ruleID: "RemoteDesktop-UserMode-In-UDP", name: "Remote Desktop - User Mode (UDP-In)", protocolNumber: "17", active: "0"),
-            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"]),
         RuleCase(
             "FW 2005 Remote Desktop Shadow TCP rule inactive (LocalPorts *)",
             X.firewallRule(2005, ruleID: "RemoteDesktop-Shadow-In-TCP", name: "Remote Desktop - Shadow (TCP-In)", localPorts: "*", active: "0"),
-            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+            matches: ["firewall_inbound_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2004 allow rule for TCP 3389 added inactive",
             X.firewallRule(2004, ruleID: "{112479D8-2609-4019-8832-D91123A617E9}", name: "Remote Desktop - User Mode (TCP-In)", active: "0", profiles: "3"),
-            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_changed", "firewall_inbound_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
         RuleCase(
             "FW 2004 allow rule for TCP 3389 added active",
             X.firewallRule(2004, ruleID: "{112479D8-2609-4019-8832-D91123A617E9}", name: "Remote Desktop - User Mode (TCP-In)", profiles: "3"),
-            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_deleted"]),
+            matches: ["firewall_rdp_rule_changed", "firewall_inbound_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_deleted"]),
         RuleCase(
             "FW 2004 outbound block rule for TCP 3389",
             X.firewallRule(2004, ruleID: "{5E8C6E1A-3333-4B4B-9C9C-0123456789AB}", name: "Block outbound RDP", direction: "2", action: "2"),
-            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+            nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"]),
         RuleCase(
             "FW 2004 inactive block rule for TCP 3389",
             X.firewallRule(2004, ruleID: "{5E8C6E1A-4444-4B4B-9C9C-0123456789AB}", name: "Block RDP", action: "2", active: "0"),
-            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_changed", "firewall_inbound_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
         RuleCase(
             "FW 2099 RDP allow rule re-enabled with a VPN-pool scope",
             X.firewallRule(
                 2099, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)",
                 remoteAddresses: "10.250.0.0/255.255.0.0"),
-            matches: ["firewall_rdp_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_changed", "firewall_inbound_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking"]),
         RuleCase(
             "FW 2099 built-in Remote Desktop TCP-In rule disabled",
             X.firewallRule(2099, ruleID: "RemoteDesktop-UserMode-In-TCP", name: "Remote Desktop - User Mode (TCP-In)", active: "0"),
-            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
+            matches: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed", "firewall_inbound_rule_changed"]),
         RuleCase(
             "FW 2005 allow rule for TCP 3389 modified on another port list (3390)",
             X.firewallRule(2005, ruleID: "{5E8C6E1A-5555-4B4B-9C9C-0123456789AB}", name: "Remote admin", localPorts: "3390"),
-            nearMissOf: ["firewall_rdp_rule_changed"]),
+            matches: ["firewall_inbound_rule_changed"], nearMissOf: ["firewall_rdp_rule_changed"]),
         RuleCase(
             "FW 2006 built-in Remote Desktop rule deleted",
             X.firewall(
@@ -670,7 +671,7 @@ enum RuleCases {
                     ("RuleId", "RemoteDesktop-UserMode-In-TCP"), ("RuleName", "Remote Desktop - User Mode (TCP-In)"),
                     ("ModifyingUser", "S-1-5-18"), ("ModifyingApplication", "C:\\Windows\\System32\\netsh.exe"),
                 ]),
-            matches: ["firewall_rdp_rule_deleted"], nearMissOf: ["firewall_rdp_rule_blocking"]),
+            matches: ["firewall_rdp_rule_deleted", "firewall_rule_deleted"], nearMissOf: ["firewall_rdp_rule_blocking"]),
         RuleCase(
             "FW 2052 Remote Desktop copy rule deleted (Windows 11, GUID id)",
             X.firewall(
@@ -680,7 +681,7 @@ enum RuleCases {
                     ("ModifyingUser", "S-1-5-18"), ("ModifyingApplication", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe"),
                     ("ErrorCode", "0"),
                 ]),
-            matches: ["firewall_rdp_rule_deleted"]),
+            matches: ["firewall_rdp_rule_deleted", "firewall_rule_deleted"]),
         RuleCase(
             "FW 2006 built-in rule with a French name deleted",
             X.firewall(
@@ -689,7 +690,7 @@ enum RuleCases {
                     ("RuleId", "RemoteDesktop-UserMode-In-TCP"), ("RuleName", "Bureau à distance - Mode utilisateur (TCP-Entrée)"),
                     ("ModifyingUser", "S-1-5-18"), ("ModifyingApplication", "C:\\Windows\\System32\\netsh.exe"),
                 ]),
-            matches: ["firewall_rdp_rule_deleted"]),
+            matches: ["firewall_rdp_rule_deleted", "firewall_rule_deleted"]),
         RuleCase(
             "FW 2006 another rule deleted",
             X.firewall(
@@ -698,7 +699,7 @@ enum RuleCases {
                     ("RuleId", "{C0C56FAD-42D7-481C-862D-66130F1B2137}"), ("RuleName", "a1d6be5f-4d78-449c-9906-18aa28d2d5e5"),
                     ("ModifyingUser", "S-1-5-18"), ("ModifyingApplication", "C:\\Program Files (x86)\\Microsoft\\EdgeUpdate\\setup.exe"),
                 ]),
-            nearMissOf: ["firewall_rdp_rule_deleted"]),
+            matches: ["firewall_rule_deleted"], nearMissOf: ["firewall_rdp_rule_deleted"]),
         RuleCase(
             "FW 2003 firewall turned off for the domain profile",
             X.firewall(
@@ -738,6 +739,19 @@ enum RuleCases {
                     ("SettingValueString", "No"), ("Origin", "1"), ("ModifyingUser", "S-1-5-18"),
                     ("ModifyingApplication", "C:\\Windows\\System32\\netsh.exe"),
                 ]),
-            nearMissOf: ["firewall_disabled"]),
+            nearMissOf: ["firewall_disabled", "firewall_network_profile_changed"]),
+        RuleCase(
+            "FW 2010 network profile changed to Domain (values of SZ/FW#144)",
+            X.firewall(
+                2010,
+                [
+                    ("InterfaceGuid", "791D93FB-6EDF-4C65-B1B9-F8E46CFFEA73"), ("InterfaceName", "ethernet_10"),
+                    ("OldProfile", "4"), ("NewProfile", "1"),
+                ]),
+            matches: ["firewall_network_profile_changed"], nearMissOf: ["firewall_rule_deleted", "firewall_inbound_rule_changed"]),
+        RuleCase(
+            "FW 2004 any-protocol inbound block rule with no port list",
+            X.firewallRule(2004, ruleID: "{5E8C6E1A-6666-4B4B-9C9C-0123456789AB}", name: "Block all inbound", protocolNumber: "256", localPorts: "", action: "2"),
+            matches: ["firewall_inbound_rule_changed"], nearMissOf: ["firewall_rdp_rule_blocking", "firewall_rdp_rule_changed"]),
     ]
 }

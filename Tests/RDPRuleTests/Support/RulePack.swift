@@ -44,6 +44,8 @@ enum RulePack {
         // RD Gateway: Microsoft-Windows-TerminalServices-Gateway/Operational
         "rdg_cap_met", "rdg_cap_refused", "rdg_rap_met", "rdg_rap_refused", "rdg_resource_connected",
         "rdg_resource_disconnected", "rdg_resource_connect_failed",
+        // Host: Windows Firewall state the rule timeline follows (any port, any rule, the network profile)
+        "firewall_inbound_rule_changed", "firewall_rule_deleted", "firewall_network_profile_changed",
     ]
 
     /// The repository root (this file is `Tests/RDPRuleTests/Support/RulePack.swift`).
