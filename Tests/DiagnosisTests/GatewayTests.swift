@@ -168,4 +168,16 @@ struct GatewayTests {
         let vpn = Self.diagnosis(gateway: nil, ticketNote: "She connects over the VPN gateway vpn.corp.example.\n")
         #expect(Case.cause("network-path", in: vpn)?.status == .likely)
     }
+
+    @Test func withoutAnyGatewayTheGatewayCausesSaySoOnceInsteadOfAnUncheckedLog() throws {
+        for id in ["gateway-client-leg", "gateway-host-leg"] {
+            let cause = try #require(Case.cause(id, in: Self.diagnosis(gateway: nil)))
+            #expect(cause.status == .ruledOut)
+            #expect(cause.summary.hasPrefix("no RD Gateway in the path"), "\(cause.summary)")
+            #expect(!cause.summary.contains("not checked"), "\(cause.summary)")
+        }
+        // A gateway the ticket names, without its log, is not "no gateway".
+        let named = Self.diagnosis(gateway: nil, ticketNote: "She connects through the RD Gateway rdgw.corp.example.\n")
+        #expect(Case.cause("gateway-client-leg", in: named)?.summary.hasPrefix("no RD Gateway") == false)
+    }
 }

@@ -107,6 +107,9 @@ struct CauseEvaluator {
         let thinEvidence = score >= Self.likelyThreshold && !tally.enoughForLikely
         if thinEvidence { score = Self.thinEvidenceCap }
 
+        // A gateway cause where nothing shows a gateway: said once, not as an unchecked log.
+        let noGatewayInPath = support == 0 && cause.evidence.allSatisfy { $0.machine == .gateway }
+            && context.gatewayMachine == nil && context.namedGateway == nil
         // Coverage of what the cause needs.
         let uncovered = cause.needs.filter { !advisor.covers($0.channel, on: context.machine($0.machine), at: context.time(on: $0.machine)) }
         let status: CauseAssessment.Status
@@ -126,7 +129,10 @@ struct CauseEvaluator {
             }.joined(separator: "; ")
         } else {
             status = .ruledOut
-            if let refuting = evidence.first(where: { $0.role == .refutes }) {
+            if noGatewayInPath {
+                summary = "no RD Gateway in the path: the case holds no gateway log, and neither the ticket nor the report "
+                    + "names one (if the client connects through a gateway, add its TerminalServices-Gateway/Operational log)"
+            } else if let refuting = evidence.first(where: { $0.role == .refutes }) {
                 summary = "ruled out: \(refuting.meaning)"
             } else if support > 0 {
                 summary = "weak evidence only" + (top.map { ": \($0.meaning)" } ?? "")
@@ -140,7 +146,7 @@ struct CauseEvaluator {
         if thinEvidence {
             summary += " (not likely on one record that is not at the attempt: likely needs one at the attempt or two independent ones)"
         }
-        if !unassessed.isEmpty && status != .likely { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
+        if !unassessed.isEmpty && status != .likely && !noGatewayInPath { summary += " (not checked: \(unassessed.joined(separator: "; ")))" }
         if let limit, limited { summary += " (not likely: \(limit.reason))" }
         if !ended.isEmpty, status != .likely { summary += " (no longer in force at the failure: \(ended.joined(separator: "; ")))" }
         if !updateNotes.isEmpty, status != .likely { summary += " (update not counted: \(updateNotes.joined(separator: "; ")))" }
