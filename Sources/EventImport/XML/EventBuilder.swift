@@ -458,7 +458,7 @@ struct EventBuilder: ~Copyable {
         // array with capacity; a kept one is left alone and a new buffer is allocated instead).
         swap(&fresh.fields, &event.fields)
         fresh.fields.removeAll(keepingCapacity: true)
-        event = consume fresh  // moved: `event = fresh` copied the record (a retain per string)
+        event = fresh
     }
 
     private mutating func finishEvent() {
@@ -488,16 +488,7 @@ struct EventBuilder: ~Copyable {
         }
         fieldCapacity = max(fieldCapacity, event.fields.count)
         eventsEmitted += 1
-        // The record is moved out, not copied (a copy retains and later releases every string it
-        // holds): the builder keeps a blank event until the next record starts, and takes back the
-        // field storage, which the next record reuses when the handler did not keep it.
-        var finished = withUnsafeMutablePointer(to: &event) { slot in
-            let moved = slot.move()
-            slot.initialize(to: WinEvent(time: .epoch, computer: "", channel: "", provider: "", eventID: 0))
-            return moved
-        }
-        context.emit(finished)
-        swap(&finished.fields, &event.fields)
+        context.emit(event)
     }
 
     /// Handles `<Event` inside an unfinished event: the open record was cut short.
