@@ -112,7 +112,7 @@ struct HuntCommand: ParsableCommand {
             minimumLevel: minLevel.timeline, since: timeRange.start, until: timeRange.end,
             computers: computer)
         // Rows are rendered as they come and sorted by event time at the end, so inputs in any
-        // order (and newest-first exports) give one timeline; past 32 MiB of rendered rows they
+        // order (and newest-first exports) give one timeline; past 16 MiB of rendered rows they
         // wait in sorted runs on disk (TimelineSpool), so memory does not grow with the matches.
         let spool = TimelineSpool(format: format.timeline)
         var summary = TimelineSummary()

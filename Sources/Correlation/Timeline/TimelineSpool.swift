@@ -42,7 +42,7 @@ public final class TimelineSpool {
 
     /// A spool for rows rendered as `format`, holding up to `memoryLimit` bytes of them in memory,
     /// writing sorted runs into `directory` (`TMPDIR`, else `/tmp`) past that.
-    public init(format: TimelineFormat, memoryLimit: Int = 32 << 20, directory: String? = nil) {
+    public init(format: TimelineFormat, memoryLimit: Int = 16 << 20, directory: String? = nil) {
         self.format = format
         self.memoryLimit = max(1, memoryLimit)
         self.directory = directory ?? TimelineSpool.temporaryDirectory
@@ -220,7 +220,7 @@ private struct RunReader {
                 buffer.removeFirst(start)
                 start = 0
             }
-            let wanted = max(count - buffer.count, 256 << 10)
+            let wanted = max(count - (buffer.count - start), 64 << 10)
             let old = buffer.count
             buffer.append(contentsOf: repeatElement(0, count: wanted))
             let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress.map { $0 + old }, wanted, position) }
