@@ -167,7 +167,6 @@ public final class CorrelationEngine {
 /// The state and logic of a ``CorrelationEngine``.
 struct CorrelationCore {
     let specs: [CorrelationSpec]
-    private let detectionNames: [String]
     private let fieldLookup: (WinEvent, String) -> String?
 
     /// A group-by field as one rule reads it: aliases resolved, host normalization decided.
@@ -217,7 +216,7 @@ struct CorrelationCore {
     private var routing: [DetectionRouting]
     private var chainRoutes: [[ChainRoute]]
     private var pendingAnchors: [[PendingAnchor]]
-    private var journal = HitJournal()
+    private var journal: HitJournal
     /// The longest window of any non-absence rule: how long the journal keeps a hit.
     private let journalSpan: Int64
     private var watermark = EventTimestamp(ticks: .min)
@@ -236,7 +235,7 @@ struct CorrelationCore {
         specs: [CorrelationSpec], detections: [DetectionIdentity], fieldLookup: @escaping (WinEvent, String) -> String?
     ) throws(CorrelationProblems) {
         self.specs = specs
-        detectionNames = detections.map { $0.name ?? $0.title }
+        journal = HitJournal(ruleNames: detections.map { $0.name ?? $0.title })
         self.fieldLookup = fieldLookup
         journalSpan = specs.filter { !RulePlan($0).isAbsence }.map(\.timespan).max() ?? 0
         pendingAnchors = Array(repeating: [], count: specs.count)
@@ -330,10 +329,7 @@ struct CorrelationCore {
         advance(to: event.time, into: &alerts)
         feedChains(into: &alerts)
         for detection in detectionIndices where detection < routing.count && !routing[detection].routes.isEmpty {
-            let hit = journal.append(
-                ContributingEvent(
-                    rule: detectionNames[detection], time: event.time, computer: event.computer, recordID: event.recordID,
-                    origin: event.origin))
+            let hit = journal.append(detection: detection, event: event)
             readHitFields(event, for: detection)
             for route in routing[detection].routes {
                 guard let group = hitKeys[route.keyPlan] else { continue }

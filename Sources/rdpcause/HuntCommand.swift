@@ -111,17 +111,24 @@ struct HuntCommand: ParsableCommand {
         let filter = TimelineFilter(
             minimumLevel: minLevel.timeline, since: timeRange.start, until: timeRange.end,
             computers: computer)
-        // Rows are kept compact and sorted by event time at the end, so inputs in any order (and
-        // newest-first exports) give one timeline.
-        var rows: [(row: TimelineRow, sequence: Int)] = []
+        // Rows are rendered as they come and sorted by event time at the end, so inputs in any
+        // order (and newest-first exports) give one timeline; past 16 MiB of rendered rows they
+        // wait in sorted runs on disk (TimelineSpool), so memory does not grow with the matches.
+        let spool = TimelineSpool(format: format.timeline)
+        var summary = TimelineSummary()
+        var spoolError: TimelineSpool.SpoolError?
+        func keep(_ row: TimelineRow) {
+            guard spoolError == nil, filter.keeps(row) else { return }
+            summary.count(row)
+            do throws(TimelineSpool.SpoolError) { try spool.add(row) } catch { spoolError = error }
+        }
         var matchCount = 0
         let importer = EventImporter(
             handlers: ImportHandlers(
                 onEvent: { event in
                     hunt.process(event) { index in
                         matchCount += 1
-                        let row = TimelineRow(rule: catalog.rules[index], event: event)
-                        if filter.keeps(row) { rows.append((row, rows.count)) }
+                        keep(TimelineRow(rule: catalog.rules[index], event: event))
                     }
                 },
                 onDiagnostic: { diagnostic in errors.writeLine(diagnostic.description) }))
@@ -129,20 +136,20 @@ struct HuntCommand: ParsableCommand {
         let alerts = hunt.finish()
         let gaps = hunt.gaps.diagnostics(rules: catalog.rules)
         for diagnostic in gaps { errors.write(diagnostic.description + "\n") }
-        for alert in alerts {
-            let row = TimelineRow(alert: alert)
-            if filter.keeps(row) { rows.append((row, rows.count)) }
+        for alert in alerts { keep(TimelineRow(alert: alert)) }
+        if spoolError == nil {
+            do throws(TimelineSpool.SpoolError) { try spool.write(to: output) } catch { spoolError = error }
         }
-        rows.sort { ($0.row.time, $0.sequence) < ($1.row.time, $1.sequence) }
-        output.write(format.timeline.render(rows.map(\.row)))
-        var summary = TimelineSummary()
-        for entry in rows { summary.count(entry.row) }
+        if let spoolError {
+            errors.writeLine("rdpcause: error: the timeline could not be written: \(spoolError)")
+            throw ExitCode(ExitStatus.outputNotWritten)
+        }
         for line in summary.lines() { errors.writeLine(TerminalSafe.line(line)) }
         let statistics = importer.statistics
         let leftOut: String =
             hunt.problems.isEmpty
             ? "" : "; \(hunt.problems.count) correlation rule\(hunt.problems.count == 1 ? "" : "s") left out (see the errors above)"
-        let shown = rows.count == matchCount + alerts.count ? "" : "; \(rows.count) shown after filtering"
+        let shown = spool.count == matchCount + alerts.count ? "" : "; \(spool.count) shown after filtering"
         errors.write(
             "hunt: \(matchCount) match\(matchCount == 1 ? "" : "es") and \(alerts.count) correlation alert\(alerts.count == 1 ? "" : "s") in \(statistics.events) events\(shown); "
                 + "\(engine.evaluatedRuleCount) of \(catalog.rules.count) rules evaluated, "

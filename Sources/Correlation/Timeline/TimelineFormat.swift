@@ -47,14 +47,17 @@ enum TimelineTable {
         for row in body {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
-        func line(_ cells: [String]) -> String {
-            var text = ""
-            for (index, cell) in cells.enumerated() {
-                text += index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
-            }
-            return text + "\n"
+        return line(header, widths: widths) + body.map { line($0, widths: widths) }.joined()
+    }
+
+    /// One line of the table: each cell but the last padded to its column's width plus two spaces.
+    static func line(_ cells: [String], widths: [Int]) -> String {
+        var text = ""
+        for (index, cell) in cells.enumerated() {
+            let width = index < widths.count ? widths[index] : cell.count
+            text += index == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, width - cell.count) + 2)
         }
-        return line(header) + body.map(line).joined()
+        return text + "\n"
     }
 }
 
@@ -63,11 +66,17 @@ enum TimelineTable {
 /// `'` and quoted, and every cell with a comma, quote or line break is quoted.
 enum TimelineCSV {
     static func render(_ rows: [TimelineRow]) -> String {
-        var text = TimelineFormat.columns.joined(separator: ",") + "\r\n"
-        for row in rows {
-            text += TimelineFormat.cells(row).map(cell).joined(separator: ",") + "\r\n"
-        }
+        var text = header
+        for row in rows { text += line(row) }
         return text
+    }
+
+    /// The header line: the column names.
+    static let header = TimelineFormat.columns.joined(separator: ",") + "\r\n"
+
+    /// The line of one row.
+    static func line(_ row: TimelineRow) -> String {
+        TimelineFormat.cells(row).map(cell).joined(separator: ",") + "\r\n"
     }
 
     static func cell(_ value: String) -> String {

@@ -46,7 +46,7 @@ public struct JSONWriter: Sendable {
     mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         reserve(bytes.count)
-        (buffer.base + count).update(from: source, count: bytes.count)
+        copyBytes(from: source, count: bytes.count, to: buffer.base + count)
         count += bytes.count
     }
 
@@ -96,7 +96,7 @@ public struct JSONWriter: Sendable {
             base[end] = UInt8(ascii: "\"")
             end += 1
             if let source = name.baseAddress {
-                (base + end).update(from: source, count: name.count)
+                copyBytes(from: source, count: name.count, to: base + end)
                 end += name.count
             }
             base[end] = UInt8(ascii: "\"")
@@ -312,13 +312,37 @@ public struct JSONWriter: Sendable {
         end += 1
         if let source = utf8.baseAddress {
             var index = 0
+            if length >= 4 && length < 8 {
+                // A short value (most are): two overlapping four-byte words, checked as one.
+                let first = UnsafeRawPointer(source).loadUnaligned(as: UInt32.self)
+                let last = UnsafeRawPointer(source + length - 4).loadUnaligned(as: UInt32.self)
+                if !Self.mayNeedEscape(UInt64(first) | UInt64(last) << 32) {
+                    UnsafeMutableRawPointer(base + end).storeBytes(of: first, as: UInt32.self)
+                    UnsafeMutableRawPointer(base + end + length - 4).storeBytes(of: last, as: UInt32.self)
+                    end += length
+                    index = length
+                }
+            }
+            // How many bytes just before `end` were copied as they are (an escape resets it): the
+            // last word of a value may be copied overlapping them, since it rewrites the same bytes.
+            var plainBefore = 0
             while index < length {
-                if length - index >= 8 {
+                let rest = length - index
+                if rest >= 8 {
                     let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
                     if !Self.mayNeedEscape(word) {
                         UnsafeMutableRawPointer(base + end).storeBytes(of: word, as: UInt64.self)
                         end += 8
                         index += 8
+                        plainBefore += 8
+                        continue
+                    }
+                } else if plainBefore >= 8 - rest {
+                    let word = UnsafeRawPointer(source + length - 8).loadUnaligned(as: UInt64.self)
+                    if !Self.mayNeedEscape(word) {
+                        UnsafeMutableRawPointer(base + end - (8 - rest)).storeBytes(of: word, as: UInt64.self)
+                        end += rest
+                        index = length
                         continue
                     }
                 }
@@ -327,8 +351,10 @@ public struct JSONWriter: Sendable {
                     base[end] = byte
                     end += 1
                     index += 1
+                    plainBefore += 1
                     continue
                 }
+                plainBefore = 0
                 count = end
                 index += escape(byte, at: index, in: utf8)
                 reserve(length - index + 1)

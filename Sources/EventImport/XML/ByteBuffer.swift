@@ -27,7 +27,7 @@ struct ByteBuffer: ~Copyable {
     mutating func append(_ bytes: UnsafeRawPointer, count appended: Int) {
         guard appended > 0 else { return }
         if count + appended > capacity { grow(toHold: count + appended) }
-        memcpy(storage + count, bytes, appended)
+        copyBytes(from: bytes, count: appended, to: UnsafeMutableRawPointer(storage + count))
         count += appended
     }
 
@@ -85,5 +85,23 @@ struct ByteBuffer: ~Copyable {
         storage.deallocate()
         storage = newStorage
         capacity = newCapacity
+    }
+}
+
+/// Copies `count` bytes from `source` to `target` (which must not overlap). Most copies in the
+/// importer and the JSON writer are short values and keys: up to 16 bytes, two overlapping word
+/// copies cost less than a call to `memcpy`. Every load and store stays within the `count` bytes.
+@inline(__always)
+func copyBytes(from source: UnsafeRawPointer, count: Int, to target: UnsafeMutableRawPointer) {
+    if count >= 8 && count <= 16 {
+        target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        target.storeBytes(
+            of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+    } else if count >= 4 && count < 8 {
+        target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+        target.storeBytes(
+            of: source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+    } else if count > 0 {
+        memcpy(target, source, count)
     }
 }

@@ -64,14 +64,15 @@ func copyRejectingForbiddenControls(_ bytes: UnsafeBufferPointer<UInt8>, to targ
 /// Lanes holding a C0 control character other than TAB (0x09), LF (0x0A) and CR (0x0D).
 ///
 /// A byte is below 0x20 exactly when its top three bits are clear; testing that with a mask
-/// avoids the unsigned comparison that SSE2 lacks.
+/// avoids the unsigned comparison that SSE2 lacks. `byte | 4` is 0x0D for TAB and CR and for no
+/// other byte, so the three allowed characters take two comparisons, not three (this runs over
+/// every input byte: seven vector operations per 16 bytes instead of eleven).
 @inline(__always)
 private func forbiddenControls(_ vector: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
-    let topBits = SIMD16<UInt8>(repeating: 0xE0)
-    let tab = SIMD16<UInt8>(repeating: 0x09)
-    let lineFeed = SIMD16<UInt8>(repeating: 0x0A)
-    let carriageReturn = SIMD16<UInt8>(repeating: 0x0D)
-    return ((vector & topBits) .== SIMD16<UInt8>()) .& (vector .!= tab) .& (vector .!= lineFeed) .& (vector .!= carriageReturn)
+    let control = (vector & SIMD16<UInt8>(repeating: 0xE0)) .== SIMD16<UInt8>()
+    let tabOrCarriageReturn = (vector | SIMD16<UInt8>(repeating: 0x04)) .== SIMD16<UInt8>(repeating: 0x0D)
+    let lineFeed = vector .== SIMD16<UInt8>(repeating: 0x0A)
+    return control .& .!(tabOrCarriageReturn .| lineFeed)
 }
 
 /// True when any lane of `mask` is set. The standard library's `any(_:)` reduces through an

@@ -6,52 +6,107 @@
 /// computer names) into one shared `String`, so that building an event does not allocate for
 /// the strings every record repeats.
 ///
-/// Open addressing over a power-of-two table; a full neighbourhood falls back to a fresh string,
-/// so memory stays bounded whatever the input.
-struct StringInterner {
-    private var hashes: [UInt64]
-    private var values: [String]
+/// Open addressing over a power-of-two table; a full neighbourhood (or a full key store) falls
+/// back to a fresh string, so memory stays bounded whatever the input. The table, the keys' bytes
+/// and the strings live in memory of their own (not arrays): a lookup is a hash, a probe that
+/// compares hash and length, and one comparison of the bytes eight at a time, with no `String`
+/// built or read, no uniqueness check and no call to `memcmp`.
+struct StringInterner: ~Copyable {
+    /// One slot: the hash of its key (0: empty) and where the key's bytes are in `keys`.
+    private struct Slot {
+        var hash: UInt64 = 0
+        var offset: Int32 = 0
+        var length: Int32 = 0
+    }
+
+    private let slots: UnsafeMutablePointer<Slot>
+    private let values: UnsafeMutablePointer<String>
+    private let keys: UnsafeMutablePointer<UInt8>
+    private var keysUsed = 0
+    private let keyCapacity: Int
+    private let size: Int
     private let mask: Int
     private static let probeLimit = 8
     /// Longest byte sequence worth caching; longer ones are built directly.
     static let maxLength = 256
 
-    /// Creates a table with `capacity` slots (rounded up to a power of two).
+    /// Creates a table with `capacity` slots (rounded up to a power of two), and room for their
+    /// keys' bytes at 64 bytes a key on average.
     init(capacity: Int = 4096) {
         var size = 16
         while size < capacity { size <<= 1 }
-        hashes = Array(repeating: 0, count: size)
-        values = Array(repeating: "", count: size)
+        self.size = size
         mask = size - 1
+        slots = UnsafeMutablePointer<Slot>.allocate(capacity: size)
+        slots.initialize(repeating: Slot(), count: size)
+        values = UnsafeMutablePointer<String>.allocate(capacity: size)
+        values.initialize(repeating: "", count: size)
+        keyCapacity = size * 64
+        keys = UnsafeMutablePointer<UInt8>.allocate(capacity: keyCapacity)
+    }
+
+    deinit {
+        values.deinitialize(count: size)
+        values.deallocate()
+        slots.deallocate()
+        keys.deallocate()
     }
 
     /// Returns the shared string for `bytes` (decoded as UTF-8, invalid sequences repaired).
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        if bytes.isEmpty { return "" }
-        if bytes.count > Self.maxLength { return String(decoding: bytes, as: UTF8.self) }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return "" }
+        let count = bytes.count
+        if count > Self.maxLength { return String(decoding: bytes, as: UTF8.self) }
         let hash = Self.hash(UnsafeRawBufferPointer(bytes)) | 1  // 0 marks an empty slot
         var slot = Int(truncatingIfNeeded: hash) & mask
         for _ in 0..<Self.probeLimit {
-            let stored = hashes[slot]
-            if stored == 0 {
+            let stored = slots[slot]
+            if stored.hash == 0 {
                 let value = String(decoding: bytes, as: UTF8.self)
-                hashes[slot] = hash
+                guard keysUsed + count <= keyCapacity else { return value }
+                (keys + keysUsed).update(from: base, count: count)
+                slots[slot] = Slot(hash: hash, offset: Int32(keysUsed), length: Int32(count))
+                keysUsed += count
                 values[slot] = value
                 return value
             }
-            if stored == hash {
-                var candidate = values[slot]
-                let equal = candidate.withUTF8 { stored in
-                    guard stored.count == bytes.count, let left = stored.baseAddress, let right = bytes.baseAddress else {
-                        return stored.count == bytes.count && bytes.isEmpty
-                    }
-                    return memcmp(left, right, bytes.count) == 0
-                }
-                if equal { return candidate }
+            if stored.hash == hash && Int(stored.length) == count
+                && Self.equal(UnsafeRawPointer(keys + Int(stored.offset)), UnsafeRawPointer(base), count)
+            {
+                return values[slot]
             }
             slot = (slot + 1) & mask
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// True when the `count` bytes at `left` and at `right` are the same: eight at a time (the
+    /// last eight overlapping), four at a time below eight, one at a time below four.
+    @inline(__always)
+    private static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, _ count: Int) -> Bool {
+        if count >= 8 {
+            var index = 0
+            while index + 8 < count {
+                if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    != right.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                {
+                    return false
+                }
+                index += 8
+            }
+            return left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        if count >= 4 {
+            return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+                && left.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == right.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        for index in 0..<count
+        where left.load(fromByteOffset: index, as: UInt8.self) != right.load(fromByteOffset: index, as: UInt8.self) {
+            return false
+        }
+        return true
     }
 
     /// Hashes eight bytes at a time (a byte-at-a-time FNV-1a was 1–2% of an import's
