@@ -71,17 +71,35 @@ struct PayloadName: Sendable, Hashable {
     let name: String
     /// `name` lowered, spaces removed: `Threat Name` and `ThreatName` both give `threatname`.
     let folded: [UInt8]
+    /// The first byte of `name` when the whole name is ASCII, else `nil`.
+    let asciiFirstByte: UInt8?
 
     init(_ name: String) {
         self.name = name
         folded = name.utf8.compactMap { $0 == 0x20 ? nil : foldByte($0, true) }
+        asciiFirstByte = name.utf8.allSatisfy { $0 < 0x80 } ? name.utf8.first : nil
+    }
+
+    /// Whether an event field name equals this name as `String` compares them (canonical
+    /// equivalence), with most different names told apart by their first byte.
+    ///
+    /// An ASCII name is its own canonical decomposition, and a name that starts with an ASCII
+    /// character starts its decomposition with that character (nothing is reordered in front of a
+    /// starter): when both first bytes are ASCII and differ, the names are not equal. Anything else
+    /// (`K` against the Kelvin sign, which decomposes to `K`) is left to `==`.
+    @inline(__always)
+    func equals(_ other: String) -> Bool {
+        if let asciiFirstByte, let first = other.utf8.first, first < 0x80, first != asciiFirstByte { return false }
+        return other == name
     }
 
     /// Whether an event field name equals this name ignoring spaces and ASCII case.
     @inline(__always)
     func looselyEquals(_ other: String) -> Bool {
-        var index = 0
         let count = folded.count
+        // Spaces are dropped, nothing is added: a shorter name cannot match.
+        if other.utf8.count < count { return false }
+        var index = 0
         for byte in other.utf8 where byte != 0x20 {
             if index == count || foldByte(byte, true) != folded[index] { return false }
             index += 1
@@ -145,14 +163,15 @@ enum FieldReference: Sendable, Hashable {
         -> Bool?
     {
         var found = false
-        for field in event.fields where field.name == name.name {
+        let fields = event.fields
+        for index in fields.indices where name.equals(fields[index].name) {
             found = true
-            if predicate(field.value) { return true }
+            if predicate(fields[index].value) { return true }
         }
         if found { return false }
-        for field in event.fields where !field.name.isEmpty && name.looselyEquals(field.name) {
+        for index in fields.indices where !fields[index].name.isEmpty && name.looselyEquals(fields[index].name) {
             found = true
-            if predicate(field.value) { return true }
+            if predicate(fields[index].value) { return true }
         }
         return found ? false : nil
     }
