@@ -6,22 +6,22 @@ extension FieldItem {
     func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         switch test {
         case .exists(let expected):
-            return (field.anyValue(in: event) { _ in true } != nil) == expected
+            return (field.anyValue(in: event) { _, _ in true } != nil) == expected
         case .anyOf(let matchers, let matchesAbsent):
-            let result = field.anyValue(in: event) { value in
+            let result = field.anyValue(in: event) { value, event in
                 ValueMatcher.anyMatches(matchers, value, in: event, &gaps)
             }
             return result ?? matchesAbsent
         case .allOf(let groups):
             for group in groups {
-                let result = field.anyValue(in: event) { value in
+                let result = field.anyValue(in: event) { value, event in
                     ValueMatcher.anyMatches(group, value, in: event, &gaps)
                 }
                 if result != true { return false }
             }
             return true
         case .noneOf(let matchers):
-            let result = field.anyValue(in: event) { value in
+            let result = field.anyValue(in: event) { value, event in
                 ValueMatcher.anyMatches(matchers, value, in: event, &gaps)
             }
             guard let result else { return false }
