@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SigmaKitTests",
-            dependencies: ["SigmaKit", "EventImport"],
+            dependencies: ["SigmaKit", "EventImport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -189,30 +189,32 @@ public struct SigmaEngine: Sendable {
     private func test(
         _ variantIndex: Int, _ event: WinEvent, _ lastRule: inout Int, _ gaps: inout EvaluationGaps, _ body: (Int) throws -> Void
     ) rethrows {
-        let variant = variants[variantIndex]
-        if variant.ruleIndex == lastRule { return }
-        if !variant.providers.isEmpty {
+        // The variant's parts are read in place: a copy of the whole variant would retain and
+        // release its five arrays and its condition for every candidate of every event.
+        let ruleIndex = variants[variantIndex].ruleIndex
+        if ruleIndex == lastRule { return }
+        if !variants[variantIndex].providers.isEmpty {
             let provider = event.provider
             var accepted = false
-            for name in variant.providers where asciiCaseInsensitiveEquals(name, provider) {
+            for name in variants[variantIndex].providers where asciiCaseInsensitiveEquals(name, provider) {
                 accepted = true
                 break
             }
             if !accepted && !provider.utf8.contains(where: { $0 >= 0x80 }) { return }
         }
-        for item in variant.preconditions where !item.holds(in: event, &gaps) { return }
-        if gaps.hasGivenUp(variant.ruleIndex) {
-            gaps.countSkipped(variant.ruleIndex)
-            lastRule = variant.ruleIndex
+        for item in variants[variantIndex].preconditions where !item.holds(in: event, &gaps) { return }
+        if gaps.hasGivenUp(ruleIndex) {
+            gaps.countSkipped(ruleIndex)
+            lastRule = ruleIndex
             return
         }
-        let holds = variant.condition.holds(variant.searches, in: event, &gaps)
-        guard gaps.finishEvaluation(of: variant.ruleIndex, on: event) else {
-            lastRule = variant.ruleIndex
+        let holds = variants[variantIndex].condition.holds(variants[variantIndex].searches, in: event, &gaps)
+        guard gaps.finishEvaluation(of: ruleIndex, on: event) else {
+            lastRule = ruleIndex
             return
         }
         guard holds else { return }
-        lastRule = variant.ruleIndex
-        try body(variant.ruleIndex)
+        lastRule = ruleIndex
+        try body(ruleIndex)
     }
 }

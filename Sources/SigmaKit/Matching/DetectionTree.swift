@@ -175,7 +175,7 @@ enum ValueMatcher: Sendable {
         case .time(let component, let comparison):
             return component.value(of: value).map { comparison.holds(for: $0) } ?? false
         case .fieldReference(let reference, let comparison):
-            return reference.anyValue(in: event) { comparison.holds(value, $0) } ?? false
+            return reference.anyValue(in: event) { other, _ in comparison.holds(value, other) } ?? false
         }
     }
 }

@@ -6,26 +6,23 @@ extension FieldItem {
     func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         switch test {
         case .exists(let expected):
-            return (field.anyValue(in: event) { _ in true } != nil) == expected
+            return (field.anyValue(in: event) { _, _ in true } != nil) == expected
         case .anyOf(let matchers, let matchesAbsent):
-            let result = field.anyValue(in: event) { value in
-                for matcher in matchers where matcher.matches(value, in: event, &gaps) { return true }
-                return false
+            let result = field.anyValue(in: event) { value, event in
+                ValueMatcher.anyMatches(matchers, value, in: event, &gaps)
             }
             return result ?? matchesAbsent
         case .allOf(let groups):
             for group in groups {
-                let result = field.anyValue(in: event) { value in
-                    for matcher in group where matcher.matches(value, in: event, &gaps) { return true }
-                    return false
+                let result = field.anyValue(in: event) { value, event in
+                    ValueMatcher.anyMatches(group, value, in: event, &gaps)
                 }
                 if result != true { return false }
             }
             return true
         case .noneOf(let matchers):
-            let result = field.anyValue(in: event) { value in
-                for matcher in matchers where matcher.matches(value, in: event, &gaps) { return true }
-                return false
+            let result = field.anyValue(in: event) { value, event in
+                ValueMatcher.anyMatches(matchers, value, in: event, &gaps)
             }
             guard let result else { return false }
             return !result
@@ -33,16 +30,27 @@ extension FieldItem {
     }
 }
 
+extension ValueMatcher {
+    /// Whether one of `matchers` (alternatives, OR-ed) matches `value`, tried in order. The
+    /// matchers are read in place, not copied one by one (a copy retains a matcher's storage).
+    @inline(__always)
+    static func anyMatches(
+        _ matchers: [ValueMatcher], _ value: String, in event: WinEvent, _ gaps: inout EvaluationGaps
+    ) -> Bool {
+        for index in matchers.indices where matchers[index].matches(value, in: event, &gaps) { return true }
+        return false
+    }
+}
+
 extension KeywordItem {
     /// Whether the keywords occur in the event's payload values.
     func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
+        let fields = event.fields
         for group in groups {
             var found = false
-            search: for field in event.fields {
-                for matcher in group where matcher.matches(field.value, in: event, &gaps) {
-                    found = true
-                    break search
-                }
+            for index in fields.indices where ValueMatcher.anyMatches(group, fields[index].value, in: event, &gaps) {
+                found = true
+                break
             }
             if found && !requiresAll { return true }
             if !found && requiresAll { return false }
@@ -56,15 +64,15 @@ extension SearchNode {
     func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         switch self {
         case .fields(let items):
-            for item in items where !item.holds(in: event, &gaps) { return false }
+            for index in items.indices where !items[index].holds(in: event, &gaps) { return false }
             return true
         case .keywords(let item):
             return item.holds(in: event, &gaps)
         case .anyOf(let nodes):
-            for node in nodes where node.holds(in: event, &gaps) { return true }
+            for index in nodes.indices where nodes[index].holds(in: event, &gaps) { return true }
             return false
         case .allOf(let nodes):
-            for node in nodes where !node.holds(in: event, &gaps) { return false }
+            for index in nodes.indices where !nodes[index].holds(in: event, &gaps) { return false }
             return true
         }
     }
@@ -90,10 +98,10 @@ extension ConditionNode {
         case .not(let inner):
             return !inner.holds(searches, in: event, &gaps)
         case .and(let children):
-            for child in children where !child.holds(searches, in: event, &gaps) { return false }
+            for index in children.indices where !children[index].holds(searches, in: event, &gaps) { return false }
             return true
         case .or(let children):
-            for child in children where child.holds(searches, in: event, &gaps) { return true }
+            for index in children.indices where children[index].holds(searches, in: event, &gaps) { return true }
             return false
         }
     }

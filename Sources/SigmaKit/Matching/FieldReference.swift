@@ -71,17 +71,36 @@ struct PayloadName: Sendable, Hashable {
     let name: String
     /// `name` lowered, spaces removed: `Threat Name` and `ThreatName` both give `threatname`.
     let folded: [UInt8]
+    /// The first byte of `name` when the whole name is ASCII, else `nil`.
+    let asciiFirstByte: UInt8?
 
     init(_ name: String) {
         self.name = name
         folded = name.utf8.compactMap { $0 == 0x20 ? nil : foldByte($0, true) }
+        asciiFirstByte = name.utf8.allSatisfy { $0 < 0x80 } ? name.utf8.first : nil
+    }
+
+    /// Whether an event field name equals this name as `String` compares them (canonical
+    /// equivalence), with most different names told apart by their first byte.
+    ///
+    /// An ASCII name is its own canonical decomposition, and a name that starts with an ASCII
+    /// character starts its decomposition with that character (nothing is reordered in front of a
+    /// starter): when both first bytes are ASCII and differ, the names are not equal. Anything else
+    /// (`K` against the Kelvin sign, which decomposes to `K`) is left to `==`.
+    @inline(__always)
+    func equals(_ other: String) -> Bool {
+        var bytes = other.utf8.makeIterator()  // `utf8.first` is not inlined; the iterator is.
+        if let asciiFirstByte, let first = bytes.next(), first < 0x80, first != asciiFirstByte { return false }
+        return other == name
     }
 
     /// Whether an event field name equals this name ignoring spaces and ASCII case.
     @inline(__always)
     func looselyEquals(_ other: String) -> Bool {
-        var index = 0
         let count = folded.count
+        // Spaces are dropped, nothing is added: a shorter name cannot match.
+        if other.utf8.count < count { return false }
+        var index = 0
         for byte in other.utf8 where byte != 0x20 {
             if index == count || foldByte(byte, true) != folded[index] { return false }
             index += 1
@@ -113,26 +132,31 @@ enum FieldReference: Sendable, Hashable {
         return .payload(PayloadName(name))
     }
 
-    /// Calls `predicate` with each value of the field until it returns `true`.
+    /// Calls `predicate` with each value of the field, and the event, until it returns `true`.
+    ///
+    /// The event is handed to `predicate` rather than captured by it: a closure that captures the
+    /// event made its specialization take the event owned, a copy and a destroy of every string of
+    /// the event per call.
     ///
     /// - Returns: `nil` when the event has no such field, else whether a value satisfied `predicate`.
     @inline(__always)
-    func anyValue(in event: WinEvent, _ predicate: (String) -> Bool) -> Bool? {
+    func anyValue(in event: WinEvent, _ predicate: (String, WinEvent) -> Bool) -> Bool? {
         switch self {
         case .system(let field):
             guard let value = field.value(in: event) else { return nil }
-            return predicate(value)
+            return predicate(value, event)
         case .payload(let name):
             return Self.payloadValues(name, in: event, predicate)
         case .payloadThenSystem(let name, let field):
             if let result = Self.payloadValues(name, in: event, predicate) { return result }
             guard let value = field.value(in: event) else { return nil }
-            return predicate(value)
+            return predicate(value, event)
         case .unnamedData:
             var found = false
-            for field in event.fields where field.name.isEmpty || field.name == "Data" {
+            let fields = event.fields
+            for index in fields.indices where fields[index].name.isEmpty || fields[index].name == "Data" {
                 found = true
-                if predicate(field.value) { return true }
+                if predicate(fields[index].value, event) { return true }
             }
             return found ? false : nil
         }
@@ -141,18 +165,19 @@ enum FieldReference: Sendable, Hashable {
     /// Looks a payload name up exactly first, then ignoring spaces and ASCII case (Windows Defender
     /// writes `Threat Name` where SigmaHQ rules write `ThreatName`).
     @inline(__always)
-    private static func payloadValues(_ name: PayloadName, in event: WinEvent, _ predicate: (String) -> Bool)
+    private static func payloadValues(_ name: PayloadName, in event: WinEvent, _ predicate: (String, WinEvent) -> Bool)
         -> Bool?
     {
         var found = false
-        for field in event.fields where field.name == name.name {
+        let fields = event.fields
+        for index in fields.indices where name.equals(fields[index].name) {
             found = true
-            if predicate(field.value) { return true }
+            if predicate(fields[index].value, event) { return true }
         }
         if found { return false }
-        for field in event.fields where !field.name.isEmpty && name.looselyEquals(field.name) {
+        for index in fields.indices where !fields[index].name.isEmpty && name.looselyEquals(fields[index].name) {
             found = true
-            if predicate(field.value) { return true }
+            if predicate(fields[index].value, event) { return true }
         }
         return found ? false : nil
     }
@@ -174,7 +199,7 @@ public enum SigmaFields {
     /// classic data (the first one); `nil` when the event lacks the field.
     public static func value(_ name: String, in event: WinEvent) -> String? {
         var first: String?
-        _ = FieldReference.resolve(name).anyValue(in: event) { value in
+        _ = FieldReference.resolve(name).anyValue(in: event) { value, _ in
             first = value
             return true
         }

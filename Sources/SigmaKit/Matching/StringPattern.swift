@@ -31,28 +31,29 @@ struct StringPattern: Sendable, Hashable {
     init(_ string: SigmaString, caseSensitive: Bool) {
         self.caseSensitive = caseSensitive
         var bytes: [UInt8] = []
-        var run = String.UnicodeScalarView()
+        bytes.reserveCapacity(string.elements.count)
         var ascii = true
-        func flush() {
-            guard !run.isEmpty else { return }
-            let text = String(run)
-            bytes.append(contentsOf: (caseSensitive ? text : unicodeLowered(text)).utf8)
-            run.removeAll()
-        }
+        // Scalar by scalar, as ``unicodeLowered(_:)`` lowers (ASCII letters folded, others by their
+        // lower-case mapping), without building a string per run of scalars.
         for element in string.elements {
             switch element {
             case .scalar(let scalar):
-                if !scalar.isASCII { ascii = false }
-                run.append(scalar)
+                if scalar.isASCII {
+                    bytes.append(foldByte(UInt8(scalar.value), !caseSensitive))
+                } else {
+                    ascii = false
+                    if caseSensitive {
+                        bytes.append(contentsOf: String(scalar).utf8)
+                    } else {
+                        bytes.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                    }
+                }
             case .anyString:
-                flush()
                 if bytes.last != Self.anyStringMarker { bytes.append(Self.anyStringMarker) }
             case .anyCharacter:
-                flush()
                 bytes.append(Self.anyCharacterMarker)
             }
         }
-        flush()
         isASCII = ascii
         let stars = bytes.lazy.filter { $0 == Self.anyStringMarker }.count
         let questions = bytes.contains(Self.anyCharacterMarker)

@@ -217,6 +217,17 @@ public struct RuleLoader: Sendable {
 
     // MARK: - Documents
 
+    /// How plain scalars get their YAML tags: never by content, so every untagged scalar is a string.
+    ///
+    /// Nothing here reads a resolved tag: values are classified from their text and style by
+    /// ``DetectionParser`` (numbers, booleans, `null`), keys are compared as strings. Yams's default
+    /// resolver runs seven regular expressions on a scalar every time its tag is asked for, which
+    /// happens in every key comparison (its duplicate-key check hashes every key; every `map["title"]`
+    /// lookup compares keys); with it, loading SigmaHQ took 9.4 G instructions, most of them there.
+    /// One consequence: a map with both a plain `1:` and a quoted `'1':` key has a duplicate key now
+    /// (the default resolver made them an integer and a string).
+    static let tagResolver = Resolver.basic
+
     private func loadDocuments(_ text: String, source: String, into catalog: inout RuleCatalog) {
         if let problem = YAMLInput.sizeProblem(text) {
             catalog.diagnostics.append(
@@ -225,7 +236,9 @@ public struct RuleLoader: Sendable {
         }
         var documents: YamlSequence<Node>
         do {
-            documents = try Yams.compose_all(yaml: text)
+            // The encoding is named: Yams's `Encoding.default` reads the process environment on
+            // every call (a third of a million instructions per file).
+            documents = try Yams.compose_all(yaml: text, Self.tagResolver, .default, .utf8)
         } catch {
             catalog.diagnostics.append(yamlDiagnostic(error, text: text, source: source))
             return
@@ -519,7 +532,7 @@ public struct RuleLoader: Sendable {
         }
         // The rest of the `filter` map is a detection: search identifiers and a condition.
         let detectionPairs = mapping.filter { $0.key.scalar?.string != "rules" }
-        let detectionNode = Node.mapping(Node.Mapping(detectionPairs.map { ($0.key, $0.value) }, .implicit, .block, node.mark))
+        let detectionNode = Node.mapping(Node.Mapping(detectionPairs.map { ($0.key, $0.value) }, mapping.tag, .block, node.mark))
         var parser = DetectionParser(placeholders: placeholders, collector: collector)
         let detection = parser.parse(detectionNode)
         collector = parser.collector
