@@ -63,15 +63,21 @@ def _public(c):
     return "198.51.100.%d" % c.rng("gw-public").randrange(2, 250)
 
 
-def gateway_cap_refused(c, host, cl, T, target):
+def _path(c, host, T):
+    """The gateway in front of `host` with its colleagues' traffic, and what names this attempt on
+    it: the user, the client's public address, the resource and the ActivityID."""
     gw = _gateway(c, host)
     suffix = host.computer[len(host.computer.split(".")[0]):]
     _colleagues(c, gw, T, suffix)
     user = "%s\\%s" % (c.domain, c.user)
+    return gw, user, _public(c), host.computer.lower(), msl.new_guid(c.rng("gw-act"), "upper")
+
+
+def gateway_cap_refused(c, host, cl, T, target):
+    gw, user, public, _, act = _path(c, host, T)
     conn = msl.Conn(c, cl, host, T - S(1.34), 0, 0, target)
     conn.c_start(ssl=False, hash_=False)
-    c.ev(gw, "GW", "RDG", 201, T - S(0.93), msl.gateway_info(user, _public(c), "NTLM", "", "HTTP", error="23003"),
-         act=msl.new_guid(c.rng("gw-act"), "upper"))
+    c.ev(gw, "GW", "RDG", 201, T - S(0.93), msl.gateway_info(user, public, "NTLM", "", "HTTP", error="23003"), act=act)
     last = conn.c_disc(1.34, 2308)
     _export(c, gw)
     return _told(sc.Story("gateway-client-leg", conn, last, sc.HOST_LOGS,
@@ -80,13 +86,7 @@ def gateway_cap_refused(c, host, cl, T, target):
 
 
 def gateway_host_unreachable(c, host, cl, T, target):
-    gw = _gateway(c, host)
-    suffix = host.computer[len(host.computer.split(".")[0]):]
-    _colleagues(c, gw, T, suffix)
-    user = "%s\\%s" % (c.domain, c.user)
-    public = _public(c)
-    resource = host.computer.lower()
-    act = msl.new_guid(c.rng("gw-act"), "upper")
+    gw, user, public, resource, act = _path(c, host, T)
     conn = msl.Conn(c, cl, host, T - S(21.7), 0, 0, target)
     conn.c_start(ssl=False, hash_=False)
     c.ev(gw, "GW", "RDG", 200, T - S(21.31), msl.gateway_info(user, public, "NTLM", "", "HTTP"), act=act)
@@ -101,13 +101,7 @@ def gateway_host_unreachable(c, host, cl, T, target):
 
 
 def gateway_passed_logon_rights(c, host, cl, T, target):
-    gw = _gateway(c, host)
-    suffix = host.computer[len(host.computer.split(".")[0]):]
-    _colleagues(c, gw, T, suffix)
-    user = "%s\\%s" % (c.domain, c.user)
-    public = _public(c)
-    resource = host.computer.lower()
-    act = msl.new_guid(c.rng("gw-act"), "upper")
+    gw, user, public, resource, act = _path(c, host, T)
     conn = msl.Conn(c, cl, host, T - S(3.41), 50977, 23, target)
     conn.c_start()
     c.ev(gw, "GW", "RDG", 200, T - S(3.28), msl.gateway_info(user, public, "NTLM", "", "HTTP"), act=act)
