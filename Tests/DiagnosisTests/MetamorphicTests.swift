@@ -139,7 +139,7 @@ struct MetamorphicTests {
         var removed: [Variant: String] = [:]  // why not applicable, when it is not
         for v in variants where !v.transformation.isScripted {
             guard let base = original[v.base] else { continue }
-            let logs = EvidenceLogs(base)
+            let logs = EvidenceLogs(base, causes: rulePack.causes)
             let files = v.transformation == .withoutUnusedLogs ? logs.unused : logs.deciding
             if files.isEmpty {
                 removed[v] = v.transformation == .withoutUnusedLogs ? "every log holds evidence" : "no cause is likely"
