@@ -157,18 +157,7 @@ struct ParallelCaseTests {
         for name in ["a.xml", "b.xml", "c.xml"] {
             try Data(xml.utf8).write(to: folder.appendingPathComponent(name))
         }
-        let rule = """
-            title: Catastrophic pattern
-            name: slow_rule
-            logsource:
-                product: windows
-                service: system
-            detection:
-                selection:
-                    Param1|re: '^(a+)+$'
-                condition: selection
-            """
-        let engine = SigmaEngine(rules: RuleLoader().load(yaml: rule, source: "rules/slow.yml").rules)
+        let engine = SigmaEngine(rules: RuleLoader().load(yaml: RuleGapTests.catastrophicRule, source: "rules/slow.yml").rules)
         let serial = CaseIndex.build(paths: [folder.path], engine: engine, workers: 1)
         let parallel = CaseIndex.build(paths: [folder.path], engine: engine, workers: 4)
         #expect(serial.ruleDiagnostics.count == 1)

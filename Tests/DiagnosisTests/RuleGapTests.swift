@@ -8,19 +8,21 @@ import Testing
 /// never counted silently as "no match" (issue 12).
 @Suite("Rules not evaluated on a case")
 struct RuleGapTests {
+    /// A rule whose regular expression backtracks catastrophically on a long run of `a`.
+    static let catastrophicRule = """
+        title: Catastrophic pattern
+        name: slow_rule
+        logsource:
+            product: windows
+            service: system
+        detection:
+            selection:
+                Param1|re: '^(a+)+$'
+            condition: selection
+        """
+
     @Test func aRegexThatGivesUpIsAWarningOfTheCase() throws {
-        let rule = """
-            title: Catastrophic pattern
-            name: slow_rule
-            logsource:
-                product: windows
-                service: system
-            detection:
-                selection:
-                    Param1|re: '^(a+)+$'
-                condition: selection
-            """
-        let catalog = RuleLoader().load(yaml: rule, source: "rules/slow.yml")
+        let catalog = RuleLoader().load(yaml: Self.catastrophicRule, source: "rules/slow.yml")
         let engine = SigmaEngine(rules: catalog.rules)
         let hostile = String(repeating: "a", count: 40) + "!"
         let xml = (1...3).map { Make.event(provider: "Service Control Manager", id: 7036, channel: "System", computer: "RDSH-01",

@@ -59,10 +59,12 @@ struct MatchingShortcutTests {
             // The former construction: each run of scalars lowered as one string.
             var expected: [UInt8] = []
             var run = String.UnicodeScalarView()
+            // Appends the pending run of scalars, lowered unless case-sensitive (nothing when empty).
             func flush() {
-                guard !run.isEmpty else { return }
-                expected += (caseSensitive ? String(run) : unicodeLowered(String(run))).utf8
-                run.removeAll()
+                if !run.isEmpty {
+                    expected += (caseSensitive ? String(run) : unicodeLowered(String(run))).utf8
+                    run.removeAll()
+                }
             }
             for element in string.elements {
                 switch element {
