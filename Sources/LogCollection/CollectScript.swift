@@ -1,11 +1,14 @@
 import Foundation
 import EventImport
 
-/// The script a Windows administrator runs on the client and on the host to collect, as XML, the
-/// event logs the rule pack reads, around the failure, zipped under the ticket's name.
+/// The script a Windows administrator runs on the client and on the host (and on the RD Gateway,
+/// when the connection goes through one) to collect, as XML, the event logs the rule pack reads,
+/// around the failure, zipped under the ticket's name.
 ///
-/// The script finds its role from `COMPUTERNAME` (the client's or the host's name from the
-/// request); on any other machine, or when the names are unknown, it collects both sets. Each
+/// The script finds its role from `COMPUTERNAME` (the client's, the host's or the gateway's name
+/// from the request); on any other machine, or when the names are unknown, it collects the
+/// client's and the host's logs (`both`): a gateway's log is collected only where it is asked for,
+/// by its name or by the role, as its channel exists only on an RD Gateway. Each
 /// log is exported with `wevtutil qe <channel> /q:<XPath> /f:xml /e:Events /uni:true`; a log
 /// that cannot be exported (absent on this Windows version, no permission) is reported and the
 /// others are still collected. Every line is fixed at generation time except the machine's name.
@@ -42,8 +45,8 @@ public struct CollectScript: Sendable {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// The logs per role: the client's, the host's, and both merged (each channel once, with the
-    /// wider reach).
+    /// The logs per role: the client's, the host's, the gateway's (when the pack reads any), and
+    /// the client's and the host's merged (each channel once, with the wider reach).
     var roles: [(name: String, logs: [CollectionPlan.Log])] {
         var merged: [String: CollectionPlan.Log] = [:]
         for log in plan.client + plan.host {
@@ -56,7 +59,25 @@ public struct CollectScript: Sendable {
             existing.causes = Array(Set(existing.causes + log.causes)).sorted()
             merged[log.channel] = existing
         }
-        return [("client", plan.client), ("host", plan.host), ("both", merged.values.sorted { $0.channel < $1.channel })]
+        let gateway = plan.gateway.isEmpty ? [] : [(name: "gateway", logs: plan.gateway)]
+        return [("client", plan.client), ("host", plan.host)] + gateway + [("both", merged.values.sorted { $0.channel < $1.channel })]
+    }
+
+    /// The role names, as the usage lines show them (`client|host|gateway|both`).
+    private var roleNames: [String] { roles.map(\.name) }
+
+    /// The machines the script runs on, for the usage lines.
+    private var machinesText: String {
+        plan.gateway.isEmpty ? "on the client and on the host" : "on the client and on the host (and on the RD Gateway, if the connection goes through one)"
+    }
+
+    /// Each role whose machine the request names, with the `COMPUTERNAME` that picks it.
+    private var namedRoles: [(role: String, computerName: String)] {
+        var named: [(String, String)] = []
+        if let client = CollectionRequest.computerName(request.client) { named.append(("client", client)) }
+        if let host = CollectionRequest.computerName(request.host) { named.append(("host", host)) }
+        if !plan.gateway.isEmpty, let gateway = CollectionRequest.computerName(request.gateway) { named.append(("gateway", gateway)) }
+        return named
     }
 
     /// The header's description of the failure.
@@ -67,7 +88,7 @@ public struct CollectScript: Sendable {
         } else {
             lines.append("Failure time not given: each log is exported for the last 24 hours (and further back where a cause looks further).")
         }
-        lines.append("Client: \(request.client ?? "not given"). Host: \(request.host ?? "not given").")
+        lines.append("Client: \(request.client ?? "not given"). Host: \(request.host ?? "not given").\(request.gateway.map { " RD Gateway: \($0)." } ?? "")")
         return lines
     }
 
@@ -86,24 +107,21 @@ public struct CollectScript: Sendable {
         lines += failureLines.map { "# " + $0 }
         lines += [
             "#",
-            "# Run it in an elevated Windows PowerShell (5.1 or later) on the client and on the host:",
-            "#   powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\\rdpcause-collect.ps1 [-Role client|host|both]",
+            "# Run it in an elevated Windows PowerShell (5.1 or later) \(machinesText):",
+            "#   powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\\rdpcause-collect.ps1 [-Role \(roleNames.joined(separator: "|"))]",
             "# It exports the event logs rdpcause reads as XML (wevtutil qe ... /f:xml) into \(ticket)-<COMPUTERNAME>.zip",
-            "# next to the script. Put the zips of both machines in one folder: rdpcause reads that folder as one case.",
+            "# next to the script. Put the zips of all the machines in one folder: rdpcause reads that folder as one case.",
             "# The wevtutil epl line under each log saves the same events as .evtx, for when rdpcause reads .evtx.",
             "param(",
-            "    [ValidateSet('auto', 'client', 'host', 'both')]",
+            "    [ValidateSet(\((["auto"] + roleNames).map { "'\($0)'" }.joined(separator: ", ")))]",
             "    [string]$Role = 'auto'",
             ")",
             "$ErrorActionPreference = 'Stop'",
             "if ($Role -eq 'auto') {",
             "    $Role = 'both'",
         ]
-        if let client = CollectionRequest.computerName(request.client) {
-            lines.append("    if ($env:COMPUTERNAME -ieq '\(client)') { $Role = 'client' }")
-        }
-        if let host = CollectionRequest.computerName(request.host) {
-            lines.append("    if ($env:COMPUTERNAME -ieq '\(host)') { $Role = 'host' }")
+        for (role, computerName) in namedRoles {
+            lines.append("    if ($env:COMPUTERNAME -ieq '\(computerName)') { $Role = '\(role)' }")
         }
         lines += [
             "}",
@@ -180,20 +198,17 @@ public struct CollectScript: Sendable {
         lines += failureLines.map { "rem " + $0 }
         lines += [
             "rem",
-            "rem Run it in an elevated Command Prompt on the client and on the host:",
-            "rem   rdpcause-collect.cmd [client|host|both]",
+            "rem Run it in an elevated Command Prompt \(machinesText):",
+            "rem   rdpcause-collect.cmd [\(roleNames.joined(separator: "|"))]",
             "rem It exports the event logs rdpcause reads as XML (wevtutil qe ... /f:xml) into \(ticket)-COMPUTERNAME.zip",
-            "rem next to the script. Put the zips of both machines in one folder: rdpcause reads that folder as one case.",
+            "rem next to the script. Put the zips of all the machines in one folder: rdpcause reads that folder as one case.",
             "rem The wevtutil epl line under each log saves the same events as .evtx, for when rdpcause reads .evtx.",
             "setlocal EnableExtensions DisableDelayedExpansion",
             "set \"ROLE=%~1\"",
             "if not defined ROLE set \"ROLE=both\"",
         ]
-        if let client = CollectionRequest.computerName(request.client) {
-            lines.append("if \"%~1\"==\"\" if /i \"%COMPUTERNAME%\"==\"\(client)\" set \"ROLE=client\"")
-        }
-        if let host = CollectionRequest.computerName(request.host) {
-            lines.append("if \"%~1\"==\"\" if /i \"%COMPUTERNAME%\"==\"\(host)\" set \"ROLE=host\"")
+        for (role, computerName) in namedRoles {
+            lines.append("if \"%~1\"==\"\" if /i \"%COMPUTERNAME%\"==\"\(computerName)\" set \"ROLE=\(role)\"")
         }
         lines += [
             "set \"NAME=\(ticket)-%COMPUTERNAME%\"",
@@ -202,10 +217,10 @@ public struct CollectScript: Sendable {
             "set FAILED=0",
             "if exist \"%OUT%\" rd /s /q \"%OUT%\"",
             "mkdir \"%OUT%\"",
-            "if /i \"%ROLE%\"==\"client\" goto client",
-            "if /i \"%ROLE%\"==\"host\" goto host",
-            "if /i \"%ROLE%\"==\"both\" goto both",
-            "echo Unknown role %ROLE%: use client, host or both. 1>&2",
+        ]
+        lines += roleNames.map { "if /i \"%ROLE%\"==\"\($0)\" goto \($0)" }
+        lines += [
+            "echo Unknown role %ROLE%: use \(roleNames.dropLast().joined(separator: ", ")) or \(roleNames.last ?? "both"). 1>&2",
             "exit /b 64",
         ]
         for role in roles {

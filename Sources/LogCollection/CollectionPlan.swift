@@ -2,8 +2,8 @@ public import Diagnosis
 import EventImport
 import SigmaKit
 
-/// The event logs to collect on the client and on the host, and how far around the failure each
-/// export must reach: exactly the channels the rule pack reads.
+/// The event logs to collect on the client, on the host and on an RD Gateway, and how far around
+/// the failure each export must reach: exactly the channels the rule pack reads.
 ///
 /// A channel is collected on a machine when a cause needs it there, or when a rule that a cause
 /// looks for on that machine reads it; the client's `RDPClient/Operational` log is always
@@ -35,6 +35,8 @@ public struct CollectionPlan: Sendable, Hashable {
     public var client: [Log]
     /// The logs of the host, sorted by channel.
     public var host: [Log]
+    /// The logs of an RD Gateway the connection goes through, sorted by channel.
+    public var gateway: [Log]
 
     /// The plan for a rule pack. Throws when a channel has a character no script may carry.
     public init(pack: RulePack) throws(CollectionError) {
@@ -73,6 +75,7 @@ public struct CollectionPlan: Sendable, Hashable {
         }
         client = (logs[.client] ?? [:]).values.sorted { $0.channel < $1.channel }
         host = (logs[.host] ?? [:]).values.sorted { $0.channel < $1.channel }
+        gateway = (logs[.gateway] ?? [:]).values.sorted { $0.channel < $1.channel }
     }
 
     /// Letters, digits, space and `- _ . /`, as Windows channel names are written.

@@ -8,14 +8,18 @@ public struct CollectionRequest: Sendable, Hashable {
     public var host: String?
     /// The client machine.
     public var client: String?
+    /// The RD Gateway the connection goes through, if any.
+    public var gateway: String?
     /// The failure time (UTC); nil when unknown.
     public var time: EventTimestamp?
     /// The ticket id, which names the zip.
     public var ticket: String?
 
     /// A request; throws when a name has a character a script could interpret.
-    public init(host: String? = nil, client: String? = nil, time: EventTimestamp? = nil, ticket: String? = nil) throws(CollectionError) {
-        for (option, name) in [("--host", host), ("--client", client)] {
+    public init(
+        host: String? = nil, client: String? = nil, gateway: String? = nil, time: EventTimestamp? = nil, ticket: String? = nil
+    ) throws(CollectionError) {
+        for (option, name) in [("--host", host), ("--client", client), ("--gateway", gateway)] {
             if let name, !ScriptSafeName.isMachine(name) {
                 throw CollectionError("\(option) must be a machine name or address (letters, digits, '.', '_', '-')")
             }
@@ -25,6 +29,7 @@ public struct CollectionRequest: Sendable, Hashable {
         }
         self.host = host
         self.client = client
+        self.gateway = gateway
         self.time = time
         self.ticket = ticket
     }

@@ -84,7 +84,7 @@ public enum HTMLReport {
                 out.append("<pre><code>\(HTMLText.escape(log.command))</code></pre>")
                 out.append("</div>")
             }
-            out.append("<p class=\"hint\">\(HTMLText.escape(CollectScriptHint.lead))</p>")
+            out.append("<p class=\"hint\">\(HTMLText.escape(CollectScriptHint.lead(for: diagnosis)))</p>")
             out.append("<pre><code>\(HTMLText.escape(CollectScriptHint.command(for: diagnosis)))</code></pre>")
             out.append("</section>")
         }

@@ -56,7 +56,7 @@ public enum MarkdownReport {
                 lines.append("")
                 lines.append(MarkdownText.codeBlock(log.command))
             }
-            lines += ["", MarkdownText.escape(CollectScriptHint.lead), "", MarkdownText.codeBlock(CollectScriptHint.command(for: diagnosis))]
+            lines += ["", MarkdownText.escape(CollectScriptHint.lead(for: diagnosis)), "", MarkdownText.codeBlock(CollectScriptHint.command(for: diagnosis))]
         }
         if !diagnosis.warnings.isEmpty {
             lines.append("")

@@ -54,7 +54,7 @@ public enum TextReport {
                 lines.append("  \(log.machine): \(log.channel) — \(log.reason)")
                 lines.append("    \(log.command)")
             }
-            lines += ["  " + CollectScriptHint.lead, "    " + CollectScriptHint.command(for: diagnosis)]
+            lines += ["  " + CollectScriptHint.lead(for: diagnosis), "    " + CollectScriptHint.command(for: diagnosis)]
         }
         if !diagnosis.warnings.isEmpty {
             lines.append("")

@@ -8,15 +8,16 @@ import LogCollection
 struct CollectScriptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collect-script",
-        abstract: "Print a PowerShell (or cmd.exe) script that collects the event logs rdpcause reads, on the client and on the host.",
+        abstract: "Print a PowerShell (or cmd.exe) script that collects the event logs rdpcause reads, on the client and on the host (and on an RD Gateway).",
         discussion: """
             The script exports, with `wevtutil qe <channel> /q:<XPath> /f:xml /e:Events /uni:true`, exactly the \
             channels the rule pack reads on each machine (the client's RDPClient log among them), over a window \
             around the failure (at least an hour either side, further where a cause looks further back), and \
-            zips them as <ticket>-<COMPUTERNAME>.zip next to the script. It tells the client from the host by \
-            COMPUTERNAME (the first label of --client and --host); elsewhere it collects both sets (or pass \
-            -Role client|host, or client|host to the batch). Put both zips in one folder and run `rdpcause \
-            analyze` on it. Without --time, the last 24 hours are collected.
+            zips them as <ticket>-<COMPUTERNAME>.zip next to the script. It tells the client, the host and the \
+            RD Gateway apart by COMPUTERNAME (the first label of --client, --host and --gateway); elsewhere it \
+            collects the client's and the host's logs (or pass -Role client|host|gateway|both, or the same word \
+            to the batch). Put the zips in one folder and run `rdpcause analyze` on it. Without --time, the last \
+            24 hours are collected.
 
             Save the output with Windows line endings as it is printed, e.g.
               rdpcause collect-script --host RDSH-01 --client LAPTOP-7 --time 2026-03-24T17:12:40-04:00 --ticket RT-1234 > collect.ps1
@@ -30,6 +31,9 @@ struct CollectScriptCommand: ParsableCommand {
 
     @Option(help: "The client machine.")
     var client: String?
+
+    @Option(help: "The RD Gateway the connection goes through, if any: the script collects its log there.")
+    var gateway: String?
 
     @Option(help: "The failure time: ISO 8601 with seconds and a zone (Z or an offset such as -04:00).")
     var time: String?
@@ -65,7 +69,7 @@ struct CollectScriptCommand: ParsableCommand {
         for diagnostic in pack.causeDiagnostics where diagnostic.severity == "error" { errors.writeLine(diagnostic.description) }
         do {
             let failure = try time.map { text throws(CollectionError) in try CollectionRequest.failureTime(text, utcOffsetSeconds: offset) }
-            let request = try CollectionRequest(host: host, client: client, time: failure, ticket: ticket)
+            let request = try CollectionRequest(host: host, client: client, gateway: gateway, time: failure, ticket: ticket)
             let script = CollectScript(
                 plan: try CollectionPlan(pack: pack), request: request,
                 generator: "rdpcause \(BuildIdentity.versionWithCommit), rules \(pack.version)")

@@ -164,6 +164,9 @@ struct GatewayTests {
         #expect(path.summary.contains("the RD Gateway rdgw.corp.example"), "\(path.summary)")
         #expect(named.verdict == .inconclusive)
         #expect(named.missingLogs.contains { $0.channel == "Microsoft-Windows-TerminalServices-Gateway/Operational" && $0.machine == "rdgw.corp.example" }, "\(named.missingLogs)")
+        // The collect-script hint then collects it too, on the gateway the ticket names.
+        #expect(CollectScriptHint.command(for: named).contains(" --gateway rdgw.corp.example --time "), "\(CollectScriptHint.command(for: named))")
+        #expect(CollectScriptHint.lead(for: named).contains("on the client, on the host and on the RD Gateway"))
         // A VPN or default gateway is not an RD Gateway.
         let vpn = Self.diagnosis(gateway: nil, ticketNote: "She connects over the VPN gateway vpn.corp.example.\n")
         #expect(Case.cause("network-path", in: vpn)?.status == .likely)

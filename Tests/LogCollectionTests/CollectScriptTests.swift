@@ -82,10 +82,12 @@ struct CollectScriptTests {
         }
         #expect(Set(plan.client.map(\.channel)) == read[.client])
         #expect(Set(plan.host.map(\.channel)) == read[.host])
+        #expect(Set(plan.gateway.map(\.channel)) == read[.gateway])
+        #expect(plan.gateway.map(\.channel) == ["Microsoft-Windows-TerminalServices-Gateway/Operational"])
         #expect(plan.host.map(\.channel).contains("System") && plan.host.map(\.channel).contains("Security"))
         let rdpClient = try #require(plan.client.first { $0.channel == CollectionPlan.clientLog })
         #expect(rdpClient.causes.contains("failure"))
-        for log in plan.client + plan.host {
+        for log in plan.client + plan.host + plan.gateway {
             #expect(log.secondsBefore >= CollectionPlan.minimumReach && log.secondsAfter >= CollectionPlan.minimumReach)
             #expect(!log.causes.isEmpty)
         }
@@ -101,7 +103,7 @@ struct CollectScriptTests {
             let plan = script.plan
             for shell in [CollectScript.Shell.powerShell, .cmd] {
                 let commands = wevtutilCommands(script.render(shell), shell: shell)
-                let logs = plan.client.count + plan.host.count + Set((plan.client + plan.host).map(\.channel)).count
+                let logs = plan.client.count + plan.host.count + plan.gateway.count + Set((plan.client + plan.host).map(\.channel)).count
                 #expect(commands.count == 2 * logs, "\(shell): one qe and one epl per log and role")
                 for command in commands {
                     #expect(WevtutilSyntax.problems(command).isEmpty, "\(command): \(WevtutilSyntax.problems(command))")
@@ -154,6 +156,31 @@ struct CollectScriptTests {
             plan: try CollectionPlan(pack: builtInPack), request: try CollectionRequest(host: "10.1.2.3"), generator: "test")
         #expect(!byAddress.render(.powerShell).contains("10.1.2.3') { $Role"))
         #expect(byAddress.render(.powerShell).contains("$Name = 'rdpcause-logs-' + $env:COMPUTERNAME"))
+    }
+
+    @Test func anRDGatewayCollectsItsOwnLogOnlyWhereItIsAskedFor() throws {
+        let gatewayLog = "Microsoft-Windows-TerminalServices-Gateway/Operational"
+        let request = try CollectionRequest(host: "DESIGN-PC-03", client: "LT-HOME-22", gateway: "rdg-01.corp.example", time: Self.failure)
+        let script = CollectScript(plan: try CollectionPlan(pack: builtInPack), request: request, generator: "test")
+        let text = script.render(.powerShell)
+        #expect(text.contains("    if ($env:COMPUTERNAME -ieq 'RDG-01') { $Role = 'gateway' }\r\n"))
+        #expect(text.contains("    [ValidateSet('auto', 'client', 'host', 'gateway', 'both')]\r\n"))
+        #expect(text.contains("# Client: LT-HOME-22. Host: DESIGN-PC-03. RD Gateway: rdg-01.corp.example.\r\n"))
+        // The gateway's block exports its log; the client's, the host's and `both` never do (the
+        // channel exists only on a gateway, and a failed export would be counted).
+        let blocks = text.components(separatedBy: "\r\nif ($Role -eq '").dropFirst()
+        let gatewayBlock = try #require(blocks.first { $0.hasPrefix("gateway'") })
+        #expect(gatewayBlock.contains("Export-EventLog '\(gatewayLog)'"))
+        for block in blocks where !block.hasPrefix("gateway'") { #expect(!block.contains(gatewayLog), "\(block.prefix(12))") }
+        let batch = script.render(.cmd)
+        #expect(batch.contains(#"if "%~1"=="" if /i "%COMPUTERNAME%"=="RDG-01" set "ROLE=gateway""#))
+        #expect(batch.contains(#"if /i "%ROLE%"=="gateway" goto gateway"#))
+        #expect(batch.contains("rem   rdpcause-collect.cmd [client|host|gateway|both]\r\n"))
+        let label = try #require(batch.range(of: "\r\n:gateway\r\n"))
+        let section = try #require(batch[label.upperBound...].components(separatedBy: "goto zip").first)
+        #expect(section.contains(#"wevtutil.exe qe "\#(gatewayLog)""#))
+        // A gateway name a script could misread is refused like the others.
+        #expect(throws: CollectionError.self) { try CollectionRequest(gateway: "rdg & calc") }
     }
 
     @Test func namesAScriptCouldMisreadAreRefused() {
@@ -247,5 +274,7 @@ struct CollectScriptHintTests {
         #expect(CollectScriptHint.command(for: diagnosis) == "rdpcause collect-script --time \(failure.time.iso8601(fractionDigits: 0))")
         // What the hint gives, the command accepts.
         #expect(throws: Never.self) { try CollectionRequest.failureTime(failure.time.iso8601(fractionDigits: 0), utcOffsetSeconds: nil) }
+        // No gateway log is asked for: the script runs on the client and on the host.
+        #expect(CollectScriptHint.lead(for: diagnosis).contains("on the client and on the host ("))
     }
 }

@@ -3,13 +3,13 @@
 # Failure time not given: each log is exported for the last 24 hours (and further back where a cause looks further).
 # Client: LT-HOME-22. Host: DESIGN-PC-03.corp.example.
 #
-# Run it in an elevated Windows PowerShell (5.1 or later) on the client and on the host:
-#   powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\rdpcause-collect.ps1 [-Role client|host|both]
+# Run it in an elevated Windows PowerShell (5.1 or later) on the client and on the host (and on the RD Gateway, if the connection goes through one):
+#   powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\rdpcause-collect.ps1 [-Role client|host|gateway|both]
 # It exports the event logs rdpcause reads as XML (wevtutil qe ... /f:xml) into rdpcause-logs-<COMPUTERNAME>.zip
-# next to the script. Put the zips of both machines in one folder: rdpcause reads that folder as one case.
+# next to the script. Put the zips of all the machines in one folder: rdpcause reads that folder as one case.
 # The wevtutil epl line under each log saves the same events as .evtx, for when rdpcause reads .evtx.
 param(
-    [ValidateSet('auto', 'client', 'host', 'both')]
+    [ValidateSet('auto', 'client', 'host', 'gateway', 'both')]
     [string]$Role = 'auto'
 )
 $ErrorActionPreference = 'Stop'
@@ -74,6 +74,12 @@ if ($Role -eq 'host') {
     # System: read by certificate-expired, host-asleep, network-path, nla-credssp, private-key-inaccessible, rdp-service-down, security-layer-forced, tls-mismatch
     Export-EventLog 'System' 'System.xml' 'qe "System" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 7862400000]]]" /f:xml /e:Events /uni:true'
     # .evtx: wevtutil.exe epl "System" "System.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 7862400000]]]" /ow:true
+}
+
+if ($Role -eq 'gateway') {
+    # Microsoft-Windows-TerminalServices-Gateway/Operational: read by gateway-client-leg, gateway-host-leg, network-path
+    Export-EventLog 'Microsoft-Windows-TerminalServices-Gateway/Operational' 'Microsoft-Windows-TerminalServices-Gateway_Operational.xml' 'qe "Microsoft-Windows-TerminalServices-Gateway/Operational" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /f:xml /e:Events /uni:true'
+    # .evtx: wevtutil.exe epl "Microsoft-Windows-TerminalServices-Gateway/Operational" "Microsoft-Windows-TerminalServices-Gateway_Operational.evtx" "/q:*[System[TimeCreated[timediff(@SystemTime) <= 90000000]]]" /ow:true
 }
 
 if ($Role -eq 'both') {
