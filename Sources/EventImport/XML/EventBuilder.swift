@@ -457,7 +457,7 @@ struct EventBuilder: ~Copyable {
     /// Empties `event` in place for the next record, as `WinEvent(time: .epoch, computer: "",
     /// channel: "", provider: "", eventID: 0)` with `source` and the record's position: a new
     /// record assigned to `event` was built aside, copied in (every string retained) and then
-    /// destroyed, about 700 instructions a record. Strings already empty are left alone (most
+    /// destroyed, about 780 instructions a record. Strings already empty are left alone (most
     /// records lack several of them); the field storage is reused when the handler did not keep
     /// it (a kept one is left alone and a new buffer is allocated instead).
     private mutating func resetEvent(line: Int, byteOffset: Int) {
