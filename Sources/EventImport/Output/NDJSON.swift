@@ -90,9 +90,9 @@ public enum NDJSON {
 
     /// The members of the `data` object, keyed as ``DataKeys`` says.
     static func writeData(_ fields: [EventField], to json: inout JSONWriter) {
-        var keys = DataKeys(fieldCount: fields.count)
-        for field in fields {
-            json.member(keys.next(for: field.name), field.value)
+        var members = DataKeys(fields)
+        while let (key, value) = members.next() {
+            json.member(key, value)
         }
     }
 
@@ -131,36 +131,112 @@ extension BufferedOutput {
 /// A key already used in the object gets the lowest `#2`, `#3`, … suffix not used yet, so that a
 /// crafted name (`Data[1]` beside an unnamed `Data`, or `A#2` beside two `A`) can never repeat, and
 /// so shadow, another field's key.
+///
+/// Nearly every object has distinct ASCII names, so keys start out as their bases, checked without
+/// a list: a key whose bit (of 256, by a hash of its bytes) no earlier key set is new, and one whose
+/// bit is set is compared with the earlier keys, which are the earlier fields' bases. ASCII text
+/// equals only the same bytes, so this is the set's test while every key is ASCII. The first key
+/// that repeats, or is not ASCII, replays the earlier keys into ``UsedKeys``, which compares strings
+/// (canonical equivalence) from then on.
 struct DataKeys {
+    /// `Data[1]`, `Data[2]`, …, made once.
+    private static let unnamedKeys: [String] = (1...UsedKeys.listCapacity).map { "Data[\($0)]" }
+
+    private let fields: [EventField]
+    /// The index of the next field.
+    private var index = 0
+    /// Unnamed fields seen so far.
+    private var unnamed = 0
+    /// One bit, by ``UsedKeys/asciiBit(_:)``, for every key returned while no list is kept.
+    private var bits = SIMD4<UInt64>()
+    /// The keys compared as strings, once a key repeats or is not ASCII; nil until then.
+    private var used: UsedKeys?
+
+    /// Creates an empty key set for the `data` object of `fields`.
+    init(_ fields: [EventField]) {
+        self.fields = fields
+    }
+
+    /// The next field's key and value, in document order; nil after the last field.
+    mutating func next() -> (key: String, value: String)? {
+        guard index < fields.count else { return nil }
+        let field = fields[index]
+        index += 1
+        var base = field.name
+        if base.isEmpty {
+            unnamed += 1
+            base = Self.unnamedKey(unnamed)
+        }
+        if used == nil {
+            if let bit = UsedKeys.asciiBit(base) {
+                let word = bit >> 6
+                let mask: UInt64 = 1 << UInt64(bit & 63)
+                if bits[word] & mask == 0 {
+                    bits[word] |= mask
+                    return (base, field.value)
+                }
+                if !isEarlierKey(base) { return (base, field.value) }
+            }
+            var keys = UsedKeys()
+            var unnamedBefore = 0
+            for earlier in fields[..<(index - 1)] {
+                _ = keys.next(earlier.name.isEmpty ? Self.unnamedKey(Self.counting(&unnamedBefore)) : earlier.name)
+            }
+            used = keys
+        }
+        return (nextUsed(base), field.value)
+    }
+
+    /// `Data[n]`.
+    private static func unnamedKey(_ number: Int) -> String {
+        number <= unnamedKeys.count ? unnamedKeys[number - 1] : "Data[\(number)]"
+    }
+
+    /// Adds one to `counter` and returns it.
+    private static func counting(_ counter: inout Int) -> Int {
+        counter += 1
+        return counter
+    }
+
+    /// Whether one of the keys before the current field is `key` (while every one of them was its
+    /// field's base).
+    private func isEarlierKey(_ key: String) -> Bool {
+        var unnamedBefore = 0
+        for earlier in fields[..<(index - 1)] {
+            let earlierKey = earlier.name.isEmpty ? Self.unnamedKey(Self.counting(&unnamedBefore)) : earlier.name
+            if earlierKey == key { return true }
+        }
+        return false
+    }
+
+    /// ``next()``'s key once the keys are compared as strings.
+    private mutating func nextUsed(_ base: String) -> String {
+        guard var keys = used else { return base }
+        used = nil  // the local copy is then the only one: no copy on write
+        defer { used = keys }
+        return keys.next(base)
+    }
+}
+
+/// The keys of one `data` object compared as strings (the rule of ``DataKeys``): used keys in a
+/// list, or a set past ``listCapacity``, and the next `#n` suffix to try for each base.
+struct UsedKeys {
     /// Up to this many keys are kept in a list; more go into a set.
     static let listCapacity = 64
-    /// `Data[1]`, `Data[2]`, …, made once.
-    private static let unnamedKeys: [String] = (1...listCapacity).map { "Data[\($0)]" }
 
     private var usedList: [String] = []
     private var usedSet: Set<String> = []
     private var nextSuffix: [String: Int] = [:]
-    private var unnamed = 0
     /// One bit, by a cheap hash of the bytes, for every ASCII key used. An ASCII key whose bit is
     /// clear is new: ASCII text equals only the same bytes (when no other key was used).
-    private var asciiBits: (low: UInt64, high: UInt64) = (0, 0)
+    private var asciiBits = SIMD4<UInt64>()
     /// Whether a key that is not ASCII was used: from then on every key is compared with all used
     /// ones, since such a key can equal an ASCII one (`String` compares canonical equivalence:
     /// U+212A KELVIN SIGN equals `K`).
     private var usedNonASCII = false
 
-    /// Creates an empty key set, for one object of `fieldCount` fields.
-    init(fieldCount: Int = 0) {
-        usedList.reserveCapacity(min(fieldCount, Self.listCapacity))
-    }
-
-    /// The key for the next field, whose name is `name` (empty for an unnamed `<Data>`).
-    mutating func next(for name: String) -> String {
-        var base = name
-        if base.isEmpty {
-            unnamed += 1
-            base = unnamed <= Self.unnamedKeys.count ? Self.unnamedKeys[unnamed - 1] : "Data[\(unnamed)]"
-        }
+    /// The key for `base`: `base` itself when it is new, else `base#n` with the lowest new `n ≥ 2`.
+    mutating func next(_ base: String) -> String {
         if insert(base) { return base }
         var suffix = nextSuffix[base, default: 2]
         while !insert("\(base)#\(suffix)") { suffix += 1 }
@@ -173,13 +249,13 @@ struct DataKeys {
     private mutating func insert(_ key: String) -> Bool {
         guard usedSet.isEmpty else { return usedSet.insert(key).inserted }
         let bit = Self.asciiBit(key)
-        if let bit, !usedNonASCII, !isSet(bit) {
+        if let bit, !usedNonASCII, asciiBits[bit >> 6] & (1 << UInt64(bit & 63)) == 0 {
             // New for certain: no used key has the same bytes.
         } else {
             for used in usedList where used == key { return false }
         }
         if let bit {
-            if bit < 64 { asciiBits.low |= 1 << UInt64(bit) } else { asciiBits.high |= 1 << UInt64(bit - 64) }
+            asciiBits[bit >> 6] |= 1 << UInt64(bit & 63)
         } else {
             usedNonASCII = true
         }
@@ -193,21 +269,46 @@ struct DataKeys {
         return true
     }
 
-    private func isSet(_ bit: Int) -> Bool {
-        bit < 64 ? asciiBits.low & (1 << UInt64(bit)) != 0 : asciiBits.high & (1 << UInt64(bit - 64)) != 0
+    /// A bit (0–255) from a hash of `key`'s bytes, or nil when `key` is not ASCII. Equal bytes
+    /// give equal bits.
+    @inline(__always)
+    static func asciiBit(_ key: String) -> Int? {
+        if let bit = key.utf8.withContiguousStorageIfAvailable(asciiBit(bytes:)) { return bit }
+        var key = key
+        return key.withUTF8(asciiBit(bytes:))
     }
 
-    /// A bit (0–127) from a hash of `key`'s bytes, or nil when `key` is not ASCII.
-    private static func asciiBit(_ key: String) -> Int? {
-        var key = key
-        return key.withUTF8 { bytes in
-            var hash: UInt32 = 0
-            var seen: UInt8 = 0
-            for byte in bytes {
-                hash = hash &* 31 &+ UInt32(byte)
-                seen |= byte
+    /// ``asciiBit(_:)`` of the bytes: read as whole words (the last one overlapping the one
+    /// before), four-byte halves below eight bytes, one at a time below four.
+    private static func asciiBit(bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let start = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(start)
+        let count = bytes.count
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash = UInt64(truncatingIfNeeded: count) &* multiplier
+        var seen: UInt64 = 0
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 < count {
+                let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                seen |= word
+                hash = (hash ^ word) &* multiplier
+                offset += 8
             }
-            return seen < 0x80 ? Int((hash ^ hash >> 7) & 127) : nil
+            let last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            seen |= last
+            hash = (hash ^ last) &* multiplier
+        } else {
+            var word: UInt64 = 0
+            if count >= 4 {
+                word = UInt64(raw.loadUnaligned(as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+            } else {
+                for offset in 0..<count { word |= UInt64(start[offset]) << UInt64(8 * offset) }
+            }
+            seen = word
+            hash = (hash ^ word) &* multiplier
         }
+        return seen & 0x8080_8080_8080_8080 == 0 ? Int(truncatingIfNeeded: hash >> 56) : nil
     }
 }

@@ -451,14 +451,47 @@ struct EventBuilder: ~Copyable {
         let line = currentLine()
         let index = parser.map { Int(XML_GetCurrentByteIndex($0)) } ?? 0
         eventStartIndex = index
-        var fresh = WinEvent(
-            time: .epoch, computer: "", channel: "", provider: "", eventID: 0,
-            origin: EventOrigin(source: source, line: line, byteOffset: decodedOffset(ofParserIndex: index)))
-        // Reuse the previous record's field storage when the handler did not keep it (an empty
-        // array with capacity; a kept one is left alone and a new buffer is allocated instead).
-        swap(&fresh.fields, &event.fields)
-        fresh.fields.removeAll(keepingCapacity: true)
-        event = fresh
+        resetEvent(line: line, byteOffset: decodedOffset(ofParserIndex: index))
+    }
+
+    /// Empties `event` in place for the next record, as `WinEvent(time: .epoch, computer: "",
+    /// channel: "", provider: "", eventID: 0)` with `source` and the record's position: a new
+    /// record assigned to `event` was built aside, copied in (every string retained) and then
+    /// destroyed, about 780 instructions a record. Strings already empty are left alone (most
+    /// records lack several of them); the field storage is reused when the handler did not keep
+    /// it (a kept one is left alone and a new buffer is allocated instead).
+    private mutating func resetEvent(line: Int, byteOffset: Int) {
+        event.time = .epoch
+        clear(&event.computer)
+        clear(&event.channel)
+        clear(&event.provider)
+        clear(&event.providerGUID)
+        clear(&event.eventSourceName)
+        event.eventID = 0
+        event.qualifiers = nil
+        event.version = nil
+        event.level = nil
+        event.task = nil
+        event.opcode = nil
+        clear(&event.keywords)
+        event.recordID = nil
+        clear(&event.activityID)
+        event.processID = nil
+        event.threadID = nil
+        clear(&event.userID)
+        clear(&event.eventDataName)
+        event.fields.removeAll(keepingCapacity: true)
+        clear(&event.binary)
+        if event.rendering != nil { event.rendering = nil }
+        event.origin.line = line
+        event.origin.byteOffset = byteOffset
+        // Debug builds (the tests, the fuzzer) check that no member of the model was missed.
+        assert(
+            event
+                == WinEvent(
+                    time: .epoch, computer: "", channel: "", provider: "", eventID: 0, fields: event.fields,
+                    origin: EventOrigin(source: source, line: line, byteOffset: byteOffset)),
+            "EventBuilder.resetEvent leaves a member of the previous record")
     }
 
     private mutating func finishEvent() {
@@ -712,6 +745,12 @@ func localName(_ name: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8> {
     // CChar and UInt8 are the signed and unsigned forms of one integer type, which Swift lets
     // each be read through the other without rebinding, so the view may outlive this call.
     return UnsafeBufferPointer(start: UnsafeRawPointer(name + start).assumingMemoryBound(to: UInt8.self), count: index - start)
+}
+
+/// Empties `text` unless it is empty already (no release of an empty string).
+@inline(__always)
+private func clear(_ text: inout String) {
+    if !text.isEmpty { text = "" }
 }
 
 @inline(__always)
