@@ -28,6 +28,22 @@ struct EvtxValueRenderingTests {
         #expect(render(BinXmlValueType.uint64, le(UInt64.max)) == "18446744073709551615")
     }
 
+    @Test func decimalsHaveEveryDigitCount() {
+        // Both sides of every power of ten (odd and even digit counts), the ends, and random values.
+        var values: [UInt64] = [0, 1, 9, UInt64.max, UInt64.max - 1]
+        var power: UInt64 = 10
+        for _ in 1..<20 {
+            values += [power - 1, power, power + 1]
+            power = power &* 10
+        }
+        var generator = SplitMix64(seed: 41)
+        for _ in 0..<5_000 { values.append(generator.next() >> (generator.next() % 64)) }
+        for value in values {
+            #expect(render(BinXmlValueType.uint64, le(value)) == String(value))
+            #expect(render(BinXmlValueType.int64, le(value)) == String(Int64(bitPattern: value)))
+        }
+    }
+
     @Test func everyGuidDigitIsInItsPlace() {
         // Random GUIDs, all zeros and all ones, and GUID arrays against a nibble-by-nibble rendering.
         var generator = SplitMix64(seed: 31)

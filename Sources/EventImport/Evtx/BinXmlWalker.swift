@@ -318,14 +318,15 @@ struct BinXmlWalker: ~Copyable {
         // An attribute whose value starts where the FILETIME's text starts and ends where it ends
         // (its NUL right after) is that text alone. An attribute with text is never removed from
         // `tagBytes` (finishAttribute), so the range still holds that text.
-        if timeStart >= 0 && timeEnd < tagBytes.count && tagBytes.bytes[timeEnd] == 0 {
+        let hasTime = timeStart >= 0 && timeEnd < tagBytes.count && tagBytes.bytes[timeEnd] == 0
+        if hasTime {
             builder.pointee.renderedTime = RenderedTime(
                 text: (valueBase + timeStart).assumingMemoryBound(to: CChar.self), ticks: timeTicks)
         }
         if let attributes = pointers.buffer.baseAddress {
             builder.pointee.startElement(element, attributes)
         }
-        builder.pointee.renderedTime = nil
+        if hasTime { builder.pointee.renderedTime = nil }
         openElements += 1
         if originPending && builder.pointee.eventDepth != 0 {
             builder.pointee.event.origin = pendingOrigin

@@ -126,16 +126,26 @@ enum ValueRenderer {
             scale = scale &* 10
         }
         output.append(upTo: digits) { out in
+            // Two digits per division, from the end; `digitPairs` holds "00" to "99".
+            let pairs = digitPairs.utf8Start
             var rest = value
             var index = digits
-            while index > 0 {
-                index -= 1
-                out[index] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
-                rest /= 10
+            while index >= 2 {
+                let pair = Int(truncatingIfNeeded: rest % 100) * 2
+                rest /= 100
+                index -= 2
+                out[index] = pairs[pair]
+                out[index + 1] = pairs[pair + 1]
             }
+            if index == 1 { out[0] = UInt8(truncatingIfNeeded: rest) + 0x30 }
             return digits
         }
     }
+
+    /// "00", "01", … "99", one after another.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
+        """
 
     /// Appends a signed value in decimal.
     static func appendSigned(_ value: Int64, to output: inout ByteBuffer) {
