@@ -769,10 +769,3 @@ func parseUnsigned(_ value: UnsafePointer<CChar>) -> UInt64? {
         parseUnsignedDecimal(trimWhitespace(UnsafeBufferPointer(start: $0, count: length)))
     }
 }
-
-/// A FILETIME that the EVTX walker rendered as the whole text of an attribute (see
-/// ``EventBuilder/renderedTime``): where that NUL-terminated text starts, and its ticks.
-struct RenderedTime {
-    var text: UnsafePointer<CChar>
-    var ticks: Int64
-}
