@@ -39,9 +39,11 @@ let package = Package(
         // liblzma: rdpcause unpacks a 7-Zip archive's compressed header itself, after checking its
         // dictionary size, to check the members' dictionaries before libarchive allocates them.
         .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // The CRC-32 of .evtx chunks by carry-less multiplication (x86-64 PCLMULQDQ), in C for the intrinsics.
+        .target(name: "CRC32Fold"),
         .target(
             name: "EventImport",
-            dependencies: ["CExpat", "CZstd", "CArchive", "CLzma"],
+            dependencies: ["CExpat", "CZstd", "CArchive", "CLzma", "CRC32Fold"],
             swiftSettings: strict
         ),
         .target(

@@ -74,19 +74,28 @@ struct EvtxTextAndChecksumTests {
         let check = Array("123456789".utf8)
         #expect(check.withUnsafeBytes { CRC32.checksum($0) } == 0xCBF4_3926)
         #expect([UInt8]().withUnsafeBytes { CRC32.checksum($0) } == 0)
-        // Lengths around the 8-byte stride, and a checksum continued across a split.
-        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-        for length in [1, 7, 8, 9, 15, 16, 17, 1000] {
-            let whole = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
-            let bitwise = bitwiseCRC32(bytes[0..<length])
-            #expect(whole == bitwise, "length \(length)")
-            let split = length / 3
-            let continued = bytes.withUnsafeBytes {
-                CRC32.checksum(
-                    UnsafeRawBufferPointer(rebasing: $0[split..<length]),
-                    continuing: CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<split])))
+        // Lengths around the 8-byte stride of the tables and the 16- and 64-byte strides of the
+        // carry-less folding (64 bytes and more), a whole chunk, unaligned starts, and a checksum
+        // continued across a split.
+        var generator = SplitMix64(seed: 17)
+        let bytes = (0..<66_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let lengths = [1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 79, 80, 81, 127, 128, 129, 143, 191, 192, 1000, 4097, 65_536, 65_999]
+        for start in [0, 1, 3] {
+            for length in lengths where start + length <= bytes.count {
+                let range = start..<(start + length)
+                let whole = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[range])) }
+                let bitwise = bitwiseCRC32(bytes[range])
+                #expect(whole == bitwise, "length \(length) from \(start)")
+                let byTables = bytes.withUnsafeBytes { CRC32.tableChecksum(UnsafeRawBufferPointer(rebasing: $0[range])) }
+                #expect(byTables == bitwise, "length \(length) from \(start), tables only")
+                let split = start + length / 3
+                let continued = bytes.withUnsafeBytes {
+                    CRC32.checksum(
+                        UnsafeRawBufferPointer(rebasing: $0[split..<range.upperBound]),
+                        continuing: CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<split])))
+                }
+                #expect(continued == bitwise, "length \(length) from \(start) split at \(split)")
             }
-            #expect(continued == bitwise, "length \(length) split at \(split)")
         }
     }
 

@@ -28,6 +28,39 @@ struct EvtxValueRenderingTests {
         #expect(render(BinXmlValueType.uint64, le(UInt64.max)) == "18446744073709551615")
     }
 
+    @Test func decimalsHaveEveryDigitCount() {
+        // Both sides of every power of ten (odd and even digit counts), the ends, and random values.
+        var values: [UInt64] = [0, 1, 9, UInt64.max, UInt64.max - 1]
+        var power: UInt64 = 10
+        for _ in 1..<20 {
+            values += [power - 1, power, power + 1]
+            power = power &* 10
+        }
+        var generator = SplitMix64(seed: 41)
+        for _ in 0..<5_000 { values.append(generator.next() >> (generator.next() % 64)) }
+        for value in values {
+            #expect(render(BinXmlValueType.uint64, le(value)) == String(value))
+            #expect(render(BinXmlValueType.int64, le(value)) == String(Int64(bitPattern: value)))
+        }
+    }
+
+    @Test func everyGuidDigitIsInItsPlace() {
+        // Random GUIDs, all zeros and all ones, and GUID arrays against a nibble-by-nibble rendering.
+        var generator = SplitMix64(seed: 31)
+        var guids: [[UInt8]] = [[UInt8](repeating: 0, count: 16), [UInt8](repeating: 0xFF, count: 16), Array(0..<16)]
+        for _ in 0..<2_000 { guids.append((0..<16).map { _ in UInt8(truncatingIfNeeded: generator.next()) }) }
+        let digits = Array("0123456789ABCDEF")
+        func hex(_ bytes: [UInt8]) -> String { String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }) }
+        for guid in guids {
+            let expected =
+                "{" + hex([guid[3], guid[2], guid[1], guid[0]]) + "-" + hex([guid[5], guid[4]]) + "-" + hex([guid[7], guid[6]]) + "-"
+                + hex(Array(guid[8..<10])) + "-" + hex(Array(guid[10..<16])) + "}"
+            #expect(render(BinXmlValueType.guid, guid) == expected)
+        }
+        #expect(render(BinXmlValueType.guid | BinXmlValueType.arrayFlag, guids[1] + guids[2])
+            == "{FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF},{03020100-0504-0706-0809-0A0B0C0D0E0F}")
+    }
+
     @Test func guidSidAndBinaryAreInWindowsForm() {
         let guid: [UInt8] = [0xD8, 0xDD, 0x65, 0xFC, 0xEF, 0xD6, 0x62, 0x49, 0x83, 0xD5, 0x6E, 0x5C, 0xFE, 0x9C, 0xE1, 0x48]
         #expect(render(BinXmlValueType.guid, guid) == "{FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148}")

@@ -36,6 +36,7 @@ enum BinXmlValueType {
     }
 
     /// The size of one item of a fixed-size type, or nil for variable-size types.
+    @inline(__always)
     static func itemSize(_ type: UInt8) -> Int? {
         switch type {
         case int8, uint8: 1

@@ -29,7 +29,7 @@ struct TemplateStep {
     /// end tag, so `lookaheadToken` and `lookaheadIndex` hold the next token and its index field.
     var lookahead = false
     var lookaheadToken: UInt8 = 0
-    var lookaheadIndex = 0
+    var lookaheadIndex = 0  // also the value index of a substitution
     /// Where the name starts in `nameBytes` (open start tags and attributes).
     var name = 0
     /// The token's chunk offset (for the walker's functions and their diagnostics).
@@ -139,7 +139,10 @@ extension BinXmlWalker {
                     step.name = name
                     position = next
                 case 0x0D, 0x0E:
+                    // As substitution(at:optional:values:depth:) reads it; the index is kept in the step.
                     step.kind = token == 0x0E ? .optionalSubstitution : .substitution
+                    step.lookaheadIndex = Int(try chunk.u16(position + 1))
+                    _ = try chunk.u8(position + 3)
                     position += 4
                 default:
                     throw EvtxDamage(reason: "not compiled", offset: position)
@@ -177,6 +180,7 @@ extension BinXmlWalker {
                 guard !inStartTag else { throw EvtxDamage(reason: "an element starts inside a start tag", offset: step.position) }
                 elementName = step.name
                 tagBytes.removeAll()
+                timeStart = -1
                 attributeStarts.removeAll()
                 inStartTag = true
             case .closeStartTag:
@@ -200,7 +204,8 @@ extension BinXmlWalker {
                 attributeHasText = false
                 attributeHasOmittedValue = false
             case .substitution, .optionalSubstitution:
-                _ = try substitution(at: step.position, optional: step.kind == .optionalSubstitution, values: range, depth: depth)
+                try substitution(
+                    step.lookaheadIndex, at: step.position, optional: step.kind == .optionalSubstitution, values: range, depth: depth)
             }
         }
     }

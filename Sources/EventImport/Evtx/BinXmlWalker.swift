@@ -61,6 +61,12 @@ struct BinXmlWalker: ~Copyable {
     var textSlots = [UInt32](repeating: 0, count: EvtxChunkHeader.chunkSize)
     var texts = PlainStack<CachedText>(capacity: 256)
     var textBytes = ByteBuffer(capacity: 16384)
+    /// The FILETIME last rendered as an attribute's text in the open start tag: where its text starts
+    /// and ends in `tagBytes` (`start` is -1 when there is none) and its ticks, so that the builder
+    /// takes the time without parsing the text back (``EventBuilder/renderedTime``).
+    var timeStart = -1
+    var timeEnd = 0
+    var timeTicks: Int64 = 0
     var inStartTag = false
     var inAttribute = false
     var attributeHasText = false
@@ -74,7 +80,6 @@ struct BinXmlWalker: ~Copyable {
     var templates = PlainStack<CompiledTemplate>(capacity: 32)
     var steps = PlainStack<TemplateStep>(capacity: 1024)
 
-    var text = ByteBuffer(capacity: 4096)
     var values = PlainStack<SubstitutionValue>(capacity: 64)
     var openElements = 0
     var tokenBudget = 0
@@ -247,6 +252,7 @@ struct BinXmlWalker: ~Copyable {
         let (name, next) = try readName(at: sizeOffset + 4)
         elementName = name
         tagBytes.removeAll()
+        timeStart = -1
         attributeStarts.removeAll()
         inStartTag = true
         guard hasAttributes else { return next }
@@ -309,9 +315,18 @@ struct BinXmlWalker: ~Copyable {
         }
         pointers.append(nil)
         let element = (nameBase + elementName).assumingMemoryBound(to: CChar.self)
+        // An attribute whose value starts where the FILETIME's text starts and ends where it ends
+        // (its NUL right after) is that text alone. An attribute with text is never removed from
+        // `tagBytes` (finishAttribute), so the range still holds that text.
+        let hasTime = timeStart >= 0 && timeEnd < tagBytes.count && tagBytes.bytes[timeEnd] == 0
+        if hasTime {
+            builder.pointee.renderedTime = RenderedTime(
+                text: (valueBase + timeStart).assumingMemoryBound(to: CChar.self), ticks: timeTicks)
+        }
         if let attributes = pointers.buffer.baseAddress {
             builder.pointee.startElement(element, attributes)
         }
+        if hasTime { builder.pointee.renderedTime = nil }
         openElements += 1
         if originPending && builder.pointee.eventDepth != 0 {
             builder.pointee.event.origin = pendingOrigin
@@ -396,12 +411,12 @@ struct BinXmlWalker: ~Copyable {
         }
         guard !inStartTag else { throw EvtxDamage(reason: "text inside a start tag", offset: 0) }
         guard openElements > 0, builder.pointee.capture != .none else { return }
-        text.removeAll()
-        render(&text)
-        if !clean { BinXmlText.repair(&text, from: 0, dropNUL: false) }
-        let bytes = text.bytes
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        builder.pointee.characters(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
+        // Rendered straight into the builder's capture, where characters(_:_:) would copy it, and
+        // then cut to the field limit as characters(_:_:) cuts it.
+        let start = builder.pointee.text.count
+        render(&builder.pointee.text)
+        if !clean { BinXmlText.repair(&builder.pointee.text, from: start, dropNUL: false) }
+        builder.pointee.keepAppendedText(from: start)
     }
 
 }

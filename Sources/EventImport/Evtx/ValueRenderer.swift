@@ -126,16 +126,26 @@ enum ValueRenderer {
             scale = scale &* 10
         }
         output.append(upTo: digits) { out in
+            // Two digits per division, from the end; `digitPairs` holds "00" to "99".
+            let pairs = digitPairs.utf8Start
             var rest = value
             var index = digits
-            while index > 0 {
-                index -= 1
-                out[index] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
-                rest /= 10
+            while index >= 2 {
+                let pair = Int(truncatingIfNeeded: rest % 100) * 2
+                rest /= 100
+                index -= 2
+                out[index] = pairs[pair]
+                out[index + 1] = pairs[pair + 1]
             }
+            if index == 1 { out[0] = UInt8(truncatingIfNeeded: rest) + 0x30 }
             return digits
         }
     }
+
+    /// "00", "01", … "99", one after another.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
+        """
 
     /// Appends a signed value in decimal.
     static func appendSigned(_ value: Int64, to output: inout ByteBuffer) {
@@ -184,29 +194,52 @@ enum ValueRenderer {
     }
 
     /// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`; the first three groups are little-endian.
+    /// The caller checked that 16 bytes lie at `offset`.
     private static func appendGUID(_ bytes: UnsafeRawBufferPointer, _ offset: Int, to output: inout ByteBuffer) {
-        let digits = upperHex.utf8Start
+        let data1 = load(UInt32.self, bytes, offset)
+        let data2 = load(UInt16.self, bytes, offset + 4)
+        let data3 = load(UInt16.self, bytes, offset + 6)
+        let data4 = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt16.self))
+        let node = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 10, as: UInt32.self))
+        let nodeEnd = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 14, as: UInt16.self))
         output.append(upTo: 38) { out in
-            out[0] = UInt8(ascii: "{")
-            var index = 1
-            for position in 0..<16 {
-                if position == 4 || position == 6 || position == 8 || position == 10 {
-                    out[index] = UInt8(ascii: "-")
-                    index += 1
-                }
-                let byte = bytes[offset + Int((guidByteOrder >> UInt64(position * 4)) & 0xF)]
-                out[index] = digits[Int(byte >> 4)]
-                out[index + 1] = digits[Int(byte & 0xF)]
-                index += 2
-            }
-            out[index] = UInt8(ascii: "}")
-            return index + 1
+            let raw = UnsafeMutableRawPointer(out)
+            raw.storeBytes(of: UInt8(ascii: "{"), as: UInt8.self)
+            raw.storeBytes(of: hexDigits(data1), toByteOffset: 1, as: UInt64.self)
+            raw.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 9, as: UInt8.self)
+            raw.storeBytes(of: hexDigits(data2), toByteOffset: 10, as: UInt32.self)
+            raw.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 14, as: UInt8.self)
+            raw.storeBytes(of: hexDigits(data3), toByteOffset: 15, as: UInt32.self)
+            raw.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 19, as: UInt8.self)
+            raw.storeBytes(of: hexDigits(data4), toByteOffset: 20, as: UInt32.self)
+            raw.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 24, as: UInt8.self)
+            raw.storeBytes(of: hexDigits(node), toByteOffset: 25, as: UInt64.self)
+            raw.storeBytes(of: hexDigits(nodeEnd), toByteOffset: 33, as: UInt32.self)
+            raw.storeBytes(of: UInt8(ascii: "}"), toByteOffset: 37, as: UInt8.self)
+            return 38
         }
     }
 
-    /// The order in which a GUID's bytes are shown, one per nibble from the lowest: the first
-    /// three groups are little-endian (3, 2, 1, 0, 5, 4, 7, 6), the rest in order.
-    private static let guidByteOrder: UInt64 = 0xFEDC_BA98_6745_0123
+    /// The eight upper-case hex digits of `value`, most significant first, as the bytes of the
+    /// returned word in memory order: each nibble spread into a byte of its own, then turned into
+    /// `0`–`9` or `A`–`F` in every byte at once.
+    @inline(__always)
+    static func hexDigits(_ value: UInt32) -> UInt64 {
+        var spread = UInt64(value)
+        spread = (spread | (spread << 16)) & 0x0000_FFFF_0000_FFFF
+        spread = (spread | (spread << 8)) & 0x00FF_00FF_00FF_00FF
+        spread = (spread | (spread << 4)) & 0x0F0F_0F0F_0F0F_0F0F
+        // Byte i now holds nibble i (the least significant first); show the most significant first.
+        spread = spread.byteSwapped
+        let letters = ((spread &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        return (spread &+ 0x3030_3030_3030_3030 &+ letters &* 7).littleEndian
+    }
+
+    /// The four upper-case hex digits of `value`, most significant first, in memory order.
+    @inline(__always)
+    static func hexDigits(_ value: UInt16) -> UInt32 {
+        UInt32(truncatingIfNeeded: UInt64(littleEndian: hexDigits(UInt32(value))) >> 32).littleEndian
+    }
 
     /// `S-revision-authority-sub1-…`; false when the bytes are not a whole SID.
     private static func appendSID(_ bytes: UnsafeRawBufferPointer, to output: inout ByteBuffer) -> Bool {

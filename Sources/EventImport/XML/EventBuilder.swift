@@ -57,6 +57,10 @@ struct EventBuilder: ~Copyable {
     var interner = StringInterner()
     var guids = NormalizedCache()
     var interruption: Interruption?
+    /// Set by the EVTX walker while it reports a start tag one of whose attributes' text is a
+    /// FILETIME it rendered: `TimeCreated`'s `SystemTime` is then taken as those ticks instead of
+    /// being parsed back from the text (the same value: `EvtxTimeRoundTripTests`). Nil for XML.
+    var renderedTime: RenderedTime?
 
     // Namespace prefixes (see EventNamespacePrefixes).
     private var prefixes = EventNamespacePrefixes()
@@ -235,6 +239,17 @@ struct EventBuilder: ~Copyable {
         }
     }
 
+    /// After text was appended to ``text`` directly from `start` on (by the EVTX walker, while a
+    /// capture is open): keeps of it what ``characters(_:_:)`` would have kept, and counts the rest.
+    @inline(__always)
+    mutating func keepAppendedText(from start: Int) {
+        guard text.count > fieldLimit else { return }
+        let appended = text.count - start
+        let kept = min(max(0, fieldLimit - start), appended)
+        text.truncate(to: start + kept)
+        overflowBytes += appended - kept
+    }
+
     /// Keeps what still fits under ``fieldLimit`` and counts the rest, which is dropped.
     @inline(never)
     private mutating func keepWithinLimit(_ bytes: UnsafePointer<CChar>, _ count: Int) {
@@ -274,13 +289,19 @@ struct EventBuilder: ~Copyable {
         case UInt8(ascii: "T"):
             if cNameEquals(name, "TimeCreated") {
                 if let value = attribute(attributes, "SystemTime") {
-                    let length = strlen(value)
-                    let parsed = value.withMemoryRebound(to: UInt8.self, capacity: length) {
-                        EventTimestamp(iso8601Bytes: UnsafeBufferPointer(start: $0, count: length))
-                    }
-                    if let parsed {
-                        event.time = parsed
+                    if let rendered = renderedTime, rendered.text == value {
+                        // The EVTX walker's rendering of these ticks, which parses back to them.
+                        event.time = EventTimestamp(ticks: rendered.ticks)
                         hasTime = true
+                    } else {
+                        let length = strlen(value)
+                        let parsed = value.withMemoryRebound(to: UInt8.self, capacity: length) {
+                            EventTimestamp(iso8601Bytes: UnsafeBufferPointer(start: $0, count: length))
+                        }
+                        if let parsed {
+                            event.time = parsed
+                            hasTime = true
+                        }
                     }
                 }
             } else if cNameEquals(name, "Task") {
