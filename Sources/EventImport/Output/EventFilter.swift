@@ -4,8 +4,10 @@ public struct EventFilter: Sendable {
     public var since: EventTimestamp?
     /// Events after this time are left out.
     public var until: EventTimestamp?
-    /// When not empty, only events of these channels (any letter case).
-    public var channels: Set<String> = []
+    /// When not empty, only events of these channels (any letter case), lower-cased.
+    public private(set) var channels: Set<String> = []
+    /// ``channels`` as a list, for the comparison without allocation of an ASCII channel.
+    private var channelList: [String] = []
     /// When not empty, only events with these ids.
     public var eventIDs: Set<UInt32> = []
 
@@ -14,6 +16,7 @@ public struct EventFilter: Sendable {
         self.since = since
         self.until = until
         self.channels = Set(channels.map { $0.lowercased() })
+        self.channelList = self.channels.sorted()
         self.eventIDs = Set(eventIDs)
     }
 
@@ -23,7 +26,16 @@ public struct EventFilter: Sendable {
     /// True when `event` is printed.
     public func keeps(_ event: WinEvent) -> Bool {
         keeps(time: event.time) && (eventIDs.isEmpty || eventIDs.contains(event.eventID))
-            && (channels.isEmpty || channels.contains(event.channel.lowercased()))
+            && (channels.isEmpty || keeps(channel: event.channel))
+    }
+
+    /// True when `channel` lower-cased is one of ``channels``. An ASCII channel is compared in
+    /// place (a lower-cased filter matches it exactly when it matches it ignoring ASCII case, as
+    /// lower-casing an ASCII string changes only A–Z); another is lower-cased, as the filter was.
+    public func keeps(channel: String) -> Bool {
+        guard channel.utf8.allSatisfy({ $0 < 0x80 }) else { return channels.contains(channel.lowercased()) }
+        for name in channelList where asciiCaseInsensitiveEquals(name, channel) { return true }
+        return false
     }
 
     /// True when `time` lies within `since`…`until`.
