@@ -7,7 +7,10 @@ public import EventImport
 /// event ID. The event IDs come from the category and from the detection itself (a `service:
 /// security` rule whose condition requires `EventID: 4625` is filed under 4625), so an event is tested
 /// only against the rules that can match it. A variant may also carry a provider filter, from the log
-/// source or from a required `Provider_Name`.
+/// source or from a required `Provider_Name`. Long lists (the ~1,240 process-creation rules under
+/// Security 4688 and Sysmon 1) are prefiltered per event: a variant whose necessary literals (its
+/// `LiteralGuard`) match no value of their field is skipped without being evaluated, and the
+/// literals of all of a list's guards on one field are looked for in one pass (`GuardPrefilter`).
 ///
 /// ```swift
 /// let catalog = RuleLoader().load(paths: ["Rules"])
