@@ -19,6 +19,8 @@ struct LiteralIndex: Sendable {
         var bucketBounds: [Int32] = []
         var members: [Int32] = []
         var longest = 0
+        /// The number of buckets less one (a power of two less one; 0 when empty).
+        var mask = 0
 
         var isEmpty: Bool { owners.isEmpty }
     }
@@ -27,25 +29,31 @@ struct LiteralIndex: Sendable {
     private let prefix: Table
     private let suffix: Table
     private let contains: Table
-    private static let bucketCount = 4096
+    /// The most buckets a table gets (about four per literal, up to this).
+    private static let maximumBuckets = 4096
 
     /// Builds the index from `(literal, owner)` pairs; every literal must satisfy
     /// ``LiteralSet/isEligible(_:)``.
     init(_ entries: [(pattern: StringPattern, owner: Int)]) {
         func table(_ shape: StringPattern.Shape) -> Table {
             var table = Table()
+            let selected = entries.filter { $0.pattern.shape == shape }
+            guard !selected.isEmpty else { return table }
+            var buckets = 16
+            while buckets < selected.count * 4 && buckets < Self.maximumBuckets { buckets *= 2 }
+            table.mask = buckets - 1
             var keys: [Int] = []
-            for (pattern, owner) in entries where pattern.shape == shape {
+            for (pattern, owner) in selected {
                 precondition(LiteralSet.isEligible(pattern))
                 table.storage += pattern.bytes
                 table.bounds.append(Int32(table.storage.count))
                 table.owners.append(Int32(owner))
                 table.longest = max(table.longest, pattern.bytes.count)
-                keys.append(Self.bucket(pattern.bytes[0], pattern.bytes[1]))
+                keys.append(Self.bucket(pattern.bytes[0], pattern.bytes[1], table.mask))
             }
-            var bucketBounds = [Int32](repeating: 0, count: Self.bucketCount + 1)
+            var bucketBounds = [Int32](repeating: 0, count: buckets + 1)
             for key in keys { bucketBounds[key + 1] += 1 }
-            for index in 0..<Self.bucketCount { bucketBounds[index + 1] += bucketBounds[index] }
+            for index in 0..<buckets { bucketBounds[index + 1] += bucketBounds[index] }
             var fill = Array(bucketBounds.dropLast())
             var members = [Int32](repeating: 0, count: keys.count)
             for (index, key) in keys.enumerated() {
@@ -63,8 +71,8 @@ struct LiteralIndex: Sendable {
     }
 
     @inline(__always)
-    private static func bucket(_ first: UInt8, _ second: UInt8) -> Int {
-        ((Int(first) &* 67) ^ Int(second)) & (bucketCount - 1)
+    private static func bucket(_ first: UInt8, _ second: UInt8, _ mask: Int) -> Int {
+        ((Int(first) &* 67) ^ Int(second)) & mask
     }
 
     /// Calls `mark` with the owner of every literal that matches `value` (ASCII case folded), one
@@ -100,7 +108,7 @@ struct LiteralIndex: Sendable {
         _ table: Table, _ value: UnsafeBufferPointer<UInt8>, at position: Int,
         length fits: (Int) -> Bool, _ mark: (Int) -> Void
     ) {
-        let key = bucket(foldByte(value[position], true), foldByte(value[position + 1], true))
+        let key = bucket(foldByte(value[position], true), foldByte(value[position + 1], true), table.mask)
         table.bucketBounds.withUnsafeBufferPointer { bucketBounds in
             var slot = Int(bucketBounds[key])
             let end = Int(bucketBounds[key + 1])
