@@ -108,6 +108,10 @@ def run_checked(command: list[str], what: str) -> str:
 
 
 def build(package: str, extra: list[str]) -> str:
+    if os.path.abspath(package) == os.path.abspath(HERE):
+        # The nested package sees source files added to the main package (after a merge, say) only
+        # once its own manifest changes: touching it makes SwiftPM list the main package's files again.
+        os.utime(os.path.join(HERE, "Package.swift"))
     base = ["swift", "build", "-c", "release", "--package-path", package, *extra]
     run_checked(base, "swift build")
     return run_checked(base + ["--show-bin-path"], "swift build --show-bin-path").strip()

@@ -7,7 +7,10 @@ public import EventImport
 /// event ID. The event IDs come from the category and from the detection itself (a `service:
 /// security` rule whose condition requires `EventID: 4625` is filed under 4625), so an event is tested
 /// only against the rules that can match it. A variant may also carry a provider filter, from the log
-/// source or from a required `Provider_Name`.
+/// source or from a required `Provider_Name`. Long lists (the ~1,240 process-creation rules under
+/// Security 4688 and Sysmon 1) are prefiltered per event: a variant whose necessary literals (its
+/// `LiteralGuard`) match no value of their field is skipped without being evaluated, and the
+/// literals of all of a list's guards on one field are looked for in one pass (`GuardPrefilter`).
 ///
 /// ```swift
 /// let catalog = RuleLoader().load(paths: ["Rules"])
@@ -44,14 +47,20 @@ public struct SigmaEngine: Sendable {
 
     /// The variants of one channel: by event ID, and those that accept any event ID.
     struct Bucket: Sendable {
-        var byEventID: [UInt32: [Int]] = [:]
-        var anyEventID: [Int] = []
+        var byEventID: [UInt32: CandidateList] = [:]
+        var anyEventID = CandidateList()
 
         var isEmpty: Bool { byEventID.isEmpty && anyEventID.isEmpty }
     }
 
     /// Compiles the evaluated detection rules among `rules`; others are kept in ``rules`` only.
     public init(rules: [SigmaRule]) {
+        self.init(rules: rules, prefiltering: true)
+    }
+
+    /// Compiles the rules; without `prefiltering`, every candidate variant is evaluated (tests
+    /// compare both).
+    init(rules: [SigmaRule], prefiltering: Bool) {
         self.rules = rules
         var variants: [Variant] = []
         var buckets: [String: Bucket] = [:]
@@ -90,7 +99,7 @@ public struct SigmaEngine: Sendable {
                         searches: searches, condition: condition))
                 func file(_ bucket: inout Bucket) {
                     if let eventIDs {
-                        for id in eventIDs.sorted() { bucket.byEventID[id, default: []].append(variantIndex) }
+                        for id in eventIDs.sorted() { bucket.byEventID[id, default: CandidateList()].append(variantIndex) }
                     } else {
                         bucket.anyEventID.append(variantIndex)
                     }
@@ -101,6 +110,17 @@ public struct SigmaEngine: Sendable {
                     for channel in Set(target.channels) { file(&buckets[channel, default: Bucket()]) }
                 }
             }
+        }
+        // Long lists (the process-creation rules under Security 4688 and Sysmon 1) skip, per event,
+        // the variants whose guard fails, found for all of them in one pass over each guard field.
+        let guards = variants.map { LiteralGuard(searches: $0.searches, condition: $0.condition) }
+        func buildPrefilters(_ bucket: inout Bucket) {
+            for id in bucket.byEventID.keys { bucket.byEventID[id]?.buildPrefilter { guards[$0] } }
+            bucket.anyEventID.buildPrefilter { guards[$0] }
+        }
+        if prefiltering {
+            for channel in buckets.keys { buildPrefilters(&buckets[channel, default: Bucket()]) }
+            buildPrefilters(&anyChannel)
         }
         self.variants = variants
         self.channelBuckets = buckets
@@ -150,6 +170,13 @@ public struct SigmaEngine: Sendable {
         }
     }
 
+    /// The number of candidates (over all index keys) that a guard can skip (for tests).
+    var guardedCandidateCount: Int {
+        func count(_ list: CandidateList) -> Int { list.prefilter?.guardCount ?? 0 }
+        func count(_ bucket: Bucket) -> Int { bucket.byEventID.values.reduce(count(bucket.anyEventID)) { $0 + count($1) } }
+        return channelBuckets.values.reduce(count(anyChannel)) { $0 + count($1) }
+    }
+
     /// The rules that match `event`.
     public func matchingRules(for event: WinEvent) -> [SigmaRule] {
         var result: [SigmaRule] = []
@@ -180,9 +207,25 @@ public struct SigmaEngine: Sendable {
         _ bucket: Bucket, _ event: WinEvent, _ lastRule: inout Int, _ gaps: inout EvaluationGaps, _ body: (Int) throws -> Void
     ) rethrows {
         if let list = bucket.byEventID[event.eventID] {
-            for index in list { try test(index, event, &lastRule, &gaps, body) }
+            try run(list, event, &lastRule, &gaps, body)
         }
-        for index in bucket.anyEventID { try test(index, event, &lastRule, &gaps, body) }
+        try run(bucket.anyEventID, event, &lastRule, &gaps, body)
+    }
+
+    @inline(__always)
+    private func run(
+        _ list: CandidateList, _ event: WinEvent, _ lastRule: inout Int, _ gaps: inout EvaluationGaps,
+        _ body: (Int) throws -> Void
+    ) rethrows {
+        guard let prefilter = list.prefilter else {
+            for index in list.variants { try test(index, event, &lastRule, &gaps, body) }
+            return
+        }
+        try prefilter.withPassingGuards(event) { passing in
+            for position in list.variants.indices where prefilter.mustTest(position, passing) {
+                try test(list.variants[position], event, &lastRule, &gaps, body)
+            }
+        }
     }
 
     @inline(__always)
