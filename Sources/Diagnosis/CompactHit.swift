@@ -32,7 +32,7 @@ struct HitTable: Sendable {
     private(set) var machines: [String] = []
     /// The files records were read from.
     private(set) var sources: [String] = []
-    private var templateOfEvent: [WinEvent: UInt32] = [:]
+    private var templateIndex = HitTemplateIndex()
     private var sourceOfName: [String: UInt32] = [:]
     /// The source found last (consecutive hits nearly always share it: no hashing then).
     private var lastSource: (name: String, number: UInt32)?
@@ -46,14 +46,14 @@ struct HitTable: Sendable {
         key.origin = EventOrigin(source: "", line: 0)
         key.rendering = nil
         let template: UInt32
-        if let known = templateOfEvent[key] {
+        let hash = key.hashValue
+        if let known = templateIndex.number(of: key, hash: hash, in: templates) {
             template = known
         } else {
             guard let number = UInt32(exactly: templates.count) else { return nil }
-            let stored = key.storedWithoutRendering()
-            templates.append(stored)
+            templates.append(key.storedWithoutRendering())
             machines.append(machine)
-            templateOfEvent[stored] = number
+            templateIndex.insert(number, hash: hash)
             template = number
         }
         guard let source = sourceNumber(event.origin.source) else { return nil }
@@ -95,13 +95,14 @@ struct HitTable: Sendable {
         var templateNumbers: [UInt32] = []
         templateNumbers.reserveCapacity(other.templates.count)
         for (template, machine) in zip(other.templates, other.machines) {
-            if let known = templateOfEvent[template] {
+            let hash = template.hashValue
+            if let known = templateIndex.number(of: template, hash: hash, in: templates) {
                 templateNumbers.append(known)
             } else {
                 guard let number = UInt32(exactly: templates.count) else { return nil }
                 templates.append(template)
                 machines.append(machine)
-                templateOfEvent[template] = number
+                templateIndex.insert(number, hash: hash)
                 templateNumbers.append(number)
             }
         }
