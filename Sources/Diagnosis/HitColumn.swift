@@ -32,6 +32,8 @@ struct HitColumn: Sendable {
         }
         if hit.time < block.last.time { isSorted = false }
         if block.count == Self.blockSize {
+            // A full block keeps only the bytes it uses, not the room reserved for a longer one.
+            block.deltas = block.deltas.withUnsafeBufferPointer { Array($0) }
             blocks.append(block)
             blocks.append(Block(first: hit, last: hit, count: 1, deltas: []))
             return
