@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SigmaKitTests",
-            dependencies: ["SigmaKit", "EventImport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["SigmaKit", "EventImport", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "CorrelationTests",
             dependencies: [
-                "Correlation", "EventImport", "SigmaKit", "GoldenFiles", .product(name: "PropertyBased", package: "swift-property-based"),
+                "Correlation", "EventImport", "SigmaKit", "GoldenFiles", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Golden"],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 @testable import Correlation
 import EventImport
 import PropertyBased
+import TestSupport
 import Testing
 
 /// Builds events and runs both evaluators.
@@ -278,7 +279,7 @@ struct CorrelationEngineTests {
             let specs = Self.specs(timespan: Int64(timespan), threshold: 2)
             let baseline = canonical((try? H.run(specs, hits)) ?? [])
             // Same events, split into files, files reversed (newest-first exports) and shuffled.
-            var generator = SplitMix(seed: UInt64(seed))
+            var generator = SplitMix64(seed: UInt64(seed))
             var files: [[HitMerger.Hit]] = [[], [], []]
             for hit in hits { files[Int(generator.next() % 3)].append(hit) }
             let shuffled = files.enumerated().map { index, file in index % 2 == 0 ? Array(file.reversed()) : file }.reversed().flatMap { $0 }
@@ -295,18 +296,5 @@ struct CorrelationEngineTests {
                 target: hostSpellings[target], line: index + 1)
             return HitMerger.Hit(event: event, detections: [rule])
         }
-    }
-}
-
-/// A tiny deterministic generator for shuffling in tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

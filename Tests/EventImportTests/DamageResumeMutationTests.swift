@@ -1,5 +1,6 @@
 import EventImport
 import Foundation
+import TestSupport
 import Testing
 
 /// The README's promise for damaged input: "events before and after a malformed record (reading
@@ -278,21 +279,4 @@ struct Mutation {
     let changesLines: Bool
     /// True when the damage always leaves the damaged record malformed, so it must be reported.
     let malformsRecord: Bool
-}
-
-/// A small deterministic pseudo-random generator (SplitMix64), so every run damages the same places.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
 }

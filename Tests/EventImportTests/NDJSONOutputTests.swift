@@ -1,5 +1,6 @@
 @testable import EventImport
 import Foundation
+import TestSupport
 import Testing
 
 /// The NDJSON writer writes straight into bytes; these tests hold it to the text of the writer it

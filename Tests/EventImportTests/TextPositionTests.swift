@@ -1,4 +1,5 @@
 @testable import EventImport
+import TestSupport
 import Testing
 
 /// Lines and columns the reader counts itself (prolog, text skipped after damage) match expat's.

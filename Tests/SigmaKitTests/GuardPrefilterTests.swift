@@ -1,4 +1,5 @@
 import EventImport
+import TestSupport
 import Testing
 
 @testable import SigmaKit
@@ -17,19 +18,7 @@ struct GuardPrefilterTests {
     ]
     static let ruleFields = ["CommandLine", "Image", "ParentImage", "User"]
 
-    /// A deterministic generator (SplitMix64), so that a failure can be reproduced.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func text(_ random: inout SplitMix, _ pieces: [String], count: ClosedRange<Int>) -> String {
+    static func text(_ random: inout SplitMix64, _ pieces: [String], count: ClosedRange<Int>) -> String {
         (0..<Int.random(in: count, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
     }
 
@@ -40,7 +29,7 @@ struct GuardPrefilterTests {
 
     /// One field item: `field|modifiers:` and one to three values (regular expressions are plain
     /// literals escaped, so that they compile).
-    static func item(_ field: String, _ random: inout SplitMix) -> String {
+    static func item(_ field: String, _ random: inout SplitMix64) -> String {
         let modifier = modifiers.randomElement(using: &random) ?? ""
         let values = (0..<Int.random(in: 1...3, using: &random)).map { _ -> String in
             let value = text(&random, rulePieces, count: 1...2)
@@ -51,7 +40,7 @@ struct GuardPrefilterTests {
     }
 
     /// A process-creation rule with two searches and one of several condition shapes.
-    static func rule(_ number: Int, _ random: inout SplitMix) -> String {
+    static func rule(_ number: Int, _ random: inout SplitMix64) -> String {
         func search(_ name: String) -> String {
             if Bool.random(using: &random) {
                 let fields = ruleFields.shuffled(using: &random).prefix(Int.random(in: 1...2, using: &random))
@@ -80,7 +69,7 @@ struct GuardPrefilterTests {
             """
     }
 
-    static func event(_ random: inout SplitMix) -> WinEvent {
+    static func event(_ random: inout SplitMix64) -> WinEvent {
         let sysmon = Bool.random(using: &random)
         let names =
             sysmon
@@ -100,7 +89,7 @@ struct GuardPrefilterTests {
     }
 
     @Test func prefilteredEngineReportsWhatEvaluatingEveryCandidateReports() {
-        var random = SplitMix(state: 0x5167_4D41_3352)
+        var random = SplitMix64(seed: 0x5167_4D41_3352)
         var compared = 0
         var matched = 0
         for pack in 0..<6 {

@@ -51,17 +51,7 @@ struct LiteralIndex: Sendable {
                 table.longest = max(table.longest, pattern.bytes.count)
                 keys.append(Self.bucket(pattern.bytes[0], pattern.bytes[1], table.mask))
             }
-            var bucketBounds = [Int32](repeating: 0, count: buckets + 1)
-            for key in keys { bucketBounds[key + 1] += 1 }
-            for index in 0..<buckets { bucketBounds[index + 1] += bucketBounds[index] }
-            var fill = Array(bucketBounds.dropLast())
-            var members = [Int32](repeating: 0, count: keys.count)
-            for (index, key) in keys.enumerated() {
-                members[Int(fill[key])] = Int32(index)
-                fill[key] += 1
-            }
-            table.bucketBounds = bucketBounds
-            table.members = members
+            (table.bucketBounds, table.members) = LiteralSet.bucketed(keys, buckets: buckets)
             return table
         }
         exact = table(.exact)

@@ -51,19 +51,24 @@ struct LiteralSet: Sendable {
             let key = Self.keyOffset(shape: shape, length: pattern.bytes.count, window: window)
             keys.append(Self.bucket(pattern.bytes[key], pattern.bytes[key + 1], mask))
         }
-        var bucketBounds = [Int32](repeating: 0, count: buckets + 1)
-        for key in keys { bucketBounds[key + 1] += 1 }
-        for index in 0..<buckets { bucketBounds[index + 1] += bucketBounds[index] }
-        var fill = Array(bucketBounds.dropLast())
-        var members = [Int32](repeating: 0, count: patterns.count)
+        self.storage = storage
+        self.bounds = bounds
+        (bucketBounds, members) = Self.bucketed(keys, buckets: buckets)
+    }
+
+    /// The literals' numbers grouped by bucket (a counting sort of `keys`, each below `buckets`):
+    /// bucket *b* holds `members[bounds[b]..<bounds[b + 1]]`, in literal order.
+    static func bucketed(_ keys: [Int], buckets: Int) -> (bounds: [Int32], members: [Int32]) {
+        var bounds = [Int32](repeating: 0, count: buckets + 1)
+        for key in keys { bounds[key + 1] += 1 }
+        for index in 0..<buckets { bounds[index + 1] += bounds[index] }
+        var fill = Array(bounds.dropLast())
+        var members = [Int32](repeating: 0, count: keys.count)
         for (index, key) in keys.enumerated() {
             members[Int(fill[key])] = Int32(index)
             fill[key] += 1
         }
-        self.storage = storage
-        self.bounds = bounds
-        self.bucketBounds = bucketBounds
-        self.members = members
+        return (bounds, members)
     }
 
     /// Where in a literal of `length` bytes its bucket key starts.
