@@ -126,12 +126,29 @@ public struct CaseIndex: Sendable {
         // remembered, so then there is no lookup at all.
         private var current = -1
 
-        /// The name each rule's hits are filed under, by rule index.
-        private let ruleNames: [String]
+        /// The names hits are filed under (a rule's name, id or title), each once, in first-rule order.
+        private let columnNames: [String]
+        /// The position in ``columnNames`` of each rule's name, by rule index.
+        private let columnOfRule: [Int]
+        /// The hits so far, by position in ``columnNames``: found by a rule's index, so a hit costs
+        /// no hashing of its rule's name and touches no string the rules share with other threads
+        /// (retaining one of those on every hit made two threads reading one case bounce its
+        /// reference count between their cores). ``finish()`` files them by name.
+        private var columns: [HitColumn]
 
         init(engine: SigmaEngine) {
             self.engine = engine
-            ruleNames = engine.rules.map { $0.name ?? $0.id ?? $0.title }
+            var names: [String] = []
+            var positionOfName: [String: Int] = [:]
+            columnOfRule = engine.rules.map { rule in
+                let name = rule.name ?? rule.id ?? rule.title
+                if let known = positionOfName[name] { return known }
+                positionOfName[name] = names.count
+                names.append(name)
+                return names.count - 1
+            }
+            columnNames = names
+            columns = Array(repeating: HitColumn(), count: names.count)
         }
 
         func add(_ event: WinEvent) {
@@ -156,7 +173,7 @@ public struct CaseIndex: Sendable {
                     notKept[rule, default: 0] += 1
                     return
                 }
-                index.compactHits[ruleNames[rule], default: HitColumn()].append(kept)
+                columns[columnOfRule[rule]].append(kept)
             }
         }
 
@@ -195,9 +212,10 @@ public struct CaseIndex: Sendable {
                 index.coverage[partial.machine, default: [:]][partial.channel] =
                     index.coverage[partial.machine]?[partial.channel].map { $0.widened(by: coverage) } ?? coverage
             }
-            for key in index.compactHits.keys {
-                index.compactHits[key] = index.compactHits[key]?.sortedByTime()
+            for (position, column) in columns.enumerated() where column.count > 0 {
+                index.compactHits[columnNames[position]] = column.sortedByTime()
             }
+            columns = []
         }
     }
 
