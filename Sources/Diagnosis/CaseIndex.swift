@@ -126,29 +126,36 @@ public struct CaseIndex: Sendable {
         // remembered, so then there is no lookup at all.
         private var current = -1
 
-        /// The names hits are filed under (a rule's name, id or title), each once, in first-rule order.
-        private let columnNames: [String]
-        /// The position in ``columnNames`` of each rule's name, by rule index.
-        private let columnOfRule: [Int]
-        /// The hits so far, by position in ``columnNames``: found by a rule's index, so a hit costs
-        /// no hashing of its rule's name and touches no string the rules share with other threads
-        /// (retaining one of those on every hit made two threads reading one case bounce its
-        /// reference count between their cores). ``finish()`` files them by name.
-        private var columns: [HitColumn]
+        /// The position in ``columns`` of each rule's hits, by rule index; -1 until the rule first
+        /// hits. Hits are found by a rule's index, so a hit costs no hashing of its rule's name and
+        /// touches no string the rules share with other threads (retaining one of those on every
+        /// hit made two threads reading one case bounce its reference count between their cores).
+        private var columnOfRule: [Int]
+        /// The position in ``columns`` of each name hits are filed under (a rule's name, id or
+        /// title): rules of one name share a column.
+        private var columnOfName: [String: Int] = [:]
+        /// The hits so far, and the name each column is filed under (``finish()`` files them).
+        private var columns: [(name: String, hits: HitColumn)] = []
 
         init(engine: SigmaEngine) {
             self.engine = engine
-            var names: [String] = []
-            var positionOfName: [String: Int] = [:]
-            columnOfRule = engine.rules.map { rule in
-                let name = rule.name ?? rule.id ?? rule.title
-                if let known = positionOfName[name] { return known }
-                positionOfName[name] = names.count
-                names.append(name)
-                return names.count - 1
+            columnOfRule = Array(repeating: -1, count: engine.rules.count)
+        }
+
+        /// The position in ``columns`` of `rule`'s hits, made when the rule first hits.
+        private func column(of rule: Int) -> Int {
+            if columnOfRule[rule] >= 0 { return columnOfRule[rule] }
+            let name = engine.rules[rule].name ?? engine.rules[rule].id ?? engine.rules[rule].title
+            let column: Int
+            if let known = columnOfName[name] {
+                column = known
+            } else {
+                column = columns.count
+                columnOfName[name] = column
+                columns.append((name, HitColumn()))
             }
-            columnNames = names
-            columns = Array(repeating: HitColumn(), count: names.count)
+            columnOfRule[rule] = column
+            return column
         }
 
         func add(_ event: WinEvent) {
@@ -173,7 +180,8 @@ public struct CaseIndex: Sendable {
                     notKept[rule, default: 0] += 1
                     return
                 }
-                columns[columnOfRule[rule]].append(kept)
+                let position = column(of: rule)
+                columns[position].hits.append(kept)
             }
         }
 
@@ -212,8 +220,8 @@ public struct CaseIndex: Sendable {
                 index.coverage[partial.machine, default: [:]][partial.channel] =
                     index.coverage[partial.machine]?[partial.channel].map { $0.widened(by: coverage) } ?? coverage
             }
-            for (position, column) in columns.enumerated() where column.count > 0 {
-                index.compactHits[columnNames[position]] = column.sortedByTime()
+            for column in columns {
+                index.compactHits[column.name] = column.hits.sortedByTime()
             }
             columns = []
         }
