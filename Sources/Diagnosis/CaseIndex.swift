@@ -126,12 +126,36 @@ public struct CaseIndex: Sendable {
         // remembered, so then there is no lookup at all.
         private var current = -1
 
-        /// The name each rule's hits are filed under, by rule index.
-        private let ruleNames: [String]
+        /// The position in ``columns`` of each rule's hits, by rule index; -1 until the rule first
+        /// hits. Hits are found by a rule's index, so a hit costs no hashing of its rule's name and
+        /// touches no string the rules share with other threads (retaining one of those on every
+        /// hit made two threads reading one case bounce its reference count between their cores).
+        private var columnOfRule: [Int]
+        /// The position in ``columns`` of each name hits are filed under (a rule's name, id or
+        /// title): rules of one name share a column.
+        private var columnOfName: [String: Int] = [:]
+        /// The hits so far, and the name each column is filed under (``finish()`` files them).
+        private var columns: [(name: String, hits: HitColumn)] = []
 
         init(engine: SigmaEngine) {
             self.engine = engine
-            ruleNames = engine.rules.map { $0.name ?? $0.id ?? $0.title }
+            columnOfRule = Array(repeating: -1, count: engine.rules.count)
+        }
+
+        /// The position in ``columns`` of `rule`'s hits, made when the rule first hits.
+        private func column(of rule: Int) -> Int {
+            if columnOfRule[rule] >= 0 { return columnOfRule[rule] }
+            let name = engine.rules[rule].name ?? engine.rules[rule].id ?? engine.rules[rule].title
+            let column: Int
+            if let known = columnOfName[name] {
+                column = known
+            } else {
+                column = columns.count
+                columnOfName[name] = column
+                columns.append((name, HitColumn()))
+            }
+            columnOfRule[rule] = column
+            return column
         }
 
         func add(_ event: WinEvent) {
@@ -156,7 +180,8 @@ public struct CaseIndex: Sendable {
                     notKept[rule, default: 0] += 1
                     return
                 }
-                index.compactHits[ruleNames[rule], default: HitColumn()].append(kept)
+                let position = column(of: rule)
+                columns[position].hits.append(kept)
             }
         }
 
@@ -195,9 +220,10 @@ public struct CaseIndex: Sendable {
                 index.coverage[partial.machine, default: [:]][partial.channel] =
                     index.coverage[partial.machine]?[partial.channel].map { $0.widened(by: coverage) } ?? coverage
             }
-            for key in index.compactHits.keys {
-                index.compactHits[key] = index.compactHits[key]?.sortedByTime()
+            for column in columns {
+                index.compactHits[column.name] = column.hits.sortedByTime()
             }
+            columns = []
         }
     }
 

@@ -1,7 +1,9 @@
 import Correlation
+import Dispatch
 import EventImport
 import Foundation
 import SigmaKit
+import Synchronization
 import Yams
 
 /// One candidate cause of a failed connection, as defined in `Rules/causes/<id>.yml`.
@@ -221,11 +223,18 @@ public enum CauseLoader {
 
     /// Loads the causes of several files (`source` names each in diagnostics); a cause id defined
     /// twice is an error.
+    ///
+    /// The files are parsed on every core (YAML parsing made the causes the longest part of
+    /// loading the rules, which every case waits for) and taken in the order given.
     public static func load(files: [(source: String, text: String)]) -> (causes: [CauseDefinition], diagnostics: [CauseDiagnostic]) {
+        let parsed = Mutex([(causes: [CauseDefinition], diagnostics: [CauseDiagnostic])](repeating: ([], []), count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { position in
+            let result = load(yaml: files[position].text, source: files[position].source)
+            parsed.withLock { $0[position] = result }
+        }
         var causes: [CauseDefinition] = []
         var diagnostics: [CauseDiagnostic] = []
-        for file in files {
-            let result = load(yaml: file.text, source: file.source)
+        for result in parsed.withLock({ $0 }) {
             causes += result.causes
             diagnostics += result.diagnostics
         }

@@ -103,4 +103,27 @@ struct HostileCauseFileTests {
         let cause = try #require(result.causes.first, "\(result.diagnostics)")
         #expect(cause.evidence.first?.test == .code([7, 2308]))
     }
+
+    @Test func causesOfManyFilesComeInTheOrderOfTheFilesWhicheverThreadParsedThem() throws {
+        // The files are parsed on every core: the causes and the problems are still in file
+        // order, and a cause id defined twice is reported at its second file.
+        let folder = CauseLoader.read(directory: repositoryRoot.appendingPathComponent("Rules/causes").path)
+        #expect(folder.files.count > 4)
+        var files = folder.files
+        files.insert(("causes/broken.yml", "id: [unclosed"), at: 2)
+        if let first = folder.files.first { files.append(("causes/again.yml", first.text)) }
+        var expected: (causes: [String], diagnostics: [String]) = ([], [])
+        for file in files {
+            let one = CauseLoader.load(yaml: file.text, source: file.source)
+            expected.causes += one.causes.map { "\($0.id) \($0.source)" }
+            expected.diagnostics += one.diagnostics.map(\.description)
+        }
+        for _ in 0..<10 {
+            let all = CauseLoader.load(files: files)
+            #expect(all.causes.map { "\($0.id) \($0.source)" } == expected.causes)
+            #expect(Array(all.diagnostics.map(\.description).prefix(expected.diagnostics.count)) == expected.diagnostics)
+            #expect(all.diagnostics.last?.message.hasPrefix("duplicate cause id") == true, "\(all.diagnostics)")
+            #expect(all.diagnostics.last?.source == "causes/again.yml")
+        }
+    }
 }

@@ -165,4 +165,52 @@ struct ParallelCaseTests {
         #expect(serial.ruleDiagnostics.first?.message.contains("first at \(folder.path)/a.xml:1") == true)
         #expect(parallel.ruleDiagnostics == serial.ruleDiagnostics)
     }
+
+    /// Two rules filed under one name (neither has a name or id, and their titles agree).
+    static let twoRulesOfOneTitle = ["7036", "7040"].map { id in
+        """
+        title: Service changes
+        logsource:
+            product: windows
+            service: system
+        detection:
+            selection:
+                EventID: \(id)
+            condition: selection
+        """
+    }
+
+    @Test func rulesFiledUnderOneNameKeepTheirHitsInOneColumnInReadOrder() throws {
+        // Events of both rules, some at the same time: one column, in time order, and at equal
+        // times in the order read (not the hits of one rule, then those of the other).
+        let rules = Self.twoRulesOfOneTitle.enumerated().flatMap { number, yaml in
+            RuleLoader().load(yaml: yaml, source: "rules/\(number).yml").rules
+        }
+        #expect(rules.count == 2)
+        let engine = SigmaEngine(rules: rules)
+        let plan: [(id: UInt32, minute: Int)] = [(7040, 3), (7036, 1), (7036, 3), (7040, 1), (7040, 2), (7036, 2)]
+        let xml = plan.enumerated().map { record, event in
+            Make.event(provider: "Service Control Manager", id: event.id, channel: "System", computer: "RDSH-01",
+                time: "2026-06-12T19:0\(event.minute):00.0000000Z", record: record + 1)
+        }.joined(separator: "\n")
+        let index = CaseIndex.build(events: events(xml, source: "host/System.xml"), engine: engine)
+        #expect(Array(index.compactHits.keys) == ["Service changes"])
+        let read = index.hits(of: "Service changes").map { "\($0.event.eventID)#\($0.event.recordID ?? 0)" }
+        #expect(read == ["7036#2", "7040#4", "7040#5", "7036#6", "7040#1", "7036#3"], "\(read)")
+    }
+
+    @Test func aCaseIsSizedByTheFilesItIsReadAs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rdpcause-size-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("host"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(count: 10).write(to: folder.appendingPathComponent("a.xml"))
+        try Data(count: 25).write(to: folder.appendingPathComponent("host/System.xml"))
+        try Data(count: 7).write(to: folder.appendingPathComponent("host/.hidden"))
+        let listed = EventImporter(handlers: ImportHandlers(onEvent: { _ in })).units(of: folder.path)
+        #expect(CaseRunner.inputSize(of: folder.path) == listed.reduce(0) { $0 + $1.size })
+        #expect(CaseRunner.inputSize(of: folder.path) >= 35)
+        #expect(CaseRunner.inputSize(of: folder.appendingPathComponent("host/System.xml").path) == 25)
+        #expect(CaseRunner.inputSize(of: folder.appendingPathComponent("missing").path) == 0)
+        #expect(CaseRunner.inputSize(of: EventImporter.standardInputPath) == 0)
+    }
 }

@@ -208,18 +208,25 @@ func runCorrelate(_ arguments: [String]) throws(BenchError) -> [(String, JSONVal
 /// and HTML findings rendered on the worker threads — without writing the files.
 func runAnalyze(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue)] {
     guard arguments.count >= 3, let jobs = Int(arguments[0]) else { throw BenchError("expected JOBS RULES CASE…") }
+    let loading = ContinuousClock.now
     let pack = RulePack.load(directory: arguments[1])
+    // The rules load before any case starts, whatever JOBS is: serial time of the 2-job lines.
+    let rulesSeconds = (ContinuousClock.now - loading) / .seconds(1)
     let runner = CaseRunner(pack: pack, parallelism: jobs)
     let rendered = Mutex(0)
     let digests = Mutex([String: UInt64]())
     let results = runner.analyze(
         Array(arguments.dropFirst(2)),
         finish: { result in
-            let json = DiagnosisJSON.document(result.diagnosis)
+            // The findings without the build's version, which names its commit: the digest then
+            // compares builds of different commits (the rules' version, a digest of their texts, stays).
+            var diagnosis = result.diagnosis
+            diagnosis.rdpcauseVersion = nil
+            let json = DiagnosisJSON.document(diagnosis)
             let bytes =
-                MarkdownReport.render(result.diagnosis, caseName: result.path).utf8.count
+                MarkdownReport.render(diagnosis, caseName: result.path).utf8.count
                 + json.utf8.count
-                + HTMLReport.render(result.diagnosis, caseName: result.path).utf8.count
+                + HTMLReport.render(diagnosis, caseName: result.path).utf8.count
             rendered.withLock { $0 += bytes }
             digests.withLock { $0[result.path] = fnv1a(json) }
         })
@@ -231,7 +238,7 @@ func runAnalyze(_ arguments: [String]) throws(BenchError) -> [(String, JSONValue
     }
     return [
         ("events", .number(Double(events))), ("bytes", .number(Double(bytes))), ("cases", .number(Double(results.count))),
-        ("reportBytes", .number(Double(rendered.withLock { $0 }))),
+        ("reportBytes", .number(Double(rendered.withLock { $0 }))), ("rulesSeconds", .number(rulesSeconds)),
         // Same findings, same digest: a check that a memory or speed change left the findings alone.
         ("findingsDigest", .string(String(digests.withLock { $0.sorted { $0.key < $1.key }.reduce(0) { ($0 &* 31) ^ $1.value } }, radix: 16))),
     ]
