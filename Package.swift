@@ -108,7 +108,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SigmaKitTests",
-            dependencies: ["SigmaKit", "EventImport", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "SigmaKit", "EventImport", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

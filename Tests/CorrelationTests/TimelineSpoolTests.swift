@@ -1,4 +1,4 @@
-import Correlation
+@testable import Correlation
 import EventImport
 import Foundation
 import Testing
@@ -40,6 +40,21 @@ struct TimelineSpoolTests {
         // All in memory; a run every few rows; a run per row.
         for limit in [64 << 20, 700, 1] {
             #expect(try Self.spooled(rows, format: format, memoryLimit: limit) == expected, "memory limit \(limit)")
+        }
+    }
+
+    @Test(arguments: TimelineFormat.allCases)
+    func theTextHeldInMemoryStaysWithinTheLimit(format: TimelineFormat) throws {
+        let rows = Self.shuffledRows()
+        let largest = rows.map { format.render([$0]).count }.max() ?? 0
+        // A few rows fit, so runs are written out as the rows come.
+        let limit = 3 * largest
+        #expect(rows.count > 6)
+        let spool = TimelineSpool(format: format, memoryLimit: limit)
+        for row in rows {
+            try spool.add(row)
+            // Growing the text past its first block would double it (and copy it).
+            #expect(spool.heldCapacity <= limit + 64, "after row \(spool.count)")
         }
     }
 

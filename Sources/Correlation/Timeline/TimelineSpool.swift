@@ -39,6 +39,8 @@ public final class TimelineSpool {
     private var widths = TimelineFormat.columns.map { $0.uppercased().count }
     /// The number of rows added.
     public private(set) var count = 0
+    /// Bytes allocated for rendered rows in memory (what the memory limit bounds).
+    var heldCapacity: Int { text.capacity }
 
     /// A spool for rows rendered as `format`, holding up to `memoryLimit` bytes of them in memory,
     /// writing sorted runs into `directory` (`TMPDIR`, else `/tmp`) past that.
@@ -46,7 +48,6 @@ public final class TimelineSpool {
         self.format = format
         self.memoryLimit = max(1, memoryLimit)
         self.directory = directory ?? TimelineSpool.temporaryDirectory
-        text.reserveCapacity(min(self.memoryLimit, 1 << 20))
     }
 
     deinit {
@@ -60,21 +61,34 @@ public final class TimelineSpool {
 
     /// Renders `row` and keeps its text; a sorted run is written out when the memory limit is reached.
     public func add(_ row: TimelineRow) throws(SpoolError) {
-        let offset = text.count
         switch format {
-        case .ndjson: text.append(contentsOf: TimelineJSON.line(row))
-        case .timesketch: text.append(contentsOf: TimelineJSON.timesketchLine(row))
-        case .csv: text.append(contentsOf: TimelineCSV.line(row).utf8)
+        case .ndjson: try keep(TimelineJSON.line(row), of: row)
+        case .timesketch: try keep(TimelineJSON.timesketchLine(row), of: row)
+        case .csv: try keep(Array(TimelineCSV.line(row).utf8), of: row)
         case .table:
             let cells = TimelineFormat.cells(row).map { TerminalSafe.line($0) }
+            var joined: [UInt8] = []
             for (index, cell) in cells.enumerated() {
                 widths[index] = max(widths[index], cell.count)
-                if index > 0 { text.append(0) }  // TerminalSafe leaves no NUL in a cell
-                text.append(contentsOf: cell.utf8)
+                if index > 0 { joined.append(0) }  // TerminalSafe leaves no NUL in a cell
+                joined.append(contentsOf: cell.utf8)
             }
+            try keep(joined, of: row)
         }
-        records.append(Record(ticks: row.time.ticks, sequence: count, offset: offset, length: text.count - offset))
+    }
+
+    /// Keeps one rendered row. The rows held are written out first when this one would take the
+    /// text past ``memoryLimit``, so the text never grows past its first allocation of that size:
+    /// growing an array doubles it and copies it, which held the old and the new block at once
+    /// (48 MiB for a 16 MiB limit).
+    private func keep(_ rendered: [UInt8], of row: TimelineRow) throws(SpoolError) {
+        if !records.isEmpty && text.count + rendered.count > memoryLimit { try spill() }
+        if text.capacity == 0 { text.reserveCapacity(max(memoryLimit, rendered.count)) }
+        let offset = text.count
+        text.append(contentsOf: rendered)
+        records.append(Record(ticks: row.time.ticks, sequence: count, offset: offset, length: rendered.count))
         count += 1
+        // A row larger than the limit on its own is written out at once.
         if text.count >= memoryLimit { try spill() }
     }
 

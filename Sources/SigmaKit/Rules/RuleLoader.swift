@@ -266,7 +266,7 @@ public struct RuleLoader: Sendable {
     private func loadDocument(_ document: Node, index: Int, source: String, into catalog: inout RuleCatalog) {
         var collector = DiagnosticCollector(source: source)
         defer { catalog.diagnostics += collector.diagnostics }
-        guard let root = document.mapping else {
+        guard let rootMapping = document.mapping else {
             if let scalar = document.scalar, scalar.string.isEmpty, scalar.style == .plain || scalar.style == .any {
                 return  // An empty document (e.g. after a trailing `---`): nothing to load.
             }
@@ -277,6 +277,7 @@ public struct RuleLoader: Sendable {
             }
             return
         }
+        let root = KeyedMapping(rootMapping)
         let detectionNode = root["detection"]
         let correlationNode = root["correlation"]
         if detectionNode == nil && correlationNode == nil {
@@ -496,7 +497,7 @@ public struct RuleLoader: Sendable {
     // MARK: - Filters
 
     private func parseFilter(
-        _ node: Node, root: Node.Mapping, document: Node, source: String, collector: inout DiagnosticCollector
+        _ node: Node, root: KeyedMapping, document: Node, source: String, collector: inout DiagnosticCollector
     ) -> SigmaFilter? {
         guard let title = root["title"]?.scalar?.string, !title.isEmpty else {
             collector.report(.error, .missingAttribute, at: document, "the filter has no 'title'; it is not loaded")
