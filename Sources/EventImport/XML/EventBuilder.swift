@@ -55,12 +55,15 @@ struct EventBuilder: ~Copyable {
     var hasEventID = false
     var fieldCapacity = 16
     var interner = StringInterner()
-    var guids = NormalizedCache()
+    /// GUIDs' normalized forms by raw spelling (a log repeats its providers' GUIDs on every record).
+    var guids = StringInterner(capacity: 1024)
     var interruption: Interruption?
     /// Set by the EVTX walker while it reports a start tag one of whose attributes' text is a
     /// FILETIME it rendered: `TimeCreated`'s `SystemTime` is then taken as those ticks instead of
     /// being parsed back from the text (the same value: `EvtxTimeRoundTripTests`). Nil for XML.
     var renderedTime: RenderedTime?
+    /// Whether ``event`` has a `RenderingInfo` block (testing the optional itself copied the block).
+    private var hasRendering = false
 
     // Namespace prefixes (see EventNamespacePrefixes).
     private var prefixes = EventNamespacePrefixes()
@@ -167,6 +170,7 @@ struct EventBuilder: ~Copyable {
                 var rendering = RenderingInfo()
                 if let culture = attribute(attributes, "Culture") { rendering.culture = intern(culture, "Culture", of: "RenderingInfo") }
                 event.rendering = rendering
+                hasRendering = true
             } else {
                 section = .ignored
             }
@@ -503,7 +507,10 @@ struct EventBuilder: ~Copyable {
         clear(&event.eventDataName)
         event.fields.removeAll(keepingCapacity: true)
         clear(&event.binary)
-        if event.rendering != nil { event.rendering = nil }
+        if hasRendering {
+            event.rendering = nil
+            hasRendering = false
+        }
         event.origin.line = line
         event.origin.byteOffset = byteOffset
         // Debug builds (the tests, the fuzzer) check that no member of the model was missed.
@@ -697,25 +704,23 @@ struct EventBuilder: ~Copyable {
 
     /// Upper-cases a GUID and removes its braces, so the three forms real exports use compare equal.
     ///
-    /// Results are cached by raw spelling: a log repeats its providers' GUIDs on every record, so
-    /// most calls are one hash and one `memcmp`. Others normalize into a stack buffer and intern.
+    /// Results are cached by raw spelling (``guids``): a log repeats its providers' GUIDs on every
+    /// record, so most calls are one hash and one comparison. Others normalize into a stack buffer.
     private mutating func normalizedGUID(
         _ value: UnsafePointer<CChar>, _ attribute: StaticString, of element: StaticString
     ) -> String {
-        let input = UnsafeRawBufferPointer(attributeBytes(value, attribute, of: element))
+        let input = attributeBytes(value, attribute, of: element)
         guard !input.isEmpty else { return "" }
-        let slot = NormalizedCache.slot(for: input)
-        if let cached = guids.value(for: input, in: slot) { return cached }
-        let normalized = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count) { output in
-            var written = 0
-            for byte in input where byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}") && !isXMLWhitespace(byte) {
-                output[written] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-                written += 1
+        return guids.intern(input) { raw in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count) { output in
+                var written = 0
+                for byte in raw where byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}") && !isXMLWhitespace(byte) {
+                    output[written] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                    written += 1
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: output[0..<written]), as: UTF8.self)
             }
-            return interner.intern(UnsafeBufferPointer(rebasing: output[0..<written]))
         }
-        guids.store(normalized, for: input, in: slot)
-        return normalized
     }
 }
 
@@ -779,6 +784,7 @@ func isXMLWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
 }
 
+@inline(__always)
 func trimWhitespace(_ buffer: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
     var start = 0
     var end = buffer.count

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A fixed-size cache that turns repeated byte sequences (field names, channels, providers,
 /// computer names) into one shared `String`, so that building an event does not allocate for
 /// the strings every record repeats.
@@ -54,15 +50,22 @@ struct StringInterner: ~Copyable {
 
     /// Returns the shared string for `bytes` (decoded as UTF-8, invalid sequences repaired).
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return "" }
+        intern(bytes) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Returns the string stored for `bytes`, made by `makeValue` the first time `bytes` are seen
+    /// (and every time when the table has no room for them): a cache of any function of the bytes.
+    @inline(__always)
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ makeValue: (UnsafeBufferPointer<UInt8>) -> String) -> String {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return makeValue(bytes) }
         let count = bytes.count
-        if count > Self.maxLength { return String(decoding: bytes, as: UTF8.self) }
+        if count > Self.maxLength { return makeValue(bytes) }
         let hash = Self.hash(UnsafeRawBufferPointer(bytes)) | 1  // 0 marks an empty slot
         var slot = Int(truncatingIfNeeded: hash) & mask
         for _ in 0..<Self.probeLimit {
             let stored = slots[slot]
             if stored.hash == 0 {
-                let value = String(decoding: bytes, as: UTF8.self)
+                let value = makeValue(bytes)
                 guard keysUsed + count <= keyCapacity else { return value }
                 (keys + keysUsed).update(from: base, count: count)
                 slots[slot] = Slot(hash: hash, offset: Int32(keysUsed), length: Int32(count))
@@ -71,52 +74,48 @@ struct StringInterner: ~Copyable {
                 return value
             }
             if stored.hash == hash && Int(stored.length) == count
-                && Self.equal(UnsafeRawPointer(keys + Int(stored.offset)), UnsafeRawPointer(base), count)
+                && sameBytes(UnsafeRawPointer(keys + Int(stored.offset)), UnsafeRawPointer(base), count)
             {
                 return values[slot]
             }
             slot = (slot + 1) & mask
         }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// True when the `count` bytes at `left` and at `right` are the same: eight at a time (the
-    /// last eight overlapping), four at a time below eight, one at a time below four.
-    @inline(__always)
-    private static func equal(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, _ count: Int) -> Bool {
-        if count >= 8 {
-            var index = 0
-            while index + 8 < count {
-                if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    != right.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                {
-                    return false
-                }
-                index += 8
-            }
-            return left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-                == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        }
-        if count >= 4 {
-            return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
-                && left.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-                    == right.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-        }
-        for index in 0..<count
-        where left.load(fromByteOffset: index, as: UInt8.self) != right.load(fromByteOffset: index, as: UInt8.self) {
-            return false
-        }
-        return true
+        return makeValue(bytes)
     }
 
     /// Hashes eight bytes at a time (a byte-at-a-time FNV-1a was 1–2% of an import's
     /// instructions), then mixes with MurmurHash3's 64-bit finalizer so that the low bits that
-    /// pick the slot depend on every input byte.
+    /// pick the slot depend on every input byte. Keys of at most 16 bytes (most names and short
+    /// values) take two loads that overlap as needed and no loop: together they cover every byte,
+    /// and the length is part of the seed.
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         guard let raw = bytes.baseAddress else { return 0 }
         let count = bytes.count
         var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        if count <= 16 {
+            let first: UInt64
+            let last: UInt64
+            if count >= 8 {
+                first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+                last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            } else if count >= 4 {
+                first = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+                last = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            } else if count > 0 {
+                first =
+                    UInt64(raw.load(as: UInt8.self)) | UInt64(raw.load(fromByteOffset: count >> 1, as: UInt8.self)) << 8
+                    | UInt64(raw.load(fromByteOffset: count - 1, as: UInt8.self)) << 16
+                last = 0
+            } else {
+                first = 0
+                last = 0
+            }
+            hash = (hash ^ first) &* 0x0000_0100_0000_01B3
+            hash ^= hash >> 29
+            hash = (hash ^ last) &* 0x0000_0100_0000_01B3
+            return finalized(hash)
+        }
         var index = 0
         while index + 8 <= count {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
@@ -137,46 +136,44 @@ struct StringInterner: ~Copyable {
             }
         }
         hash = (hash ^ tail) &* 0x0000_0100_0000_01B3
-        hash ^= hash >> 33
+        return finalized(hash)
+    }
+
+    /// MurmurHash3's 64-bit finalizer (its first half), which spreads every bit to the low ones.
+    @inline(__always)
+    private static func finalized(_ value: UInt64) -> UInt64 {
+        var hash = value ^ (value >> 33)
         hash = hash &* 0xFF51_AFD7_ED55_8CCD
         hash ^= hash >> 33
         return hash
     }
 }
 
-/// The normalized forms of recently seen raw spellings (GUIDs as exports write them).
-///
-/// Direct-mapped by ``StringInterner/hash(_:)``: a colliding spelling replaces the entry, so
-/// memory stays bounded. A one-entry cache missed on most records of interleaved logs.
-struct NormalizedCache {
-    private var raws: [[UInt8]]
-    private var values: [String]
-    private static let slots = 64
-
-    init() {
-        raws = Array(repeating: [], count: Self.slots)
-        values = Array(repeating: "", count: Self.slots)
-    }
-
-    /// The slot that `raw` maps to.
-    static func slot(for raw: UnsafeRawBufferPointer) -> Int {
-        Int(truncatingIfNeeded: StringInterner.hash(raw)) & (slots - 1)
-    }
-
-    /// The value stored for `raw` in `slot`, or `nil` when the slot holds another spelling.
-    func value(for raw: UnsafeRawBufferPointer, in slot: Int) -> String? {
-        let matches = raws[slot].withUnsafeBytes { stored in
-            guard stored.count == raw.count, let left = stored.baseAddress, let right = raw.baseAddress else {
+/// True when the `count` bytes at `left` and at `right` are the same: eight at a time (the
+/// last eight overlapping), four at a time below eight, one at a time below four.
+@inline(__always)
+func sameBytes(_ left: UnsafeRawPointer, _ right: UnsafeRawPointer, _ count: Int) -> Bool {
+    if count >= 8 {
+        var index = 0
+        while index + 8 < count {
+            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                != right.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            {
                 return false
             }
-            return memcmp(left, right, raw.count) == 0
+            index += 8
         }
-        return matches ? values[slot] : nil
+        return left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
-
-    /// Remembers `value` for `raw` in `slot`, replacing what the slot held.
-    mutating func store(_ value: String, for raw: UnsafeRawBufferPointer, in slot: Int) {
-        raws[slot] = Array(raw)
-        values[slot] = value
+    if count >= 4 {
+        return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+            && left.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                == right.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
     }
+    for index in 0..<count
+    where left.load(fromByteOffset: index, as: UInt8.self) != right.load(fromByteOffset: index, as: UInt8.self) {
+        return false
+    }
+    return true
 }

@@ -1,0 +1,67 @@
+import ControlScan
+import TestSupport
+import Testing
+
+/// The AVX2 scans for the control characters XML 1.0 forbids agree with a byte-by-byte reference
+/// at every length around the vector and block sizes, for every byte value, at every position.
+@Suite("Control character scan (AVX2)")
+struct ControlScanTests {
+    /// The reference: the first byte below 0x20 other than TAB, LF and CR, or -1.
+    static func reference(_ bytes: [UInt8]) -> Int {
+        bytes.firstIndex { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } ?? -1
+    }
+
+    static func scan(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { control_scan_first_forbidden_avx2($0.baseAddress, $0.count) }
+    }
+
+    /// The copy's verdict, and the copy itself when it accepted the bytes.
+    static func copy(_ bytes: [UInt8]) -> (accepted: Bool, copy: [UInt8]) {
+        var target = [UInt8](repeating: 0xAA, count: bytes.count)
+        let accepted = bytes.withUnsafeBufferPointer { source in
+            target.withUnsafeMutableBufferPointer { control_scan_copy_rejecting_avx2(source.baseAddress, source.count, $0.baseAddress) }
+        }
+        return (accepted != 0, target)
+    }
+
+    @Test("every byte value, alone in text, at every position of buffers up to 300 bytes")
+    func everyByteEveryPosition() throws {
+        try #require(control_scan_avx2_available() != 0, "this CPU has no AVX2; the scan it selects is not tested here")
+        let text = Array("<Data Name=\"x\">\t\r\nvalue é</Data>".utf8)
+        for length in [0, 1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 159, 160, 161, 255, 256, 300] {
+            let clean = (0..<length).map { text[$0 % text.count] }
+            #expect(Self.scan(clean) == -1)
+            let copiedClean = Self.copy(clean)
+            #expect(copiedClean.accepted && copiedClean.copy == clean)
+            for position in 0..<length {
+                for value in UInt8(0)..<0x21 {
+                    var bytes = clean
+                    bytes[position] = value
+                    let expected = Self.reference(bytes)
+                    #expect(Self.scan(bytes) == expected, "length \(length), byte \(value) at \(position)")
+                    let copied = Self.copy(bytes)
+                    #expect(copied.accepted == (expected < 0), "length \(length), byte \(value) at \(position)")
+                    if copied.accepted { #expect(copied.copy == bytes) }
+                }
+            }
+        }
+    }
+
+    @Test("random buffers with several control characters, and high bytes that must not be mistaken for them")
+    func randomBuffers() throws {
+        try #require(control_scan_avx2_available() != 0, "this CPU has no AVX2; the scan it selects is not tested here")
+        var generator = SplitMix64(seed: 0x0C0D_E5CA_4E00_0019)
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...1_500, using: &generator)
+            var bytes = (0..<length).map { _ in UInt8.random(in: 0x20...0xFF, using: &generator) }
+            for _ in 0..<Int.random(in: 0...3, using: &generator) where length > 0 {
+                bytes[Int.random(in: 0..<length, using: &generator)] = UInt8.random(in: 0..<0x20, using: &generator)
+            }
+            let expected = Self.reference(bytes)
+            #expect(Self.scan(bytes) == expected)
+            let copied = Self.copy(bytes)
+            #expect(copied.accepted == (expected < 0))
+            if copied.accepted { #expect(copied.copy == bytes) }
+        }
+    }
+}
