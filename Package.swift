@@ -142,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Diagnosis", "EventImport", "SigmaKit", "GoldenFiles"],
+            dependencies: ["Reports", "Diagnosis", "EventImport", "SigmaKit", "GoldenFiles", "TestSupport"],
             exclude: ["Golden"],
             swiftSettings: strict
         ),

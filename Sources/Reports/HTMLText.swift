@@ -35,6 +35,14 @@ enum HTMLText {
 
     /// Escapes text that is already free of control characters.
     static func escapeClean(_ text: String) -> String {
+        // Most text has nothing to escape: one pass over its bytes finds that.
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { byte in
+                byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "'")
+            }
+        }
+        if plain == true { return text }
         var output = ""
         output.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {

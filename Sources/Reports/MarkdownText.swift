@@ -20,6 +20,12 @@ enum MarkdownText {
     }
 
     private static func escapeClean(_ text: String, atLineStart: Bool) -> String {
+        needsNoEscape(text, atLineStart: atLineStart) ? text : escapeScalars(text, atLineStart: atLineStart)
+    }
+
+    /// Escapes text free of control characters scalar by scalar (what ``escapeClean(_:atLineStart:)``
+    /// does when the text has anything that may need it).
+    static func escapeScalars(_ text: String, atLineStart: Bool) -> String {
         let scalars = Array(text.unicodeScalars)
         var output = ""
         output.unicodeScalars.reserveCapacity(scalars.count + 8)
@@ -64,6 +70,40 @@ enum MarkdownText {
             index += 1
         }
         return output
+    }
+
+    /// True when ``escapeClean(_:atLineStart:)`` would return `text` as it is: no character it
+    /// escapes, no `://` or `www.` that could become an autolink, and (at the start of a line) no
+    /// first character that could begin a block. Most report text is such plain prose, and this
+    /// one pass over its bytes is much cheaper than escaping it scalar by scalar. Bytes of
+    /// non-ASCII characters pass (none is ever escaped), except before a `.`, where the slow path
+    /// decides.
+    static func needsNoEscape(_ text: String, atLineStart: Bool) -> Bool {
+        let answer = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            if atLineStart, let first = bytes.first, first == UInt8(ascii: ">") || first == UInt8(ascii: "-")
+                || first == UInt8(ascii: "+") || first == UInt8(ascii: "=") || (0x30...0x39).contains(first)
+            {
+                return false
+            }
+            for index in bytes.indices {
+                switch bytes[index] {
+                case UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+                    UInt8(ascii: "*"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "#"), UInt8(ascii: "|"),
+                    UInt8(ascii: "~"), UInt8(ascii: "$"):
+                    return false
+                case UInt8(ascii: ":"):
+                    let slashes = index + 2 < bytes.count && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/")
+                    if slashes { return false }
+                case UInt8(ascii: "."):
+                    let mayEndWWW = index >= 3 && bytes[(index - 3)..<index].contains { $0 | 0x20 == UInt8(ascii: "w") || $0 >= 0x80 }
+                    if mayEndWWW { return false }
+                default:
+                    continue
+                }
+            }
+            return true
+        }
+        return answer ?? false
     }
 
     /// The index of the character to escape when the text, at the start of a line, would begin a
