@@ -17,7 +17,7 @@ func firstForbiddenControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
 
 /// ``firstForbiddenControl(_:)`` without AVX2: 64 bytes (four 16-byte vectors) per branch, then
 /// 16, then one (one branch per 16 bytes was about 1.3% of an import's instructions).
-private func portableFirstForbiddenControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+func portableFirstForbiddenControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
     guard let base = bytes.baseAddress else { return -1 }
     let raw = UnsafeRawPointer(base)
     let count = bytes.count
@@ -55,7 +55,7 @@ func copyRejectingForbiddenControls(_ bytes: UnsafeBufferPointer<UInt8>, to targ
 }
 
 /// ``copyRejectingForbiddenControls(_:to:)`` without AVX2, in 16-byte vectors.
-private func portableCopyRejectingForbiddenControls(
+func portableCopyRejectingForbiddenControls(
     _ bytes: UnsafeBufferPointer<UInt8>, to target: UnsafeMutableRawPointer
 ) -> Bool {
     guard let base = bytes.baseAddress else { return true }
