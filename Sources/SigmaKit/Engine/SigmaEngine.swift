@@ -31,6 +31,8 @@ public struct SigmaEngine: Sendable {
     /// Every rule given to the engine, evaluated or not, in load order.
     public let rules: [SigmaRule]
     private let variants: [Variant]
+    /// The variants' preconditions and detections, compiled to flat arrays.
+    private let program: DetectionProgram
     private let channelBuckets: [String: Bucket]
     /// The channel names of ``channelBuckets``, for a case-insensitive lookup when the exact one misses.
     private let channelNames: [String]
@@ -40,9 +42,10 @@ public struct SigmaEngine: Sendable {
     struct Variant: Sendable {
         var ruleIndex: Int
         var providers: [String]
-        var preconditions: [FieldItem]
-        var searches: [SearchNode]
-        var condition: ConditionNode
+        /// The log source's field conditions, as items of ``SigmaEngine/program`` (all must hold).
+        var preconditions: DetectionProgram.Node
+        /// The root of the detection's condition in ``SigmaEngine/program``.
+        var condition: Int32
     }
 
     /// The variants of one channel: by event ID, and those that accept any event ID.
@@ -63,6 +66,8 @@ public struct SigmaEngine: Sendable {
     init(rules: [SigmaRule], prefiltering: Bool) {
         self.rules = rules
         var variants: [Variant] = []
+        var program = DetectionProgram()
+        var guards: [LiteralGuard?] = []
         var buckets: [String: Bucket] = [:]
         var anyChannel = Bucket()
         for (ruleIndex, rule) in rules.enumerated() {
@@ -95,8 +100,9 @@ public struct SigmaEngine: Sendable {
                 let variantIndex = variants.count
                 variants.append(
                     Variant(
-                        ruleIndex: ruleIndex, providers: providers.sorted(), preconditions: preconditions,
-                        searches: searches, condition: condition))
+                        ruleIndex: ruleIndex, providers: providers.sorted(), preconditions: program.compileItems(preconditions),
+                        condition: program.compile(condition, searches)))
+                guards.append(LiteralGuard(searches: searches, condition: condition))
                 func file(_ bucket: inout Bucket) {
                     if let eventIDs {
                         for id in eventIDs.sorted() { bucket.byEventID[id, default: CandidateList()].append(variantIndex) }
@@ -113,7 +119,6 @@ public struct SigmaEngine: Sendable {
         }
         // Long lists (the process-creation rules under Security 4688 and Sysmon 1) skip, per event,
         // the variants whose guard fails, found for all of them in one pass over each guard field.
-        let guards = variants.map { LiteralGuard(searches: $0.searches, condition: $0.condition) }
         func buildPrefilters(_ bucket: inout Bucket) {
             for id in bucket.byEventID.keys { bucket.byEventID[id]?.buildPrefilter { guards[$0] } }
             bucket.anyEventID.buildPrefilter { guards[$0] }
@@ -123,6 +128,7 @@ public struct SigmaEngine: Sendable {
             buildPrefilters(&anyChannel)
         }
         self.variants = variants
+        self.program = program
         self.channelBuckets = buckets
         self.channelNames = buckets.keys.sorted()
         self.anyChannel = anyChannel
@@ -245,13 +251,13 @@ public struct SigmaEngine: Sendable {
             }
             if !accepted && !provider.utf8.contains(where: { $0 >= 0x80 }) { return }
         }
-        for item in variants[variantIndex].preconditions where !item.holds(in: event, &gaps) { return }
+        if !program.itemsHold(variants[variantIndex].preconditions, in: event, &gaps) { return }
         if gaps.hasGivenUp(ruleIndex) {
             gaps.countSkipped(ruleIndex)
             lastRule = ruleIndex
             return
         }
-        let holds = variants[variantIndex].condition.holds(variants[variantIndex].searches, in: event, &gaps)
+        let holds = program.holds(variants[variantIndex].condition, in: event, &gaps)
         guard gaps.finishEvaluation(of: ruleIndex, on: event) else {
             lastRule = ruleIndex
             return

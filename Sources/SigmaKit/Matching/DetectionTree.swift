@@ -152,30 +152,4 @@ enum ValueMatcher: Sendable {
         case .regex: 50
         }
     }
-
-    /// Whether the (present) value satisfies this alternative; a regular expression that gives up
-    /// counts as not matching and is noted in `gaps`.
-    @inline(__always)
-    func matches(_ value: String, in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
-        switch self {
-        case .string(let pattern): return pattern.matches(value)
-        case .literalSet(let set): return set.matches(value)
-        case .number(let pattern): return pattern.matches(value)
-        case .empty: return value.isEmpty
-        case .regex(let regex):
-            switch regex.evaluate(value) {
-            case .match: return true
-            case .noMatch: return false
-            case .gaveUp(let failure):
-                gaps.note(regex, failure)
-                return false
-            }
-        case .cidr(let network): return network.contains(value)
-        case .comparison(let comparison): return comparison.matches(value)
-        case .time(let component, let comparison):
-            return component.value(of: value).map { comparison.holds(for: $0) } ?? false
-        case .fieldReference(let reference, let comparison):
-            return reference.anyValue(in: event) { other, _ in comparison.holds(value, other) } ?? false
-        }
-    }
 }
