@@ -32,6 +32,11 @@ enum SystemField: String, Sendable, Hashable, CaseIterable {
         "timecreated": .timeCreated,
     ]
 
+    /// Every field by its lower-cased name and by its aliases (a name before an alias of the same spelling).
+    static let byLoweredName: [String: SystemField] = Dictionary(
+        allCases.map { ($0.rawValue.lowercased(), $0) } + aliases.map { ($0.key, $0.value) },
+        uniquingKeysWith: { first, _ in first })
+
     /// Whether an EventData field of the same name (Sysmon's `Version`, …) takes precedence.
     var payloadFirst: Bool {
         switch self {
@@ -124,9 +129,7 @@ enum FieldReference: Sendable, Hashable {
     static func resolve(_ name: String) -> FieldReference {
         let lowered = name.lowercased()
         if lowered == "data" { return .unnamedData }
-        if let system = SystemField.allCases.first(where: { $0.rawValue.lowercased() == lowered })
-            ?? SystemField.aliases[lowered]
-        {
+        if let system = SystemField.byLoweredName[lowered] {
             return system.payloadFirst ? .payloadThenSystem(PayloadName(name), system) : .system(system)
         }
         return .payload(PayloadName(name))
