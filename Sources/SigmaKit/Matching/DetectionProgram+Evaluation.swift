@@ -29,28 +29,31 @@ extension DetectionProgram {
         return true
     }
 
+    /// Whether `item` holds. The program is handed to the value predicates, not captured by them
+    /// (see ``FieldReference/anyValue(in:passing:_:)``).
     @inline(__always)
     private func itemHolds(_ item: Item, in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
         let field = Int(item.field)
+        let alternatives = item.alternatives
         switch item.test {
         case .exists:
-            return (fields[field].anyValue(in: event) { _, _ in true } != nil) == item.flag
+            return (fields[field].anyValue(in: event, passing: ()) { _, _, _ in true } != nil) == item.flag
         case .anyOf:
-            let result = fields[field].anyValue(in: event) { value, event in
-                matchers.anyMatches(item.alternatives, value, in: event, &gaps)
+            let result = fields[field].anyValue(in: event, passing: self) { value, event, program in
+                program.matchers.anyMatches(alternatives, value, in: event, &gaps)
             }
             return result ?? item.flag
         case .allOf:
-            for position in item.alternatives.range {
-                let result = fields[field].anyValue(in: event) { value, event in
-                    matchers.anyMatches(groups[position], value, in: event, &gaps)
+            for position in alternatives.range {
+                let result = fields[field].anyValue(in: event, passing: self) { value, event, program in
+                    program.matchers.anyMatches(program.groups[position], value, in: event, &gaps)
                 }
                 if result != true { return false }
             }
             return true
         case .noneOf:
-            let result = fields[field].anyValue(in: event) { value, event in
-                matchers.anyMatches(item.alternatives, value, in: event, &gaps)
+            let result = fields[field].anyValue(in: event, passing: self) { value, event, program in
+                program.matchers.anyMatches(alternatives, value, in: event, &gaps)
             }
             guard let result else { return false }
             return !result

@@ -106,9 +106,8 @@ struct MatcherTable: Sendable {
         case .time:
             return timeTests[index].component.value(of: value).map { timeTests[index].comparison.holds(for: $0) } ?? false
         case .fieldReference:
-            return fieldReferenceTests[index].reference.anyValue(in: event) { other, _ in
-                fieldReferenceTests[index].comparison.holds(value, other)
-            } ?? false
+            let comparison = fieldReferenceTests[index].comparison
+            return fieldReferenceTests[index].reference.anyValue(in: event) { other, _ in comparison.holds(value, other) } ?? false
         }
     }
 }
