@@ -21,7 +21,9 @@ public import EventImport
 /// The engine is an immutable value, safe to share between threads. Matching an event allocates
 /// nothing on the common path: channel lookup hashes the event's channel, strings are compared as
 /// UTF-8 bytes against pre-lowered patterns (non-ASCII values are lowered into a stack buffer only
-/// when that can change the result), and the matchers are enums, not existentials. A `re` value is
+/// when that can change the result), and the detections are compiled into one ``DetectionProgram``
+/// of flat arrays (nodes, items, field slots, matchers stored by kind), so that the walk copies and
+/// retains nothing and dispatches through no existential. A `re` value is
 /// tested first for a literal every match must contain; only then does ICU run, which bridges the
 /// value to an `NSString` (measured over SigmaHQ's samples: about 4 allocations per event for all
 /// 2841 rules, all from the few expressions without such a literal). Expressions that can backtrack

@@ -114,8 +114,8 @@ struct FieldComparison: Sendable, Hashable {
     }
 }
 
-/// One alternative a field value is tested against. An enum, so matching never goes through an
-/// existential.
+/// One alternative a field value is tested against, as parsed; the engine tests it from a
+/// ``MatcherTable``.
 enum ValueMatcher: Sendable {
     /// A string with wildcards (case-insensitive unless `cased`).
     case string(StringPattern)
