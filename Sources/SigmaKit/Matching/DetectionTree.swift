@@ -114,8 +114,8 @@ struct FieldComparison: Sendable, Hashable {
     }
 }
 
-/// One alternative a field value is tested against. An enum, so matching never goes through an
-/// existential.
+/// One alternative a field value is tested against, as parsed; the engine tests it from a
+/// ``MatcherTable``.
 enum ValueMatcher: Sendable {
     /// A string with wildcards (case-insensitive unless `cased`).
     case string(StringPattern)
@@ -150,32 +150,6 @@ enum ValueMatcher: Sendable {
         case .comparison, .time, .cidr: 4
         case .fieldReference: 20
         case .regex: 50
-        }
-    }
-
-    /// Whether the (present) value satisfies this alternative; a regular expression that gives up
-    /// counts as not matching and is noted in `gaps`.
-    @inline(__always)
-    func matches(_ value: String, in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
-        switch self {
-        case .string(let pattern): return pattern.matches(value)
-        case .literalSet(let set): return set.matches(value)
-        case .number(let pattern): return pattern.matches(value)
-        case .empty: return value.isEmpty
-        case .regex(let regex):
-            switch regex.evaluate(value) {
-            case .match: return true
-            case .noMatch: return false
-            case .gaveUp(let failure):
-                gaps.note(regex, failure)
-                return false
-            }
-        case .cidr(let network): return network.contains(value)
-        case .comparison(let comparison): return comparison.matches(value)
-        case .time(let component, let comparison):
-            return component.value(of: value).map { comparison.holds(for: $0) } ?? false
-        case .fieldReference(let reference, let comparison):
-            return reference.anyValue(in: event) { other, _ in comparison.holds(value, other) } ?? false
         }
     }
 }

@@ -1,83 +1,5 @@
 import EventImport
 
-extension FieldItem {
-    /// Whether the event satisfies the item.
-    @inline(__always)
-    func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
-        switch test {
-        case .exists(let expected):
-            return (field.anyValue(in: event) { _, _ in true } != nil) == expected
-        case .anyOf(let matchers, let matchesAbsent):
-            let result = field.anyValue(in: event) { value, event in
-                ValueMatcher.anyMatches(matchers, value, in: event, &gaps)
-            }
-            return result ?? matchesAbsent
-        case .allOf(let groups):
-            for group in groups {
-                let result = field.anyValue(in: event) { value, event in
-                    ValueMatcher.anyMatches(group, value, in: event, &gaps)
-                }
-                if result != true { return false }
-            }
-            return true
-        case .noneOf(let matchers):
-            let result = field.anyValue(in: event) { value, event in
-                ValueMatcher.anyMatches(matchers, value, in: event, &gaps)
-            }
-            guard let result else { return false }
-            return !result
-        }
-    }
-}
-
-extension ValueMatcher {
-    /// Whether one of `matchers` (alternatives, OR-ed) matches `value`, tried in order. The
-    /// matchers are read in place, not copied one by one (a copy retains a matcher's storage).
-    @inline(__always)
-    static func anyMatches(
-        _ matchers: [ValueMatcher], _ value: String, in event: WinEvent, _ gaps: inout EvaluationGaps
-    ) -> Bool {
-        for index in matchers.indices where matchers[index].matches(value, in: event, &gaps) { return true }
-        return false
-    }
-}
-
-extension KeywordItem {
-    /// Whether the keywords occur in the event's payload values.
-    func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
-        let fields = event.fields
-        for group in groups {
-            var found = false
-            for index in fields.indices where ValueMatcher.anyMatches(group, fields[index].value, in: event, &gaps) {
-                found = true
-                break
-            }
-            if found && !requiresAll { return true }
-            if !found && requiresAll { return false }
-        }
-        return requiresAll
-    }
-}
-
-extension SearchNode {
-    /// Whether the event satisfies the search identifier's definition.
-    func holds(in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
-        switch self {
-        case .fields(let items):
-            for index in items.indices where !items[index].holds(in: event, &gaps) { return false }
-            return true
-        case .keywords(let item):
-            return item.holds(in: event, &gaps)
-        case .anyOf(let nodes):
-            for index in nodes.indices where nodes[index].holds(in: event, &gaps) { return true }
-            return false
-        case .allOf(let nodes):
-            for index in nodes.indices where !nodes[index].holds(in: event, &gaps) { return false }
-            return true
-        }
-    }
-}
-
 extension ConditionNode {
     /// The condition with every search index moved by `offset` (for appending a filter's searches).
     func shifted(by offset: Int) -> ConditionNode {
@@ -86,23 +8,6 @@ extension ConditionNode {
         case .not(let inner): .not(inner.shifted(by: offset))
         case .and(let children): .and(children.map { $0.shifted(by: offset) })
         case .or(let children): .or(children.map { $0.shifted(by: offset) })
-        }
-    }
-
-    /// Evaluates the condition, short-circuiting `and` and `or`. A regular expression that gives
-    /// up counts as not matching here and is noted in `gaps`, which then discards the result.
-    func holds(_ searches: [SearchNode], in event: WinEvent, _ gaps: inout EvaluationGaps) -> Bool {
-        switch self {
-        case .search(let index):
-            return searches[index].holds(in: event, &gaps)
-        case .not(let inner):
-            return !inner.holds(searches, in: event, &gaps)
-        case .and(let children):
-            for index in children.indices where !children[index].holds(searches, in: event, &gaps) { return false }
-            return true
-        case .or(let children):
-            for index in children.indices where children[index].holds(searches, in: event, &gaps) { return true }
-            return false
         }
     }
 }

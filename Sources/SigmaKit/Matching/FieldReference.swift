@@ -32,6 +32,11 @@ enum SystemField: String, Sendable, Hashable, CaseIterable {
         "timecreated": .timeCreated,
     ]
 
+    /// Every field by its lower-cased name and by its aliases (a name before an alias of the same spelling).
+    static let byLoweredName: [String: SystemField] = Dictionary(
+        allCases.map { ($0.rawValue.lowercased(), $0) } + aliases.map { ($0.key, $0.value) },
+        uniquingKeysWith: { first, _ in first })
+
     /// Whether an EventData field of the same name (Sysmon's `Version`, …) takes precedence.
     var payloadFirst: Bool {
         switch self {
@@ -124,9 +129,7 @@ enum FieldReference: Sendable, Hashable {
     static func resolve(_ name: String) -> FieldReference {
         let lowered = name.lowercased()
         if lowered == "data" { return .unnamedData }
-        if let system = SystemField.allCases.first(where: { $0.rawValue.lowercased() == lowered })
-            ?? SystemField.aliases[lowered]
-        {
+        if let system = SystemField.byLoweredName[lowered] {
             return system.payloadFirst ? .payloadThenSystem(PayloadName(name), system) : .system(system)
         }
         return .payload(PayloadName(name))
@@ -134,29 +137,40 @@ enum FieldReference: Sendable, Hashable {
 
     /// Calls `predicate` with each value of the field, and the event, until it returns `true`.
     ///
-    /// The event is handed to `predicate` rather than captured by it: a closure that captures the
-    /// event made its specialization take the event owned, a copy and a destroy of every string of
-    /// the event per call.
-    ///
     /// - Returns: `nil` when the event has no such field, else whether a value satisfied `predicate`.
     @inline(__always)
     func anyValue(in event: WinEvent, _ predicate: (String, WinEvent) -> Bool) -> Bool? {
+        anyValue(in: event, passing: ()) { value, event, _ in predicate(value, event) }
+    }
+
+    /// Calls `predicate` with each value of the field, the event and `context`, until it returns `true`.
+    ///
+    /// The event and `context` are handed to `predicate` rather than captured by it: a closure that
+    /// captures a struct made its specialization copy it per call (for the event, a copy and a
+    /// destroy of every string of the event; for a ``DetectionProgram``, a retain and a release of
+    /// each of its arrays).
+    ///
+    /// - Returns: `nil` when the event has no such field, else whether a value satisfied `predicate`.
+    @inline(__always)
+    func anyValue<Context>(
+        in event: WinEvent, passing context: Context, _ predicate: (String, WinEvent, Context) -> Bool
+    ) -> Bool? {
         switch self {
         case .system(let field):
             guard let value = field.value(in: event) else { return nil }
-            return predicate(value, event)
+            return predicate(value, event, context)
         case .payload(let name):
-            return Self.payloadValues(name, in: event, predicate)
+            return Self.payloadValues(name, in: event, context, predicate)
         case .payloadThenSystem(let name, let field):
-            if let result = Self.payloadValues(name, in: event, predicate) { return result }
+            if let result = Self.payloadValues(name, in: event, context, predicate) { return result }
             guard let value = field.value(in: event) else { return nil }
-            return predicate(value, event)
+            return predicate(value, event, context)
         case .unnamedData:
             var found = false
             let fields = event.fields
             for index in fields.indices where fields[index].name.isEmpty || fields[index].name == "Data" {
                 found = true
-                if predicate(fields[index].value, event) { return true }
+                if predicate(fields[index].value, event, context) { return true }
             }
             return found ? false : nil
         }
@@ -165,19 +179,19 @@ enum FieldReference: Sendable, Hashable {
     /// Looks a payload name up exactly first, then ignoring spaces and ASCII case (Windows Defender
     /// writes `Threat Name` where SigmaHQ rules write `ThreatName`).
     @inline(__always)
-    private static func payloadValues(_ name: PayloadName, in event: WinEvent, _ predicate: (String, WinEvent) -> Bool)
-        -> Bool?
-    {
+    private static func payloadValues<Context>(
+        _ name: PayloadName, in event: WinEvent, _ context: Context, _ predicate: (String, WinEvent, Context) -> Bool
+    ) -> Bool? {
         var found = false
         let fields = event.fields
         for index in fields.indices where name.equals(fields[index].name) {
             found = true
-            if predicate(fields[index].value, event) { return true }
+            if predicate(fields[index].value, event, context) { return true }
         }
         if found { return false }
         for index in fields.indices where !fields[index].name.isEmpty && name.looselyEquals(fields[index].name) {
             found = true
-            if predicate(fields[index].value, event) { return true }
+            if predicate(fields[index].value, event, context) { return true }
         }
         return found ? false : nil
     }

@@ -632,6 +632,21 @@ public struct RuleLoader: Sendable {
 
 /// Whether `text` has the 8-4-4-4-12 hexadecimal form of a UUID.
 func isUUID(_ text: String) -> Bool {
+    // ASCII text (every rule id in practice) is checked byte by byte; the split below, by
+    // characters, also takes the full-width hexadecimal digits `Character.isHexDigit` accepts.
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        guard text.utf8.count == 36 else { return false }
+        for (offset, byte) in text.utf8.enumerated() {
+            let lowered = byte | 0x20
+            let valid: Bool
+            switch offset {
+            case 8, 13, 18, 23: valid = byte == UInt8(ascii: "-")
+            default: valid = (0x30...0x39).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(lowered)
+            }
+            if !valid { return false }
+        }
+        return true
+    }
     let groups = text.split(separator: "-", omittingEmptySubsequences: false)
     guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
     return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
