@@ -42,7 +42,12 @@ enum HTMLText {
                     || byte == UInt8(ascii: "'")
             }
         }
-        if plain == true { return text }
+        return plain == true ? text : escapeScalars(text)
+    }
+
+    /// Escapes text free of control characters scalar by scalar (what ``escapeClean(_:)`` does
+    /// when the text has anything to escape).
+    static func escapeScalars(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
