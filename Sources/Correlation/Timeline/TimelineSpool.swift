@@ -79,8 +79,8 @@ public final class TimelineSpool {
 
     /// Keeps one rendered row. The rows held are written out first when this one would take the
     /// text past ``memoryLimit``, so the text never grows past its first allocation of that size:
-    /// growing an array doubles it and copies it, which held the old and the new block at once
-    /// (48 MiB for a 16 MiB limit).
+    /// growing an array allocates a block twice as large and copies the text into it, holding both
+    /// for a moment.
     private func keep(_ rendered: [UInt8], of row: TimelineRow) throws(SpoolError) {
         if !records.isEmpty && text.count + rendered.count > memoryLimit { try spill() }
         if text.capacity == 0 { text.reserveCapacity(max(memoryLimit, rendered.count)) }
