@@ -1,6 +1,6 @@
 import Dispatch
 public import Diagnosis
-import Foundation
+import Synchronization
 
 /// A case analysed the way `rdpcause analyze` and ``Diagnosis/CaseRunner`` do it (one index built
 /// from the case's files, then the rule pack's diagnoser), keeping the index so that a test can
@@ -21,33 +21,11 @@ public struct CaseAnalysis: Sendable {
 
     /// Analyses cases on all cores; results in input order.
     public static func analyze(_ paths: [String], pack: RulePack) -> [CaseAnalysis] {
-        let slots = Slots(count: paths.count)
+        let slots = Mutex([CaseAnalysis?](repeating: nil, count: paths.count))
         DispatchQueue.concurrentPerform(iterations: paths.count) { position in
-            slots.set(position, analyze(paths[position], pack: pack))
+            let analysis = analyze(paths[position], pack: pack)
+            slots.withLock { $0[position] = analysis }
         }
-        return slots.values
-    }
-}
-
-/// Result slots filled by concurrent workers; each slot is written once, under a lock.
-private final class Slots: @unchecked Sendable {
-    // @unchecked: every access to `slots` holds `lock`.
-    private let lock = NSLock()
-    private var slots: [CaseAnalysis?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ position: Int, _ value: CaseAnalysis) {
-        lock.lock()
-        slots[position] = value
-        lock.unlock()
-    }
-
-    var values: [CaseAnalysis] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
+        return slots.withLock { $0 }.compactMap { $0 }
     }
 }
