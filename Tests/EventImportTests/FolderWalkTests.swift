@@ -35,6 +35,24 @@ struct FolderWalkTests {
         #expect(warning.message.contains("FIFO"))
     }
 
+    @Test func symbolicLinkToAFIFOInsideTheFolderIsReportedWithoutOpeningIt() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(Self.log).write(to: folder.appendingPathComponent("System.xml"))
+        let fifo = folder.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let link = folder.appendingPathComponent("Security.xml").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "pipe")
+        let path = folder.path
+        let finished = withinDeadline(seconds: 30) { importPaths([path]) }
+        if finished == nil { Self.release(fifo) }
+        let result = try #require(finished, "the import blocked on the FIFO")
+        #expect(result.events.count == 6)
+        #expect(Set(result.diagnostics.map(\.source)) == [fifo, link])
+        let warning = try #require(result.diagnostics.first { $0.source == link })
+        #expect(warning.message.contains("a symbolic link to a named pipe (FIFO), not a regular file"), "\(warning.message)")
+    }
+
     @Test func fifoGivenAsTheInputIsRefusedWithoutBlocking() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -83,20 +83,31 @@ struct FolderWalker {
                 report(.error, .unreadable, shown, "cannot be examined: \(String(cString: strerror(errno)))")
                 continue
             }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG:
-                found.append(FolderFile(displayPath: shown, openPath: path, identity: FileIdentity(info), size: Int(info.st_size)))
-            case S_IFDIR:
-                if folders.insert(FileIdentity(info)).inserted {
-                    walk(display: shown, real: path, rootReal: rootReal, folders: &folders, found: &found)
-                }
-            case S_IFLNK:
+            if info.st_mode & S_IFMT == S_IFLNK {
                 followLink(shown, path: path, rootReal: rootReal, folders: &folders, found: &found)
-            default:
-                report(
-                    .warning, .unsupportedType, shown,
-                    "skipped without opening it: \(FileIdentity.typeName(info.st_mode)) is not a regular file")
+            } else {
+                visit(shown, path: path, info, rootReal: rootReal, folders: &folders, found: &found) {
+                    "skipped without opening it: \($0) is not a regular file"
+                }
             }
+        }
+    }
+
+    /// Keeps a regular file, walks a folder not walked yet, and warns about anything else
+    /// (`skipped` words the warning for the type's name).
+    private func visit(
+        _ shown: String, path: String, _ info: stat, rootReal: String, folders: inout Set<FileIdentity>,
+        found: inout [FolderFile], skipped: (String) -> String
+    ) {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            found.append(FolderFile(displayPath: shown, openPath: path, identity: FileIdentity(info), size: Int(info.st_size)))
+        case S_IFDIR:
+            if folders.insert(FileIdentity(info)).inserted {
+                walk(display: shown, real: path, rootReal: rootReal, folders: &folders, found: &found)
+            }
+        default:
+            report(.warning, .unsupportedType, shown, skipped(FileIdentity.typeName(info.st_mode)))
         }
     }
 
@@ -119,17 +130,8 @@ struct FolderWalker {
             report(.error, .unreadable, shown, "cannot be examined: \(String(cString: strerror(errno)))")
             return
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
-            found.append(FolderFile(displayPath: shown, openPath: target, identity: FileIdentity(info), size: Int(info.st_size)))
-        case S_IFDIR:
-            if folders.insert(FileIdentity(info)).inserted {
-                walk(display: shown, real: target, rootReal: rootReal, folders: &folders, found: &found)
-            }
-        default:
-            report(
-                .warning, .unsupportedType, shown,
-                "skipped without opening it: a symbolic link to \(FileIdentity.typeName(info.st_mode)), not a regular file")
+        visit(shown, path: target, info, rootReal: rootReal, folders: &folders, found: &found) {
+            "skipped without opening it: a symbolic link to \($0), not a regular file"
         }
     }
 
