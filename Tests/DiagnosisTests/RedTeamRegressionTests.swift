@@ -1,0 +1,46 @@
+@testable import Diagnosis
+import EventImport
+import Foundation
+import Testing
+
+/// Defects an adversarial evaluation found on realistic cases (a busy host, a deciding record
+/// removed, a ticket naming the user), each reduced to the records that decide it.
+@Suite("Red-team regressions")
+struct RedTeamRegressionTests {
+    static let host = AttemptIdentityTests.host
+    static let t0 = AttemptIdentityTests.t0
+    static let attempt = "904FB781-5C2D-4E6F-8A9B-0C1D2E3F4A78"
+    static let ticket = ResidualCauseTests.ticket
+
+    /// SCM 7036 for Remote Desktop Services (`param1` display name, `param2` state).
+    static func termService(_ state: String, at time: String) -> String {
+        Make.event(
+            provider: "Service Control Manager", id: 7036, channel: "System", computer: host, time: time, record: Make.record(time, 6),
+            data: [("param1", "Remote Desktop Services"), ("param2", state)], qualifiers: "16384")
+    }
+
+    @Test func serviceControlManagerRecordsNameNobody() throws {
+        // SCM's `param1` is the service's display name, not a user: read as one, every SCM record
+        // "names another user" once the ticket names the attempt's, and is never evidence.
+        let scm = try #require(events(Self.termService("stopped", at: Self.t0), source: "System.xml").first)
+        #expect(RecordIdentity(event: scm, host: "rdsh-01").isEmpty, "\(RecordIdentity(event: scm, host: "rdsh-01"))")
+        // RCM 1149 still names its user (Param1) and address (Param3).
+        let session = Make.healthySession(host: Self.host, at: Self.t0, ip: "10.20.31.77", user: "rsharma", activity: Self.attempt)
+        let authenticated = try #require(events(session.joined(separator: "\r\n"), source: "RCM.xml").first { $0.eventID == 1149 })
+        let identity = RecordIdentity(event: authenticated, host: "rdsh-01")
+        #expect(identity.users == ["rsharma"])
+        #expect(identity.addresses == ["10.20.31.77"])
+    }
+
+    @Test func aServiceCrashAtTheAttemptCountsWhenTheTicketNamesTheUser() throws {
+        // TermService crashed 10 s before the attempt, which left no trace on the host; the
+        // ticket names the user. The crash record (SCM 7034) is evidence of rdp-service-down.
+        let client = Make.clientAttempt(computer: "WKS-077", target: "rdsh-01", at: Self.t0, lasts: 2)
+        let host = AttemptIdentityTests.background() + [Make.termServiceCrashed(host: Self.host, at: Make.at(Self.t0, -10))]
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: client, host: host, documents: [Self.ticket])
+        let failure = try #require(diagnosis.failures.first)
+        let service = try #require(failure.causes.first { $0.id == "rdp-service-down" })
+        #expect(service.evidence.contains { $0.role == .supports && $0.eventID == 7034 }, "\(service.summary)")
+        #expect(service.status == .likely, "\(service.summary)")
+    }
+}
