@@ -43,4 +43,18 @@ struct RedTeamRegressionTests {
         #expect(service.evidence.contains { $0.role == .supports && $0.eventID == 7034 }, "\(service.summary)")
         #expect(service.status == .likely, "\(service.summary)")
     }
+
+    @Test func aServiceStartRightAfterTheFailureKeepsTheSilenceFromNamingTheNetwork() throws {
+        // The attempt left no trace on the host, and Remote Desktop Services started 70 s after
+        // the failure with no record of its stop (the export lost it): the silence is explained
+        // by the service, so network-path may not be likely.
+        let client = Make.clientAttempt(computer: "WKS-077", target: "rdsh-01", at: Self.t0, lasts: 2)
+        let host = AttemptIdentityTests.background() + [Self.termService("running", at: Make.at(Self.t0, 72))]
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: client, host: host, documents: [Self.ticket])
+        let failure = try #require(diagnosis.failures.first)
+        let network = try #require(failure.causes.first { $0.id == "network-path" })
+        #expect(network.status != .likely, "\(network.summary)")
+        #expect(network.evidence.contains { $0.role == .refutes && $0.eventID == 7036 }, "\(network.summary)")
+        #expect(diagnosis.verdict == .inconclusive)
+    }
 }
