@@ -57,4 +57,25 @@ struct RedTeamRegressionTests {
         #expect(network.evidence.contains { $0.role == .refutes && $0.eventID == 7036 }, "\(network.summary)")
         #expect(diagnosis.verdict == .inconclusive)
     }
+
+    @Test func aSessionTheHostLogsOffBeforeItsShellStartsIsNotTheClientsFault() throws {
+        // The host authenticated and logged the user on, then disconnected and logged the session
+        // off 1.5 s after the failure with no shell start (a refusal after logon whose own record,
+        // e.g. the profile error, is not in the case): client-side may not be likely.
+        let client = Make.clientAttempt(computer: "WKS-077", target: "rdsh-01", at: Self.t0, lasts: 4, connected: true)
+        let start = Make.at(Self.t0, 0.3)
+        let logon = Make.healthySession(host: Self.host, at: start, ip: "10.20.31.77", user: "rsharma", activity: Self.attempt, endsAfter: 3.8)
+            .filter { !$0.contains("<EventID>22</EventID>") }
+        let host = AttemptIdentityTests.background() + logon
+            + [Make.logoff(host: Self.host, at: Make.at(Self.t0, 5.5), user: "rsharma", activity: Self.attempt)]
+            + [Make.at(Self.t0, -3000), Make.at(Self.t0, 2400)].enumerated().map { index, time in
+                Make.event(provider: "Application Error", id: 1001, channel: "Application", computer: Self.host, time: time, record: 70 + index)
+            }
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: client, host: host, documents: [Self.ticket])
+        let failure = try #require(diagnosis.failures.first)
+        let clientSide = try #require(failure.causes.first { $0.id == "client-side" })
+        #expect(clientSide.status != .likely, "\(clientSide.summary)")
+        #expect(clientSide.evidence.contains { $0.role == .refutes && $0.eventID == 23 }, "\(clientSide.summary)")
+        #expect(diagnosis.verdict == .inconclusive)
+    }
 }
