@@ -11,6 +11,9 @@ struct RedTeamRegressionTests {
     static let t0 = AttemptIdentityTests.t0
     static let attempt = "904FB781-5C2D-4E6F-8A9B-0C1D2E3F4A78"
     static let ticket = ResidualCauseTests.ticket
+    /// A ticket naming two users and two clients, each with its address.
+    static let twoClients = TextDocument(
+        source: "ticket.txt", text: "Users: CORP\\rsharma, CORP\\bsmith\nClients: WKS-077 (10.20.31.77), WKS-078 (10.20.31.78)\nTarget: rdsh-01\n")
 
     /// SCM 7036 for Remote Desktop Services (`param1` display name, `param2` state).
     static func termService(_ state: String, at time: String) -> String {
@@ -77,5 +80,29 @@ struct RedTeamRegressionTests {
         #expect(clientSide.status != .likely, "\(clientSide.summary)")
         #expect(clientSide.evidence.contains { $0.role == .refutes && $0.eventID == 23 }, "\(clientSide.summary)")
         #expect(diagnosis.verdict == .inconclusive)
+    }
+
+    @Test func theAddressWrittenBesideAClientsNameIsThatClients() throws {
+        // Two people, two clients with their addresses, one target. The client log is WKS-077's,
+        // and the ticket writes 10.20.31.77 beside WKS-077: that is the attempt's address.
+        var hints = TicketHints()
+        hints.read(Self.twoClients)
+        #expect(hints.address(besideClient: "wks-077")?.value == "10.20.31.77")
+        #expect(hints.address(besideClient: "wks-078")?.value == "10.20.31.78")
+    }
+
+    @Test func aTLSFailureOfTheClientWhoseAddressTheTicketWritesBesideItIsTheAttempts() throws {
+        // The same ticket; a TLS cipher mismatch on the connection from WKS-077's address, at the
+        // attempt, is the attempt's (the TLS failure names no user, so only the address ties it).
+        let client = Make.clientAttempt(computer: "WKS-077", target: "rdsh-01", at: Self.t0, lasts: 1.2)
+        let host = AttemptIdentityTests.background()
+            + Make.connectionOpens(host: Self.host, at: Make.at(Self.t0, 0.2), ip: "10.20.31.77", activity: Self.attempt)
+            + Make.connectionOpens(host: Self.host, at: Make.at(Self.t0, -40), ip: "10.20.31.60", activity: "F4207288-0C4D-4F81-A3C4-994B162F0002")
+            + [Make.noCommonCipher(computer: Self.host, time: Make.at(Self.t0, 0.5), record: 3)]
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: client, host: host, documents: [Self.twoClients])
+        let failure = try #require(diagnosis.failures.first)
+        #expect(failure.context.contains { $0.contains("10.20.31.77") && $0.contains("beside") }, "\(failure.context)")
+        let tls = try #require(failure.causes.first { $0.id == "tls-mismatch" })
+        #expect(tls.status == .likely, "\(tls.summary)")
     }
 }
