@@ -105,4 +105,15 @@ struct RedTeamRegressionTests {
         let tls = try #require(failure.causes.first { $0.id == "tls-mismatch" })
         #expect(tls.status == .likely, "\(tls.summary)")
     }
+
+    @Test(arguments: [
+        ("2026-09-06 오후 11:36:36", "2026-09-06T23:36:36"), ("2026-09-06 오전 12:05:00", "2026-09-06T00:05:00"),
+        ("2026/09/06 午後 4:36:36", "2026-09-06T16:36:36"), ("2026/9/6 下午 4:36:36", "2026-09-06T16:36:36"),
+        ("2026/9/6 上午 9:05:07", "2026-09-06T09:05:07"),
+    ])
+    func aMorningOrAfternoonWordBeforeTheTimeIsRead(text: String, expected: String) throws {
+        // The ko-KR default clock (and ja-JP, zh-CN 12-hour clocks) writes 오후/午後/下午 before h:mm:ss.
+        let time = try #require(ClientReport.parseReportTime(text), "\(text)")
+        #expect(time.iso8601(fractionDigits: 0).hasPrefix(expected), "\(text) → \(time.iso8601(fractionDigits: 0))")
+    }
 }
