@@ -35,15 +35,24 @@ struct RedTeamRegressionTests {
         #expect(identity.addresses == ["10.20.31.77"])
     }
 
-    @Test func aServiceCrashAtTheAttemptCountsWhenTheTicketNamesTheUser() throws {
-        // TermService crashed 10 s before the attempt, which left no trace on the host; the
-        // ticket names the user. The crash record (SCM 7034) is evidence of rdp-service-down.
+    @Test func theServiceBeingDisabledCountsWhenTheTicketNamesTheUser() throws {
+        // Remote Desktop Services was set to disabled (SCM 7040) two days before and stopped (7036)
+        // ten minutes before the attempt, which left no trace on the host; the ticket names the user.
+        // The start-type change names no one and is cited beside the stop.
         let client = Make.clientAttempt(computer: "WKS-077", target: "rdsh-01", at: Self.t0, lasts: 2)
-        let host = AttemptIdentityTests.background() + [Make.termServiceCrashed(host: Self.host, at: Make.at(Self.t0, -10))]
+        let disabled = Make.at(Self.t0, -2 * 86_400)
+        let host = AttemptIdentityTests.background() + [
+            Make.event(
+                provider: "Service Control Manager", id: 7040, channel: "System", computer: Self.host, time: disabled,
+                record: Make.record(disabled, 7),
+                data: [("param1", "Remote Desktop Services"), ("param2", "demand start"), ("param3", "disabled"), ("param4", "TermService")],
+                qualifiers: "16384"),
+            Self.termService("stopped", at: Make.at(Self.t0, -600)),
+        ]
         let diagnosis = AttemptIdentityTests.diagnoseCase(client: client, host: host, documents: [Self.ticket])
         let failure = try #require(diagnosis.failures.first)
         let service = try #require(failure.causes.first { $0.id == "rdp-service-down" })
-        #expect(service.evidence.contains { $0.role == .supports && $0.eventID == 7034 }, "\(service.summary)")
+        #expect(service.evidence.contains { $0.role == .supports && $0.eventID == 7040 }, "\(service.evidence.map(\.meaning))")
         #expect(service.status == .likely, "\(service.summary)")
     }
 
