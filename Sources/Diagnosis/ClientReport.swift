@@ -200,7 +200,13 @@ public struct ClientReport: Sendable, Hashable {
         var pm: Bool?
         if upper.hasSuffix("PM") { pm = true } else if upper.hasSuffix("AM") { pm = false }
         if pm != nil { value = String(value.dropLast(2)).trimmingCharacters(in: .whitespaces) }
-        let parts = value.split(whereSeparator: { $0 == " " || $0 == "T" })
+        var parts = value.split(whereSeparator: { $0 == " " || $0 == "T" })
+        // Korean, Japanese and Chinese clocks write the morning/afternoon word as its own word,
+        // before the time by default (`2026-09-06 오후 11:36:36`).
+        if pm == nil, let position = parts.firstIndex(where: { Self.dayHalves[String($0)] != nil }) {
+            pm = Self.dayHalves[String(parts[position])]
+            parts.remove(at: position)
+        }
         guard parts.count >= 2 else { return .failure(TimeProblem(reason: "it is not a date and a time of day")) }
         let dateTexts = parts[0].split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" })
         guard dateTexts.count == 3 else { return .failure(TimeProblem(reason: "'\(parts[0])' is not a date of three numbers")) }
@@ -252,6 +258,9 @@ public struct ClientReport: Sendable, Hashable {
         }
         return .success(time)
     }
+
+    /// The words for morning (false) and afternoon (true) of the ko-KR, ja-JP and zh-CN clocks.
+    private static let dayHalves: [String: Bool] = ["오전": false, "오후": true, "午前": false, "午後": true, "上午": false, "下午": true]
 
     /// A non-negative decimal integer of at most nine digits (so it always fits and never overflows
     /// later arithmetic), or `nil`: no sign, no exponent, no `nan` or `inf`.

@@ -32,7 +32,11 @@ struct RecordIdentity: Hashable {
 
     /// What `event`, written on `host` (normalized), names.
     init(event: WinEvent, host: String?) {
-        for field in ["ClientIP", "IpAddress", "Param3", "IPString"] {
+        // `Param1`…`Param3` name the user, domain and address only in RCM's records (1149); the
+        // same names in other providers' data mean something else (Service Control Manager's
+        // `param1` is the service's display name, `param2` its state).
+        let namedParams = asciiCaseInsensitiveEquals(event.provider, Self.rcmProvider)
+        for field in namedParams ? ["ClientIP", "IpAddress", "Param3", "IPString"] : ["ClientIP", "IpAddress", "IPString"] {
             if let value = event.field(caseInsensitive: field), let address = Self.address(value) { addresses.insert(address) }
         }
         if let value = event.field(caseInsensitive: "Address") {
@@ -46,13 +50,16 @@ struct RecordIdentity: Hashable {
         if event.provider == "TermDD", event.unnamedData.count >= 2, let address = Self.address(event.unnamedData[1]) {
             addresses.insert(address)
         }
-        for field in ["Param1", "User", "TargetUserName"] {
+        for field in namedParams ? ["Param1", "User", "TargetUserName"] : ["User", "TargetUserName"] {
             if let value = event.field(caseInsensitive: field), let user = Self.user(value) { users.insert(user) }
         }
         if let value = event.field(caseInsensitive: "WorkstationName"), let workstation = Self.workstation(value), workstation != host {
             workstations.insert(workstation)
         }
     }
+
+    /// The provider whose `Param1` and `Param3` are a user and a client address.
+    static let rcmProvider = "Microsoft-Windows-TerminalServices-RemoteConnectionManager"
 
     /// An identity naming nothing.
     init() {}

@@ -117,6 +117,9 @@ struct ContextResolver {
             let addresses = Set(hints.clientAddresses.map(\.value))
             if addresses.count == 1, let address = hints.clientAddresses.first {
                 identity.addAddress(address.value, from: "\(address.source), line \(address.line)")
+            } else if let client = failure.clientMachine, let address = hints.address(besideClient: client) {
+                // Several addresses, one written beside this attempt's client: "WKS-494 (10.30.56.116), WKS-495 (…)".
+                identity.addAddress(address.value, from: "\(address.source), line \(address.line), beside \(clientDisplay ?? client)")
             }
         }
         return identity

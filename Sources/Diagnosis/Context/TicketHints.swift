@@ -47,6 +47,9 @@ public struct TicketHints: Sendable, Hashable {
     public var users: [Mention] = []
     /// Addresses the ticket gives for the client (`IP: 10.20.31.58`).
     public var clientAddresses: [Mention] = []
+    /// Client addresses written in parentheses right after a client's name ("WKS-494 (10.30.56.116)"),
+    /// by the client's normalized name: which address is whose when a ticket names several.
+    var addressesBeside: [String: [Mention]] = [:]
     /// Ticket ids seen (never taken for machines).
     public var ticketIDs: Set<String> = []
     /// Each line that names a machine, a user or an address.
@@ -135,6 +138,8 @@ public struct TicketHints: Sendable, Hashable {
         var arrowLeft: String?
         // The role of the machine name just before (an alias in parentheses shares it).
         var lastRole: Role??
+        // The machine name just before, when it was a client's name (not an address).
+        var lastClient: String?
         for (position, word) in words.enumerated() {
             let lower = word.bare.lowercased()
             defer { context.append(lower) }
@@ -167,7 +172,11 @@ public struct TicketHints: Sendable, Hashable {
             if word.inParentheses, let alias = lastRole {
                 // "RDSH-02 (10.20.4.22)": another name of the machine just before.
                 assigned = alias
+                if isAddress, let client = lastClient {
+                    addressesBeside[HostName.normalized(client), default: []].append(Mention(value: word.bare, source: source, line: number))
+                }
             }
+            lastClient = nil
             lastRole = .some(assigned)
             switch assigned {
             case .target?:
@@ -180,6 +189,7 @@ public struct TicketHints: Sendable, Hashable {
                 } else {
                     clients.append(Mention(value: word.bare, source: source, line: number))
                     entry.clients.append(word.bare)
+                    lastClient = word.bare
                 }
             case .address?:
                 clientAddresses.append(Mention(value: word.bare, source: source, line: number))
@@ -331,6 +341,14 @@ public struct TicketHints: Sendable, Hashable {
         let name = (file.split(whereSeparator: { $0 == "/" || $0 == "!" }).last.map(String.init) ?? file).lowercased()
         guard !name.isEmpty else { return nil }
         return lines.first { $0.text.contains(name) && !($0.clients.isEmpty && $0.targets.isEmpty && $0.users.isEmpty) }
+    }
+
+    /// The one address the ticket writes beside the client `machine` (normalized), nil when it
+    /// writes none or several different ones.
+    func address(besideClient machine: String) -> Mention? {
+        let written = addressesBeside[machine] ?? []
+        guard let first = written.first, Set(written.map(\.value)).count == 1 else { return nil }
+        return first
     }
 
     /// The ticket's line that names `machine` (normalized) as a client.
