@@ -66,12 +66,15 @@ public struct Diagnoser: Sendable {
             }
             hints.read(document)
         }
+        var untimed: [ClientReport] = []
         var failures = FailureCollector(index: index, reports: reports, options: options, readByShape: readByShape, readFromProse: readFromProse)
-            .collect(warnings: &warnings)
+            .collect(warnings: &warnings, untimed: &untimed)
         if failures.isEmpty {
+            // An error report without a time is still the user's report: the case is not an input
+            // error, its failure is not located.
             var finding =
-                InputErrorFinding(index: index).diagnose(warnings: warnings)
-                ?? NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack).diagnose(warnings: warnings)
+                (untimed.isEmpty ? InputErrorFinding(index: index).diagnose(warnings: warnings) : nil)
+                ?? NoFailureFinding(index: index, hints: hints, coverageSlack: coverageSlack, untimed: untimed).diagnose(warnings: warnings)
             finding.ticketIDs = hints.ticketIDs.sorted()
             return finding
         }

@@ -80,10 +80,13 @@ struct HostileReportTests {
         #expect(problems.isEmpty)
     }
 
-    @Test func theDiagnosisKeepsTheFailureAndSaysWhyItsTimeIsUnknown() throws {
+    @Test func aReportWhoseTimeCannotBeReadLocatesNoFailureAndSaysWhy() throws {
         let diagnosis = diagnose(events: [], documents: [Self.report(timestamp: "06/12/99999 09:41:53 PM")])
-        #expect(diagnosis.failures.count == 1)
+        #expect(diagnosis.failures.isEmpty, "a failure placed at no time (it was placed at 1970)")
+        #expect(diagnosis.verdict == .inconclusive)
         #expect(diagnosis.warnings.contains { $0.contains("year 99999 is outside 1–9999") })
+        #expect(diagnosis.notes.contains { $0.contains("case/error.txt (line 2) reports 0x904, extended 0x7 but gives no time") }, "\(diagnosis.notes)")
+        #expect(!diagnosis.missingLogs.isEmpty && diagnosis.missingLogs.allSatisfy { !$0.command.contains("1970") }, "\(diagnosis.missingLogs)")
     }
 
     @Test func aHostileTimeGivenWithTheTimeOptionIsRefusedWithAWarning() {

@@ -13,19 +13,21 @@ struct FailureCollector {
     /// Documents whose report is a user's note in prose (the code and the dialog's time in sentences).
     var readFromProse: Set<String> = []
 
-    /// The failed attempts, and warnings about client records that are not diagnosed.
-    func collect(warnings: inout [String]) -> [FailedAttempt] {
+    /// The failed attempts, and warnings about client records that are not diagnosed. A report
+    /// that gives no time (codes pasted without the dialog's time stamp) is the client log's
+    /// failure when the log holds exactly one of its code not tied to another report, or takes
+    /// the time of `--time`; otherwise it locates nothing and is returned in `untimed` (a
+    /// failure is never placed at a made-up time).
+    func collect(warnings: inout [String], untimed: inout [ClientReport]) -> [FailedAttempt] {
         let logged = foldRetries(clientLogFailures())
         var failures: [FailedAttempt] = []
         var used = Set<Int>()
+        var timeless: [FailedAttempt] = []
         for (written, copies) in Self.attempts(of: reports) {
             var notes: [String] = []
             let report = settleDate(of: written, against: logged, notes: &notes)
-            var failure = FailedAttempt(
-                time: report.time ?? .epoch, timeIsUTC: report.timeIsUTC, code: report.code ?? 0, extendedCode: report.extendedCode,
-                activityID: report.activityID, clientMachine: report.clientComputer.map(HostName.normalized),
-                target: report.remoteComputer, report: report)
-            failure.context.append("failure reported in \(report.source) (line \(report.line))")
+            // A report without a time keeps the epoch only until the client's log or --time gives it one.
+            var failure = reportedFailure(report, time: report.time ?? .epoch, isUTC: report.timeIsUTC)
             if readByShape.contains(report.source) {
                 failure.context.append("\(report.source) is read by its codes and timestamp; its labels are in a language rdpcause does not know")
             }
@@ -39,7 +41,22 @@ struct FailureCollector {
             if let match = clientRecord(of: report, failure: failure, in: logged, excluding: used) {
                 used.insert(match)
                 join(&failure, report: report, to: logged[match])
+            } else if report.time == nil {
+                timeless.append(failure)
+                continue
             }
+            failures.append(failure)
+        }
+        for var failure in timeless {
+            let open = logged.indices.filter { !used.contains($0) && logged[$0].code == failure.code }
+            guard open.count == 1, let report = failure.report, let match = open.first else {
+                untimed.append(contentsOf: failure.report.map { [$0] } ?? [])
+                continue
+            }
+            used.insert(match)
+            join(&failure, report: report, to: logged[match])
+            failure.context.append(
+                "\(report.source) gives no time; the client's log holds one failure with its code (\(DisconnectCodes.hex(failure.code))), taken as the reported one")
             failures.append(failure)
         }
         for (position, failure) in logged.enumerated() where !used.contains(position) {
@@ -57,17 +74,42 @@ struct FailureCollector {
         }
         // A ticket that only mentions the error locates nothing: a failure is never placed on a
         // host record of a connection that may well have succeeded (see NoFailureFinding).
-        if failures.isEmpty, let text = options.time {
+        if failures.isEmpty || !untimed.isEmpty, let text = options.time {
             let isUTC = text.hasSuffix("Z") || text.contains("+") || text.dropFirst(10).contains("-")
             if let time = ClientReport.parseReportTime(text) {
-                var failure = FailedAttempt(time: time, timeIsUTC: isUTC, code: DisconnectCodes.socketClosed, extendedCode: 7)
-                failure.context.append("failure time given with --time")
-                failures.append(failure)
+                if untimed.isEmpty {
+                    var failure = FailedAttempt(time: time, timeIsUTC: isUTC, code: DisconnectCodes.socketClosed, extendedCode: 7)
+                    failure.context.append("failure time given with --time")
+                    failures.append(failure)
+                } else {
+                    // The report the time belongs to: the first that gives none.
+                    let report = untimed.removeFirst()
+                    var failure = reportedFailure(report, time: time, isUTC: isUTC)
+                    failure.context.append("failure time given with --time (\(report.source) gives none)")
+                    failures.append(failure)
+                }
             } else {
                 warnings.append("--time \(text) is not a time rdpcause can read (use ISO 8601, e.g. 2026-06-12T21:41:53)")
             }
         }
+        if !failures.isEmpty {
+            for report in untimed {
+                warnings.append(
+                    "\(report.source) (line \(report.line)) reports \(DisconnectCodes.hex(report.code ?? 0)) without a time, and no failure in the "
+                        + "client's log is its: it is not diagnosed (give --time to place it)")
+            }
+        }
         return failures
+    }
+
+    /// The failure a report describes, at `time`: its codes, ActivityID, client and target.
+    private func reportedFailure(_ report: ClientReport, time: EventTimestamp, isUTC: Bool) -> FailedAttempt {
+        var failure = FailedAttempt(
+            time: time, timeIsUTC: isUTC, code: report.code ?? 0, extendedCode: report.extendedCode,
+            activityID: report.activityID, clientMachine: report.clientComputer.map(HostName.normalized),
+            target: report.remoteComputer, report: report)
+        failure.context.append("failure reported in \(report.source) (line \(report.line))")
+        return failure
     }
 
     /// The reports grouped by attempt: reports with the same ActivityID (a text and a JSON form

@@ -52,10 +52,9 @@ struct MissingLogAdvisor {
         return logs
     }
 
-    /// The `wevtutil` command that exports `channel` on `machine` for an hour either side of `time`.
-    static func exportCommand(channel: String, machine: String, around time: EventTimestamp) -> String {
-        let from = EventTimestamp(ticks: time.ticks - 3600 * EventTimestamp.ticksPerSecond).iso8601(fractionDigits: 0)
-        let to = EventTimestamp(ticks: time.ticks + 3600 * EventTimestamp.ticksPerSecond).iso8601(fractionDigits: 0)
+    /// The `wevtutil` command that exports `channel` on `machine` for an hour either side of `time`,
+    /// or for the last seven days when the failure has no time.
+    static func exportCommand(channel: String, machine: String, around time: EventTimestamp?) -> String {
         // Machine names come from untrusted logs: only letters, digits, '.', '_' and '-' reach the
         // command line an engineer pastes; channels come from the rule pack.
         let safe = { (text: String) in
@@ -63,6 +62,12 @@ struct MissingLogAdvisor {
         }
         let file = safe("\(machine)-\(channel.replacingOccurrences(of: "/", with: "-"))") + ".xml"
         let quotedChannel = channel.filter { $0 != "\"" && !$0.isNewline }
+        guard let time else {
+            // No time to centre on: the last seven days (timediff counts milliseconds back from now).
+            return "wevtutil qe \"\(quotedChannel)\" /f:xml /e:Events /q:\"*[System[TimeCreated[timediff(@SystemTime) <= 604800000]]]\" > \(file)"
+        }
+        let from = EventTimestamp(ticks: time.ticks - 3600 * EventTimestamp.ticksPerSecond).iso8601(fractionDigits: 0)
+        let to = EventTimestamp(ticks: time.ticks + 3600 * EventTimestamp.ticksPerSecond).iso8601(fractionDigits: 0)
         return "wevtutil qe \"\(quotedChannel)\" /f:xml /e:Events /q:\"*[System[TimeCreated[@SystemTime>='\(from)' and @SystemTime<='\(to)']]]\" > \(file)"
     }
 }

@@ -17,6 +17,8 @@ struct NoFailureFinding {
     let hints: TicketHints
     /// How far past its last event a log is still taken to cover a time.
     let coverageSlack: Int64
+    /// The error reports that give no time (and that no client record could be tied to).
+    var untimed: [ClientReport] = []
 
     /// The diagnosis of a case with no failed attempt.
     func diagnose(warnings: [String]) -> Diagnosis {
@@ -45,13 +47,18 @@ struct NoFailureFinding {
             return diagnosis
         }
         var located = "failure not located: the case holds no error report"
+        if let report = untimed.first {
+            let extended = report.extendedCode.map { ", extended \(DisconnectCodes.hex($0))" } ?? ""
+            located =
+                "failure not located: \(report.source) (line \(report.line)) reports \(DisconnectCodes.hex(report.code ?? 0))\(extended) but gives no time"
+        }
         if clientLogs.isEmpty {
             located += " and no Remote Desktop client log"
         } else {
             let periods = clientLogs.map { "\($0.displayName): \($0.first.iso8601(fractionDigits: 0)) to \($0.last.iso8601(fractionDigits: 0))" }
             located += ", and the client's log (\(periods.joined(separator: "; "))) does not cover the ticket's time (\(asked))"
         }
-        if let mention { located += "; \(mention) mentions 0x904" }
+        if let mention, untimed.isEmpty { located += "; \(mention) mentions 0x904" }
         notes.append(located)
         notes.append(
             "to locate it, add the user's error text (the dialog's details, with its time stamp), the client's Microsoft-Windows-TerminalServices-RDPClient/Operational log, or give --time")
@@ -63,7 +70,7 @@ struct NoFailureFinding {
         }
         notes += coverageNotes()
         let client = clientName()
-        let around = span.map { EventTimestamp(ticks: ($0.lowerBound.ticks + $0.upperBound.ticks) / 2) } ?? latestHostRecord() ?? .epoch
+        let around = span.map { EventTimestamp(ticks: ($0.lowerBound.ticks + $0.upperBound.ticks) / 2) } ?? latestHostRecord()
         let missing = MissingLog(
             machine: client, channel: MissingLogAdvisor.clientChannel,
             reason: "the client's own record of the attempt (1024, 1026) locates the failure and its time",
