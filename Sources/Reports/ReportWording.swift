@@ -41,7 +41,7 @@ enum Wording {
 
     /// The sentence shown when a failure is reported but could not be located in the case.
     static let notLocated =
-        "The failure could not be located: the case holds no error report and no client log of the attempt."
+        "The failure could not be located: the case holds no error report with its time and no client log of the attempt."
 
     /// The sentence shown when the case could not be analysed (the notes say why and what to send).
     static let inputError = "The case could not be analysed: it holds no event records and no error report to diagnose."

@@ -53,7 +53,7 @@ struct NoFailureFinding {
                 "failure not located: \(report.source) (line \(report.line)) reports \(DisconnectCodes.hex(report.code ?? 0))\(extended) but gives no time"
         }
         if clientLogs.isEmpty {
-            located += " and no Remote Desktop client log"
+            located += untimed.isEmpty ? " and no Remote Desktop client log" : "; the case holds no Remote Desktop client log"
         } else {
             let periods = clientLogs.map { "\($0.displayName): \($0.first.iso8601(fractionDigits: 0)) to \($0.last.iso8601(fractionDigits: 0))" }
             located += ", and the client's log (\(periods.joined(separator: "; "))) does not cover the ticket's time (\(asked))"
