@@ -7,6 +7,8 @@ extension Diagnoser {
         public static let clientConnectAttempt = "rdp_client_connect_attempt"
         /// The client's multi-transport record (RDPClient 1102, the server's address).
         public static let clientServerAddress = "rdp_client_server_address"
+        /// The client's record of the user name it connects with, hashed (RDPClient 1029).
+        static let clientUserHash = "rdp_client_user_hash"
         /// Host records that show a session went well: authentication, logon, the shell starting.
         static let sessionSuccess: Set<String> = ["rdp_user_authenticated", "rdp_session_logon", "rdp_logon_success", "rdp_shell_start"]
         /// Host records that open a connection, or show one being handled (the first record of a

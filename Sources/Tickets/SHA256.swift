@@ -29,6 +29,13 @@ public struct SHA256: Sendable {
         return hash.finalizeHex()
     }
 
+    /// Hashes `bytes` in one go and returns the 32 bytes of the digest.
+    public static func digest<Bytes: Sequence>(of bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        var hash = SHA256()
+        hash.update(Array(bytes))
+        return hash.finalizeDigest()
+    }
+
     /// Adds bytes.
     public mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { update($0) }
@@ -57,6 +64,18 @@ public struct SHA256: Sendable {
 
     /// Finishes and returns the 64 hex digits.
     public mutating func finalizeHex() -> String {
+        let digits = Array("0123456789abcdef")
+        var text = ""
+        text.reserveCapacity(64)
+        for byte in finalizeDigest() {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xf)])
+        }
+        return text
+    }
+
+    /// Finishes and returns the 32 bytes of the digest.
+    public mutating func finalizeDigest() -> [UInt8] {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -64,13 +83,7 @@ public struct SHA256: Sendable {
         let savedLength = length
         update(tail)
         length = savedLength
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(64)
-        for word in state {
-            for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int((word >> UInt32(shift)) & 0xf)]) }
-        }
-        return text
+        return state.flatMap { word in stride(from: 24, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
 
     private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int) {

@@ -159,6 +159,7 @@ struct RDPRulePackCorpusTests {
         Record("SZ/Client#7", ["rdp_client_ssl_error"], "226 RDPClient_SSL TsSslEventInvalidState"),
         Record("SZ/Client#9", ["rdp_client_disconnect"], "reason 2"),
         Record("SZ/Client#2", [], "1028"),
+        Record("SZ/Client#3", ["rdp_client_user_hash"], "1029, a SHA-1 on Server 2012 R2"),
         Record("SZ/Core#173802", ["rdp_stack_connection"]),
         Record("SZ/Core#173805", ["rdp_security_layer_error"]),
         Record("BK/Core#394", ["rdp_tcp_established"]),

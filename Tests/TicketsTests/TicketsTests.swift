@@ -362,3 +362,29 @@ struct CredentialSafetyTests {
         }
     }
 }
+
+/// The hashes behind RDPClient 1029 (the user name a client connects with): FIPS 180 test vectors.
+@Suite("SHA-1 and SHA-256 digests")
+struct DigestTests {
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
+    @Test(arguments: [
+        ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+        ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"),
+    ])
+    func sha1(text: String, expected: String) {
+        #expect(Self.hex(SHA1.digest(of: Array(text.utf8))) == expected)
+    }
+
+    @Test func sha1OfAMillionAs() {
+        #expect(Self.hex(SHA1.digest(of: [UInt8](repeating: 0x61, count: 1_000_000))) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+    }
+
+    @Test(arguments: ["", "abc", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"])
+    func sha256DigestIsItsHex(text: String) {
+        #expect(Self.hex(SHA256.digest(of: Array(text.utf8))) == SHA256.hex(of: Array(text.utf8)))
+    }
+}

@@ -113,7 +113,12 @@ struct ContextResolver {
             let qualified = hints.users.filter { $0.value.contains("\\") || $0.value.contains("@") }
             let mentions = qualified.isEmpty ? hints.users : qualified
             let users = Set(mentions.compactMap { RecordIdentity.user($0.value) })
-            if users.count == 1, let user = mentions.first { identity.addUser(user.value, from: "\(user.source), line \(user.line)") }
+            if users.count == 1, let user = mentions.first {
+                identity.addUser(user.value, from: "\(user.source), line \(user.line)")
+            } else if users.count > 1, let (user, record) = hashedUser(of: failure, among: mentions) {
+                identity.addUser(
+                    user.value, from: "the client's user-name hash (\(record.event.locator)) is that of \(user.value), named in \(user.source), line \(user.line)")
+            }
             let addresses = Set(hints.clientAddresses.map(\.value))
             if addresses.count == 1, let address = hints.clientAddresses.first {
                 identity.addAddress(address.value, from: "\(address.source), line \(address.line)")
@@ -123,6 +128,19 @@ struct ContextResolver {
             }
         }
         return identity
+    }
+
+    /// Of several users a ticket names, the one whose name the client's 1029 of the attempt (same
+    /// ActivityID) hashes, with that record; nil when none or more than one matches.
+    private func hashedUser(of failure: FailedAttempt, among mentions: [TicketHints.Mention]) -> (TicketHints.Mention, CaseIndex.Hit)? {
+        guard let activity = failure.activityID else { return nil }
+        let records = index.hits(of: Diagnoser.RuleName.clientUserHash).filter { $0.event.activityID == activity }
+        for record in records {
+            guard let hash = ClientUserHash(traceMessage: record.event.field(caseInsensitive: "TraceMessage") ?? "") else { continue }
+            let named = mentions.filter { hash.names($0.value) }
+            if Set(named.compactMap { RecordIdentity.user($0.value) }).count == 1, let user = named.first { return (user, record) }
+        }
+        return nil
     }
 
     private func client(of failure: FailedAttempt, line: TicketHints.Line?, notes: inout [String]) -> (machine: String?, display: String?) {

@@ -124,6 +124,7 @@ enum CorpusExpectations {
             "rdp_client_disconnect": 1,
             "rdp_client_server_address": 1,
             "rdp_client_ssl_error": 1,
+            "rdp_client_user_hash": 1,
         ],
         "DFIRArtifactMuseum__Win2012R2_StolenSzechuan__Microsoft-Windows-TerminalServices-RemoteConnectionManager-Operational": [
             "rdp_listener_connection": 1938,

@@ -59,6 +59,12 @@ enum RuleCases {
             nearMissOf: ["rdp_client_server_address", "rdp_client_connected"]),
         RuleCase("client 1025 connected", X.client(1025, .empty), matches: ["rdp_client_connected"]),
         RuleCase(
+            "client 1029 user-name hash", X.client(1029, .eventData([("TraceMessage", "37b1Qe+C6RABWfEqhOY11NzgSzEATQWYD8PK6fWhlzc=-")])),
+            matches: ["rdp_client_user_hash"], nearMissOf: ["rdp_client_connect_attempt"]),
+        RuleCase(
+            "client 1028 server supports SSL", X.client(1028, .eventData([("TraceMessage", "supported")])),
+            nearMissOf: ["rdp_client_user_hash"]),
+        RuleCase(
             "client 1105 multi-transport disconnected", X.client(1105, .empty),
             nearMissOf: ["rdp_client_connected", "rdp_client_disconnect"]),
         RuleCase(

@@ -11,7 +11,7 @@ enum RulePack {
         // Client: Microsoft-Windows-TerminalServices-RDPClient/Operational
         "rdp_client_connect_attempt", "rdp_client_server_address", "rdp_client_connected",
         "rdp_client_session_established", "rdp_client_disconnect", "rdp_client_transport_timeout",
-        "rdp_client_ssl_error",
+        "rdp_client_ssl_error", "rdp_client_user_hash",
         // Host: RCM, RdpCoreTS, LSM
         "rdp_listener_connection", "rdp_user_authenticated", "rdp_stack_connection", "rdp_tcp_established",
         "rdp_security_layer_error", "rdp_nla_bad_credentials", "rdp_session_logon", "rdp_shell_start",
