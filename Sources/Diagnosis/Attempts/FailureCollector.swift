@@ -23,6 +23,7 @@ struct FailureCollector {
         var failures: [FailedAttempt] = []
         var used = Set<Int>()
         var timeless: [FailedAttempt] = []
+        var unplaced: [FailedAttempt] = []
         for (written, copies) in Self.attempts(of: reports) {
             var notes: [String] = []
             let report = settleDate(of: written, against: logged, notes: &notes)
@@ -50,7 +51,7 @@ struct FailureCollector {
         for var failure in timeless {
             let open = logged.indices.filter { !used.contains($0) && logged[$0].code == failure.code }
             guard open.count == 1, let report = failure.report, let match = open.first else {
-                untimed.append(contentsOf: failure.report.map { [$0] } ?? [])
+                unplaced.append(failure)
                 continue
             }
             used.insert(match)
@@ -74,24 +75,26 @@ struct FailureCollector {
         }
         // A ticket that only mentions the error locates nothing: a failure is never placed on a
         // host record of a connection that may well have succeeded (see NoFailureFinding).
-        if failures.isEmpty || !untimed.isEmpty, let text = options.time {
+        if failures.isEmpty || !unplaced.isEmpty, let text = options.time {
             let isUTC = text.hasSuffix("Z") || text.contains("+") || text.dropFirst(10).contains("-")
             if let time = ClientReport.parseReportTime(text) {
-                if untimed.isEmpty {
+                if unplaced.isEmpty {
                     var failure = FailedAttempt(time: time, timeIsUTC: isUTC, code: DisconnectCodes.socketClosed, extendedCode: 7)
                     failure.context.append("failure time given with --time")
                     failures.append(failure)
                 } else {
                     // The report the time belongs to: the first that gives none.
-                    let report = untimed.removeFirst()
-                    var failure = reportedFailure(report, time: time, isUTC: isUTC)
-                    failure.context.append("failure time given with --time (\(report.source) gives none)")
+                    var failure = unplaced.removeFirst()
+                    failure.time = time
+                    failure.timeIsUTC = isUTC
+                    failure.context.append("failure time given with --time (\(failure.report?.source ?? "the report") gives none)")
                     failures.append(failure)
                 }
             } else {
                 warnings.append("--time \(text) is not a time rdpcause can read (use ISO 8601, e.g. 2026-06-12T21:41:53)")
             }
         }
+        untimed = unplaced.compactMap(\.report)
         if !failures.isEmpty {
             for report in untimed {
                 warnings.append(
