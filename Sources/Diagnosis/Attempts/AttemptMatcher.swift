@@ -10,11 +10,18 @@ import Foundation
 /// only candidate: the only connection the host opened within ``skewBound`` of the attempt, or
 /// the only one opened in the very second the client started connecting (clocks in step). A
 /// session still running after the failure is never the attempt that failed, and records of
-/// other clients are never an anchor.
+/// other clients are never an anchor. Beyond ``skewBound`` (a host clock tens of minutes off)
+/// only a connection that names the client is taken, and only under ``namedSkewBound``.
 struct AttemptMatcher {
     /// How far client and host clocks may plausibly differ: a connection further from the
     /// client's attempt is never taken for it.
     static let skewBound: Int64 = 10 * 60 * EventTimestamp.ticksPerSecond
+    /// How far off a host's clock may be when a connection that names the attempt's client
+    /// (address, workstation, user or ActivityID) shows it: a host outside the domain's time
+    /// sync, or a virtual machine resumed from a snapshot, runs tens of minutes off. Such a
+    /// connection is taken only when the client's own log holds the attempt (its 1024 or 1026)
+    /// and no other attempt in that log lies within ``skewBound`` of it.
+    static let namedSkewBound: Int64 = 30 * 60 * EventTimestamp.ticksPerSecond
     /// How close to the failure a connection must end to have ended with it.
     static let endSlack: Int64 = 20 * EventTimestamp.ticksPerSecond
     /// How close to the client's connect record a connection must open to open "in the same second".
@@ -24,7 +31,7 @@ struct AttemptMatcher {
     static let endPrecision: Int64 = 5 * EventTimestamp.ticksPerSecond
     /// How far around the failure the host's connections are read (covers every evidence window
     /// that asks for the same client, at any plausible skew).
-    static let readSpan: Int64 = skewBound + 15 * 60 * EventTimestamp.ticksPerSecond
+    static let readSpan: Int64 = namedSkewBound + 15 * 60 * EventTimestamp.ticksPerSecond
 
     /// What ties the attempt to the host.
     struct Match {
@@ -75,12 +82,22 @@ struct AttemptMatcher {
         let late = max(anchor.time.ticks, time.ticks)
         let connections = HostConnections(
             index: index, host: host, from: EventTimestamp(ticks: early - Self.readSpan), to: EventTimestamp(ticks: late + Self.readSpan))
-        let candidates = Self.candidates(connections, anchor: anchor, failureAfterAnchor: time.ticks - anchor.time.ticks)
+        let clientsOwn = failure.connectAttempt != nil || failure.disconnect != nil
+        let all = Self.candidates(
+            connections, anchor: anchor, failureAfterAnchor: time.ticks - anchor.time.ticks, bound: clientsOwn ? Self.namedSkewBound : Self.skewBound)
+        let distance = { (position: Int) in abs(anchor.hostTime(of: connections[position]).ticks - anchor.time.ticks) }
+        let candidates = all.filter { distance($0) <= Self.skewBound }
         let identity = Self.grow(seed, from: candidates, in: connections)
         var match = Match(identity: identity, connections: connections, attempt: nil, skew: nil, notes: [])
         let relation = { (position: Int) in identity.relation(to: connections[position].identity, activityID: connections[position].activityID) }
-        let distance = { (position: Int) in abs(anchor.hostTime(of: connections[position]).ticks - anchor.time.ticks) }
-        let matched = candidates.filter { if case .same = relation($0) { true } else { false } }
+        var matched = candidates.filter { if case .same = relation($0) { true } else { false } }
+        if matched.isEmpty {
+            let otherAttempts = otherConnectAttempts(around: anchor.time)
+            matched = all.filter { position in
+                guard distance(position) > Self.skewBound, case .same = relation(position) else { return false }
+                return !otherAttempts.contains { abs(connections[position].start.ticks - $0.ticks) <= Self.skewBound }
+            }
+        }
         let unknown = candidates.filter { relation($0) == .unknown }
         let minutes = Self.skewBound / 60 / EventTimestamp.ticksPerSecond
         let shown = index.displayName(host)
@@ -138,15 +155,28 @@ struct AttemptMatcher {
     /// The connections that may be the attempt: opened within the skew bound of the anchor, and
     /// not a session that ran on past the failure (on the reading of the host's clock that
     /// connection implies).
-    private static func candidates(_ connections: HostConnections, anchor: Anchor, failureAfterAnchor: Int64) -> [Int] {
+    private static func candidates(_ connections: HostConnections, anchor: Anchor, failureAfterAnchor: Int64, bound: Int64) -> [Int] {
         connections.connections.indices.filter { position in
             let connection = connections[position]
             let implied = anchor.hostTime(of: connection).ticks - anchor.time.ticks
-            guard abs(implied) <= skewBound, connection.records.contains(where: { Diagnoser.RuleName.connectionOpening.contains($0.rule) })
+            guard abs(implied) <= bound, connection.records.contains(where: { Diagnoser.RuleName.connectionOpening.contains($0.rule) })
             else { return false }
             let failureOnHost = EventTimestamp(ticks: anchor.time.ticks + implied + failureAfterAnchor)
             return !connection.keptRunning(after: failureOnHost, slack: endSlack)
         }
+    }
+
+    /// The client's other connect records (1024) within ``namedSkewBound`` of `time`: a host
+    /// connection one of them explains at an ordinary skew is never taken for this attempt at a
+    /// large one.
+    private func otherConnectAttempts(around time: EventTimestamp) -> [EventTimestamp] {
+        guard let client = failure.connectAttempt?.machine ?? failure.disconnect?.machine else { return [] }
+        let own = failure.connectAttempt?.event.origin
+        return index.hits(
+            [Diagnoser.RuleName.clientConnectAttempt], on: client,
+            from: EventTimestamp(ticks: time.ticks - 2 * Self.namedSkewBound), to: EventTimestamp(ticks: time.ticks + 2 * Self.namedSkewBound)
+        )
+        .filter { $0.event.origin != own }.map(\.event.time)
     }
 
     /// The identity grown from the candidates that name the client: an address learned from a

@@ -216,13 +216,18 @@ struct FailureCollector {
 
     /// The client record a report describes: the same ActivityID, or the same code at a time the
     /// report's clock explains (within two minutes, any whole quarter-hour offset for a local time).
+    /// When several records carry the report's ActivityID (one client process, several attempts),
+    /// the one with the report's code nearest the report's time is it.
     private func clientRecord(
         of report: ClientReport, failure: FailedAttempt, in logged: [FailedAttempt], excluding used: Set<Int>
     ) -> Int? {
-        if let activity = report.activityID,
-            let match = logged.indices.first(where: { !used.contains($0) && logged[$0].activityID == activity })
-        {
-            return match
+        let nearness = { (candidate: Int) in
+            report.time.map { Self.offsetDistance($0, logged[candidate].time, isUTC: report.timeIsUTC) } ?? 0
+        }
+        if let activity = report.activityID {
+            let same = logged.indices.filter { !used.contains($0) && logged[$0].activityID == activity }
+            let sameCode = same.filter { logged[$0].code == failure.code }
+            if let match = (sameCode.isEmpty ? same : sameCode).min(by: { nearness($0) < nearness($1) }) { return match }
         }
         guard let time = report.time else { return nil }
         let distance = { (candidate: Int) in Self.offsetDistance(time, logged[candidate].time, isUTC: report.timeIsUTC) }
