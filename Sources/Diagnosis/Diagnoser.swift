@@ -78,12 +78,21 @@ public struct Diagnoser: Sendable {
             finding.ticketIDs = hints.ticketIDs.sorted()
             return finding
         }
-        // The reported failure first, then 0x904 over other codes, then the latest.
+        // The reported failure first, then 0x904 over other codes, then the one whose time of day
+        // the ticket gives, then the latest.
+        let named = TicketClockNaming(documents: documents.filter { !Diagnoser.isAnswerKey($0.source) }, hints: hints)
+        if failures.count > 1 {
+            for position in failures.indices {
+                if let mention = named.mention(of: failures[position]) { failures[position].context.append(mention) }
+            }
+        }
         failures.sort { a, b in
             if (a.report != nil) != (b.report != nil) { return a.report != nil }
             if (a.code == DisconnectCodes.socketClosed) != (b.code == DisconnectCodes.socketClosed) {
                 return a.code == DisconnectCodes.socketClosed
             }
+            let (aNamed, bNamed) = (named.mention(of: a) != nil, named.mention(of: b) != nil)
+            if aNamed != bNamed { return aNamed }
             return a.time > b.time
         }
         var results: [FailureDiagnosis] = []

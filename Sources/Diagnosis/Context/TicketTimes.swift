@@ -54,6 +54,28 @@ struct TicketTime {
         return found
     }
 
+    /// The times of day a document gives without a date before them (`at 09:28 CET`, `around
+    /// 2:15 PM`), as seconds after midnight on its writer's clock; a time after a date is
+    /// ``find(in:)``'s.
+    static func clocksWithoutDate(in document: TextDocument) -> [(seconds: Int, text: String)] {
+        let tokens = document.text.split(whereSeparator: { $0.isWhitespace || ",;()[]<>\"'".contains($0) }).map(String.init)
+        var found: [(seconds: Int, text: String)] = []
+        for (position, token) in tokens.enumerated() where isClock(token) && (position == 0 || !isDate(tokens[position - 1])) {
+            // At most two digits each (isClock): no overflow.
+            let parts = token.split(separator: ":").compactMap { Int($0) }
+            guard parts.count >= 2, parts[0] < 24, parts[1] < 60, parts.count < 3 || parts[2] < 60 else { continue }
+            var hour = parts[0]
+            var text = token
+            if position + 1 < tokens.count, ["AM", "PM"].contains(tokens[position + 1].uppercased()), (1...12).contains(hour) {
+                let afternoon = tokens[position + 1].uppercased() == "PM"
+                hour = hour % 12 + (afternoon ? 12 : 0)
+                text += " " + tokens[position + 1]
+            }
+            found.append((hour * 3600 + parts[1] * 60 + (parts.count > 2 ? parts[2] : 0), text))
+        }
+        return found
+    }
+
     /// `2026-06-12`, `12.06.2026`, `06/12/26` (and ISO date-times): three numbers, one of them a year.
     private static func isDate(_ token: String) -> Bool {
         let date = token.split(separator: "T").first.map(String.init) ?? token
