@@ -79,7 +79,7 @@ public struct Diagnoser: Sendable {
             return finding
         }
         // The reported failure first, then 0x904 over other codes, then the one whose time of day
-        // the ticket gives (the time it gives first), then the latest.
+        // the ticket gives, then the latest.
         let named = TicketClockNaming(documents: documents.filter { !Diagnoser.isAnswerKey($0.source) }, hints: hints)
         if failures.count > 1 {
             for position in failures.indices {
@@ -91,8 +91,8 @@ public struct Diagnoser: Sendable {
             if (a.code == DisconnectCodes.socketClosed) != (b.code == DisconnectCodes.socketClosed) {
                 return a.code == DisconnectCodes.socketClosed
             }
-            let (aRank, bRank) = (named.rank(of: a) ?? Int.max, named.rank(of: b) ?? Int.max)
-            if aRank != bRank { return aRank < bRank }
+            let (aNamed, bNamed) = (named.mention(of: a) != nil, named.mention(of: b) != nil)
+            if aNamed != bNamed { return aNamed }
             return a.time > b.time
         }
         var results: [FailureDiagnosis] = []
