@@ -81,20 +81,24 @@ public struct Diagnoser: Sendable {
         // The reported failure first, then 0x904 over other codes, then the one whose time of day
         // the ticket gives, then the latest.
         let named = TicketClockNaming(documents: documents.filter { !Diagnoser.isAnswerKey($0.source) }, hints: hints)
+        // Each failure's mention is found once, beside it, not on every comparison of the sort.
+        var ranked = failures.map { (failure: $0, named: false) }
         if failures.count > 1 {
-            for position in failures.indices {
-                if let mention = named.mention(of: failures[position]) { failures[position].context.append(mention) }
+            for position in ranked.indices {
+                guard let mention = named.mention(of: ranked[position].failure) else { continue }
+                ranked[position].failure.context.append(mention)
+                ranked[position].named = true
             }
         }
-        failures.sort { a, b in
-            if (a.report != nil) != (b.report != nil) { return a.report != nil }
-            if (a.code == DisconnectCodes.socketClosed) != (b.code == DisconnectCodes.socketClosed) {
-                return a.code == DisconnectCodes.socketClosed
+        ranked.sort { a, b in
+            if (a.failure.report != nil) != (b.failure.report != nil) { return a.failure.report != nil }
+            if (a.failure.code == DisconnectCodes.socketClosed) != (b.failure.code == DisconnectCodes.socketClosed) {
+                return a.failure.code == DisconnectCodes.socketClosed
             }
-            let (aNamed, bNamed) = (named.mention(of: a) != nil, named.mention(of: b) != nil)
-            if aNamed != bNamed { return aNamed }
-            return a.time > b.time
+            if a.named != b.named { return a.named }
+            return a.failure.time > b.failure.time
         }
+        failures = ranked.map(\.failure)
         var results: [FailureDiagnosis] = []
         var missing: [MissingLog] = []
         let resolver = ContextResolver(index: index, hints: hints, options: options)

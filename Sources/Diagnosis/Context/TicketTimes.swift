@@ -28,7 +28,7 @@ struct TicketTime {
 
     /// Every date a document mentions, with the time of day that follows it.
     static func find(in document: TextDocument) -> [TicketTime] {
-        let tokens = document.text.split(whereSeparator: { $0.isWhitespace || ",;()[]<>\"'".contains($0) }).map(String.init)
+        let tokens = words(of: document)
         var found: [TicketTime] = []
         var position = 0
         while position < tokens.count {
@@ -58,7 +58,7 @@ struct TicketTime {
     /// 2:15 PM`), as seconds after midnight on its writer's clock; a time after a date is
     /// ``find(in:)``'s.
     static func clocksWithoutDate(in document: TextDocument) -> [(seconds: Int, text: String)] {
-        let tokens = document.text.split(whereSeparator: { $0.isWhitespace || ",;()[]<>\"'".contains($0) }).map(String.init)
+        let tokens = words(of: document)
         var found: [(seconds: Int, text: String)] = []
         for (position, token) in tokens.enumerated() where isClock(token) && (position == 0 || !isDate(tokens[position - 1])) {
             // At most two digits each (isClock): no overflow.
@@ -74,6 +74,11 @@ struct TicketTime {
             found.append((hour * 3600 + parts[1] * 60 + (parts.count > 2 ? parts[2] : 0), text))
         }
         return found
+    }
+
+    /// The document's words, split at blanks, punctuation that ends a word, brackets and quotes.
+    private static func words(of document: TextDocument) -> [String] {
+        document.text.split(whereSeparator: { $0.isWhitespace || ",;()[]<>\"'".contains($0) }).map(String.init)
     }
 
     /// `2026-06-12`, `12.06.2026`, `06/12/26` (and ISO date-times): three numbers, one of them a year.
