@@ -79,15 +79,23 @@ public struct Diagnoser: Sendable {
             return finding
         }
         // The reported failure first, then 0x904 over other codes, then the one whose time of day
-        // the ticket gives, then the latest.
+        // the ticket gives (one whose time it gives and sets aside after all others), then the latest.
         let named = TicketClockNaming(documents: documents.filter { !Diagnoser.isAnswerKey($0.source) }, hints: hints)
         // Each failure's mention is found once, beside it, not on every comparison of the sort.
-        var ranked = failures.map { (failure: $0, named: false) }
+        // 1: the ticket gives its time of day; -1: it gives it and sets it aside ("ignore that one").
+        var ranked = failures.map { (failure: $0, named: 0) }
         if failures.count > 1 {
             for position in ranked.indices {
-                guard let mention = named.mention(of: ranked[position].failure) else { continue }
-                ranked[position].failure.context.append(mention)
-                ranked[position].named = true
+                switch named.mention(of: ranked[position].failure) {
+                case .named(let sentence):
+                    ranked[position].failure.context.append(sentence)
+                    ranked[position].named = 1
+                case .disowned(let sentence):
+                    ranked[position].failure.context.append(sentence)
+                    ranked[position].named = -1
+                case nil:
+                    continue
+                }
             }
         }
         ranked.sort { a, b in
@@ -95,7 +103,7 @@ public struct Diagnoser: Sendable {
             if (a.failure.code == DisconnectCodes.socketClosed) != (b.failure.code == DisconnectCodes.socketClosed) {
                 return a.failure.code == DisconnectCodes.socketClosed
             }
-            if a.named != b.named { return a.named }
+            if a.named != b.named { return a.named > b.named }
             return a.failure.time > b.failure.time
         }
         failures = ranked.map(\.failure)

@@ -36,4 +36,42 @@ struct TicketClockTests {
         #expect(first.time.description.hasPrefix("2026-06-12T20:01:5"), "\(diagnosis.failures.map(\.time))")
         #expect(!first.context.contains { $0.contains("gives the time of day") })
     }
+
+    @Test(arguments: [
+        "WKS-077 failed at 21:41 CEST, tried again at 22:01, ignore that one.",  // the second time set aside
+        "Please ignore the 22:01 attempt. WKS-077 could not connect to rdsh-01 (times in CEST).",  // only the set-aside time
+        "WKS-077 could not connect to rdsh-01 at 21:41. All times are CEST.",  // a time at a sentence's end
+    ])
+    func aTimeTheTicketSetsAsideIsNotTheReportedFailure(text: String) throws {
+        let ticket = TextDocument(source: "ticket.txt", text: text)
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: Self.client(), host: AttemptIdentityTests.background(), documents: [ticket])
+        #expect(diagnosis.failures.count == 2)
+        let first = try #require(diagnosis.failures.first)
+        #expect(first.time.description.hasPrefix("2026-06-12T19:41:5"), "\(diagnosis.failures.map(\.time))")
+    }
+
+    @Test("the mirror: the earlier time set aside in the next sentence, the later one kept")
+    func theEarlierTimeSetAside() throws {
+        let text = "At 21:41 CEST WKS-077 failed to connect to rdsh-01; that is not this ticket. At 22:01 it failed again, check that one."
+        let ticket = TextDocument(source: "ticket.txt", text: text)
+        let diagnosis = AttemptIdentityTests.diagnoseCase(client: Self.client(), host: AttemptIdentityTests.background(), documents: [ticket])
+        let first = try #require(diagnosis.failures.first)
+        #expect(first.time.description.hasPrefix("2026-06-12T20:01:5"), "\(diagnosis.failures.map(\.time))")
+        #expect(first.context.contains { $0.contains("gives the time of day 22:01") }, "\(first.context)")
+        let second = try #require(diagnosis.failures.last)
+        #expect(second.context.contains { $0.contains("sets it aside") }, "\(second.context)")
+    }
+
+    @Test("which times a ticket sets aside: its own clause's, else the latest clause's that gave one")
+    func disowningReadsClauses() {
+        func disowned(_ text: String) -> [String] {
+            TicketTime.clocksWithoutDate(in: TextDocument(source: "t.txt", text: text)).map { "\($0.text)\($0.disowned ? "-" : "+")" }
+        }
+        #expect(disowned("first at 09:28 (wrong password), tried again at 09:48, ignore that one") == ["09:28+", "09:48-"])
+        #expect(disowned("At 09:50 it failed. That is not this ticket.\nAt 10:25 it failed again.") == ["09:50-", "10:25+"])
+        #expect(disowned("Bitte 09:28 ignorieren; um 09:48 ging es wieder nicht.") == ["09:28-", "09:48+"])
+        #expect(disowned("failed at 9:15 PM. tried 9:40 PM: same") == ["9:15 PM+", "9:40 PM+"])
+        #expect(disowned("on 12.06.2026 21:40, again at 21:55.") == ["21:55+"])
+        #expect(disowned("ignore this line; nothing else") == [])
+    }
 }

@@ -56,29 +56,87 @@ struct TicketTime {
 
     /// The times of day a document gives without a date before them (`at 09:28 CET`, `around
     /// 2:15 PM`), as seconds after midnight on its writer's clock; a time after a date is
-    /// ``find(in:)``'s.
-    static func clocksWithoutDate(in document: TextDocument) -> [(seconds: Int, text: String)] {
-        let tokens = words(of: document)
-        var found: [(seconds: Int, text: String)] = []
-        for (position, token) in tokens.enumerated() where isClock(token) && (position == 0 || !isDate(tokens[position - 1])) {
-            // At most two digits each (isClock): no overflow.
-            let parts = token.split(separator: ":").compactMap { Int($0) }
-            guard parts.count >= 2, parts[0] < 24, parts[1] < 60, parts.count < 3 || parts[2] < 60 else { continue }
-            var hour = parts[0]
-            var text = token
-            if position + 1 < tokens.count, ["AM", "PM"].contains(tokens[position + 1].uppercased()), (1...12).contains(hour) {
-                let afternoon = tokens[position + 1].uppercased() == "PM"
-                hour = hour % 12 + (afternoon ? 12 : 0)
-                text += " " + tokens[position + 1]
+    /// ``find(in:)``'s. A time is `disowned` when the writer sets it aside ("09:48, ignore that
+    /// one", "at 09:50 … that is not this ticket"): see ``disowns(_:)``.
+    static func clocksWithoutDate(in document: TextDocument) -> [TicketClock] {
+        var found: [TicketClock] = []
+        // The clocks of the latest clause that gave any: a clause that disowns without giving a
+        // time ("ignore that one") speaks of them.
+        var latestClocks = 0..<0
+        var previous: String?
+        for clause in clauses(of: document.text) {
+            let tokens = words(of: clause)
+            let first = found.count
+            for (position, token) in tokens.enumerated() {
+                defer { previous = token }
+                guard isClock(token), !(previous.map(isDate) ?? false) else { continue }
+                // At most two digits each (isClock): no overflow.
+                let parts = token.split(separator: ":").compactMap { Int($0) }
+                guard parts.count >= 2, parts[0] < 24, parts[1] < 60, parts.count < 3 || parts[2] < 60 else { continue }
+                var hour = parts[0]
+                var text = token
+                if position + 1 < tokens.count, ["AM", "PM"].contains(tokens[position + 1].uppercased()), (1...12).contains(hour) {
+                    let afternoon = tokens[position + 1].uppercased() == "PM"
+                    hour = hour % 12 + (afternoon ? 12 : 0)
+                    text += " " + tokens[position + 1]
+                }
+                found.append(TicketClock(seconds: hour * 3600 + parts[1] * 60 + (parts.count > 2 ? parts[2] : 0), text: text))
             }
-            found.append((hour * 3600 + parts[1] * 60 + (parts.count > 2 ? parts[2] : 0), text))
+            if found.count > first { latestClocks = first..<found.count }
+            if disowns(clause) {
+                for index in latestClocks { found[index].disowned = true }
+            }
         }
         return found
     }
 
-    /// The document's words, split at blanks, punctuation that ends a word, brackets and quotes.
+    /// Words by which a ticket's writer sets a time aside, lower case, in the languages the
+    /// client reports are read in.
+    static let disowningWords = [
+        "ignore", "disregard", "not this", "not the one", "unrelated", "not related", "different issue",
+        "different problem", "separate issue", "another issue", "nevermind", "never mind",
+        "ignorieren", "nicht relevant", "anderes problem", "ignorer", "sans rapport", "ignorar", "no es este",
+    ]
+
+    /// Whether a clause sets a time aside: the clause's own times when it gives any, else those of
+    /// the latest clause before it that did.
+    static func disowns(_ clause: Substring) -> Bool {
+        let lowered = clause.lowercased()
+        return disowningWords.contains { lowered.contains($0) }
+    }
+
+    /// The document's clauses: split at line ends, and at `.`, `!`, `?`, `;` and `,` before a blank
+    /// or the end (not inside `12.06.2026` or `1,5`).
+    static func clauses(of text: String) -> [Substring] {
+        var clauses: [Substring] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            let next = text.index(after: index)
+            if character.isNewline || (".!?;,".contains(character) && (next == text.endIndex || text[next].isWhitespace)) {
+                clauses.append(text[start..<index])
+                start = next
+            }
+            index = next
+        }
+        clauses.append(text[start..<text.endIndex])
+        return clauses
+    }
+
+    /// The document's words (``words(of:)-(Substring)``).
     private static func words(of document: TextDocument) -> [String] {
-        document.text.split(whereSeparator: { $0.isWhitespace || ",;()[]<>\"'".contains($0) }).map(String.init)
+        words(of: Substring(document.text))
+    }
+
+    /// Words, split at blanks, punctuation that ends a word, brackets and quotes; a sentence's
+    /// closing `.`, `!`, `?` or `:` is not part of its last word (`at 21:40.`, `on 12.06.2026.`).
+    private static func words(of text: Substring) -> [String] {
+        text.split(whereSeparator: { $0.isWhitespace || ",;()[]<>\"'".contains($0) }).compactMap { word in
+            var word = word
+            while let last = word.last, ".!?:".contains(last) { word = word.dropLast() }
+            return word.isEmpty ? nil : String(word)
+        }
     }
 
     /// `2026-06-12`, `12.06.2026`, `06/12/26` (and ISO date-times): three numbers, one of them a year.
@@ -94,4 +152,14 @@ struct TicketTime {
         let parts = token.split(separator: ":")
         return (2...3).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isNumber) }
     }
+}
+
+/// A time of day a ticket gives without a date (``TicketTime/clocksWithoutDate(in:)``).
+struct TicketClock: Equatable {
+    /// Seconds after midnight on the writer's clock.
+    var seconds: Int
+    /// The words as written (`09:28`, `2:15 PM`).
+    var text: String
+    /// Whether the writer set this time aside ("ignore that one").
+    var disowned = false
 }
