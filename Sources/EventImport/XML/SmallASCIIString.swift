@@ -20,11 +20,11 @@ enum SmallASCIIString {
         guard MemoryLayout<String>.size == 16 else { return false }
         let sample = Array("abcdefghijklmno".utf8)
         for count in 0...capacity {
-            let expected = String(decoding: sample[0..<count], as: UTF8.self)
-            let built = sample.withUnsafeBufferPointer { make(UnsafeBufferPointer(rebasing: $0[0..<count])) }
-            guard let built, bits(of: built) == bits(of: expected), built == expected, built.utf8.count == count else {
-                return false
-            }
+            // The words are compared before any `String` is made of them: where the form differs,
+            // such a string could not even be released safely.
+            let expected = unsafeBitCast(String(decoding: sample[0..<count], as: UTF8.self), to: (UInt64, UInt64).self)
+            let built = sample.withUnsafeBufferPointer { words(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            guard let built, built == expected else { return false }
         }
         return true
     }()
@@ -33,10 +33,19 @@ enum SmallASCIIString {
     /// Callers test ``isAvailable`` first (once, not per string).
     @inline(__always)
     static func make(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard var words = words(bytes) else { return nil }
+        // Moved out, not copied: a copy would retain it (a call into the runtime, which does
+        // nothing for a small string); a small string holds no reference that needs one.
+        return withUnsafeMutablePointer(to: &words) { $0.withMemoryRebound(to: String.self, capacity: 1) { $0.move() } }
+    }
+
+    /// The two words of the small string holding `bytes`, when they are at most ``capacity``
+    /// ASCII bytes (nil otherwise).
+    @inline(__always)
+    static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
         let count = bytes.count
-        guard count <= capacity, let base = bytes.baseAddress else {
-            return bytes.isEmpty ? "" : nil
-        }
+        guard count <= capacity else { return nil }
+        guard let base = bytes.baseAddress else { return (0, 0xE0 << 56) }
         let raw = UnsafeRawPointer(base)
         var low: UInt64 = 0
         var high: UInt64 = 0
@@ -52,14 +61,6 @@ enum SmallASCIIString {
             for index in 0..<count { low |= UInt64(bytes[index]) << UInt64(8 * index) }
         }
         guard (low | high) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        var words = (low, high | UInt64(0xE0 | count) << 56)
-        // Moved out, not copied: a copy would retain it (a call into the runtime, which does
-        // nothing for a small string); a small string holds no reference that needs one.
-        return withUnsafeMutablePointer(to: &words) { $0.withMemoryRebound(to: String.self, capacity: 1) { $0.move() } }
-    }
-
-    /// A string's two words, for the layout check.
-    private static func bits(of string: String) -> (UInt64, UInt64) {
-        unsafeBitCast(string, to: (UInt64, UInt64).self)
+        return (low, high | UInt64(0xE0 | count) << 56)
     }
 }
