@@ -73,5 +73,8 @@ struct TicketClockTests {
         #expect(disowned("failed at 9:15 PM. tried 9:40 PM: same") == ["9:15 PM+", "9:40 PM+"])
         #expect(disowned("on 12.06.2026 21:40, again at 21:55.") == ["21:55+"])
         #expect(disowned("ignore this line; nothing else") == [])
+        // Whole words only.
+        #expect(disowned("It worked yesterday but not this morning, it failed at 09:28") == ["09:28+"])
+        #expect(disowned("the user ignored the warning at 09:28 and retried at 09:40") == ["09:28+", "09:40+"])
     }
 }

@@ -91,18 +91,32 @@ struct TicketTime {
     }
 
     /// Words by which a ticket's writer sets a time aside, lower case, in the languages the
-    /// client reports are read in.
+    /// client reports are read in. Whole words only: "not this morning" and "ignored the
+    /// warning" set nothing aside.
     static let disowningWords = [
-        "ignore", "disregard", "not this", "not the one", "unrelated", "not related", "different issue",
-        "different problem", "separate issue", "another issue", "nevermind", "never mind",
-        "ignorieren", "nicht relevant", "anderes problem", "ignorer", "sans rapport", "ignorar", "no es este",
+        "ignore", "disregard", "not this one", "not this ticket", "not this issue", "not this problem",
+        "not the one", "unrelated", "not related", "different issue", "different problem", "separate issue",
+        "another issue", "nevermind", "never mind", "ignorieren", "nicht relevant", "anderes problem",
+        "ignorer", "sans rapport", "ignorar", "no es este",
     ]
 
     /// Whether a clause sets a time aside: the clause's own times when it gives any, else those of
     /// the latest clause before it that did.
     static func disowns(_ clause: Substring) -> Bool {
         let lowered = clause.lowercased()
-        return disowningWords.contains { lowered.contains($0) }
+        return disowningWords.contains { containsWords(lowered, $0) }
+    }
+
+    /// Whether `phrase` occurs in `text` with no letter right before or after it.
+    private static func containsWords(_ text: String, _ phrase: String) -> Bool {
+        var searchStart = text.startIndex
+        while let found = text.range(of: phrase, range: searchStart..<text.endIndex) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
+            searchStart = text.index(after: found.lowerBound)
+        }
+        return false
     }
 
     /// The document's clauses: split at line ends, and at `.`, `!`, `?`, `;` and `,` before a blank
