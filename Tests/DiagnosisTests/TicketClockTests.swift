@@ -14,10 +14,15 @@ struct TicketClockTests {
             + Make.clientAttempt(computer: "WKS-077", target: "rdsh-01", at: later, lasts: 2, activity: "6F0C3A55-1E2B-4C4D-9E1F-0A1B2C3D4E60")
     }
 
+    /// The case of the two failures, with `text` as its ticket.
+    static func diagnose(ticket text: String) -> Diagnosis {
+        let ticket = TextDocument(source: "ticket.txt", text: text)
+        return AttemptIdentityTests.diagnoseCase(client: client(), host: AttemptIdentityTests.background(), documents: [ticket])
+    }
+
     @Test(arguments: ["WKS-077 could not connect to rdsh-01 at 21:41 CEST.", "WKS-077 -> rdsh-01: failed around 9:43 PM (CEST)"])
     func theFailureAtTheTicketsTimeOfDayIsDiagnosedFirst(text: String) throws {
-        let ticket = TextDocument(source: "ticket.txt", text: text)
-        let diagnosis = AttemptIdentityTests.diagnoseCase(client: Self.client(), host: AttemptIdentityTests.background(), documents: [ticket])
+        let diagnosis = Self.diagnose(ticket: text)
         #expect(diagnosis.failures.count == 2)
         let first = try #require(diagnosis.failures.first)
         #expect(first.time.description.hasPrefix("2026-06-12T19:41:5"), "\(diagnosis.failures.map(\.time))")
@@ -30,8 +35,7 @@ struct TicketClockTests {
         "WKS-077 could not connect to rdsh-01 at 23:30 CEST.",  // names neither
     ])
     func otherwiseTheLatestFailureIsDiagnosedFirst(text: String) throws {
-        let ticket = TextDocument(source: "ticket.txt", text: text)
-        let diagnosis = AttemptIdentityTests.diagnoseCase(client: Self.client(), host: AttemptIdentityTests.background(), documents: [ticket])
+        let diagnosis = Self.diagnose(ticket: text)
         let first = try #require(diagnosis.failures.first)
         #expect(first.time.description.hasPrefix("2026-06-12T20:01:5"), "\(diagnosis.failures.map(\.time))")
         #expect(!first.context.contains { $0.contains("gives the time of day") })
@@ -43,8 +47,7 @@ struct TicketClockTests {
         "WKS-077 could not connect to rdsh-01 at 21:41. All times are CEST.",  // a time at a sentence's end
     ])
     func aTimeTheTicketSetsAsideIsNotTheReportedFailure(text: String) throws {
-        let ticket = TextDocument(source: "ticket.txt", text: text)
-        let diagnosis = AttemptIdentityTests.diagnoseCase(client: Self.client(), host: AttemptIdentityTests.background(), documents: [ticket])
+        let diagnosis = Self.diagnose(ticket: text)
         #expect(diagnosis.failures.count == 2)
         let first = try #require(diagnosis.failures.first)
         #expect(first.time.description.hasPrefix("2026-06-12T19:41:5"), "\(diagnosis.failures.map(\.time))")
@@ -53,8 +56,7 @@ struct TicketClockTests {
     @Test("the mirror: the earlier time set aside in the next sentence, the later one kept")
     func theEarlierTimeSetAside() throws {
         let text = "At 21:41 CEST WKS-077 failed to connect to rdsh-01; that is not this ticket. At 22:01 it failed again, check that one."
-        let ticket = TextDocument(source: "ticket.txt", text: text)
-        let diagnosis = AttemptIdentityTests.diagnoseCase(client: Self.client(), host: AttemptIdentityTests.background(), documents: [ticket])
+        let diagnosis = Self.diagnose(ticket: text)
         let first = try #require(diagnosis.failures.first)
         #expect(first.time.description.hasPrefix("2026-06-12T20:01:5"), "\(diagnosis.failures.map(\.time))")
         #expect(first.context.contains { $0.contains("gives the time of day 22:01") }, "\(first.context)")
